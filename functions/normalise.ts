@@ -1,0 +1,41 @@
+/**
+ * normalise: S3 notifications (through the ingest queue) -> read object -> ninjs -> article index.
+ * Reports per-message failures so only the failed messages are retried (then dead-lettered).
+ */
+import type { SQSBatchItemFailure, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { dynamoDbClient, s3Client } from '../shared/adapters/aws-clients.js';
+import { DynamoDbArticleIndex } from '../shared/adapters/dynamodb-article-index.js';
+import { S3ObjectStore } from '../shared/adapters/s3-object-store.js';
+import { ingestObject } from '../shared/usecases/ingest-object.js';
+import { withdrawObject } from '../shared/usecases/withdraw-object.js';
+import { requiredEnv } from './commons/config.js';
+import { logger } from './commons/observability.js';
+import { parseS3Notifications } from './commons/s3-notifications.js';
+
+const index = new DynamoDbArticleIndex(dynamoDbClient, requiredEnv('TABLE_NAME'));
+const dependencies = { objects: new S3ObjectStore(s3Client), index, now: () => new Date() };
+
+async function handleRecord(record: SQSRecord): Promise<void> {
+  for (const notification of parseS3Notifications(record.body)) {
+    const outcome =
+      notification.kind === 'created'
+        ? await ingestObject(dependencies, notification.bucket, notification.key)
+        : await withdrawObject(dependencies, notification.key);
+    logger.info('object processed', { objectKey: notification.key, event: notification.kind, ...outcome });
+  }
+}
+
+export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
+  const results = await Promise.allSettled(event.Records.map(handleRecord));
+  const batchItemFailures: SQSBatchItemFailure[] = [];
+  results.forEach((result, position) => {
+    if (result.status === 'fulfilled') return;
+    const record = event.Records[position] as SQSRecord;
+    logger.error('message failed, will be retried', {
+      messageId: record.messageId,
+      error: result.reason as Error,
+    });
+    batchItemFailures.push({ itemIdentifier: record.messageId });
+  });
+  return { batchItemFailures };
+}

@@ -1,0 +1,48 @@
+/**
+ * publish: the article table's stream -> partner messages on the SNS topic.
+ * Reports the failed stream records; Lambda retries from the earliest one (bisecting on error).
+ */
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { snsClient } from '../shared/adapters/aws-clients.js';
+import { articleFromItem } from '../shared/adapters/dynamodb-article-index.js';
+import { SnsNotifier } from '../shared/adapters/sns-notifier.js';
+import { type ArticleChange, publishChanges } from '../shared/usecases/publish-changes.js';
+import { requiredEnv } from './commons/config.js';
+import { logger } from './commons/observability.js';
+
+const dependencies = {
+  notifier: new SnsNotifier(snsClient, requiredEnv('TOPIC_ARN')),
+  now: () => new Date(),
+};
+
+type StreamImage = NonNullable<NonNullable<DynamoDBRecord['dynamodb']>['NewImage']>;
+
+function decode(image: StreamImage | undefined) {
+  // The stream's attribute-value shape is the SDK's; the aws-lambda typings just spell it differently.
+  return image ? articleFromItem(image as Record<string, AttributeValue>) : undefined;
+}
+
+function changeOf(record: DynamoDBRecord): ArticleChange {
+  const before = decode(record.dynamodb?.OldImage);
+  const after = decode(record.dynamodb?.NewImage);
+  return {
+    id: record.dynamodb?.SequenceNumber ?? '',
+    ...(before ? { before } : {}),
+    ...(after ? { after } : {}),
+  };
+}
+
+export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
+  const changes = event.Records.map(changeOf);
+  try {
+    const { failedIds, published } = await publishChanges(dependencies, changes);
+    if (failedIds.length > 0)
+      logger.warn('messages not accepted, will be retried', { failed: failedIds.length });
+    logger.info('stream batch published', { records: changes.length, published });
+    return { batchItemFailures: failedIds.map((itemIdentifier) => ({ itemIdentifier })) };
+  } catch (error) {
+    logger.error('stream batch failed', { error: error as Error });
+    return { batchItemFailures: changes.map((change) => ({ itemIdentifier: change.id })) };
+  }
+}

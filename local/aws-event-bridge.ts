@@ -1,0 +1,200 @@
+/**
+ * The AWS event bridge: the two things the emulators do not do, done here and only here, producing
+ * events of exactly the shape AWS produces so the production handlers run unchanged.
+ *
+ * 1. S3 -> SQS event notifications. s3rver only emits events in-process, with unencoded keys, a
+ *    malformed bucket ARN and a millisecond "sequencer". We rebuild each record as S3 sends it
+ *    (URL-encoded key with '+' for spaces, `arn:aws:s3:::bucket`, monotonically increasing
+ *    sequencer) and send it to the ingest queue, as the bucket notification configuration does.
+ * 2. DynamoDB Streams (NEW_AND_OLD_IMAGES). dynalite has no streams. A middleware on the shared
+ *    DynamoDB client captures each write to the table: it reads the item before and after the write
+ *    (writes to one key are serialised so the images are exact) and emits an INSERT, MODIFY or REMOVE
+ *    record — none when the write changed nothing, as DynamoDB Streams does.
+ */
+import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { DynamoDBRecord, S3EventRecord } from 'aws-lambda';
+
+export const LOCAL_REGION = 'us-east-1';
+export const LOCAL_ACCOUNT = '000000000000';
+
+/** Encodes a key as S3 does in event notifications. */
+export function encodeS3EventKey(key: string): string {
+  return encodeURIComponent(key).replace(/%20/g, '+').replace(/%2F/g, '/');
+}
+
+let sequence = BigInt(Date.now()) * 1_000_000n;
+function nextSequence(): bigint {
+  sequence += 1n;
+  return sequence;
+}
+
+interface S3rverRecord {
+  eventTime: string;
+  eventName: string;
+  s3: { bucket: { name: string }; object: { key: string; size?: number; eTag?: string } };
+}
+
+export function productionS3Record(record: S3rverRecord): S3EventRecord {
+  const { bucket, object } = record.s3;
+  return {
+    eventVersion: '2.1',
+    eventSource: 'aws:s3',
+    awsRegion: LOCAL_REGION,
+    eventTime: record.eventTime,
+    eventName: record.eventName as S3EventRecord['eventName'],
+    userIdentity: { principalId: 'AWS:LOCAL' },
+    requestParameters: { sourceIPAddress: '127.0.0.1' },
+    responseElements: { 'x-amz-request-id': randomUUID(), 'x-amz-id-2': randomUUID() },
+    s3: {
+      s3SchemaVersion: '1.0',
+      configurationId: 'ingest-notifications',
+      bucket: {
+        name: bucket.name,
+        ownerIdentity: { principalId: 'LOCAL' },
+        arn: `arn:aws:s3:::${bucket.name}`,
+      },
+      object: {
+        key: encodeS3EventKey(object.key),
+        ...(object.size !== undefined ? { size: object.size } : {}),
+        ...(object.eTag ? { eTag: object.eTag } : {}),
+        sequencer: nextSequence().toString(16).toUpperCase().padStart(18, '0'),
+      } as S3EventRecord['s3']['object'],
+    },
+  };
+}
+
+/** Forwards s3rver's events to the ingest queue as S3 event notifications. */
+export class S3NotificationForwarder {
+  private pending = 0;
+  /** Keys whose next event is not forwarded: objects seeded for `syndicate invoke`, as if written before the notification existed. */
+  readonly suppressed = new Set<string>();
+
+  constructor(
+    private readonly sqs: SQSClient,
+    private readonly queueUrl: string,
+    private readonly onError: (error: unknown) => void,
+  ) {}
+
+  readonly listener = (event: { Records: S3rverRecord[] }): void => {
+    for (const record of event.Records) {
+      if (this.suppressed.delete(record.s3.object.key)) continue;
+      this.pending++;
+      const body = JSON.stringify({ Records: [productionS3Record(record)] });
+      this.sqs
+        .send(new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: body }))
+        .catch(this.onError)
+        .finally(() => this.pending--);
+    }
+  };
+
+  get idle(): boolean {
+    return this.pending === 0;
+  }
+}
+
+type Item = Record<string, AttributeValue>;
+type StreamRecordSink = (record: DynamoDBRecord) => void;
+
+const CAPTURED_COMMANDS = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand']);
+
+interface WriteInput {
+  TableName?: string;
+  Item?: Item;
+  Key?: Item;
+}
+
+/**
+ * Emulates the table's stream by capturing writes made through `client`. Reads go through a
+ * separate client so they are not captured themselves.
+ */
+export class DynamoDbStreamCapture {
+  private readonly reader: DynamoDBClient;
+  private readonly locks = new Map<string, Promise<unknown>>();
+  readonly streamArn: string;
+
+  constructor(
+    endpoint: string,
+    private readonly tableName: string,
+    private readonly keyNames: readonly string[],
+    private readonly sink: StreamRecordSink,
+  ) {
+    this.reader = new DynamoDBClient({ endpoint, region: LOCAL_REGION });
+    this.streamArn = `arn:aws:dynamodb:${LOCAL_REGION}:${LOCAL_ACCOUNT}:table/${tableName}/stream/${new Date().toISOString()}`;
+  }
+
+  attachTo(client: DynamoDBClient): void {
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const input = args.input as WriteInput;
+        if (!CAPTURED_COMMANDS.has(context.commandName ?? '') || input.TableName !== this.tableName)
+          return next(args);
+        const keySource = input.Item ?? input.Key;
+        if (!keySource) return next(args);
+        const key = Object.fromEntries(
+          this.keyNames.map((name) => [name, keySource[name] as AttributeValue]),
+        );
+        return this.serialised(JSON.stringify(key), async () => {
+          const before = await this.read(key);
+          const result = await next(args); // a failed condition throws here: no change, no record
+          const after = await this.read(key);
+          if (!isDeepStrictEqual(before, after)) this.sink(this.recordOf(key, before, after));
+          return result;
+        });
+      },
+      { step: 'initialize', name: 'localDynamoDbStreamCapture' },
+    );
+  }
+
+  private async serialised<T>(lockKey: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.locks.get(lockKey) ?? Promise.resolve();
+    const current = previous.then(work, work);
+    const tail = current.catch(() => undefined);
+    this.locks.set(lockKey, tail);
+    try {
+      return await current;
+    } finally {
+      if (this.locks.get(lockKey) === tail) this.locks.delete(lockKey);
+    }
+  }
+
+  private async read(key: Item): Promise<Item | undefined> {
+    const response = await this.reader.send(
+      new GetItemCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
+    );
+    return response.Item;
+  }
+
+  private recordOf(key: Item, before: Item | undefined, after: Item | undefined): DynamoDBRecord {
+    const eventName = !before ? 'INSERT' : !after ? 'REMOVE' : 'MODIFY';
+    const sizeBytes = Buffer.byteLength(JSON.stringify(after ?? before ?? {}));
+    return {
+      eventID: randomUUID().replace(/-/g, ''),
+      eventName,
+      eventVersion: '1.1',
+      eventSource: 'aws:dynamodb',
+      awsRegion: LOCAL_REGION,
+      dynamodb: {
+        ApproximateCreationDateTime: Math.floor(Date.now() / 1000),
+        Keys: key as NonNullable<DynamoDBRecord['dynamodb']>['Keys'],
+        ...(after ? { NewImage: after as NonNullable<DynamoDBRecord['dynamodb']>['NewImage'] } : {}),
+        ...(before ? { OldImage: before as NonNullable<DynamoDBRecord['dynamodb']>['OldImage'] } : {}),
+        SequenceNumber: nextSequence().toString().padStart(21, '0'),
+        SizeBytes: sizeBytes,
+        StreamViewType: 'NEW_AND_OLD_IMAGES',
+      },
+      eventSourceARN: this.streamArn,
+    };
+  }
+
+  get idle(): boolean {
+    return this.locks.size === 0;
+  }
+
+  close(): void {
+    this.reader.destroy();
+  }
+}

@@ -1,0 +1,305 @@
+/**
+ * `syndicate` — the local runtime's command line.
+ *
+ *   syndicate start [--articles DIR] [--drop DIR] [--once]   run the pipeline locally, ingest samples, watch a drop folder
+ *   syndicate run FILE... [--source NAME]                   one-shot: drop files, print their journeys as JSON
+ *   syndicate normalise FILE                                print the ninjs a file becomes (no emulators)
+ *   syndicate invoke normalise|publish EVENT.json           run one handler on a sample event, like `sam local invoke`
+ *   syndicate partners list                                 the partner registry and each partner's SNS filter policy
+ */
+import { existsSync, mkdirSync, watch } from 'node:fs';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { basename, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { InMemoryArticleIndex, InMemoryObjectStore } from '../shared/adapters/memory/in-memory.js';
+import { ConfigurationError } from '../shared/domain/errors.js';
+import { filterPolicyFor } from '../shared/partners/registry.js';
+import { loadPartnerRegistry } from '../shared/partners/registry-file.js';
+import { ingestObject } from '../shared/usecases/ingest-object.js';
+import { type Journey, JourneyTracker } from './journeys.js';
+import { LocalPipeline } from './pipeline.js';
+
+const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+const SAMPLE_ARTICLES = join(REPO_ROOT, 'events', 'articles');
+
+class UsageError extends Error {}
+
+function say(line = ''): void {
+  process.stdout.write(`${line}\n`);
+}
+
+function warn(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+async function filesUnder(directory: string): Promise<string[]> {
+  if (!existsSync(directory)) return [];
+  const entries = await readdir(directory, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isFile() && !entry.name.startsWith('.'))
+    .map((entry) => join(entry.parentPath, entry.name))
+    .sort();
+}
+
+/** S3 keys use '/', whatever the platform's separator. */
+function keyFor(root: string, file: string): string {
+  return relative(root, file).split(sep).join('/');
+}
+
+function describe(journey: Journey): string {
+  const reached = Object.entries(journey.deliveries).filter(([, count]) => count > 0);
+  const missed = Object.entries(journey.deliveries).filter(([, count]) => count === 0);
+  const head =
+    journey.status === 'rejected' || journey.status === 'failed' || journey.status === 'unknown'
+      ? `${journey.key} → ${journey.status.toUpperCase()}${journey.code ? ` ${journey.code}` : ''}: ${journey.reason}`
+      : `${journey.key} → ${journey.uri} v${journey.version} ${journey.status}`;
+  const lines = [head];
+  if (journey.status !== 'rejected') {
+    lines.push(
+      `    delivered to: ${reached.map(([partner, count]) => `${partner} (${count})`).join(', ') || 'no partner'}`,
+    );
+    if (missed.length > 0) lines.push(`    filtered out: ${missed.map(([partner]) => partner).join(', ')}`);
+  }
+  return lines.join('\n');
+}
+
+async function startPipeline(): Promise<{ pipeline: LocalPipeline; tracker: JourneyTracker }> {
+  const partners = loadPartnerRegistry();
+  const pipeline = await LocalPipeline.start(partners);
+  pipeline.on('error', (error) => warn(`local runtime: ${(error as Error).message ?? String(error)}`));
+  return { pipeline, tracker: new JourneyTracker(pipeline) };
+}
+
+async function commandStart(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      articles: { type: 'string', default: SAMPLE_ARTICLES },
+      drop: { type: 'string', default: join(process.cwd(), 'drop') },
+      once: { type: 'boolean', default: false },
+    },
+  });
+  const started = Date.now();
+  const { pipeline, tracker } = await startPipeline();
+  const { resources, emulators } = pipeline;
+  say(`Local pipeline ready in ${Date.now() - started} ms (in-process emulators, no AWS account needed)`);
+  say(
+    `  S3 ${emulators.s3Endpoint}  DynamoDB ${emulators.dynamoDbEndpoint}  SNS/SQS ${emulators.messagingEndpoint}`,
+  );
+  say(
+    `  bucket ${resources.bucket} → queue ${resources.ingestQueue.name} → normalise → table ${resources.table}`,
+  );
+  say(`  → stream → publish → topic ${resources.topicArn}`);
+  for (const { partner } of resources.partnerQueues) {
+    say(`  → partner ${partner.name}: filter ${JSON.stringify(filterPolicyFor(partner))}`);
+  }
+
+  const articlesRoot = resolve(values.articles);
+  const samples = await filesUnder(articlesRoot);
+  say();
+  say(`Ingesting ${samples.length} sample file(s) from ${relative(process.cwd(), articlesRoot) || '.'}:`);
+  for (const file of samples) await pipeline.upload(keyFor(articlesRoot, file), await readFile(file));
+  await pipeline.waitForIdle();
+  for (const file of samples) say(describe(await tracker.journeyOf(keyFor(articlesRoot, file))));
+
+  if (values.once) {
+    await pipeline.stop();
+    return 0;
+  }
+
+  const dropRoot = resolve(values.drop);
+  mkdirSync(dropRoot, { recursive: true });
+  say();
+  say(
+    `Watching ${relative(process.cwd(), dropRoot) || '.'}/ — drop files in (key = path inside it; the first folder names the source).`,
+  );
+  say('Deleting a file withdraws its article. Ctrl-C to stop.');
+
+  const timers = new Map<string, NodeJS.Timeout>();
+  const changed = (file: string) => {
+    const key = keyFor(dropRoot, file);
+    clearTimeout(timers.get(key));
+    // Editors write in several steps: act once the file has been quiet for a moment.
+    timers.set(
+      key,
+      setTimeout(async () => {
+        timers.delete(key);
+        const since = Date.now();
+        try {
+          const exists = existsSync(file) && (await stat(file)).isFile();
+          if (exists) await pipeline.upload(key, await readFile(file));
+          else await pipeline.remove(key);
+          await pipeline.waitForIdle();
+          say(describe(await tracker.journeyOf(key, since)));
+        } catch (error) {
+          warn(`${key}: ${(error as Error).message}`);
+        }
+      }, 300),
+    );
+  };
+  const watcher = watch(dropRoot, { recursive: true }, (_event, name) => {
+    if (name && !basename(name).startsWith('.')) changed(join(dropRoot, name));
+  });
+  await new Promise<void>((done) => {
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+  });
+  watcher.close();
+  say('\nStopping…');
+  await pipeline.stop();
+  return 0;
+}
+
+async function commandRun(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { source: { type: 'string' } },
+  });
+  if (positionals.length === 0) throw new UsageError('syndicate run FILE... [--source NAME]');
+  const { pipeline, tracker } = await startPipeline();
+  try {
+    const uploads: { file: string; key: string }[] = [];
+    const used = new Set<string>();
+    for (const file of positionals) {
+      let key = values.source ? `${values.source}/${basename(file)}` : basename(file);
+      for (let n = 2; used.has(key); n++)
+        key = `${values.source ? `${values.source}/` : ''}${n}-${basename(file)}`;
+      used.add(key);
+      uploads.push({ file, key });
+      await pipeline.upload(key, await readFile(file));
+    }
+    await pipeline.waitForIdle();
+    const articles = [];
+    for (const { file, key } of uploads) {
+      const journey = await tracker.journeyOf(key);
+      const status = journey.status === 'unchanged' ? 'published' : journey.status;
+      articles.push({
+        file,
+        status,
+        uri: journey.uri,
+        version: journey.version ?? null,
+        reason: journey.reason ?? null,
+        ...(journey.code ? { code: journey.code } : {}),
+        deliveries: journey.deliveries,
+      });
+    }
+    say(JSON.stringify({ articles }, null, 2));
+    const settled = articles.every(
+      (article) => article.status === 'published' || (article.status === 'rejected' && article.reason),
+    );
+    return settled ? 0 : 1;
+  } finally {
+    await pipeline.stop();
+  }
+}
+
+async function commandNormalise(args: string[]): Promise<number> {
+  const { positionals } = parseArgs({ args, allowPositionals: true });
+  const [file] = positionals;
+  if (!file || positionals.length > 1) throw new UsageError('syndicate normalise FILE');
+  // A dry run of the ingest use case on in-memory ports: the document a first upload would index.
+  const objects = new InMemoryObjectStore();
+  const index = new InMemoryArticleIndex();
+  const key = basename(file);
+  objects.put('local', { key, bytes: await readFile(file) });
+  const outcome = await ingestObject({ objects, index, now: () => new Date() }, 'local', key);
+  if (outcome.status === 'rejected') {
+    warn(`syndicate: ${file} cannot be normalised (${outcome.code}): ${outcome.reason}`);
+    return 2;
+  }
+  const record = await index.current(outcome.uri);
+  say(JSON.stringify(record?.ninjs, null, 2));
+  return 0;
+}
+
+async function commandInvoke(args: string[]): Promise<number> {
+  const { positionals } = parseArgs({ args, allowPositionals: true });
+  const [name, eventFile] = positionals;
+  if ((name !== 'normalise' && name !== 'publish') || !eventFile) {
+    throw new UsageError('syndicate invoke normalise|publish EVENT.json');
+  }
+  const event = JSON.parse(await readFile(eventFile, 'utf8'));
+  const { pipeline, tracker } = await startPipeline();
+  try {
+    // The sample objects are in the bucket already, as if uploaded before; only the given event runs.
+    for (const file of await filesUnder(SAMPLE_ARTICLES)) {
+      await pipeline.upload(keyFor(SAMPLE_ARTICLES, file), await readFile(file), { notify: false });
+    }
+    const since = Date.now();
+    const handler = pipeline.handlers?.[name] as (event: unknown) => Promise<unknown>;
+    const response = await handler(event);
+    await pipeline.waitForIdle();
+    say(JSON.stringify(response, null, 2));
+    const uris = new Set(
+      pipeline.deliveries.filter((delivery) => delivery.receivedAt >= since).map((d) => d.envelope.uri),
+    );
+    for (const delivery of pipeline.deliveries) {
+      if (delivery.receivedAt >= since) {
+        warn(
+          `delivered to ${delivery.partner}: ${delivery.envelope.eventType} ${delivery.envelope.uri} v${delivery.envelope.version}`,
+        );
+      }
+    }
+    if (uris.size === 0) warn('no partner message resulted from this event');
+    void tracker;
+    return 0;
+  } finally {
+    await pipeline.stop();
+  }
+}
+
+function commandPartners(args: string[]): number {
+  if (args[0] !== 'list') throw new UsageError('syndicate partners list');
+  for (const partner of loadPartnerRegistry()) {
+    say(
+      `${partner.name} (${partner.delivery.type})${partner.description ? ` — ${partner.description}` : ''}`,
+    );
+    say(`    filter policy: ${JSON.stringify(filterPolicyFor(partner))}`);
+  }
+  return 0;
+}
+
+const HELP = `usage: syndicate <command>
+
+  start [--articles DIR] [--drop DIR] [--once]   run the whole pipeline locally on in-process emulators,
+                                                 ingest the sample articles, then watch the drop folder
+  run FILE... [--source NAME]                    drop files into the local pipeline; print their journeys as JSON
+  normalise FILE                                 print the ninjs 3.2 document a file becomes
+  invoke normalise|publish EVENT.json            run one handler on a sample event (see events/)
+  partners list                                  partners and their SNS filter policies`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'start':
+      return commandStart(rest);
+    case 'run':
+      return commandRun(rest);
+    case 'normalise':
+    case 'normalize':
+      return commandNormalise(rest);
+    case 'invoke':
+      return commandInvoke(rest);
+    case 'partners':
+      return commandPartners(rest);
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      say(HELP);
+      return command === undefined ? 1 : 0;
+    default:
+      throw new UsageError(`unknown command '${command}'\n\n${HELP}`);
+  }
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  if (error instanceof UsageError) warn(`usage: ${error.message}`);
+  else if (error instanceof ConfigurationError) warn(`syndicate: ${error.message}`);
+  else warn(`syndicate: ${(error as Error).stack ?? String(error)}`);
+  process.exitCode = 2;
+}

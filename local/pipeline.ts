@@ -1,0 +1,276 @@
+/**
+ * The local runtime: the whole pipeline in one process on the emulators.
+ *
+ * It starts the emulators, creates the stack's resources from the partner registry, points the
+ * standard AWS environment at the emulators, loads the production handlers unchanged, and wires
+ * them with the AWS event bridge (S3 notifications, table stream) and Lambda event-source emulation.
+ * Partner queues are read like a partner would (receive, delete) into per-partner inboxes.
+ */
+import { EventEmitter } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type {
+  DynamoDBBatchResponse,
+  DynamoDBStreamEvent,
+  SQSBatchResponse,
+  SQSEvent,
+  SQSRecord,
+} from 'aws-lambda';
+import type { ArticleEnvelope } from '../shared/domain/message.js';
+import type { Partner } from '../shared/partners/registry.js';
+import { DynamoDbStreamCapture, LOCAL_REGION, S3NotificationForwarder } from './aws-event-bridge.js';
+import { type Emulators, startEmulators } from './emulators.js';
+import { SqsEventSource, StreamEventSource } from './lambda-event-sources.js';
+import { createLocalResources, type LocalResources, type PartnerQueues } from './resources.js';
+
+export interface Delivery {
+  readonly partner: string;
+  readonly envelope: ArticleEnvelope;
+  readonly attributes: Record<string, string>;
+  readonly receivedAt: number;
+}
+
+export interface ProcessedObject {
+  readonly kind: 'created' | 'removed';
+  readonly key: string;
+  readonly failed: boolean;
+}
+
+export interface PipelineEvents {
+  processed: [ProcessedObject];
+  delivered: [Delivery];
+  error: [unknown];
+}
+
+/** Environment the production handlers read; in AWS the stack sets the same names. */
+function pointAwsEnvironmentAt(emulators: Emulators, resources?: LocalResources): void {
+  Object.assign(process.env, {
+    AWS_REGION: LOCAL_REGION,
+    // s3rver accepts only this key id; dynalite and fauxqs accept any.
+    AWS_ACCESS_KEY_ID: 'S3RVER',
+    AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    AWS_ENDPOINT_URL_S3: emulators.s3Endpoint,
+    AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamoDbEndpoint,
+    AWS_ENDPOINT_URL_SNS: emulators.messagingEndpoint,
+    AWS_ENDPOINT_URL_SQS: emulators.messagingEndpoint,
+    // s3rver stores aws-chunked framing inside objects when the SDK adds default checksums.
+    AWS_REQUEST_CHECKSUM_CALCULATION: 'when_required',
+    AWS_RESPONSE_CHECKSUM_VALIDATION: 'when_required',
+    ...(resources ? { TABLE_NAME: resources.table, TOPIC_ARN: resources.topicArn } : {}),
+  });
+}
+
+export interface Handlers {
+  normalise: (event: SQSEvent) => Promise<SQSBatchResponse>;
+  publish: (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>;
+}
+
+export class LocalPipeline extends EventEmitter<PipelineEvents> {
+  readonly deliveries: Delivery[] = [];
+  private readonly stopping: (() => Promise<void>)[] = [];
+  private readonly idleChecks: (() => boolean)[] = [];
+  private inboxesRunning = true;
+  private forwarder: S3NotificationForwarder | undefined;
+  /** The production handlers as loaded in this process, for `syndicate invoke`. */
+  handlers: Handlers | undefined;
+  private inboxBusy = 0;
+
+  private constructor(
+    readonly emulators: Emulators,
+    readonly resources: LocalResources,
+    readonly clients: { s3: S3Client; sqs: SQSClient; dynamoDb: DynamoDBClient },
+  ) {
+    super();
+  }
+
+  static async start(partners: readonly Partner[]): Promise<LocalPipeline> {
+    const emulators = await startEmulators();
+    pointAwsEnvironmentAt(emulators);
+    const region = LOCAL_REGION;
+    const s3 = new S3Client({ region });
+    // fauxqs's queue URLs carry a made-up host; send every call to the emulator's endpoint instead.
+    const sqs = new SQSClient({ region, useQueueUrlAsEndpoint: false });
+    const sns = new SNSClient({ region });
+    const dynamoDb = new DynamoDBClient({ region });
+    const resources = await createLocalResources({ s3, sqs, sns, dynamoDb }, partners);
+    pointAwsEnvironmentAt(emulators, resources);
+    sns.destroy();
+
+    const pipeline = new LocalPipeline(emulators, resources, { s3, sqs, dynamoDb });
+    await pipeline.wire();
+    return pipeline;
+  }
+
+  private async wire(): Promise<void> {
+    const { emulators, resources, clients } = this;
+    const onError = (error: unknown) => this.emit('error', error);
+    // The handlers and the shared clients they use are loaded only now, after the environment is set.
+    const handlers: Handlers = {
+      normalise: (await import('../functions/normalise.js')).handler,
+      publish: (await import('../functions/publish.js')).handler,
+    };
+    this.handlers = handlers;
+    const { dynamoDbClient } = await import('../shared/adapters/aws-clients.js');
+
+    const capture = new DynamoDbStreamCapture(
+      emulators.dynamoDbEndpoint,
+      resources.table,
+      ['pk', 'sk'],
+      (record) => streamSource.push(record),
+    );
+    const streamSource = new StreamEventSource(clients.sqs, capture.streamArn, handlers.publish, {
+      batchSize: 100,
+      retryAttempts: 5,
+      bisectBatchOnError: true,
+      onFailureQueue: resources.streamDeadLetterQueue,
+      onError,
+    });
+    capture.attachTo(dynamoDbClient);
+
+    const forwarder = new S3NotificationForwarder(clients.sqs, resources.ingestQueue.url, onError);
+    this.forwarder = forwarder;
+    emulators.s3.on('event', forwarder.listener);
+
+    const ingestSource = new SqsEventSource(clients.sqs, resources.ingestQueue, handlers.normalise, {
+      batchSize: 10,
+      concurrency: 4,
+      onError,
+      onInvoked: (records, failed) => this.reportProcessed(records, failed),
+    });
+
+    const inboxLoops = resources.partnerQueues.map((partnerQueues) => this.readInbox(partnerQueues));
+    this.idleChecks.push(
+      () => forwarder.idle,
+      () => capture.idle,
+      () => ingestSource.idle,
+      () => streamSource.idle,
+      () => this.inboxBusy === 0,
+      () => this.queueIsEmpty(resources.ingestQueue.name),
+      () => resources.partnerQueues.every(({ queue }) => this.queueIsEmpty(queue.name)),
+    );
+    this.stopping.push(async () => {
+      emulators.s3.off('event', forwarder.listener);
+      this.inboxesRunning = false;
+      await Promise.all([ingestSource.stop(), streamSource.stop(), ...inboxLoops]);
+      capture.close();
+    });
+  }
+
+  private reportProcessed(records: readonly SQSRecord[], failed: ReadonlySet<string>): void {
+    for (const record of records) {
+      let keys: { kind: 'created' | 'removed'; key: string }[] = [];
+      try {
+        const body = JSON.parse(record.body) as {
+          Records?: { eventName: string; s3: { object: { key: string } } }[];
+        };
+        keys = (body.Records ?? []).map((entry) => ({
+          kind: entry.eventName.startsWith('ObjectRemoved') ? 'removed' : 'created',
+          key: decodeURIComponent(entry.s3.object.key.replace(/\+/g, ' ')),
+        }));
+      } catch {
+        // not an S3 notification: nothing to report
+      }
+      for (const { kind, key } of keys)
+        this.emit('processed', { kind, key, failed: failed.has(record.messageId) });
+    }
+  }
+
+  private queueIsEmpty(name: string): boolean {
+    const queue = this.emulators.messaging.inspectQueue(name);
+    if (!queue) return true;
+    return queue.messages.ready.length + queue.messages.delayed.length + queue.messages.inflight.length === 0;
+  }
+
+  /** Reads a partner's queue as the partner would: receive, record, delete. */
+  private async readInbox({ partner, queue }: PartnerQueues): Promise<void> {
+    while (this.inboxesRunning) {
+      try {
+        const { Messages } = await this.clients.sqs.send(
+          new ReceiveMessageCommand({
+            QueueUrl: queue.url,
+            MaxNumberOfMessages: 10,
+            WaitTimeSeconds: 1,
+            MessageAttributeNames: ['All'],
+          }),
+        );
+        if (!Messages || Messages.length === 0) continue;
+        this.inboxBusy++;
+        try {
+          for (const message of Messages) {
+            const delivery: Delivery = {
+              partner: partner.name,
+              envelope: JSON.parse(message.Body ?? '{}') as ArticleEnvelope,
+              attributes: Object.fromEntries(
+                Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [
+                  name,
+                  value.StringValue ?? '',
+                ]),
+              ),
+              receivedAt: Date.now(),
+            };
+            this.deliveries.push(delivery);
+            this.emit('delivered', delivery);
+          }
+          await this.clients.sqs.send(
+            new DeleteMessageBatchCommand({
+              QueueUrl: queue.url,
+              Entries: Messages.map((message, index) => ({
+                Id: String(index),
+                ReceiptHandle: message.ReceiptHandle,
+              })),
+            }),
+          );
+        } finally {
+          this.inboxBusy--;
+        }
+      } catch (error) {
+        if (this.inboxesRunning) this.emit('error', error);
+        await sleep(100);
+      }
+    }
+  }
+
+  /** Puts an object in the ingest bucket; with `notify: false` no S3 notification is sent for it. */
+  async upload(
+    key: string,
+    body: Uint8Array | string,
+    options: { contentType?: string; notify?: boolean } = {},
+  ): Promise<void> {
+    const { contentType, notify = true } = options;
+    if (!notify) this.forwarder?.suppressed.add(key);
+    await this.clients.s3.send(
+      new PutObjectCommand({
+        Bucket: this.resources.bucket,
+        Key: key,
+        Body: body,
+        ...(contentType ? { ContentType: contentType } : {}),
+      }),
+    );
+  }
+
+  async remove(key: string): Promise<void> {
+    await this.clients.s3.send(new DeleteObjectCommand({ Bucket: this.resources.bucket, Key: key }));
+  }
+
+  /** Resolves when nothing is in flight anywhere (checked twice in a row), or rejects after `timeoutMs`. */
+  async waitForIdle(timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let quietChecks = 0;
+    while (quietChecks < 2) {
+      if (Date.now() > deadline) throw new Error(`local pipeline still busy after ${timeoutMs} ms`);
+      await sleep(25);
+      quietChecks = this.idleChecks.every((check) => check()) ? quietChecks + 1 : 0;
+    }
+  }
+
+  async stop(): Promise<void> {
+    for (const stop of this.stopping) await stop();
+    this.clients.s3.destroy();
+    this.clients.sqs.destroy();
+    this.clients.dynamoDb.destroy();
+    await this.emulators.stop();
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * Creates on the emulators the resources the CDK stack defines (infra/stacks/syndication-stack.ts):
+ * ingest bucket, ingest queue with its DLQ, article table, stream DLQ, article topic, and one queue
+ * per partner (with its DLQ) subscribed with the filter policy derived from the same registry.
+ */
+import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import { CreateTopicCommand, type SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { filterPolicyFor, type Partner } from '../shared/partners/registry.js';
+
+export interface QueueRef {
+  readonly name: string;
+  readonly url: string;
+  readonly arn: string;
+}
+
+export interface PartnerQueues {
+  readonly partner: Partner;
+  readonly queue: QueueRef;
+  readonly deadLetterQueue: QueueRef;
+}
+
+export interface LocalResources {
+  readonly bucket: string;
+  readonly ingestQueue: QueueRef;
+  readonly ingestDeadLetterQueue: QueueRef;
+  readonly table: string;
+  readonly streamDeadLetterQueue: QueueRef;
+  readonly topicArn: string;
+  readonly partnerQueues: readonly PartnerQueues[];
+}
+
+export interface ResourceClients {
+  readonly s3: S3Client;
+  readonly dynamoDb: DynamoDBClient;
+  readonly sqs: SQSClient;
+  readonly sns: SNSClient;
+}
+
+/** Local stand-ins for the stack's settings; short timeouts so failures show up in seconds, not minutes. */
+export const LOCAL_SETTINGS = {
+  ingestVisibilityTimeoutSeconds: 2,
+  maxReceiveCount: 3,
+} as const;
+
+async function createQueue(
+  sqs: SQSClient,
+  name: string,
+  attributes: Record<string, string> = {},
+): Promise<QueueRef> {
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
+  const url = QueueUrl as string;
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }),
+  );
+  return { name, url, arn: Attributes?.QueueArn as string };
+}
+
+async function createQueueWithDlq(sqs: SQSClient, name: string, visibilityTimeoutSeconds?: number) {
+  const deadLetterQueue = await createQueue(sqs, `${name}-dlq`);
+  const queue = await createQueue(sqs, name, {
+    RedrivePolicy: JSON.stringify({
+      deadLetterTargetArn: deadLetterQueue.arn,
+      maxReceiveCount: LOCAL_SETTINGS.maxReceiveCount,
+    }),
+    ...(visibilityTimeoutSeconds ? { VisibilityTimeout: String(visibilityTimeoutSeconds) } : {}),
+  });
+  return { queue, deadLetterQueue };
+}
+
+export async function createLocalResources(
+  clients: ResourceClients,
+  partners: readonly Partner[],
+): Promise<LocalResources> {
+  const bucket = 'syndicate-ingest';
+  const table = 'syndicate-articles';
+  await clients.s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  await clients.dynamoDb.send(
+    new CreateTableCommand({
+      TableName: table,
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
+  const ingest = await createQueueWithDlq(
+    clients.sqs,
+    'syndicate-ingest',
+    LOCAL_SETTINGS.ingestVisibilityTimeoutSeconds,
+  );
+  const streamDeadLetterQueue = await createQueue(clients.sqs, 'syndicate-stream-dlq');
+  const { TopicArn } = await clients.sns.send(new CreateTopicCommand({ Name: 'syndicate-articles' }));
+  const topicArn = TopicArn as string;
+
+  const partnerQueues: PartnerQueues[] = [];
+  for (const partner of partners) {
+    const { queue, deadLetterQueue } = await createQueueWithDlq(clients.sqs, `partner-${partner.name}`);
+    const policy = filterPolicyFor(partner);
+    await clients.sns.send(
+      new SubscribeCommand({
+        TopicArn: topicArn,
+        Protocol: 'sqs',
+        Endpoint: queue.arn,
+        Attributes: {
+          RawMessageDelivery: 'true',
+          RedrivePolicy: JSON.stringify({ deadLetterTargetArn: deadLetterQueue.arn }),
+          ...(Object.keys(policy).length > 0 ? { FilterPolicy: JSON.stringify(policy) } : {}),
+        },
+      }),
+    );
+    partnerQueues.push({ partner, queue, deadLetterQueue });
+  }
+  return {
+    bucket,
+    ingestQueue: ingest.queue,
+    ingestDeadLetterQueue: ingest.deadLetterQueue,
+    table,
+    streamDeadLetterQueue,
+    topicArn,
+    partnerQueues,
+  };
+}

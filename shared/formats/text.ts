@@ -1,0 +1,46 @@
+/**
+ * Plain-text wire stories: headline on the first line, paragraphs separated by blank lines, and a
+ * byline either leading (`By Jane Doe`) or trailing (`• Jane Doe`, `— Jane Doe`).
+ */
+import { RejectedInputError } from '../domain/errors.js';
+import type { ArticleParts } from './parts.js';
+
+/** A longer "first line" is a paragraph, not a headline. */
+const MAX_HEADLINE_CHARS = 300;
+const LEADING_BYLINE = /^by\s+(\S.{0,118})$/iu;
+const TRAILING_BYLINE = /^(?:[•·*]|—|–|-{1,2})\s*(\S.{0,118})$/u;
+
+function paragraphsOf(text: string): string[] {
+  return text
+    .split(/\n[ \t]*\n/)
+    .map((block) => block.replace(/\s*\n\s*/g, ' ').trim())
+    .filter((block) => block.length > 0);
+}
+
+export function parseText(text: string): ArticleParts {
+  const normalised = text.replace(/\r\n?/g, '\n');
+  if (normalised.trim() === '') throw new RejectedInputError('EMPTY');
+  const lines = normalised.split('\n');
+  const headlineIndex = lines.findIndex((line) => line.trim() !== '');
+  const headline = (lines[headlineIndex] ?? '').trim();
+  if (headline.length > MAX_HEADLINE_CHARS) {
+    throw new RejectedInputError('NO_HEADLINE', `the first line is ${headline.length} characters long`);
+  }
+  const paragraphs = paragraphsOf(lines.slice(headlineIndex + 1).join('\n'));
+
+  let byline: string | undefined;
+  const first = paragraphs[0];
+  const leading = first?.match(LEADING_BYLINE);
+  if (leading?.[1]) {
+    byline = leading[1].trim();
+    paragraphs.shift();
+  }
+  const last = paragraphs.at(-1);
+  const trailing = last?.match(TRAILING_BYLINE);
+  if (!byline && trailing?.[1]) {
+    byline = trailing[1].trim();
+    paragraphs.pop();
+  }
+  if (paragraphs.length === 0) throw new RejectedInputError('NO_BODY', 'only a headline was found');
+  return byline ? { headline, paragraphs, byline } : { headline, paragraphs };
+}
