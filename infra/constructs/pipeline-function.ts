@@ -1,0 +1,99 @@
+/**
+ * The one way this project defines a Lambda function, so every function gets the same runtime,
+ * architecture, bundling, tracing and log settings instead of a copied block of props.
+ */
+import { isAbsolute, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+
+/** The repository root (this file lives in `infra/constructs/`). */
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const FUNCTIONS_DIR = resolve(REPO_ROOT, 'functions');
+
+export const DEFAULT_SERVICE_NAME = 'content-syndication';
+
+/**
+ * ESM bundles have no `require`; some CommonJS dependencies call it for Node built-ins at run time.
+ * The alias avoids clashing with a `createRequire` import inside the bundle.
+ */
+const ESM_REQUIRE_BANNER =
+  "import { createRequire as __syndicationCreateRequire } from 'node:module'; const require = __syndicationCreateRequire(import.meta.url);";
+
+export interface PipelineFunctionProps {
+  /** The handler module, relative to the repository root and under `functions/`, e.g. `functions/normalise.ts`. */
+  readonly entry: string;
+  readonly description?: string;
+  /** @default 512 MiB */
+  readonly memorySize?: Size;
+  /** @default 30 seconds */
+  readonly timeout?: Duration;
+  /** Extra environment variables (set them from construct references, never from literal resource names). */
+  readonly environment?: Record<string, string>;
+  /** @default one month */
+  readonly logRetention?: RetentionDays;
+  /** What happens to the function's log group when the stack is deleted. @default RETAIN */
+  readonly logRemovalPolicy?: RemovalPolicy;
+  /** Powertools service name. @default 'content-syndication' */
+  readonly serviceName?: string;
+}
+
+/** Resolves an entry path and refuses anything outside `functions/`. */
+export function resolveEntry(entry: string): string {
+  const absolute = resolve(REPO_ROOT, entry);
+  const fromFunctions = relative(FUNCTIONS_DIR, absolute);
+  if (
+    isAbsolute(entry) ||
+    fromFunctions === '' ||
+    fromFunctions.startsWith('..') ||
+    isAbsolute(fromFunctions)
+  ) {
+    throw new Error(
+      `function entry '${entry}' must be a file under functions/, relative to the repository root`,
+    );
+  }
+  return absolute;
+}
+
+export class PipelineFunction extends NodejsFunction {
+  constructor(scope: Construct, id: string, props: PipelineFunctionProps) {
+    // The log group is a sibling: a subclass cannot create children before calling super().
+    const logGroup = new LogGroup(scope, `${id}LogGroup`, {
+      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
+      removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    super(scope, id, {
+      entry: resolveEntry(props.entry),
+      handler: 'handler',
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: resolve(REPO_ROOT, 'package-lock.json'),
+      description: props.description,
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      memorySize: (props.memorySize ?? Size.mebibytes(512)).toMebibytes(),
+      timeout: props.timeout ?? Duration.seconds(30),
+      tracing: Tracing.ACTIVE,
+      logGroup,
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: props.serviceName ?? DEFAULT_SERVICE_NAME,
+        ...props.environment,
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node22',
+        mainFields: ['module', 'main'],
+        banner: ESM_REQUIRE_BANNER,
+        minify: true,
+        sourceMap: true,
+        // Stack traces only need the mappings; embedding sources would double the bundle.
+        sourcesContent: false,
+        // The SDK v3 ships with the Node.js runtime; JSON imports (`with { type: 'json' }`) are inlined by esbuild.
+        externalModules: ['@aws-sdk/*'],
+      },
+    });
+  }
+}

@@ -1,0 +1,463 @@
+/**
+ * Fine-grained assertions on the synthesised stack. One App holds a dev and a prod stack and is
+ * synthesised once; bundling is skipped (asset hashes therefore differ from `cdk synth`, so nothing
+ * here compares whole templates).
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { before, describe, test } from 'node:test';
+import type { CfnElement } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
+import { type PipelineFunction, resolveEntry } from '../../infra/constructs/pipeline-function.js';
+import { partnerId, SyndicationStack } from '../../infra/stacks/syndication-stack.js';
+import { ConfigurationError } from '../../shared/domain/errors.js';
+import { filterPolicyFor, type Partner, parsePartnerRegistry } from '../../shared/partners/registry.js';
+
+/** The test's own registry: a catch-all partner, a subject+language partner, and a multi-filter one. */
+const partners = parsePartnerRegistry({
+  partners: [
+    { name: 'everything-feed', delivery: { type: 'sqs' }, filters: {} },
+    {
+      name: 'politics-en',
+      delivery: { type: 'sqs' },
+      filters: { subjects: ['medtop:11000000'], languages: ['en'] },
+    },
+    {
+      name: 'sport-wire',
+      delivery: { type: 'sqs' },
+      filters: { subjects: ['medtop:15000000'], sources: ['wire-a', 'wire-b'] },
+    },
+  ],
+});
+
+type Resource = { Type: string; Properties?: Record<string, unknown>; DeletionPolicy?: string };
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
+
+let dev: SyndicationStack;
+let prod: SyndicationStack;
+let template: Template;
+let prodTemplate: Template;
+let resources: Record<string, Resource>;
+
+/** The logical id of a construct's CloudFormation resource. */
+function logicalId(construct: IConstruct): string {
+  const stack = Stack.of(construct);
+  const element = (construct.node.defaultChild ?? construct) as CfnElement;
+  return stack.resolve(element.logicalId) as string;
+}
+
+const arnOf = (construct: IConstruct) => ({ 'Fn::GetAtt': [logicalId(construct), 'Arn'] });
+const refOf = (construct: IConstruct) => ({ Ref: logicalId(construct) });
+
+function resourcesOfType(type: string): [string, Resource][] {
+  return Object.entries(resources).filter(([, resource]) => resource.Type === type);
+}
+
+/** Every statement of the inline policies attached to a function's role. */
+function roleStatements(fn: PipelineFunction): Statement[] {
+  const role = fn.role;
+  assert.ok(role, 'function has a role');
+  const roleId = logicalId(role);
+  return resourcesOfType('AWS::IAM::Policy')
+    .filter(([, policy]) => JSON.stringify(policy.Properties?.Roles) === JSON.stringify([{ Ref: roleId }]))
+    .flatMap(
+      ([, policy]) =>
+        (policy.Properties?.PolicyDocument as { Statement?: Statement[] } | undefined)?.Statement ?? [],
+    );
+}
+
+const actionsOf = (statements: Statement[]) =>
+  statements.flatMap((statement) =>
+    Array.isArray(statement.Action) ? statement.Action : [statement.Action],
+  );
+
+const tlsOnlyStatement = Match.objectLike({
+  Effect: 'Deny',
+  Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+});
+
+/** The feature flags `cdk synth` runs with, so the tests see the template that deploys. */
+function cdkJsonContext(): Record<string, unknown> {
+  const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
+    context?: Record<string, unknown>;
+  };
+  return cdkJson.context ?? {};
+}
+
+before(() => {
+  const app = new App({ context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] } });
+  dev = new SyndicationStack(app, 'Syndication-dev', { stage: 'dev', partners });
+  prod = new SyndicationStack(app, 'Syndication-prod', { stage: 'prod', partners });
+  template = Template.fromStack(dev);
+  prodTemplate = Template.fromStack(prod);
+  resources = template.toJSON().Resources as Record<string, Resource>;
+});
+
+describe('ingest bucket', () => {
+  test('is encrypted, versioned and blocks all public access', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      },
+      VersioningConfiguration: { Status: 'Enabled' },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+    });
+  });
+
+  test('denies requests without TLS', () => {
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: refOf(dev.ingestBucket),
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: 's3:*',
+            Effect: 'Deny',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  test('notifies the ingest queue of created and removed objects', () => {
+    template.hasResourceProperties('Custom::S3BucketNotifications', {
+      BucketName: refOf(dev.ingestBucket),
+      NotificationConfiguration: {
+        QueueConfigurations: Match.arrayWith([
+          { Events: ['s3:ObjectCreated:*'], QueueArn: arnOf(dev.ingestQueue) },
+          { Events: ['s3:ObjectRemoved:*'], QueueArn: arnOf(dev.ingestQueue) },
+        ]),
+      },
+    });
+  });
+});
+
+describe('queues', () => {
+  test('S3 may send the ingest bucket notifications to the ingest queue', () => {
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [refOf(dev.ingestQueue)],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: Match.arrayWith(['sqs:SendMessage']),
+            Effect: 'Allow',
+            Principal: { Service: 's3.amazonaws.com' },
+            Condition: { ArnLike: { 'aws:SourceArn': arnOf(dev.ingestBucket) } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  test('the ingest queue redrives to its DLQ after 5 receives', () => {
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      RedrivePolicy: { deadLetterTargetArn: arnOf(dev.ingestDlq), maxReceiveCount: 5 },
+    });
+    assert.deepEqual(resources[logicalId(dev.ingestQueue)]?.Properties?.RedrivePolicy, {
+      deadLetterTargetArn: arnOf(dev.ingestDlq),
+      maxReceiveCount: 5,
+    });
+  });
+
+  test('the ingest queue hides a message for at least 6x the normalise timeout', () => {
+    const visibility = resources[logicalId(dev.ingestQueue)]?.Properties?.VisibilityTimeout;
+    const timeout = resources[logicalId(dev.normaliseFunction)]?.Properties?.Timeout;
+    assert.equal(typeof visibility, 'number');
+    assert.equal(typeof timeout, 'number');
+    assert.ok((visibility as number) >= 6 * (timeout as number), `${visibility} < 6 x ${timeout}`);
+  });
+
+  test('every queue is encrypted with SQS-managed keys and TLS-only', () => {
+    const queues = resourcesOfType('AWS::SQS::Queue');
+    assert.ok(queues.length > 0);
+    for (const [id, queue] of queues) {
+      assert.equal(queue.Properties?.SqsManagedSseEnabled, true, `${id} is not encrypted`);
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: Match.arrayWith([{ Ref: id }]),
+        PolicyDocument: { Statement: Match.arrayWith([tlsOnlyStatement]) },
+      });
+    }
+  });
+});
+
+describe('articles table', () => {
+  test('has pk/sk keys, on-demand billing, a new-and-old-images stream, encryption and PITR', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: Match.arrayWith([
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ]),
+      BillingMode: 'PAY_PER_REQUEST',
+      StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+      SSESpecification: { SSEEnabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+    });
+  });
+});
+
+describe('functions', () => {
+  test('run on Node.js 22 or newer, arm64, traced, with source maps and a log group with retention', () => {
+    for (const fn of [dev.normaliseFunction, dev.publishFunction]) {
+      const properties = resources[logicalId(fn)]?.Properties ?? {};
+      const runtime = String(properties.Runtime);
+      const major = Number(/^nodejs(\d+)\.x$/.exec(runtime)?.[1]);
+      assert.ok(major >= 22, `${runtime} is older than nodejs22.x`);
+      assert.deepEqual(properties.Architectures, ['arm64']);
+      assert.deepEqual(properties.TracingConfig, { Mode: 'Active' });
+      assert.equal(properties.MemorySize, 512);
+      const variables = (properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      assert.equal(variables.NODE_OPTIONS, '--enable-source-maps');
+      assert.equal(variables.POWERTOOLS_SERVICE_NAME, 'content-syndication');
+      const logGroup = (properties.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup;
+      assert.equal(resources[logGroup.Ref]?.Type, 'AWS::Logs::LogGroup');
+      assert.equal(resources[logGroup.Ref]?.Properties?.RetentionInDays, 30);
+    }
+  });
+
+  test('every Node.js Lambda in the stack (ours and CDK helpers) is nodejs22.x or newer', () => {
+    for (const [id, fn] of resourcesOfType('AWS::Lambda::Function')) {
+      const runtime = fn.Properties?.Runtime;
+      if (typeof runtime !== 'string' || !runtime.startsWith('nodejs')) continue;
+      assert.ok(Number(/^nodejs(\d+)\.x$/.exec(runtime)?.[1]) >= 22, `${id} runs ${runtime}`);
+    }
+  });
+
+  test('get their resource names from construct references', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ TABLE_NAME: refOf(dev.articlesTable) }) },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ TOPIC_ARN: refOf(dev.articlesTopic) }) },
+    });
+  });
+
+  test('normalise reads the ingest queue in batches of 10 and reports partial failures', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: arnOf(dev.ingestQueue),
+      FunctionName: refOf(dev.normaliseFunction),
+      BatchSize: 10,
+      MaximumBatchingWindowInSeconds: 1,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+
+  test('publish reads the table stream, bisects, retries 5 times and sends failures to the stream DLQ', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [logicalId(dev.articlesTable), 'StreamArn'] },
+      FunctionName: refOf(dev.publishFunction),
+      StartingPosition: 'TRIM_HORIZON',
+      BatchSize: 100,
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 5,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      DestinationConfig: { OnFailure: { Destination: arnOf(dev.streamDlq) } },
+    });
+  });
+
+  test('an entry outside functions/ is refused', () => {
+    assert.throws(() => resolveEntry('shared/partners/registry.ts'), /under functions\//);
+    assert.throws(() => resolveEntry('functions/../infra/app.ts'), /under functions\//);
+    assert.match(resolveEntry('functions/normalise.ts'), /functions[\\/]normalise\.ts$/);
+  });
+});
+
+describe('IAM', () => {
+  test('normalise may read ingest objects and use named table actions, nothing wildcarded', () => {
+    const statements = roleStatements(dev.normaliseFunction);
+    assert.ok(
+      statements.some(
+        (statement) =>
+          statement.Effect === 'Allow' &&
+          actionsOf([statement]).includes('s3:GetObject') &&
+          JSON.stringify(statement.Resource) ===
+            JSON.stringify({ 'Fn::Join': ['', [arnOf(dev.ingestBucket), '/*']] }),
+      ),
+      's3:GetObject on the ingest bucket objects',
+    );
+    const actions = actionsOf(statements);
+    for (const action of ['dynamodb:GetItem', 'dynamodb:PutItem'])
+      assert.ok(actions.includes(action), action);
+    for (const action of actions) {
+      assert.ok(!action.endsWith('*') || action.startsWith('xray:'), `wildcard action ${action}`);
+      assert.ok(!/^dynamodb:(Delete|Batch|Scan|DescribeStream)/.test(action), `unexpected ${action}`);
+    }
+    assert.ok(!actions.includes('s3:*') && !actions.includes('dynamodb:*'));
+    assert.ok(!actions.some((action) => action.startsWith('s3:Put') || action.startsWith('s3:Delete')));
+  });
+
+  test('publish may publish to the articles topic', () => {
+    const statements = roleStatements(dev.publishFunction);
+    assert.ok(
+      statements.some(
+        (statement) =>
+          statement.Effect === 'Allow' &&
+          actionsOf([statement]).includes('sns:Publish') &&
+          JSON.stringify(statement.Resource) === JSON.stringify(refOf(dev.articlesTopic)),
+      ),
+      'sns:Publish on the topic',
+    );
+    const actions = actionsOf(statements);
+    assert.ok(!actions.includes('sns:*') && !actions.includes('dynamodb:*'));
+    assert.ok(
+      !actions.some((action) => /^dynamodb:(Put|Update|Delete|Batch)/.test(action)),
+      'publish only reads',
+    );
+  });
+});
+
+describe('partner subscriptions', () => {
+  test('the articles topic refuses requests without TLS', () => {
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [refOf(dev.articlesTopic)],
+      PolicyDocument: { Statement: Match.arrayWith([tlsOnlyStatement]) },
+    });
+  });
+
+  test('each partner has one raw-delivery subscription with its filter policy and a delivery DLQ', () => {
+    const subscriptions = resourcesOfType('AWS::SNS::Subscription');
+    assert.equal(subscriptions.length, partners.length);
+    for (const partner of partners) {
+      const delivery = dev.partnerDeliveries.get(partner.name);
+      assert.ok(delivery, `no delivery for ${partner.name}`);
+      const matching = subscriptions.filter(
+        ([, subscription]) =>
+          JSON.stringify(subscription.Properties?.Endpoint) === JSON.stringify(arnOf(delivery.queue)),
+      );
+      assert.equal(matching.length, 1, `one subscription for ${partner.name}`);
+      const properties = matching[0]?.[1].Properties ?? {};
+      assert.equal(properties.Protocol, 'sqs');
+      assert.deepEqual(properties.TopicArn, refOf(dev.articlesTopic));
+      assert.equal(properties.RawMessageDelivery, true);
+      assert.deepEqual(properties.RedrivePolicy, { deadLetterTargetArn: arnOf(delivery.deliveryDlq) });
+      const policy = filterPolicyFor(partner);
+      if (Object.keys(policy).length === 0) {
+        assert.equal(properties.FilterPolicy, undefined, `${partner.name} takes everything`);
+      } else {
+        assert.deepEqual(properties.FilterPolicy, policy);
+        assert.ok(
+          properties.FilterPolicyScope === undefined || properties.FilterPolicyScope === 'MessageAttributes',
+        );
+      }
+    }
+  });
+
+  test('the articles topic (and only it) may send to each partner queue and delivery DLQ', () => {
+    for (const partner of partners) {
+      const delivery = dev.partnerDeliveries.get(partner.name);
+      assert.ok(delivery);
+      for (const queue of [delivery.queue, delivery.deliveryDlq]) {
+        template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+          Queues: [refOf(queue)],
+          PolicyDocument: {
+            Statement: Match.arrayWith([
+              {
+                Action: 'sqs:SendMessage',
+                Effect: 'Allow',
+                Principal: { Service: 'sns.amazonaws.com' },
+                Condition: { ArnEquals: { 'aws:SourceArn': refOf(dev.articlesTopic) } },
+                Resource: arnOf(queue),
+              },
+            ]),
+          },
+        });
+      }
+    }
+  });
+
+  test('each partner queue redrives to its own DLQ', () => {
+    for (const partner of partners) {
+      const delivery = dev.partnerDeliveries.get(partner.name);
+      assert.ok(delivery);
+      assert.deepEqual(resources[logicalId(delivery.queue)]?.Properties?.RedrivePolicy, {
+        deadLetterTargetArn: arnOf(delivery.queueDlq),
+        maxReceiveCount: 5,
+      });
+    }
+  });
+
+  test('outputs name every queue an operator needs', () => {
+    template.hasOutput('IngestBucketName', { Value: refOf(dev.ingestBucket) });
+    template.hasOutput('ArticlesTableName', { Value: refOf(dev.articlesTable) });
+    template.hasOutput('ArticlesTopicArn', { Value: refOf(dev.articlesTopic) });
+    template.hasOutput('IngestQueueUrl', { Value: refOf(dev.ingestQueue) });
+    template.hasOutput('IngestDlqUrl', { Value: refOf(dev.ingestDlq) });
+    template.hasOutput('StreamDlqUrl', { Value: refOf(dev.streamDlq) });
+    for (const partner of partners) {
+      const delivery = dev.partnerDeliveries.get(partner.name);
+      assert.ok(delivery);
+      const prefix = `Partner${partnerId(partner.name)}`;
+      template.hasOutput(`${prefix}QueueUrl`, { Value: refOf(delivery.queue) });
+      template.hasOutput(`${prefix}QueueDlqUrl`, { Value: refOf(delivery.queueDlq) });
+      template.hasOutput(`${prefix}DeliveryDlqUrl`, { Value: refOf(delivery.deliveryDlq) });
+    }
+  });
+});
+
+describe('stages', () => {
+  test('prod retains the bucket, the table and the logs, and protects the table', () => {
+    prodTemplate.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    prodTemplate.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({ DeletionProtectionEnabled: true }),
+    });
+    prodTemplate.allResources('AWS::Logs::LogGroup', { DeletionPolicy: 'Retain' });
+    prodTemplate.resourceCountIs('Custom::S3AutoDeleteObjects', 0);
+  });
+
+  test('dev deletes the bucket (emptying it first), the table and the logs', () => {
+    template.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Delete' });
+    template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Delete' });
+    template.allResources('AWS::Logs::LogGroup', { DeletionPolicy: 'Delete' });
+    template.hasResourceProperties('Custom::S3AutoDeleteObjects', { BucketName: refOf(dev.ingestBucket) });
+  });
+
+  test('no resource has a hard-coded physical name', () => {
+    const nameProperty: Record<string, string> = {
+      'AWS::S3::Bucket': 'BucketName',
+      'AWS::DynamoDB::Table': 'TableName',
+      'AWS::SQS::Queue': 'QueueName',
+      'AWS::SNS::Topic': 'TopicName',
+      'AWS::Lambda::Function': 'FunctionName',
+      'AWS::Logs::LogGroup': 'LogGroupName',
+      'AWS::IAM::Role': 'RoleName',
+    };
+    for (const [id, resource] of Object.entries(resources)) {
+      const property = nameProperty[resource.Type];
+      if (property) assert.equal(resource.Properties?.[property], undefined, `${id} sets ${property}`);
+    }
+  });
+});
+
+describe('partner registry', () => {
+  test('config/partners.json is a valid registry of SQS partners', () => {
+    const document: unknown = JSON.parse(
+      readFileSync(new URL('../../config/partners.json', import.meta.url), 'utf8'),
+    );
+    const registry: Partner[] = parsePartnerRegistry(document);
+    assert.ok(registry.length > 0);
+    assert.ok(registry.every((partner) => partner.delivery.type === 'sqs'));
+  });
+
+  test('an invalid registry is rejected before any stack can be built from it', () => {
+    assert.throws(
+      () =>
+        parsePartnerRegistry({
+          partners: [
+            { name: 'bad-topics', delivery: { type: 'sqs' }, filters: { subjects: ['medtop:99999999'] } },
+          ],
+        }),
+      (error: unknown) => error instanceof ConfigurationError && /medtop:99999999/.test(error.message),
+    );
+  });
+});

@@ -1,0 +1,193 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, test } from 'node:test';
+import { RejectedInputError } from '../../shared/domain/errors.js';
+import { normaliseObject } from '../../shared/formats/normalise.js';
+import { ninjsProblems } from '../../shared/ninjs/validate.js';
+import { WIRE_ARTICLE } from '../helpers/paths.js';
+
+const wireBytes = readFileSync(WIRE_ARTICLE);
+const wireText = wireBytes.toString('utf8');
+
+function textOf(text: string, key = 'wire/story.txt') {
+  return normaliseObject({ key, bytes: Buffer.from(text, 'utf8') });
+}
+
+function rejectionCode(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    assert.ok(error instanceof RejectedInputError, `expected a RejectedInputError, got ${String(error)}`);
+    return error.code;
+  }
+  assert.fail('expected the input to be rejected');
+}
+
+describe('plain-text normaliser on the reference wire article', () => {
+  const { ninjs, contentHash, subjectCodes, source } = normaliseObject({
+    key: 'wire/trump-putin.txt',
+    bytes: wireBytes,
+  });
+  const plain = ninjs.bodies?.find((body) => body.contentType === 'text/plain');
+  const html = ninjs.bodies?.find((body) => body.contentType === 'text/html');
+
+  test('is valid ninjs 3.2', () => {
+    assert.deepEqual(ninjsProblems(ninjs), []);
+  });
+
+  test('takes the headline from the first line', () => {
+    assert.deepEqual(ninjs.headlines?.[0]?.value, 'Trump, Putin signal new effort to cooperate on Syria');
+  });
+
+  test('takes the byline from the trailing bullet line and keeps it out of the body', () => {
+    assert.equal(ninjs.by, 'Leroy Wright');
+    assert.ok(plain && !plain.value.includes('Leroy Wright'));
+    assert.ok(html && !html.value.includes('Leroy Wright'));
+  });
+
+  test('keeps every paragraph, in order, in both bodies', () => {
+    // Blocks of the source separated by blank lines, minus the headline and the byline.
+    const blocks = wireText
+      .split(/\n\s*\n/)
+      .map((block) => block.trim())
+      .filter(Boolean);
+    const paragraphs = blocks.slice(1, -1);
+    assert.equal(plain?.value.split('\n\n').length, paragraphs.length);
+    assert.equal(html?.value.match(/<p>/g)?.length, paragraphs.length);
+    assert.ok(plain?.value.startsWith('The presidents of Russian Federation and Turkey'));
+    assert.ok(plain?.value.endsWith('whoever was responsible should be punished.'));
+    // Text is escaped for HTML, not changed.
+    assert.ok(html?.value.includes("Mr Putin's continued support"));
+  });
+
+  test('counts words and characters of the body', () => {
+    const words = plain?.value.split(/\s+/).filter((word) => /[\p{L}\p{N}]/u.test(word)).length ?? 0;
+    assert.ok(
+      plain?.wordCount && Math.abs(plain.wordCount - words) / words < 0.05,
+      `${plain?.wordCount} vs ~${words}`,
+    );
+    assert.equal(plain?.charCount, plain?.value.length);
+  });
+
+  test('detects English and tags conflict subjects with their ancestors for filtering', () => {
+    assert.equal(ninjs.language, 'en');
+    assert.ok(
+      ninjs.subjects?.some((subject) => subject.uri === 'http://cv.iptc.org/newscodes/mediatopic/16000000'),
+    );
+    assert.ok(subjectCodes.includes('medtop:16000000'));
+  });
+
+  test('derives a stable uri, the publisher and the object key from the key', () => {
+    assert.equal(ninjs.uri, 'urn:syndicate:wire/trump-putin.txt');
+    assert.equal(source, 'wire');
+    assert.deepEqual(ninjs.altIds, [{ role: 'objectKey', value: 'wire/trump-putin.txt' }]);
+    assert.match(contentHash, /^[0-9a-f]{64}$/);
+  });
+});
+
+describe('plain-text normaliser on variations', () => {
+  test('a leading "By" line is the byline', () => {
+    const { ninjs } = textOf(
+      'Storm hits coast\n\nBy Jane Doe\n\nThe storm arrived at dawn.\n\nPower is out.',
+    );
+    assert.equal(ninjs.by, 'Jane Doe');
+    assert.equal(ninjs.bodies?.[1]?.value, 'The storm arrived at dawn.\n\nPower is out.');
+  });
+
+  test('an em-dash trailing line is the byline; CRLF and a UTF-8 BOM are handled', () => {
+    const { ninjs } = textOf(
+      '\uFEFFHeadline here\r\n\r\nFirst paragraph\r\nwrapped.\r\n\r\n— John Smith\r\n',
+    );
+    assert.equal(ninjs.by, 'John Smith');
+    assert.equal(ninjs.headlines?.[0]?.value, 'Headline here');
+    assert.equal(ninjs.bodies?.[1]?.value, 'First paragraph wrapped.');
+  });
+
+  test('markup in text is escaped in the HTML body', () => {
+    const { ninjs } = textOf('Headline\n\nA <script>alert(1)</script> & more');
+    assert.equal(ninjs.bodies?.[0]?.value, '<p>A &lt;script&gt;alert(1)&lt;/script&gt; &amp; more</p>');
+  });
+
+  test('text is NFC-normalised', () => {
+    const decomposed = 'Erdog\u0306an visits\n\nErdog\u0306an met Putin.';
+    const { ninjs } = textOf(decomposed);
+    assert.equal(ninjs.headlines?.[0]?.value, 'Erdoğan visits');
+  });
+
+  test('the same content gives the same hash; changed content a different one', () => {
+    const a = textOf('Headline\n\nBody one.');
+    const b = textOf('Headline\n\nBody one.');
+    const c = textOf('Headline\n\nBody two.');
+    assert.equal(a.contentHash, b.contentHash);
+    assert.notEqual(a.contentHash, c.contentHash);
+  });
+
+  test('keys with spaces and unicode still give a valid uri', () => {
+    const { ninjs } = textOf('Headline\n\nBody.', 'agence/été 2026/a+b %.txt');
+    assert.equal(ninjs.uri, 'urn:syndicate:agence/%C3%A9t%C3%A9%202026/a%2Bb%20%25.txt');
+    assert.deepEqual(ninjsProblems(ninjs), []);
+  });
+});
+
+describe('plain-text normaliser rejections', () => {
+  test('empty and whitespace-only objects', () => {
+    assert.equal(
+      rejectionCode(() => textOf('')),
+      'EMPTY',
+    );
+    assert.equal(
+      rejectionCode(() => textOf(' \n\t\n ')),
+      'EMPTY',
+    );
+  });
+
+  test('binary data', () => {
+    assert.equal(
+      rejectionCode(() =>
+        normaliseObject({ key: 'a.txt', bytes: Uint8Array.from([0x89, 0x50, 0x00, 0x01]) }),
+      ),
+      'BINARY',
+    );
+  });
+
+  test('bytes that are not UTF-8', () => {
+    assert.equal(
+      rejectionCode(() =>
+        normaliseObject({ key: 'a.txt', bytes: Uint8Array.from([0x48, 0xe9, 0x0a, 0x0a, 0x41]) }),
+      ),
+      'ENCODING',
+    );
+  });
+
+  test('a headline with no body', () => {
+    assert.equal(
+      rejectionCode(() => textOf('Only a headline\n')),
+      'NO_BODY',
+    );
+  });
+
+  test('a first line too long to be a headline', () => {
+    assert.equal(
+      rejectionCode(() => textOf(`${'word '.repeat(100)}\n\nBody.`)),
+      'NO_HEADLINE',
+    );
+  });
+
+  test('markup and JSON, which this normaliser does not read yet', () => {
+    assert.equal(
+      rejectionCode(() => textOf('<html><body><p>Hi</p></body></html>')),
+      'UNSUPPORTED_FORMAT',
+    );
+    assert.equal(
+      rejectionCode(() => textOf('{"headline": "x"}')),
+      'UNSUPPORTED_FORMAT',
+    );
+  });
+
+  test('objects over the size limit', () => {
+    assert.equal(
+      rejectionCode(() => normaliseObject({ key: 'a.txt', bytes: new Uint8Array(6 * 1024 * 1024) })),
+      'TOO_LARGE',
+    );
+  });
+});
