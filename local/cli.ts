@@ -117,6 +117,7 @@ async function commandStart(args: string[]): Promise<number> {
   say('Deleting a file withdraws its article. Ctrl-C to stop.');
 
   const timers = new Map<string, NodeJS.Timeout>();
+  const dropped = new Set<string>();
   const changed = (file: string) => {
     const key = keyFor(dropRoot, file);
     clearTimeout(timers.get(key));
@@ -127,9 +128,15 @@ async function commandStart(args: string[]): Promise<number> {
         timers.delete(key);
         const since = Date.now();
         try {
-          const exists = existsSync(file) && (await stat(file)).isFile();
-          if (exists) await pipeline.upload(key, await readFile(file));
-          else await pipeline.remove(key);
+          const info = await stat(file).catch(() => undefined);
+          if (info?.isFile()) {
+            await pipeline.upload(key, await readFile(file));
+            dropped.add(key);
+          } else if (!info && dropped.delete(key)) {
+            await pipeline.remove(key);
+          } else {
+            return; // a folder, or a file we never uploaded
+          }
           await pipeline.waitForIdle();
           say(describe(await tracker.journeyOf(key, since)));
         } catch (error) {

@@ -191,3 +191,16 @@ describe('plain-text normaliser rejections', () => {
     );
   });
 });
+
+describe('plain-text bylines at the end', () => {
+  test('a trailing "By" line is the byline; prose that starts with "By" is not', () => {
+    assert.equal(textOf('Headline\n\nThe text.\n\nBy Sam Reporter\n').ninjs.by, 'Sam Reporter');
+    assert.equal(
+      textOf('Headline\n\nText.\n\nBy Ana de la Cruz, Reuters').ninjs.by,
+      'Ana de la Cruz, Reuters',
+    );
+    const prose = textOf('Headline\n\nBy the river, the town waited.\n\nNobody came.');
+    assert.equal(prose.ninjs.by, undefined);
+    assert.equal(prose.ninjs.bodies?.[1]?.value.split('\n\n').length, 2);
+  });
+});
