@@ -11,12 +11,14 @@ import { fileURLToPath } from 'node:url';
 
 interface SourceConcept {
   qcode: string;
+  exactMatch?: string[];
   prefLabel: Record<string, string>;
   broader?: string[];
   retired?: string;
 }
 
 const PREFIX = 'http://cv.iptc.org/newscodes/mediatopic/';
+const SUBJECT_CODE_PREFIX = 'http://cv.iptc.org/newscodes/subjectcode/';
 const LANGUAGES = ['en-GB', 'de', 'fr', 'es'] as const;
 
 const sourcePath =
@@ -38,15 +40,20 @@ const concepts = live.map((concept) => {
     const label = concept.prefLabel[language]?.trim();
     if (label) labels[language === 'en-GB' ? 'en' : language] = label;
   }
+  // The IPTC Subject Code this topic replaced (NITF and older NewsML still send those).
+  const subjectCode = concept.exactMatch
+    ?.find((uri) => uri.startsWith(SUBJECT_CODE_PREFIX))
+    ?.slice(SUBJECT_CODE_PREFIX.length);
   return {
     code: concept.qcode,
     parent: parent ? `medtop:${parent.slice(PREFIX.length)}` : null,
     labels,
+    ...(subjectCode ? { subjectCode: `subj:${subjectCode}` } : {}),
   };
 });
 
 const output = {
-  attribution: `IPTC Media Topics, ${scheme.copyrightHolder}. Licence ${scheme.licenceLink}. Released ${scheme.dateReleased}. Changed: retired concepts removed; only labels in ${LANGUAGES.join(', ')} and the first broader concept kept.`,
+  attribution: `IPTC Media Topics, ${scheme.copyrightHolder}. Licence ${scheme.licenceLink}. Released ${scheme.dateReleased}. Changed: retired concepts removed; only labels in ${LANGUAGES.join(', ')}, the first broader concept and the exact Subject Code match kept.`,
   concepts,
 };
 writeFileSync(outputPath, `${JSON.stringify(output)}\n`);

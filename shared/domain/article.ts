@@ -1,6 +1,7 @@
 /**
  * The article as the index stores it and the publisher reads it back from the table stream.
  */
+import type { Provenance } from '../formats/parts.js';
 import type { Ninjs, PubStatus } from '../ninjs/types.js';
 
 export const ARTICLE_URI_PREFIX = 'urn:syndicate:';
@@ -14,6 +15,8 @@ export interface NormalisedArticle {
   /** Media Topic codes with all their ancestors, for partner filters. */
   readonly subjectCodes: readonly string[];
   readonly source: string;
+  /** How heuristic values were decided, by ninjs field (see `syndicate normalise --explain`). */
+  readonly provenance: Readonly<Record<string, Provenance>>;
 }
 
 /** The current state of one article in the index. */

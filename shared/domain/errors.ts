@@ -9,9 +9,14 @@ export const REJECTION_CODES = {
   BINARY: 'the object holds binary data, not text',
   ENCODING: 'the bytes are not valid in any supported text encoding',
   UNSUPPORTED_FORMAT: 'the format of the object is not one the normaliser reads',
+  MALFORMED: 'the document is not well-formed for its format',
   NO_HEADLINE: 'no headline could be found',
   NO_BODY: 'no body text could be found',
+  NO_ARTICLE: 'the document holds no article content',
   TOO_LARGE: 'the object is larger than the ingest limit',
+  TOO_DEEP: 'the document is nested deeper than the limit',
+  UNSAFE: 'the document uses a construct that is refused for safety (DTD, external entity...)',
+  INVALID_FIELD: 'a field of the input has a value outside what ninjs allows',
   INVALID_NINJS: 'the normalised document does not validate against ninjs 3.2',
 } as const;
 

@@ -9,10 +9,16 @@ export interface MediaTopic {
   readonly code: string;
   readonly parent: string | null;
   readonly labels: Readonly<Record<string, string>>;
+  /** The IPTC Subject Code (`subj:NNNNNNNN`) this topic is an exact match of, if any. */
+  readonly subjectCode?: string;
 }
 
 const topics: ReadonlyMap<string, MediaTopic> = new Map(
   (vocabulary.concepts as MediaTopic[]).map((topic) => [topic.code, topic]),
+);
+
+const bySubjectCode: ReadonlyMap<string, MediaTopic> = new Map(
+  [...topics.values()].filter((topic) => topic.subjectCode).map((topic) => [topic.subjectCode as string, topic]),
 );
 
 export const MEDIA_TOPICS_ATTRIBUTION: string = vocabulary.attribution;
@@ -24,6 +30,11 @@ export function allMediaTopics(): Iterable<MediaTopic> {
 
 export function mediaTopic(code: string): MediaTopic | undefined {
   return topics.get(code);
+}
+
+/** The Media Topic that replaced an IPTC Subject Code (`subj:15054000` or `15054000`). */
+export function mediaTopicForSubjectCode(code: string): MediaTopic | undefined {
+  return bySubjectCode.get(code.startsWith('subj:') ? code : `subj:${code}`);
 }
 
 export function isMediaTopic(code: string): boolean {

@@ -13,6 +13,8 @@ export interface SubjectMatch {
   readonly name: string;
   /** 0-100, relative to the best match in the same article. */
   readonly relevance: number;
+  /** 0-100, how sure the tagger is: grows with the number and specificity of label matches. */
+  readonly confidence: number;
 }
 
 const MAX_PHRASE_WORDS = 4;
@@ -78,6 +80,11 @@ export function tagSubjects(text: string, language: string | undefined): Subject
     .slice(0, MAX_SUBJECTS);
   const best = ranked[0]?.[1] ?? 1;
   return ranked.map(([code, score]) => {
-    return { code, name: mediaTopic(code)?.labels.en ?? code, relevance: Math.round((score / best) * 100) };
+    return {
+      code,
+      name: mediaTopic(code)?.labels.en ?? code,
+      relevance: Math.round((score / best) * 100),
+      confidence: Math.min(90, 30 + 10 * score),
+    };
   });
 }

@@ -3,7 +3,7 @@
  * byline either leading (`By Jane Doe`) or trailing (`• Jane Doe`, `— Jane Doe`, `By Jane Doe`).
  */
 import { RejectedInputError } from '../domain/errors.js';
-import type { ArticleParts } from './parts.js';
+import type { ArticleParts, ParseContext } from './parts.js';
 
 /** A longer "first line" is a paragraph, not a headline. */
 const MAX_HEADLINE_CHARS = 300;
@@ -24,7 +24,7 @@ function paragraphsOf(text: string): string[] {
     .filter((block) => block.length > 0);
 }
 
-export function parseText(text: string): ArticleParts {
+export function parseText(text: string, _context?: ParseContext): ArticleParts {
   const normalised = text.replace(/\r\n?/g, '\n');
   if (normalised.trim() === '') throw new RejectedInputError('EMPTY');
   const lines = normalised.split('\n');
@@ -49,5 +49,6 @@ export function parseText(text: string): ArticleParts {
     paragraphs.pop();
   }
   if (paragraphs.length === 0) throw new RejectedInputError('NO_BODY', 'only a headline was found');
-  return byline ? { headline, paragraphs, byline } : { headline, paragraphs };
+  const body = { kind: 'text', paragraphs } as const;
+  return byline ? { headline, body, byline } : { headline, body };
 }

@@ -1,0 +1,198 @@
+/**
+ * The common half of the normaliser: ArticleParts from any format in, one ninjs 3.2 document out,
+ * filled the same way whatever the format.
+ *
+ * Steps: build the sanitised HTML body and the plain-text body from it; decide the language
+ * (stated, else detected); summary (stated, else the first paragraph); subjects (stated codes mapped
+ * to Media Topics, keywords and text matched against Media Topic labels); entities; identifiers;
+ * content hash; schema validation. Every derived value records its rule in `provenance`.
+ */
+import { createHash } from 'node:crypto';
+import { detect as detectLanguage } from 'tinyld/light';
+import { articleUriForKey, sourceForKey, type NormalisedArticle } from '../domain/article.js';
+import { RejectedInputError } from '../domain/errors.js';
+import { authorOf, findEntities } from '../enrich/entities.js';
+import { mediaTopic, mediaTopicForSubjectCode, mediaTopicUri, withAncestors } from '../enrich/mediatopics.js';
+import { tagSubjects } from '../enrich/subjects.js';
+import { NINJS_STANDARD, type AltId, type Ninjs, type Party, type Subject } from '../ninjs/types.js';
+import { ninjsProblems } from '../ninjs/validate.js';
+import { htmlToParagraphs, paragraphsToHtml, sanitizeBodyHtml } from './body.js';
+import type { ArticleParts, Provenance, SourceSubject } from './parts.js';
+
+export interface AssemblyContext {
+  readonly key: string;
+  readonly format: string;
+}
+
+const SUMMARY_MAX_CHARS = 300;
+/** Languages are detected only from enough text to be right (tinyld is ~98% from 15 words). */
+const MIN_WORDS_FOR_DETECTION = 5;
+
+const wordSegmenter = new Intl.Segmenter('und', { granularity: 'word' });
+
+export function countWords(text: string): number {
+  let words = 0;
+  for (const segment of wordSegmenter.segment(text)) if (segment.isWordLike) words++;
+  return words;
+}
+
+/** An input id becomes the uri only if it is an absolute URI partners can use as an identifier. */
+function usableUri(id: string | undefined): string | undefined {
+  if (!id || /\s/.test(id)) return undefined;
+  if (!/^(https?|urn|tag):/i.test(id)) return undefined;
+  try {
+    new URL(id);
+    return id;
+  } catch {
+    return undefined;
+  }
+}
+
+function summaryOf(paragraphs: readonly string[]): string | undefined {
+  const first = paragraphs[0];
+  if (!first) return undefined;
+  if (first.length <= SUMMARY_MAX_CHARS) return first;
+  const cut = first.slice(0, SUMMARY_MAX_CHARS);
+  return `${cut.slice(0, Math.max(cut.lastIndexOf(' '), SUMMARY_MAX_CHARS / 2))}…`;
+}
+
+/** A stated subject as ninjs: Media Topics (or Subject Codes they replaced) get the IPTC URI and name. */
+function statedSubject(subject: SourceSubject): { subject: Subject; codes: string[] } {
+  const topic = subject.code?.startsWith('medtop:')
+    ? mediaTopic(subject.code)
+    : subject.code
+      ? mediaTopicForSubjectCode(subject.code)
+      : undefined;
+  if (topic) {
+    return {
+      subject: { name: topic.labels.en ?? subject.name, uri: mediaTopicUri(topic.code), literal: topic.code, confidence: 100 },
+      codes: withAncestors(topic.code),
+    };
+  }
+  const ninjsSubject: Subject = { confidence: 100 };
+  if (subject.name) ninjsSubject.name = subject.name;
+  if (subject.uri) ninjsSubject.uri = subject.uri;
+  if (subject.code) ninjsSubject.literal = subject.code;
+  return { subject: ninjsSubject, codes: subject.code ? [subject.code] : [] };
+}
+
+function dedupeParties<T extends Party>(parties: readonly T[]): T[] {
+  const seen = new Set<string>();
+  return parties.filter((party) => {
+    const key = (party.uri ?? party.name ?? '').toLowerCase();
+    if (!key || seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+export function assembleArticle(parts: ArticleParts, context: AssemblyContext): NormalisedArticle {
+  const provenance: Record<string, Provenance> = { ...parts.provenance };
+  const headline = parts.headline.replace(/\s+/g, ' ').trim();
+  if (!headline) throw new RejectedInputError('NO_HEADLINE');
+
+  const html =
+    parts.body.kind === 'html' ? sanitizeBodyHtml(parts.body.html) : paragraphsToHtml(parts.body.paragraphs);
+  const paragraphs = parts.body.kind === 'html' ? htmlToParagraphs(html) : [...parts.body.paragraphs];
+  const plain = paragraphs.join('\n\n');
+  if (!plain.trim()) throw new RejectedInputError('NO_BODY', 'the body holds no text');
+  const wordCount = countWords(plain);
+
+  let language = parts.language;
+  if (!language && countWords(`${headline} ${plain}`) >= MIN_WORDS_FOR_DETECTION) {
+    language = detectLanguage(`${headline}\n${plain}`) || undefined;
+    if (language) provenance.language = { rule: 'tinyld', confidence: wordCount >= 15 ? 90 : 70 };
+  }
+
+  let summary = parts.summary?.trim() || undefined;
+  if (!summary) {
+    summary = summaryOf(paragraphs);
+    if (summary) provenance.descriptions = { rule: 'first-paragraph', confidence: 60 };
+  }
+
+  // Subjects: what the input states first, then what the tagger finds in keywords and text.
+  const subjects: Subject[] = [];
+  const subjectCodes = new Set<string>();
+  for (const stated of parts.subjects ?? []) {
+    const { subject, codes } = statedSubject(stated);
+    if (subject.uri && subjects.some((known) => known.uri === subject.uri)) continue;
+    subjects.push(subject);
+    for (const code of codes) subjectCodes.add(code);
+  }
+  const tagged = tagSubjects(`${headline}\n${(parts.keywords ?? []).join('\n')}\n${plain}`, language);
+  for (const match of tagged) {
+    const uri = mediaTopicUri(match.code);
+    if (subjects.some((known) => known.uri === uri)) continue;
+    subjects.push({ name: match.name, uri, literal: match.code, relevance: match.relevance, confidence: match.confidence, creator: 'machine' });
+    for (const code of withAncestors(match.code)) subjectCodes.add(code);
+  }
+  if (tagged.length > 0) provenance.subjects = { rule: 'media-topic-labels', confidence: Math.max(...tagged.map((match) => match.confidence)) };
+
+  const byline = parts.byline?.replace(/\s+/g, ' ').trim() || undefined;
+  const entities = findEntities(plain, {
+    ...(byline ? { byline } : {}),
+    ...(language ? { language } : {}),
+    ...(parts.located ? { located: parts.located } : {}),
+  });
+  Object.assign(provenance, entities.provenance);
+  const author = byline ? authorOf(byline) : undefined;
+  const people = dedupeParties([
+    ...(parts.people ?? []).map((person) => (author && person.name === author ? { ...person, rel: 'author' } : person)),
+    ...entities.people,
+  ]);
+  const organisations = dedupeParties([...(parts.organisations ?? []), ...entities.organisations]);
+  const places = dedupeParties([...(parts.places ?? []), ...entities.places]);
+
+  const source = sourceForKey(context.key);
+  const uri = usableUri(parts.id) ?? articleUriForKey(context.key);
+  const inputIds: AltId[] = [...(parts.altIds ?? [])];
+  if (parts.id && parts.id !== uri) inputIds.push({ role: 'inputId', value: parts.id });
+
+  const bodyStats = { wordCount, charCount: plain.length };
+  const ninjs: Ninjs = {
+    uri,
+    standard: { ...NINJS_STANDARD },
+    type: 'text',
+    representationType: 'full',
+    pubStatus: parts.pubStatus ?? 'usable',
+    ...(language ? { language } : {}),
+    ...(parts.contentCreated ? { contentCreated: parts.contentCreated } : {}),
+    ...(parts.embargoedUntil ? { embargoedUntil: parts.embargoedUntil } : {}),
+    ...(parts.urgency !== undefined ? { urgency: parts.urgency } : {}),
+    headlines: [
+      { role: 'main', contentType: 'text/plain', value: headline },
+      ...(parts.subheadline ? [{ role: 'sub', contentType: 'text/plain', value: parts.subheadline.trim() }] : []),
+    ],
+    ...(byline ? { by: byline } : {}),
+    ...(parts.located ? { located: parts.located } : {}),
+    ...(summary ? { descriptions: [{ role: 'summary', contentType: 'text/plain', value: summary }] } : {}),
+    bodies: [
+      { role: 'main', contentType: 'text/html', value: html, ...bodyStats },
+      { role: 'main', contentType: 'text/plain', value: plain, ...bodyStats },
+    ],
+    ...(subjects.length > 0 ? { subjects } : {}),
+    ...(people.length > 0 ? { people } : {}),
+    ...(organisations.length > 0 ? { organisations } : {}),
+    ...(places.length > 0 ? { places } : {}),
+    ...(parts.copyrightHolder ? { copyrightHolder: parts.copyrightHolder } : {}),
+    ...(parts.copyrightNotice ? { copyrightNotice: parts.copyrightNotice } : {}),
+    ...(parts.usageTerms ? { usageTerms: parts.usageTerms } : {}),
+    infoSources: [{ name: source, role: 'publisher' }],
+  };
+
+  // Only what a reader sees counts: re-uploading the same story under a new time is not a new version.
+  const contentHash = createHash('sha256')
+    .update(JSON.stringify({ ...ninjs, infoSources: undefined, standard: undefined }))
+    .digest('hex');
+  ninjs.altIds = [
+    { role: 'objectKey', value: context.key },
+    { role: 'contentHash', value: `sha256:${contentHash}` },
+    ...inputIds,
+  ];
+
+  const problems = ninjsProblems(ninjs);
+  if (problems.length > 0) {
+    throw new RejectedInputError('INVALID_NINJS', problems.map((problem) => `${problem.path} ${problem.message}`).join('; '));
+  }
+  return { ninjs, format: context.format, contentHash, subjectCodes: [...subjectCodes], source, provenance };
+}
