@@ -9,12 +9,12 @@
  */
 import { createHash } from 'node:crypto';
 import { detect as detectLanguage } from 'tinyld/light';
-import { articleUriForKey, sourceForKey, type NormalisedArticle } from '../domain/article.js';
+import { articleUriForKey, type NormalisedArticle, sourceForKey } from '../domain/article.js';
 import { RejectedInputError } from '../domain/errors.js';
 import { authorOf, findEntities } from '../enrich/entities.js';
 import { mediaTopic, mediaTopicForSubjectCode, mediaTopicUri, withAncestors } from '../enrich/mediatopics.js';
 import { tagSubjects } from '../enrich/subjects.js';
-import { NINJS_STANDARD, type AltId, type Ninjs, type Party, type Subject } from '../ninjs/types.js';
+import { type AltId, NINJS_STANDARD, type Ninjs, type Party, type Subject } from '../ninjs/types.js';
 import { ninjsProblems } from '../ninjs/validate.js';
 import { htmlToParagraphs, paragraphsToHtml, sanitizeBodyHtml } from './body.js';
 import type { ArticleParts, Provenance, SourceSubject } from './parts.js';
@@ -65,7 +65,12 @@ function statedSubject(subject: SourceSubject): { subject: Subject; codes: strin
       : undefined;
   if (topic) {
     return {
-      subject: { name: topic.labels.en ?? subject.name, uri: mediaTopicUri(topic.code), literal: topic.code, confidence: 100 },
+      subject: {
+        name: topic.labels.en ?? subject.name,
+        uri: mediaTopicUri(topic.code),
+        literal: topic.code,
+        confidence: 100,
+      },
       codes: withAncestors(topic.code),
     };
   }
@@ -123,10 +128,21 @@ export function assembleArticle(parts: ArticleParts, context: AssemblyContext): 
   for (const match of tagged) {
     const uri = mediaTopicUri(match.code);
     if (subjects.some((known) => known.uri === uri)) continue;
-    subjects.push({ name: match.name, uri, literal: match.code, relevance: match.relevance, confidence: match.confidence, creator: 'machine' });
+    subjects.push({
+      name: match.name,
+      uri,
+      literal: match.code,
+      relevance: match.relevance,
+      confidence: match.confidence,
+      creator: 'machine',
+    });
     for (const code of withAncestors(match.code)) subjectCodes.add(code);
   }
-  if (tagged.length > 0) provenance.subjects = { rule: 'media-topic-labels', confidence: Math.max(...tagged.map((match) => match.confidence)) };
+  if (tagged.length > 0)
+    provenance.subjects = {
+      rule: 'media-topic-labels',
+      confidence: Math.max(...tagged.map((match) => match.confidence)),
+    };
 
   const byline = parts.byline?.replace(/\s+/g, ' ').trim() || undefined;
   const entities = findEntities(plain, {
@@ -137,7 +153,9 @@ export function assembleArticle(parts: ArticleParts, context: AssemblyContext): 
   Object.assign(provenance, entities.provenance);
   const author = byline ? authorOf(byline) : undefined;
   const people = dedupeParties([
-    ...(parts.people ?? []).map((person) => (author && person.name === author ? { ...person, rel: 'author' } : person)),
+    ...(parts.people ?? []).map((person) =>
+      author && person.name === author ? { ...person, rel: 'author' } : person,
+    ),
     ...entities.people,
   ]);
   const organisations = dedupeParties([...(parts.organisations ?? []), ...entities.organisations]);
@@ -161,7 +179,9 @@ export function assembleArticle(parts: ArticleParts, context: AssemblyContext): 
     ...(parts.urgency !== undefined ? { urgency: parts.urgency } : {}),
     headlines: [
       { role: 'main', contentType: 'text/plain', value: headline },
-      ...(parts.subheadline ? [{ role: 'sub', contentType: 'text/plain', value: parts.subheadline.trim() }] : []),
+      ...(parts.subheadline
+        ? [{ role: 'sub', contentType: 'text/plain', value: parts.subheadline.trim() }]
+        : []),
     ],
     ...(byline ? { by: byline } : {}),
     ...(parts.located ? { located: parts.located } : {}),
@@ -192,7 +212,10 @@ export function assembleArticle(parts: ArticleParts, context: AssemblyContext): 
 
   const problems = ninjsProblems(ninjs);
   if (problems.length > 0) {
-    throw new RejectedInputError('INVALID_NINJS', problems.map((problem) => `${problem.path} ${problem.message}`).join('; '));
+    throw new RejectedInputError(
+      'INVALID_NINJS',
+      problems.map((problem) => `${problem.path} ${problem.message}`).join('; '),
+    );
   }
   return { ninjs, format: context.format, contentHash, subjectCodes: [...subjectCodes], source, provenance };
 }

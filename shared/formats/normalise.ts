@@ -8,8 +8,8 @@
 import type { NormalisedArticle } from '../domain/article.js';
 import { RejectedInputError } from '../domain/errors.js';
 import { assembleArticle } from './assemble.js';
-import { decodeText } from './decode.js';
-import { type Format, detectFormat } from './detect.js';
+import { decodeObject } from './decode.js';
+import { detectFormat, type Format } from './detect.js';
 import { DEFAULT_PARSE_LIMITS, type FormatParser, type ParseLimits } from './parts.js';
 import { parseText } from './text.js';
 
@@ -22,9 +22,15 @@ export interface SourceObject {
 export interface NormaliseLimits extends ParseLimits {
   /** Largest object accepted, in bytes as stored. */
   readonly maxObjectBytes: number;
+  /** Largest size a gzip-compressed object may expand to. */
+  readonly maxDecompressedBytes: number;
 }
 
-export const DEFAULT_LIMITS: NormaliseLimits = { ...DEFAULT_PARSE_LIMITS, maxObjectBytes: 5 * 1024 * 1024 };
+export const DEFAULT_LIMITS: NormaliseLimits = {
+  ...DEFAULT_PARSE_LIMITS,
+  maxObjectBytes: 5 * 1024 * 1024,
+  maxDecompressedBytes: 20 * 1024 * 1024,
+};
 /** @deprecated use DEFAULT_LIMITS.maxObjectBytes */
 export const MAX_OBJECT_BYTES = DEFAULT_LIMITS.maxObjectBytes;
 
@@ -43,11 +49,16 @@ export function normaliseObject(object: SourceObject, options: NormaliseOptions 
   if (object.bytes.length > limits.maxObjectBytes) {
     throw new RejectedInputError('TOO_LARGE', `${object.bytes.length} bytes, limit ${limits.maxObjectBytes}`);
   }
-  const text = decodeText(object.bytes);
+  const decoded = decodeObject(object.bytes, {
+    maxDecompressedBytes: limits.maxDecompressedBytes,
+    ...(object.contentType ? { contentType: object.contentType } : {}),
+  });
+  const text = decoded.text;
   if (text.trim() === '') throw new RejectedInputError('EMPTY');
   const format = options.format ?? detectFormat(text, { key: object.key, contentType: object.contentType });
   const parse = PARSERS[format];
   if (!parse) throw new RejectedInputError('UNSUPPORTED_FORMAT', `${format} is not read yet`);
   const parts = parse(text, { key: object.key, limits });
-  return assembleArticle(parts, { key: object.key, format });
+  const article = assembleArticle(parts, { key: object.key, format });
+  return { ...article, provenance: { encoding: decoded.provenance, ...article.provenance } };
 }

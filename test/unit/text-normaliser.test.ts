@@ -153,11 +153,10 @@ describe('plain-text normaliser rejections', () => {
     );
   });
 
-  test('bytes that are not UTF-8', () => {
+  test('a UTF-8 byte order mark followed by bytes that are not UTF-8', () => {
+    const bytes = Uint8Array.from([0xef, 0xbb, 0xbf, 0x48, 0xe9, 0x0a, 0x0a, 0x41]);
     assert.equal(
-      rejectionCode(() =>
-        normaliseObject({ key: 'a.txt', bytes: Uint8Array.from([0x48, 0xe9, 0x0a, 0x0a, 0x41]) }),
-      ),
+      rejectionCode(() => normaliseObject({ key: 'a.txt', bytes })),
       'ENCODING',
     );
   });
