@@ -6,21 +6,28 @@ import type { SQSBatchItemFailure, SQSBatchResponse, SQSEvent, SQSRecord } from 
 import { dynamoDbClient, s3Client } from '../shared/adapters/aws-clients.js';
 import { DynamoDbArticleIndex } from '../shared/adapters/dynamodb-article-index.js';
 import { S3ObjectStore } from '../shared/adapters/s3-object-store.js';
+import { S3Quarantine } from '../shared/adapters/s3-quarantine.js';
+import { ConcurrentUpdateError } from '../shared/domain/errors.js';
 import { ingestObject } from '../shared/usecases/ingest-object.js';
 import { withdrawObject } from '../shared/usecases/withdraw-object.js';
 import { requiredEnv } from './commons/config.js';
 import { logger } from './commons/observability.js';
 import { parseS3Notifications } from './commons/s3-notifications.js';
 
-const index = new DynamoDbArticleIndex(dynamoDbClient, requiredEnv('TABLE_NAME'));
-const dependencies = { objects: new S3ObjectStore(s3Client), index, now: () => new Date() };
+const dependencies = {
+  objects: new S3ObjectStore(s3Client),
+  index: new DynamoDbArticleIndex(dynamoDbClient, requiredEnv('TABLE_NAME')),
+  quarantine: new S3Quarantine(s3Client, requiredEnv('QUARANTINE_BUCKET')),
+  now: () => new Date(),
+};
 
 async function handleRecord(record: SQSRecord): Promise<void> {
   for (const notification of parseS3Notifications(record.body)) {
+    const event = { bucket: notification.bucket, key: notification.key, sequencer: notification.sequencer };
     const outcome =
       notification.kind === 'created'
-        ? await ingestObject(dependencies, notification.bucket, notification.key)
-        : await withdrawObject(dependencies, notification.key);
+        ? await ingestObject(dependencies, event)
+        : await withdrawObject(dependencies, event);
     logger.info('object processed', { objectKey: notification.key, event: notification.kind, ...outcome });
   }
 }

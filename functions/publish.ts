@@ -1,11 +1,13 @@
 /**
- * publish: the article table's stream -> partner messages on the SNS topic.
- * Reports the failed stream records; Lambda retries from the earliest one (bisecting on error).
+ * publish: the article table's stream -> partner messages on the SNS topic (and embargo releases
+ * scheduled for withheld versions). Reports the failed stream records; Lambda retries from the
+ * earliest one (bisecting on error).
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { snsClient } from '../shared/adapters/aws-clients.js';
-import { articleFromItem } from '../shared/adapters/dynamodb-article-index.js';
+import { dynamoDbClient, schedulerClient, snsClient } from '../shared/adapters/aws-clients.js';
+import { DynamoDbArticleIndex, headFromItem } from '../shared/adapters/dynamodb-article-index.js';
+import { EventBridgeEmbargoScheduler } from '../shared/adapters/eventbridge-scheduler.js';
 import { SnsNotifier } from '../shared/adapters/sns-notifier.js';
 import { type ArticleChange, publishChanges } from '../shared/usecases/publish-changes.js';
 import { requiredEnv } from './commons/config.js';
@@ -13,6 +15,13 @@ import { logger } from './commons/observability.js';
 
 const dependencies = {
   notifier: new SnsNotifier(snsClient, requiredEnv('TOPIC_ARN')),
+  index: new DynamoDbArticleIndex(dynamoDbClient, requiredEnv('TABLE_NAME')),
+  scheduler: new EventBridgeEmbargoScheduler(schedulerClient, {
+    functionArn: requiredEnv('RELEASE_FUNCTION_ARN'),
+    roleArn: requiredEnv('SCHEDULER_ROLE_ARN'),
+    ...(process.env.SCHEDULE_GROUP ? { groupName: process.env.SCHEDULE_GROUP } : {}),
+    ...(process.env.RELEASE_DLQ_ARN ? { deadLetterArn: process.env.RELEASE_DLQ_ARN } : {}),
+  }),
   now: () => new Date(),
 };
 
@@ -20,7 +29,7 @@ type StreamImage = NonNullable<NonNullable<DynamoDBRecord['dynamodb']>['NewImage
 
 function decode(image: StreamImage | undefined) {
   // The stream's attribute-value shape is the SDK's; the aws-lambda typings just spell it differently.
-  return image ? articleFromItem(image as Record<string, AttributeValue>) : undefined;
+  return image ? headFromItem(image as Record<string, AttributeValue>) : undefined;
 }
 
 function changeOf(record: DynamoDBRecord): ArticleChange {
@@ -38,7 +47,7 @@ export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatch
   try {
     const { failedIds, published } = await publishChanges(dependencies, changes);
     if (failedIds.length > 0)
-      logger.warn('messages not accepted, will be retried', { failed: failedIds.length });
+      logger.warn('changes not published, will be retried', { failed: failedIds.length });
     logger.info('stream batch published', { records: changes.length, published });
     return { batchItemFailures: failedIds.map((itemIdentifier) => ({ itemIdentifier })) };
   } catch (error) {

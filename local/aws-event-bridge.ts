@@ -72,24 +72,49 @@ export class S3NotificationForwarder {
   private pending = 0;
   /** Keys whose next event is not forwarded: objects seeded for `syndicate invoke`, as if written before the notification existed. */
   readonly suppressed = new Set<string>();
+  /** While holding, notifications are kept instead of sent: tests replay them late, twice or out of order. */
+  private held: string[] | undefined;
 
   constructor(
     private readonly sqs: SQSClient,
+    /** Only this bucket has a notification configuration, as in the stack. */
+    private readonly bucket: string,
     private readonly queueUrl: string,
     private readonly onError: (error: unknown) => void,
   ) {}
 
   readonly listener = (event: { Records: S3rverRecord[] }): void => {
     for (const record of event.Records) {
+      if (record.s3.bucket.name !== this.bucket) continue;
       if (this.suppressed.delete(record.s3.object.key)) continue;
-      this.pending++;
       const body = JSON.stringify({ Records: [productionS3Record(record)] });
-      this.sqs
-        .send(new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: body }))
-        .catch(this.onError)
-        .finally(() => this.pending--);
+      if (this.held) this.held.push(body);
+      else void this.send(body);
     }
   };
+
+  /** Sends a notification body to the ingest queue, as S3 does (at least once: callers may repeat it). */
+  async send(body: string): Promise<void> {
+    this.pending++;
+    try {
+      await this.sqs.send(new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: body }));
+    } catch (error) {
+      this.onError(error);
+    } finally {
+      this.pending--;
+    }
+  }
+
+  hold(): void {
+    this.held ??= [];
+  }
+
+  /** Stops holding and returns the held notification bodies, oldest first, unsent. */
+  takeHeld(): string[] {
+    const held = this.held ?? [];
+    this.held = undefined;
+    return held;
+  }
 
   get idle(): boolean {
     return this.pending === 0;

@@ -8,12 +8,13 @@
  *   syndicate partners list                                 the partner registry and each partner's SNS filter policy
  */
 import { existsSync, mkdirSync, watch } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { InMemoryArticleIndex, InMemoryObjectStore } from '../shared/adapters/memory/in-memory.js';
 import { ConfigurationError } from '../shared/domain/errors.js';
+import { FORMATS, type Format } from '../shared/formats/detect.js';
 import { filterPolicyFor } from '../shared/partners/registry.js';
 import { loadPartnerRegistry } from '../shared/partners/registry-file.js';
 import { ingestObject } from '../shared/usecases/ingest-object.js';
@@ -181,10 +182,12 @@ async function commandRun(args: string[]): Promise<number> {
     const articles = [];
     for (const { file, key } of uploads) {
       const journey = await tracker.journeyOf(key);
-      const status = journey.status === 'unchanged' ? 'published' : journey.status;
+      // An embargoed article is accepted and indexed; it is published at its embargo time.
+      const status = journey.status === 'withheld' ? 'published' : journey.status;
       articles.push({
         file,
         status,
+        ...(journey.status === 'withheld' ? { withheld: true } : {}),
         uri: journey.uri,
         version: journey.version ?? null,
         reason: journey.reason ?? null,
@@ -202,23 +205,60 @@ async function commandRun(args: string[]): Promise<number> {
   }
 }
 
-async function commandNormalise(args: string[]): Promise<number> {
-  const { positionals } = parseArgs({ args, allowPositionals: true });
-  const [file] = positionals;
-  if (!file || positionals.length > 1) throw new UsageError('syndicate normalise FILE');
-  // A dry run of the ingest use case on in-memory ports: the document a first upload would index.
+/** A dry run of the ingest use case on in-memory ports: the document a first upload would index. */
+async function normaliseFile(file: string, format: Format | undefined) {
   const objects = new InMemoryObjectStore();
   const index = new InMemoryArticleIndex();
   const key = basename(file);
   objects.put('local', { key, bytes: await readFile(file) });
-  const outcome = await ingestObject({ objects, index, now: () => new Date() }, 'local', key);
-  if (outcome.status === 'rejected') {
-    warn(`syndicate: ${file} cannot be normalised (${outcome.code}): ${outcome.reason}`);
-    return 2;
+  const outcome = await ingestObject(
+    { objects, index, now: () => new Date(), ...(format ? { normaliseOptions: { format } } : {}) },
+    { bucket: 'local', key },
+  );
+  if (outcome.status === 'rejected') return { rejected: { code: outcome.code, reason: outcome.reason } };
+  const head = 'uri' in outcome ? await index.current(outcome.uri) : undefined;
+  const stored = head ? await index.version(head.uri, head.version) : undefined;
+  if (!stored) throw new Error(`${file}: nothing was indexed (${outcome.status})`);
+  return { stored };
+}
+
+async function commandNormalise(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      format: { type: 'string' },
+      out: { type: 'string' },
+      explain: { type: 'boolean', default: false },
+    },
+  });
+  if (positionals.length === 0)
+    throw new UsageError('syndicate normalise FILE... [--format F] [--out DIR] [--explain]');
+  const format = values.format as Format | undefined;
+  if (format && !FORMATS.includes(format))
+    throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
+  if (values.out) mkdirSync(values.out, { recursive: true });
+  let rejected = 0;
+  for (const file of positionals) {
+    const result = await normaliseFile(file, format);
+    if (result.rejected) {
+      rejected++;
+      warn(`${file}: rejected (${result.rejected.code}): ${result.rejected.reason}`);
+      continue;
+    }
+    const { ninjs, provenance } = result.stored;
+    // --explain: how each heuristic value was decided (rule and confidence), beside the document.
+    const document = values.explain ? { file, ninjs, explain: provenance } : ninjs;
+    if (values.out) {
+      const target = join(values.out, `${basename(file)}.json`);
+      await writeFile(target, `${JSON.stringify(document, null, 2)}\n`);
+      say(`${file} -> ${target} (${ninjs.headlines?.[0]?.value ?? ''})`);
+    } else {
+      say(positionals.length === 1 ? JSON.stringify(document, null, 2) : JSON.stringify(document));
+    }
   }
-  const record = await index.current(outcome.uri);
-  say(JSON.stringify(record?.ninjs, null, 2));
-  return 0;
+  if (values.out) say(`${positionals.length - rejected} normalised, ${rejected} rejected`);
+  return rejected > 0 ? 2 : 0;
 }
 
 async function commandInvoke(args: string[]): Promise<number> {
@@ -230,12 +270,18 @@ async function commandInvoke(args: string[]): Promise<number> {
   const event = JSON.parse(await readFile(eventFile, 'utf8'));
   const { pipeline, tracker } = await startPipeline();
   try {
-    // The sample objects are in the bucket already, as if uploaded before; only the given event runs.
+    // normalise: the sample objects are in the bucket already, as if uploaded before the
+    // notification; only the given event runs. publish: the samples went through the pipeline, so
+    // the versions a stream event refers to are in the index.
     for (const file of await filesUnder(SAMPLE_ARTICLES)) {
-      await pipeline.upload(keyFor(SAMPLE_ARTICLES, file), await readFile(file), { notify: false });
+      await pipeline.upload(keyFor(SAMPLE_ARTICLES, file), await readFile(file), {
+        notify: name === 'publish',
+      });
     }
+    await pipeline.waitForIdle();
     const since = Date.now();
     const handler = pipeline.handlers?.[name] as (event: unknown) => Promise<unknown>;
+    void tracker;
     const response = await handler(event);
     await pipeline.waitForIdle();
     say(JSON.stringify(response, null, 2));
@@ -250,7 +296,6 @@ async function commandInvoke(args: string[]): Promise<number> {
       }
     }
     if (uris.size === 0) warn('no partner message resulted from this event');
-    void tracker;
     return 0;
   } finally {
     await pipeline.stop();
@@ -273,7 +318,8 @@ const HELP = `usage: syndicate <command>
   start [--articles DIR] [--drop DIR] [--once]   run the whole pipeline locally on in-process emulators,
                                                  ingest the sample articles, then watch the drop folder
   run FILE... [--source NAME]                    drop files into the local pipeline; print their journeys as JSON
-  normalise FILE                                 print the ninjs 3.2 document a file becomes
+  normalise FILE... [--format F] [--out DIR] [--explain]
+                                                 print the ninjs 3.2 document each file becomes (or write them to DIR)
   invoke normalise|publish EVENT.json            run one handler on a sample event (see events/)
   partners list                                  partners and their SNS filter policies`;
 

@@ -25,6 +25,7 @@ import { DynamoDbStreamCapture, LOCAL_REGION, S3NotificationForwarder } from './
 import { type Emulators, startEmulators } from './emulators.js';
 import { SqsEventSource, StreamEventSource } from './lambda-event-sources.js';
 import { createLocalResources, type LocalResources, type PartnerQueues } from './resources.js';
+import { SchedulerEmulator } from './scheduler-emulator.js';
 
 export interface Delivery {
   readonly partner: string;
@@ -45,8 +46,15 @@ export interface PipelineEvents {
   error: [unknown];
 }
 
+/** The release function as the stack names it for the scheduler (a target ARN, played locally). */
+const LOCAL_RELEASE_FUNCTION_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:syndicate-release';
+
 /** Environment the production handlers read; in AWS the stack sets the same names. */
-function pointAwsEnvironmentAt(emulators: Emulators, resources?: LocalResources): void {
+function pointAwsEnvironmentAt(
+  emulators: Emulators,
+  resources?: LocalResources,
+  schedulerEndpoint?: string,
+): void {
   Object.assign(process.env, {
     AWS_REGION: LOCAL_REGION,
     // s3rver accepts only this key id; dynalite and fauxqs accept any.
@@ -59,13 +67,23 @@ function pointAwsEnvironmentAt(emulators: Emulators, resources?: LocalResources)
     // s3rver stores aws-chunked framing inside objects when the SDK adds default checksums.
     AWS_REQUEST_CHECKSUM_CALCULATION: 'when_required',
     AWS_RESPONSE_CHECKSUM_VALIDATION: 'when_required',
-    ...(resources ? { TABLE_NAME: resources.table, TOPIC_ARN: resources.topicArn } : {}),
+    ...(schedulerEndpoint ? { AWS_ENDPOINT_URL_SCHEDULER: schedulerEndpoint } : {}),
+    ...(resources
+      ? {
+          TABLE_NAME: resources.table,
+          TOPIC_ARN: resources.topicArn,
+          QUARANTINE_BUCKET: resources.quarantineBucket,
+          RELEASE_FUNCTION_ARN: LOCAL_RELEASE_FUNCTION_ARN,
+          SCHEDULER_ROLE_ARN: 'arn:aws:iam::000000000000:role/syndicate-scheduler',
+        }
+      : {}),
   });
 }
 
 export interface Handlers {
   normalise: (event: SQSEvent) => Promise<SQSBatchResponse>;
   publish: (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>;
+  release: (event: unknown) => Promise<unknown>;
 }
 
 export class LocalPipeline extends EventEmitter<PipelineEvents> {
@@ -73,7 +91,8 @@ export class LocalPipeline extends EventEmitter<PipelineEvents> {
   private readonly stopping: (() => Promise<void>)[] = [];
   private readonly idleChecks: (() => boolean)[] = [];
   private inboxesRunning = true;
-  private forwarder: S3NotificationForwarder | undefined;
+  /** The S3 -> SQS notification bridge (tests hold, repeat and reorder notifications through it). */
+  forwarder: S3NotificationForwarder | undefined;
   /** The production handlers as loaded in this process, for `syndicate invoke`. */
   handlers: Handlers | undefined;
   private inboxBusy = 0;
@@ -82,8 +101,15 @@ export class LocalPipeline extends EventEmitter<PipelineEvents> {
     readonly emulators: Emulators,
     readonly resources: LocalResources,
     readonly clients: { s3: S3Client; sqs: SQSClient; dynamoDb: DynamoDBClient },
+    readonly scheduler: SchedulerEmulator,
   ) {
     super();
+  }
+
+  /** The scheduler's target: the production release handler, loaded with the others. */
+  async invokeRelease(input: unknown): Promise<unknown> {
+    if (!this.handlers) throw new Error('handlers not loaded yet');
+    return this.handlers.release(input);
   }
 
   static async start(partners: readonly Partner[]): Promise<LocalPipeline> {
@@ -96,10 +122,14 @@ export class LocalPipeline extends EventEmitter<PipelineEvents> {
     const sns = new SNSClient({ region });
     const dynamoDb = new DynamoDBClient({ region });
     const resources = await createLocalResources({ s3, sqs, sns, dynamoDb }, partners);
-    pointAwsEnvironmentAt(emulators, resources);
     sns.destroy();
+    // EventBridge Scheduler has no emulator on npm: ours invokes the release handler at the embargo time.
+    const scheduler = new SchedulerEmulator(
+      new Map([[LOCAL_RELEASE_FUNCTION_ARN, (input: unknown) => pipeline.invokeRelease(input)]]),
+    );
+    pointAwsEnvironmentAt(emulators, resources, await scheduler.start());
 
-    const pipeline = new LocalPipeline(emulators, resources, { s3, sqs, dynamoDb });
+    const pipeline: LocalPipeline = new LocalPipeline(emulators, resources, { s3, sqs, dynamoDb }, scheduler);
     await pipeline.wire();
     return pipeline;
   }
@@ -111,6 +141,7 @@ export class LocalPipeline extends EventEmitter<PipelineEvents> {
     const handlers: Handlers = {
       normalise: (await import('../functions/normalise.js')).handler,
       publish: (await import('../functions/publish.js')).handler,
+      release: (await import('../functions/release.js')).handler,
     };
     this.handlers = handlers;
     const { dynamoDbClient } = await import('../shared/adapters/aws-clients.js');
@@ -130,7 +161,12 @@ export class LocalPipeline extends EventEmitter<PipelineEvents> {
     });
     capture.attachTo(dynamoDbClient);
 
-    const forwarder = new S3NotificationForwarder(clients.sqs, resources.ingestQueue.url, onError);
+    const forwarder = new S3NotificationForwarder(
+      clients.sqs,
+      resources.bucket,
+      resources.ingestQueue.url,
+      onError,
+    );
     this.forwarder = forwarder;
     emulators.s3.on('event', forwarder.listener);
 
@@ -148,6 +184,7 @@ export class LocalPipeline extends EventEmitter<PipelineEvents> {
       () => ingestSource.idle,
       () => streamSource.idle,
       () => this.inboxBusy === 0,
+      () => this.scheduler.idleFor(50),
       () => this.queueIsEmpty(resources.ingestQueue.name),
       () => resources.partnerQueues.every(({ queue }) => this.queueIsEmpty(queue.name)),
     );
@@ -267,6 +304,7 @@ export class LocalPipeline extends EventEmitter<PipelineEvents> {
   }
 
   async stop(): Promise<void> {
+    await this.scheduler.stop();
     for (const stop of this.stopping) await stop();
     this.clients.s3.destroy();
     this.clients.sqs.destroy();

@@ -7,7 +7,11 @@ import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamod
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, type SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { INDEX_NAMES } from '../shared/adapters/table-layout.js';
 import { filterPolicyFor, type Partner } from '../shared/partners/registry.js';
+
+/** The table's global secondary indexes: `<name>Pk` / `<name>Sk` attributes, as in the stack. */
+const TABLE_INDEXES = Object.values(INDEX_NAMES);
 
 export interface QueueRef {
   readonly name: string;
@@ -23,6 +27,7 @@ export interface PartnerQueues {
 
 export interface LocalResources {
   readonly bucket: string;
+  readonly quarantineBucket: string;
   readonly ingestQueue: QueueRef;
   readonly ingestDeadLetterQueue: QueueRef;
   readonly table: string;
@@ -74,19 +79,33 @@ export async function createLocalResources(
   partners: readonly Partner[],
 ): Promise<LocalResources> {
   const bucket = 'syndicate-ingest';
+  const quarantineBucket = 'syndicate-quarantine';
   const table = 'syndicate-articles';
   await clients.s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  await clients.s3.send(new CreateBucketCommand({ Bucket: quarantineBucket }));
   await clients.dynamoDb.send(
     new CreateTableCommand({
       TableName: table,
       AttributeDefinitions: [
         { AttributeName: 'pk', AttributeType: 'S' },
         { AttributeName: 'sk', AttributeType: 'S' },
+        ...TABLE_INDEXES.flatMap((name) => [
+          { AttributeName: `${name}Pk`, AttributeType: 'S' as const },
+          { AttributeName: `${name}Sk`, AttributeType: 'S' as const },
+        ]),
       ],
       KeySchema: [
         { AttributeName: 'pk', KeyType: 'HASH' },
         { AttributeName: 'sk', KeyType: 'RANGE' },
       ],
+      GlobalSecondaryIndexes: TABLE_INDEXES.map((name) => ({
+        IndexName: name,
+        KeySchema: [
+          { AttributeName: `${name}Pk`, KeyType: 'HASH' as const },
+          { AttributeName: `${name}Sk`, KeyType: 'RANGE' as const },
+        ],
+        Projection: { ProjectionType: 'ALL' as const },
+      })),
       BillingMode: 'PAY_PER_REQUEST',
     }),
   );
@@ -119,6 +138,7 @@ export async function createLocalResources(
   }
   return {
     bucket,
+    quarantineBucket,
     ingestQueue: ingest.queue,
     ingestDeadLetterQueue: ingest.deadLetterQueue,
     table,

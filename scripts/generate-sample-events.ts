@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { DynamoDBStreamEvent, SQSEvent, SQSRecord } from 'aws-lambda';
 import { LOCAL_ACCOUNT, LOCAL_REGION, productionS3Record } from '../local/aws-event-bridge.js';
-import { articleToItem } from '../shared/adapters/dynamodb-article-index.js';
+import { headToItem } from '../shared/adapters/dynamodb-article-index.js';
 import { InMemoryArticleIndex, InMemoryObjectStore } from '../shared/adapters/memory/in-memory.js';
 import { ingestObject } from '../shared/usecases/ingest-object.js';
 
@@ -66,10 +66,14 @@ write('s3-delete-via-sqs.json', remove);
 const objects = new InMemoryObjectStore();
 const index = new InMemoryArticleIndex();
 objects.put(BUCKET, { key: KEY, bytes: articleBytes });
-const outcome = await ingestObject({ objects, index, now: () => new Date(eventTime) }, BUCKET, KEY);
-const record = outcome.status === 'published' ? await index.current(outcome.uri) : undefined;
-if (!record) throw new Error(`the sample article did not normalise: ${JSON.stringify(outcome)}`);
-const item = articleToItem(record);
+const outcome = await ingestObject(
+  { objects, index, now: () => new Date(eventTime) },
+  { bucket: BUCKET, key: KEY },
+);
+const head = outcome.status === 'published' ? await index.current(outcome.uri) : undefined;
+if (!head) throw new Error(`the sample article did not normalise: ${JSON.stringify(outcome)}`);
+// The stream carries head items (metadata); the publisher loads the version's document itself.
+const item = headToItem(head);
 const stream: DynamoDBStreamEvent = {
   Records: [
     {

@@ -10,15 +10,17 @@
  */
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { BlockPublicAccess, Bucket, BucketEncryption, EventType } from 'aws-cdk-lib/aws-s3';
 import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
+import { CfnScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import { SubscriptionFilter, Topic } from 'aws-cdk-lib/aws-sns';
 import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption, type QueueProps } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { INDEX_NAMES } from '../../shared/adapters/table-layout.js';
 import { filterPolicyFor, type Partner } from '../../shared/partners/registry.js';
 import { PipelineFunction } from '../constructs/pipeline-function.js';
 
@@ -41,6 +43,11 @@ const DLQ_RETENTION = Duration.days(14);
 
 /** What normalise does with the table (see shared/adapters/dynamodb-article-index.ts). */
 const NORMALISE_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem'];
+/** publish reads each version's document; release rewrites the head. */
+const PUBLISH_TABLE_ACTIONS = ['dynamodb:GetItem'];
+const RELEASE_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem'];
+/** How long rejected originals are kept in the quarantine bucket. */
+const QUARANTINE_RETENTION = Duration.days(30);
 
 /** `all-news-wire` -> `AllNewsWire`, for construct and output ids. */
 export function partnerId(name: string): string {
@@ -96,7 +103,10 @@ export class SyndicationStack extends Stack {
   readonly ingestBucket: Bucket;
   readonly ingestQueue: Queue;
   readonly ingestDlq: Queue;
+  readonly quarantineBucket: Bucket;
   readonly articlesTable: Table;
+  readonly releaseFunction: PipelineFunction;
+  readonly releaseDlq: Queue;
   readonly streamDlq: Queue;
   readonly articlesTopic: Topic;
   readonly normaliseFunction: PipelineFunction;
@@ -131,7 +141,22 @@ export class SyndicationStack extends Stack {
     this.ingestBucket.addEventNotification(EventType.OBJECT_CREATED, toIngestQueue);
     this.ingestBucket.addEventNotification(EventType.OBJECT_REMOVED, toIngestQueue);
 
-    // --- Article index ----------------------------------------------------------------------------
+    // Rejected originals are copied here: no notification is configured on this bucket, so nothing
+    // in it can trigger ingest again.
+    this.quarantineBucket = new Bucket(this, 'QuarantineBucket', {
+      encryption: BucketEncryption.S3_MANAGED,
+      versioned: true,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      lifecycleRules: [
+        { expiration: QUARANTINE_RETENTION, noncurrentVersionExpiration: Duration.days(1) },
+        { abortIncompleteMultipartUploadAfter: Duration.days(1) },
+      ],
+      removalPolicy,
+      autoDeleteObjects: !retainData,
+    });
+
+    // --- Article index (access patterns: shared/adapters/dynamodb-article-index.ts) -----------------
     this.articlesTable = new Table(this, 'ArticlesTable', {
       partitionKey: { name: 'pk', type: AttributeType.STRING },
       sortKey: { name: 'sk', type: AttributeType.STRING },
@@ -142,6 +167,13 @@ export class SyndicationStack extends Stack {
       deletionProtection: retainData,
       removalPolicy,
     });
+    for (const indexName of Object.values(INDEX_NAMES)) {
+      this.articlesTable.addGlobalSecondaryIndex({
+        indexName,
+        partitionKey: { name: `${indexName}Pk`, type: AttributeType.STRING },
+        sortKey: { name: `${indexName}Sk`, type: AttributeType.STRING },
+      });
+    }
 
     // --- normalise: ingest queue -> table --------------------------------------------------------
     this.normaliseFunction = new PipelineFunction(this, 'Normalise', {
@@ -149,7 +181,10 @@ export class SyndicationStack extends Stack {
       description: 'Normalises dropped news files to ninjs and indexes them',
       timeout: NORMALISE_TIMEOUT,
       logRemovalPolicy: removalPolicy,
-      environment: { TABLE_NAME: this.articlesTable.tableName },
+      environment: {
+        TABLE_NAME: this.articlesTable.tableName,
+        QUARANTINE_BUCKET: this.quarantineBucket.bucketName,
+      },
     });
     this.normaliseFunction.addEventSource(
       new SqsEventSource(this.ingestQueue, {
@@ -167,6 +202,31 @@ export class SyndicationStack extends Stack {
       new PolicyStatement({ actions: ['s3:ListBucket'], resources: [this.ingestBucket.bucketArn] }),
     );
     this.articlesTable.grant(this.normaliseFunction, ...NORMALISE_TABLE_ACTIONS);
+    this.normaliseFunction.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['s3:PutObject'],
+        resources: [this.quarantineBucket.arnForObjects('*')],
+      }),
+    );
+
+    // --- release: embargoed versions become usable at their time (one-time schedules) ------------
+    this.releaseDlq = deadLetterQueue(this, 'ReleaseDlq');
+    this.releaseFunction = new PipelineFunction(this, 'Release', {
+      entry: 'functions/release.ts',
+      description: 'Releases an embargoed article version at its embargo time',
+      logRemovalPolicy: removalPolicy,
+      environment: { TABLE_NAME: this.articlesTable.tableName },
+    });
+    this.articlesTable.grant(this.releaseFunction, ...RELEASE_TABLE_ACTIONS);
+    const schedulerRole = new Role(this, 'EmbargoSchedulerRole', {
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+      description: 'Lets EventBridge Scheduler invoke the release function and dead-letter failures',
+    });
+    this.releaseFunction.grantInvoke(schedulerRole);
+    this.releaseDlq.grantSendMessages(schedulerRole);
+    const scheduleGroup = new CfnScheduleGroup(this, 'EmbargoSchedules', {});
 
     // --- publish: table stream -> topic ----------------------------------------------------------
     // No KMS key yet (a later issue): an unencrypted topic can deliver to SQS-managed-SSE queues.
@@ -178,7 +238,14 @@ export class SyndicationStack extends Stack {
       description: 'Publishes article changes from the table stream to the articles topic',
       timeout: PUBLISH_TIMEOUT,
       logRemovalPolicy: removalPolicy,
-      environment: { TOPIC_ARN: this.articlesTopic.topicArn },
+      environment: {
+        TOPIC_ARN: this.articlesTopic.topicArn,
+        TABLE_NAME: this.articlesTable.tableName,
+        RELEASE_FUNCTION_ARN: this.releaseFunction.functionArn,
+        SCHEDULER_ROLE_ARN: schedulerRole.roleArn,
+        SCHEDULE_GROUP: scheduleGroup.ref,
+        RELEASE_DLQ_ARN: this.releaseDlq.queueArn,
+      },
     });
     this.publishFunction.addEventSource(
       new DynamoEventSource(this.articlesTable, {
@@ -192,6 +259,20 @@ export class SyndicationStack extends Stack {
       }),
     );
     this.articlesTopic.grantPublish(this.publishFunction);
+    this.articlesTable.grant(this.publishFunction, ...PUBLISH_TABLE_ACTIONS);
+    this.publishFunction.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['scheduler:CreateSchedule'],
+        resources: [
+          Stack.of(this).formatArn({
+            service: 'scheduler',
+            resource: 'schedule',
+            resourceName: `${scheduleGroup.ref}/*`,
+          }),
+        ],
+      }),
+    );
+    schedulerRole.grantPassRole(this.publishFunction.grantPrincipal);
 
     // --- Partners: one filtered subscription and queue each ----------------------------------------
     const deliveries = new Map<string, PartnerDelivery>();
@@ -210,6 +291,14 @@ export class SyndicationStack extends Stack {
       description: 'Drop news files here',
     });
     new CfnOutput(this, 'ArticlesTableName', { value: this.articlesTable.tableName });
+    new CfnOutput(this, 'QuarantineBucketName', {
+      value: this.quarantineBucket.bucketName,
+      description: 'Copies of rejected files (reason in the object metadata and the index)',
+    });
+    new CfnOutput(this, 'ReleaseDlqUrl', {
+      value: this.releaseDlq.queueUrl,
+      description: 'Embargo releases the scheduler could not deliver',
+    });
     new CfnOutput(this, 'ArticlesTopicArn', { value: this.articlesTopic.topicArn });
     new CfnOutput(this, 'IngestQueueUrl', { value: this.ingestQueue.queueUrl });
     new CfnOutput(this, 'IngestDlqUrl', {

@@ -1,78 +1,164 @@
 /**
- * The article index on one DynamoDB table. Item layout (keys `pk`, `sk`):
- *   pk = article uri, sk = "article"    the current version (its changes drive publishing)
- *   pk = article uri, sk = "rejection"  the last rejected input for that uri
- * The full ninjs is stored as a JSON string attribute (items stay far below 400 KB for text articles).
+ * The article index on one DynamoDB table (keys `pk`, `sk`). Access patterns first:
+ *
+ * | pattern                               | how                                                      |
+ * | ------------------------------------- | -------------------------------------------------------- |
+ * | article by uri (current version)      | GetItem pk=`article#<uri>`, sk=`head`                    |
+ * | one version's document / history      | GetItem / Query pk=`article#<uri>`, sk begins `version#` |
+ * | what an object key feeds, its order   | GetItem pk=`object#<key>`, sk=`state`                    |
+ * | a key's rejections                    | Query pk=`object#<key>`, sk begins `rejection#`          |
+ * | by source and time                    | GSI `bySource`: `source#<source>`, versionCreated        |
+ * | by subject and time                   | GSI `bySubject`: `subject#<top-level topic>`, versionCreated |
+ * | rejected / withheld items             | GSI `byStatus` (sparse): `status#rejected|withheld`, time |
+ * | changed since a time (replay)         | Scan of heads with a filter (operator tool, rare)        |
+ *
+ * Head items are small (metadata only) because every change rewrites them; each version's full
+ * ninjs is stored once, gzip-compressed, in its own item (a 600-word article: ~10 KB of JSON,
+ * ~3 KB compressed, so ~3 write units instead of ~10; see README "Stored documents").
+ * Only head items change through the stream in a way the publisher acts on.
  */
+import { gunzipSync, gzipSync } from 'node:zlib';
 import {
   type AttributeValue,
   ConditionalCheckFailedException,
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
+  QueryCommand,
+  ScanCommand,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import type { ArticleRecord, RejectionRecord } from '../domain/article.js';
+import type { ArticleHead, ArticleVersion, ObjectState, RejectionRecord } from '../domain/article.js';
 import { ConcurrentUpdateError } from '../domain/errors.js';
+import type { Provenance } from '../formats/parts.js';
 import type { Ninjs, PubStatus } from '../ninjs/types.js';
-import type { ArticleIndex } from '../ports/article-index.js';
+import type { ArticleIndex, ArticleListing } from '../ports/article-index.js';
 
-export const ARTICLE_SORT_KEY = 'article';
-export const REJECTION_SORT_KEY = 'rejection';
+export const HEAD_SORT_KEY = 'head';
+export const STATE_SORT_KEY = 'state';
+
+import { INDEX_NAMES } from './table-layout.js';
+
+export { INDEX_NAMES };
+
+/** A version item written by a writer that then failed to make it current may be replaced after this. */
+const ORPHAN_VERSION_AGE_MS = 60_000;
 
 type Item = Record<string, AttributeValue>;
 
-export function articleToItem(record: ArticleRecord): Item {
+const articleKey = (uri: string) => `article#${uri}`;
+const objectKey = (key: string) => `object#${key}`;
+const versionSortKey = (version: number) => `version#${String(version).padStart(10, '0')}`;
+
+function isConditionFailure(error: unknown): boolean {
+  return (
+    error instanceof ConditionalCheckFailedException ||
+    (error as { name?: string }).name === 'ConditionalCheckFailedException'
+  );
+}
+
+export function headToItem(head: ArticleHead): Item {
+  const mainTopic = head.subjectCodes.find((code) => code.startsWith('medtop:') && code.endsWith('000000'));
   return marshall(
     {
-      pk: record.uri,
-      sk: ARTICLE_SORT_KEY,
-      version: record.version,
-      contentHash: record.contentHash,
-      pubStatus: record.pubStatus,
-      objectKey: record.objectKey,
-      source: record.source,
-      language: record.language,
-      urgency: record.urgency,
-      subjectCodes: [...record.subjectCodes],
-      firstCreated: record.firstCreated,
-      versionCreated: record.versionCreated,
-      ninjs: JSON.stringify(record.ninjs),
+      pk: articleKey(head.uri),
+      sk: HEAD_SORT_KEY,
+      uri: head.uri,
+      version: head.version,
+      contentHash: head.contentHash,
+      pubStatus: head.pubStatus,
+      headline: head.headline.slice(0, 300),
+      originKey: head.origin.key,
+      originSequencer: head.origin.sequencer,
+      source: head.source,
+      language: head.language,
+      urgency: head.urgency,
+      embargoedUntil: head.embargoedUntil,
+      subjectCodes: [...head.subjectCodes],
+      everSubjectCodes: [...head.everSubjectCodes],
+      everLanguages: [...head.everLanguages],
+      everPublished: head.everPublished,
+      firstCreated: head.firstCreated,
+      versionCreated: head.versionCreated,
+      bySourcePk: `source#${head.source}`,
+      bySourceSk: `${head.versionCreated}#${head.uri}`,
+      ...(mainTopic
+        ? { bySubjectPk: `subject#${mainTopic}`, bySubjectSk: `${head.versionCreated}#${head.uri}` }
+        : {}),
+      ...(head.pubStatus === 'withheld'
+        ? {
+            byStatusPk: 'status#withheld',
+            byStatusSk: `${head.embargoedUntil ?? head.versionCreated}#${head.uri}`,
+          }
+        : {}),
     },
     { removeUndefinedValues: true },
   );
 }
 
-/** Decodes a table item or a stream image; undefined for items that are not article records. */
-export function articleFromItem(item: Item): ArticleRecord | undefined {
+/** Decodes a table item or a stream image; undefined for items that are not article heads. */
+export function headFromItem(item: Item): ArticleHead | undefined {
   const value = unmarshall(item);
-  if (value.sk !== ARTICLE_SORT_KEY) return undefined;
+  if (value.sk !== HEAD_SORT_KEY || typeof value.uri !== 'string') return undefined;
   return {
-    uri: value.pk as string,
+    uri: value.uri,
     version: value.version as number,
     contentHash: value.contentHash as string,
     pubStatus: value.pubStatus as PubStatus,
-    objectKey: value.objectKey as string,
+    headline: (value.headline as string | undefined) ?? '',
+    origin: {
+      key: value.originKey as string,
+      ...(value.originSequencer ? { sequencer: value.originSequencer as string } : {}),
+    },
     source: value.source as string,
     ...(value.language !== undefined ? { language: value.language as string } : {}),
     ...(value.urgency !== undefined ? { urgency: value.urgency as number } : {}),
+    ...(value.embargoedUntil !== undefined ? { embargoedUntil: value.embargoedUntil as string } : {}),
     subjectCodes: (value.subjectCodes as string[] | undefined) ?? [],
+    everSubjectCodes: (value.everSubjectCodes as string[] | undefined) ?? [],
+    everLanguages: (value.everLanguages as string[] | undefined) ?? [],
+    everPublished: value.everPublished === true,
     firstCreated: value.firstCreated as string,
     versionCreated: value.versionCreated as string,
-    ninjs: JSON.parse(value.ninjs as string) as Ninjs,
   };
 }
 
-export function rejectionFromItem(item: Item): RejectionRecord | undefined {
+function versionToItem(stored: ArticleVersion, writtenAt: number): Item {
+  return marshall({
+    pk: articleKey(stored.uri),
+    sk: versionSortKey(stored.version),
+    uri: stored.uri,
+    version: stored.version,
+    contentHash: stored.contentHash,
+    writtenAt,
+    document: gzipSync(JSON.stringify({ ninjs: stored.ninjs, provenance: stored.provenance })),
+  });
+}
+
+function versionFromItem(item: Item): ArticleVersion {
   const value = unmarshall(item);
-  if (value.sk !== REJECTION_SORT_KEY) return undefined;
+  const { ninjs, provenance } = JSON.parse(gunzipSync(value.document as Uint8Array).toString('utf8')) as {
+    ninjs: Ninjs;
+    provenance: Record<string, Provenance>;
+  };
   return {
-    uri: value.pk as string,
+    uri: value.uri as string,
+    version: value.version as number,
+    contentHash: value.contentHash as string,
+    ninjs,
+    provenance,
+  };
+}
+
+function rejectionFromItem(item: Item): RejectionRecord {
+  const value = unmarshall(item);
+  return {
     objectKey: value.objectKey as string,
     code: value.code as string,
     message: value.message as string,
     sizeBytes: value.sizeBytes as number,
     rejectedAt: value.rejectedAt as string,
+    ...(value.quarantineKey ? { quarantineKey: value.quarantineKey as string } : {}),
   };
 }
 
@@ -80,62 +166,172 @@ export class DynamoDbArticleIndex implements ArticleIndex {
   constructor(
     private readonly dynamoDb: DynamoDBClient,
     private readonly tableName: string,
+    private readonly clock: () => number = Date.now,
   ) {}
 
-  async current(uri: string): Promise<ArticleRecord | undefined> {
+  private async get(pk: string, sk: string): Promise<Item | undefined> {
     const response = await this.dynamoDb.send(
-      new GetItemCommand({
-        TableName: this.tableName,
-        Key: marshall({ pk: uri, sk: ARTICLE_SORT_KEY }),
-        ConsistentRead: true,
-      }),
+      new GetItemCommand({ TableName: this.tableName, Key: marshall({ pk, sk }), ConsistentRead: true }),
     );
-    return response.Item ? articleFromItem(response.Item) : undefined;
+    return response.Item;
   }
 
-  async latestRejection(uri: string): Promise<RejectionRecord | undefined> {
-    const response = await this.dynamoDb.send(
-      new GetItemCommand({
-        TableName: this.tableName,
-        Key: marshall({ pk: uri, sk: REJECTION_SORT_KEY }),
-        ConsistentRead: true,
-      }),
-    );
-    return response.Item ? rejectionFromItem(response.Item) : undefined;
+  async current(uri: string): Promise<ArticleHead | undefined> {
+    const item = await this.get(articleKey(uri), HEAD_SORT_KEY);
+    return item ? headFromItem(item) : undefined;
   }
 
-  async saveVersion(record: ArticleRecord, expectedVersion: number | undefined): Promise<void> {
-    const condition =
-      expectedVersion === undefined
-        ? { ConditionExpression: 'attribute_not_exists(pk)' }
-        : {
-            ConditionExpression: '#version = :expected',
-            ExpressionAttributeNames: { '#version': 'version' },
-            ExpressionAttributeValues: marshall({ ':expected': expectedVersion }),
-          };
+  async version(uri: string, version: number): Promise<ArticleVersion | undefined> {
+    const item = await this.get(articleKey(uri), versionSortKey(version));
+    return item ? versionFromItem(item) : undefined;
+  }
+
+  async saveVersion(
+    head: ArticleHead,
+    stored: ArticleVersion,
+    expectedVersion: number | undefined,
+  ): Promise<void> {
+    const now = this.clock();
+    // The document first, so the head never points at a missing version. A version item with other
+    // content means another writer is ahead (retry) — unless it is an orphan its writer never made current.
     try {
       await this.dynamoDb.send(
-        new PutItemCommand({ TableName: this.tableName, Item: articleToItem(record), ...condition }),
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: versionToItem(stored, now),
+          ConditionExpression: 'attribute_not_exists(pk) OR contentHash = :hash OR writtenAt < :orphanBefore',
+          ExpressionAttributeValues: marshall({
+            ':hash': stored.contentHash,
+            ':orphanBefore': now - ORPHAN_VERSION_AGE_MS,
+          }),
+        }),
+      );
+      await this.dynamoDb.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: headToItem(head),
+          ...(expectedVersion === undefined
+            ? { ConditionExpression: 'attribute_not_exists(pk)' }
+            : {
+                ConditionExpression: '#version = :expected',
+                ExpressionAttributeNames: { '#version': 'version' },
+                ExpressionAttributeValues: marshall({ ':expected': expectedVersion }),
+              }),
+        }),
       );
     } catch (error) {
-      if (
-        error instanceof ConditionalCheckFailedException ||
-        (error as { name?: string }).name === 'ConditionalCheckFailedException'
-      ) {
-        throw new ConcurrentUpdateError(
-          `${record.uri}: expected version ${expectedVersion ?? 'none'} to be current when saving ${record.version}`,
-        );
-      }
-      throw error;
+      if (!isConditionFailure(error)) throw error;
+      throw new ConcurrentUpdateError(
+        `${head.uri}: version ${expectedVersion ?? 'none'} is no longer current (saving ${head.version})`,
+      );
     }
+  }
+
+  async objectState(key: string): Promise<ObjectState | undefined> {
+    const item = await this.get(objectKey(key), STATE_SORT_KEY);
+    if (!item) return undefined;
+    const value = unmarshall(item);
+    return {
+      key,
+      lastEvent: value.lastEvent as ObjectState['lastEvent'],
+      at: value.at as string,
+      ...(value.uri ? { uri: value.uri as string } : {}),
+      ...(value.sequencer ? { sequencer: value.sequencer as string } : {}),
+    };
+  }
+
+  async saveObjectState(state: ObjectState): Promise<void> {
+    await this.dynamoDb.send(
+      new PutItemCommand({
+        TableName: this.tableName,
+        Item: marshall(
+          { pk: objectKey(state.key), sk: STATE_SORT_KEY, ...state },
+          { removeUndefinedValues: true },
+        ),
+      }),
+    );
   }
 
   async saveRejection(rejection: RejectionRecord): Promise<void> {
     await this.dynamoDb.send(
       new PutItemCommand({
         TableName: this.tableName,
-        Item: marshall({ pk: rejection.uri, sk: REJECTION_SORT_KEY, ...rejection }),
+        Item: marshall(
+          {
+            pk: objectKey(rejection.objectKey),
+            sk: `rejection#${rejection.rejectedAt}`,
+            ...rejection,
+            byStatusPk: 'status#rejected',
+            byStatusSk: `${rejection.rejectedAt}#${rejection.objectKey}`,
+          },
+          { removeUndefinedValues: true },
+        ),
       }),
     );
+  }
+
+  async latestRejection(key: string): Promise<RejectionRecord | undefined> {
+    const response = await this.dynamoDb.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: marshall({ ':pk': objectKey(key), ':prefix': 'rejection#' }),
+        ScanIndexForward: false,
+        Limit: 1,
+        ConsistentRead: true,
+      }),
+    );
+    const item = response.Items?.[0];
+    return item ? rejectionFromItem(item) : undefined;
+  }
+
+  private async byStatus(
+    status: 'rejected' | 'withheld',
+    limit: number,
+    newestFirst: boolean,
+  ): Promise<Item[]> {
+    const response = await this.dynamoDb.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: INDEX_NAMES.byStatus,
+        KeyConditionExpression: 'byStatusPk = :status',
+        ExpressionAttributeValues: marshall({ ':status': `status#${status}` }),
+        ScanIndexForward: !newestFirst,
+        Limit: limit,
+      }),
+    );
+    return response.Items ?? [];
+  }
+
+  async rejections(limit: number): Promise<RejectionRecord[]> {
+    return (await this.byStatus('rejected', limit, true)).map(rejectionFromItem);
+  }
+
+  async withheld(limit: number): Promise<ArticleHead[]> {
+    return (await this.byStatus('withheld', limit, false))
+      .map(headFromItem)
+      .filter((head) => head !== undefined);
+  }
+
+  async changedSince(since: string, limit: number, next?: string): Promise<ArticleListing> {
+    const response = await this.dynamoDb.send(
+      new ScanCommand({
+        TableName: this.tableName,
+        FilterExpression: 'sk = :head AND versionCreated >= :since',
+        ExpressionAttributeValues: marshall({ ':head': HEAD_SORT_KEY, ':since': since }),
+        Limit: limit,
+        ...(next
+          ? { ExclusiveStartKey: JSON.parse(Buffer.from(next, 'base64url').toString('utf8')) as Item }
+          : {}),
+      }),
+    );
+    const items = (response.Items ?? []).map(headFromItem).filter((head) => head !== undefined);
+    items.sort((a, b) => b.versionCreated.localeCompare(a.versionCreated));
+    return {
+      items,
+      ...(response.LastEvaluatedKey
+        ? { next: Buffer.from(JSON.stringify(response.LastEvaluatedKey)).toString('base64url') }
+        : {}),
+    };
   }
 }

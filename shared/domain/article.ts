@@ -1,5 +1,6 @@
 /**
- * The article as the index stores it and the publisher reads it back from the table stream.
+ * The article as the index keeps it: a small head record per article (the current version's
+ * metadata, whose changes drive publishing) and one stored document per version.
  */
 import type { Provenance } from '../formats/parts.js';
 import type { Ninjs, PubStatus } from '../ninjs/types.js';
@@ -19,30 +20,66 @@ export interface NormalisedArticle {
   readonly provenance: Readonly<Record<string, Provenance>>;
 }
 
-/** The current state of one article in the index. */
-export interface ArticleRecord {
+/** Where an article's current version came from: the object and its S3 event sequencer. */
+export interface ObjectOrigin {
+  readonly key: string;
+  /** S3's per-key event order (hex); undefined when the change did not come from a notification. */
+  readonly sequencer?: string;
+}
+
+/** The current state of one article: metadata only, small enough to write cheaply on every change. */
+export interface ArticleHead {
   readonly uri: string;
   readonly version: number;
   readonly contentHash: string;
   readonly pubStatus: PubStatus;
-  readonly objectKey: string;
+  readonly headline: string;
+  readonly origin: ObjectOrigin;
   readonly source: string;
   readonly language?: string;
   readonly urgency?: number;
+  readonly embargoedUntil?: string;
+  /** Filter attributes of the current version. */
   readonly subjectCodes: readonly string[];
+  /**
+   * Union of the filter attributes of every version, so that a withdrawal reaches every partner
+   * that received any version, even one whose filters the last version no longer matched.
+   */
+  readonly everSubjectCodes: readonly string[];
+  readonly everLanguages: readonly string[];
+  /** Whether any version so far was usable, i.e. sent to partners. */
+  readonly everPublished: boolean;
   readonly firstCreated: string;
   readonly versionCreated: string;
+}
+
+/** One stored version: the full document partners receive, and how it was derived. */
+export interface ArticleVersion {
+  readonly uri: string;
+  readonly version: number;
+  readonly contentHash: string;
   readonly ninjs: Ninjs;
+  readonly provenance: Readonly<Record<string, Provenance>>;
 }
 
 /** A rejected input, kept so that publishers can be told exactly why. */
 export interface RejectionRecord {
-  readonly uri: string;
   readonly objectKey: string;
   readonly code: string;
   readonly message: string;
   readonly sizeBytes: number;
   readonly rejectedAt: string;
+  /** Where the original was copied for inspection, if it was. */
+  readonly quarantineKey?: string;
+}
+
+/** The last event seen for an object key and the article it feeds. */
+export interface ObjectState {
+  readonly key: string;
+  readonly uri?: string;
+  readonly sequencer?: string;
+  readonly lastEvent: 'created' | 'removed' | 'rejected';
+  readonly at: string;
 }
 
 /**
@@ -60,4 +97,21 @@ export function articleUriForKey(objectKey: string): string {
 export function sourceForKey(objectKey: string): string {
   const slash = objectKey.indexOf('/');
   return slash > 0 ? objectKey.slice(0, slash) : 'direct';
+}
+
+/**
+ * S3 sequencers order events for one key: compare them as hex strings of equal length
+ * (AWS: pad the shorter with leading zeros). Returns <0, 0 or >0.
+ */
+export function compareSequencers(a: string, b: string): number {
+  const width = Math.max(a.length, b.length);
+  const left = a.toUpperCase().padStart(width, '0');
+  const right = b.toUpperCase().padStart(width, '0');
+  return left < right ? -1 : left > right ? 1 : 0;
+}
+
+/** True when `incoming` is older than or the same as what the head already reflects for that key. */
+export function isStale(head: ArticleHead | undefined, origin: ObjectOrigin): boolean {
+  if (!head?.origin.sequencer || !origin.sequencer || head.origin.key !== origin.key) return false;
+  return compareSequencers(origin.sequencer, head.origin.sequencer) <= 0;
 }

@@ -3,7 +3,7 @@
  * attributes that subscription filter policies match on.
  */
 import type { Ninjs } from '../ninjs/types.js';
-import type { ArticleRecord } from './article.js';
+import type { ArticleHead } from './article.js';
 
 export const MESSAGE_SPEC_VERSION = '1.0';
 
@@ -24,6 +24,8 @@ export interface ArticleEnvelope {
   readonly idempotencyKey: string;
   readonly source: string;
   readonly publishedAt: string;
+  /** Set on `article.replayed`: why it was sent again (operator replay). */
+  readonly replay?: { readonly requestedAt: string; readonly partner?: string };
   readonly ninjs: Ninjs;
 }
 
@@ -45,9 +47,11 @@ export function idempotencyKeyOf(uri: string, version: number): string {
 }
 
 export function envelopeFor(
-  article: ArticleRecord,
+  article: ArticleHead,
+  ninjs: Ninjs,
   eventType: EventType,
   publishedAt: string,
+  replay?: ArticleEnvelope['replay'],
 ): ArticleEnvelope {
   return {
     specVersion: MESSAGE_SPEC_VERSION,
@@ -57,24 +61,30 @@ export function envelopeFor(
     idempotencyKey: idempotencyKeyOf(article.uri, article.version),
     source: article.source,
     publishedAt,
-    ninjs: article.ninjs,
+    ...(replay ? { replay } : {}),
+    ninjs,
   };
 }
 
-/** Attribute names partner filter policies refer to (see ../partners/registry.ts). */
-export function attributesFor(
-  article: ArticleRecord,
-  eventType: EventType,
-): Record<string, MessageAttribute> {
+/**
+ * Attribute names partner filter policies refer to (see ../partners/registry.ts). A withdrawal
+ * carries every subject and language any version had, so it passes every filter that let one through
+ * (SNS matches a String.Array element by element).
+ */
+export function attributesFor(article: ArticleHead, eventType: EventType): Record<string, MessageAttribute> {
   const attributes: Record<string, MessageAttribute> = {
     eventType: { dataType: 'String', value: eventType },
     source: { dataType: 'String', value: article.source },
     ninjsVersion: { dataType: 'String', value: '3.2' },
   };
-  if (article.language) attributes.language = { dataType: 'String', value: article.language };
-  if (article.subjectCodes.length > 0) {
-    attributes.subjects = { dataType: 'String.Array', value: JSON.stringify(article.subjectCodes) };
-  }
+  const withdrawal = eventType === 'article.withdrawn';
+  const languages = withdrawal ? article.everLanguages : article.language ? [article.language] : [];
+  if (languages.length === 1) attributes.language = { dataType: 'String', value: languages[0] as string };
+  if (languages.length > 1)
+    attributes.language = { dataType: 'String.Array', value: JSON.stringify(languages) };
+  const subjects = withdrawal ? article.everSubjectCodes : article.subjectCodes;
+  if (subjects.length > 0)
+    attributes.subjects = { dataType: 'String.Array', value: JSON.stringify(subjects) };
   if (article.urgency !== undefined)
     attributes.urgency = { dataType: 'Number', value: String(article.urgency) };
   return attributes;

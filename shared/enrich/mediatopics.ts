@@ -18,7 +18,9 @@ const topics: ReadonlyMap<string, MediaTopic> = new Map(
 );
 
 const bySubjectCode: ReadonlyMap<string, MediaTopic> = new Map(
-  [...topics.values()].filter((topic) => topic.subjectCode).map((topic) => [topic.subjectCode as string, topic]),
+  [...topics.values()]
+    .filter((topic) => topic.subjectCode)
+    .map((topic) => [topic.subjectCode as string, topic]),
 );
 
 export const MEDIA_TOPICS_ATTRIBUTION: string = vocabulary.attribution;

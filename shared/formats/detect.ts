@@ -13,7 +13,14 @@ export interface FormatHints {
 const MARKDOWN_EXTENSIONS = /\.(md|markdown|mdown|mkd)$/i;
 
 /** Markdown constructs that plain wire text does not use. */
-const MARKDOWN_SIGNS = [/^#{1,6}\s+\S/m, /^\s*[-*+]\s+\S/m, /\[[^\]]+\]\([^)]+\)/, /^>\s/m, /(\*\*|__)\S[^*\n]*\1/, /^```/m];
+const MARKDOWN_SIGNS = [
+  /^#{1,6}\s+\S/m,
+  /^\s*[-*+]\s+\S/m,
+  /\[[^\]]+\]\([^)]+\)/,
+  /^>\s/m,
+  /(\*\*|__)\S[^*\n]*\1/,
+  /^```/m,
+];
 
 export function detectFormat(text: string, hints: FormatHints = {}): Format {
   const start = text.trimStart().slice(0, 4096);
@@ -22,7 +29,8 @@ export function detectFormat(text: string, hints: FormatHints = {}): Format {
   if (lower.startsWith('<')) {
     if (/<nitf[\s>]/.test(lower)) return 'nitf';
     if (/<(\w+:)?newsitem[\s>]/.test(lower) || /<(\w+:)?newsmessage[\s>]/.test(lower)) return 'newsml';
-    if (/<!doctype html|<html[\s>]|<head[\s>]|<body[\s>]|<article[\s>]|<div[\s>]|<p[\s>]/.test(lower)) return 'html';
+    if (/<!doctype html|<html[\s>]|<head[\s>]|<body[\s>]|<article[\s>]|<div[\s>]|<p[\s>]/.test(lower))
+      return 'html';
     if (lower.startsWith('<?xml')) return 'xml';
     return 'html';
   }

@@ -10,6 +10,11 @@ import { RejectedInputError } from '../domain/errors.js';
 import { assembleArticle } from './assemble.js';
 import { decodeObject } from './decode.js';
 import { detectFormat, type Format } from './detect.js';
+import { parseHtml } from './html.js';
+import { parseJson } from './json.js';
+import { parseMarkdown } from './markdown.js';
+import { parseNewsml } from './newsml.js';
+import { parseNitf } from './nitf.js';
 import { DEFAULT_PARSE_LIMITS, type FormatParser, type ParseLimits } from './parts.js';
 import { parseText } from './text.js';
 
@@ -36,6 +41,11 @@ export const MAX_OBJECT_BYTES = DEFAULT_LIMITS.maxObjectBytes;
 
 const PARSERS: Partial<Record<Format, FormatParser>> = {
   text: parseText,
+  markdown: parseMarkdown,
+  html: parseHtml,
+  json: parseJson,
+  nitf: parseNitf,
+  newsml: parseNewsml,
 };
 
 export interface NormaliseOptions {
@@ -57,7 +67,14 @@ export function normaliseObject(object: SourceObject, options: NormaliseOptions 
   if (text.trim() === '') throw new RejectedInputError('EMPTY');
   const format = options.format ?? detectFormat(text, { key: object.key, contentType: object.contentType });
   const parse = PARSERS[format];
-  if (!parse) throw new RejectedInputError('UNSUPPORTED_FORMAT', `${format} is not read yet`);
+  if (!parse) {
+    throw new RejectedInputError(
+      'UNSUPPORTED_FORMAT',
+      format === 'xml'
+        ? 'XML that is neither NITF nor NewsML-G2 (newsItem) is not read'
+        : `${format} is not read`,
+    );
+  }
   const parts = parse(text, { key: object.key, limits });
   const article = assembleArticle(parts, { key: object.key, format });
   return { ...article, provenance: { encoding: decoded.provenance, ...article.provenance } };

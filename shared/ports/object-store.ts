@@ -9,4 +9,6 @@ export interface StoredObject {
 export interface ObjectStore {
   /** The object, or undefined when it no longer exists (deleted after the notification was sent). */
   get(bucket: string, key: string): Promise<StoredObject | undefined>;
+  /** Whether the object exists now (a delete notification may be older than a new upload). */
+  exists(bucket: string, key: string): Promise<boolean>;
 }

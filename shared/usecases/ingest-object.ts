@@ -1,74 +1,145 @@
-import { type ArticleRecord, articleUriForKey } from '../domain/article.js';
+import {
+  type ArticleHead,
+  type ArticleVersion,
+  compareSequencers,
+  type ObjectOrigin,
+} from '../domain/article.js';
 import { RejectedInputError } from '../domain/errors.js';
-import { normaliseObject } from '../formats/normalise.js';
+import { type NormaliseOptions, normaliseObject } from '../formats/normalise.js';
 import type { ArticleIndex } from '../ports/article-index.js';
 import type { ObjectStore } from '../ports/object-store.js';
+import type { Quarantine } from '../ports/quarantine.js';
 
 export interface IngestDependencies {
   readonly objects: ObjectStore;
   readonly index: ArticleIndex;
+  readonly quarantine?: Quarantine;
   readonly now: () => Date;
+  readonly normaliseOptions?: NormaliseOptions;
+}
+
+export interface ObjectEvent {
+  readonly bucket: string;
+  readonly key: string;
+  readonly sequencer?: string;
 }
 
 export type IngestOutcome =
-  | { readonly status: 'published'; readonly uri: string; readonly version: number }
+  | { readonly status: 'published' | 'withheld'; readonly uri: string; readonly version: number }
   | { readonly status: 'unchanged'; readonly uri: string; readonly version: number }
-  | { readonly status: 'rejected'; readonly uri: string; readonly code: string; readonly reason: string }
-  | { readonly status: 'missing'; readonly uri: string };
+  | {
+      readonly status: 'rejected';
+      readonly code: string;
+      readonly reason: string;
+      readonly quarantineKey?: string;
+    }
+  | { readonly status: 'missing' | 'stale' };
+
+/** Events for one key arrive in any order; one not newer than the last seen for that key is skipped. */
+export async function isStaleEvent(index: ArticleIndex, event: ObjectEvent): Promise<boolean> {
+  if (!event.sequencer) return false;
+  const state = await index.objectState(event.key);
+  return state?.sequencer !== undefined && compareSequencers(event.sequencer, state.sequencer) <= 0;
+}
+
+function union(a: readonly string[], b: readonly string[]): string[] {
+  return [...new Set([...a, ...b])];
+}
 
 /**
  * Ingests one object that was created or overwritten in the bucket.
- * 1. Read it; if it is gone already, there is nothing to ingest (its removal is handled on its own).
- * 2. Normalise it; an input the normaliser refuses is recorded as a rejection with its reason.
- * 3. Compare with the current version: the same content hash means a duplicate, nothing is written.
- * 4. Save version n+1, conditional on n still being current (a lost race throws and is retried).
+ * 1. Skip the event if a newer (or the same) event for this key was already handled.
+ * 2. Read the object as it is now; if it is gone, its removal is handled by its own event.
+ * 3. Normalise it. An input the normaliser refuses is copied to quarantine and recorded as a
+ *    rejection with its code and reason; nothing is published.
+ * 4. The same content as the current version is a duplicate: nothing is written.
+ * 5. Save version n+1 (withheld while embargoed), conditional on n still being current; a lost race
+ *    throws ConcurrentUpdateError and the message is retried.
+ * 6. Remember the event's sequencer for the key.
  */
-export async function ingestObject(
-  deps: IngestDependencies,
-  bucket: string,
-  key: string,
-): Promise<IngestOutcome> {
-  const uri = articleUriForKey(key);
-  const object = await deps.objects.get(bucket, key);
-  if (!object) return { status: 'missing', uri };
+export async function ingestObject(deps: IngestDependencies, event: ObjectEvent): Promise<IngestOutcome> {
+  if (await isStaleEvent(deps.index, event)) return { status: 'stale' };
+  const object = await deps.objects.get(event.bucket, event.key);
+  if (!object) return { status: 'missing' };
 
   const now = deps.now().toISOString();
+  const origin: ObjectOrigin = { key: event.key, ...(event.sequencer ? { sequencer: event.sequencer } : {}) };
   let normalised: ReturnType<typeof normaliseObject>;
   try {
-    normalised = normaliseObject(object);
+    normalised = normaliseObject(object, deps.normaliseOptions);
   } catch (error) {
     if (!(error instanceof RejectedInputError)) throw error;
+    const reason = { code: error.code, message: error.message };
+    const quarantineKey = await deps.quarantine?.keep(event.bucket, event.key, reason);
     await deps.index.saveRejection({
-      uri,
-      objectKey: key,
-      code: error.code,
-      message: error.message,
+      objectKey: event.key,
+      ...reason,
       sizeBytes: object.bytes.length,
       rejectedAt: now,
+      ...(quarantineKey ? { quarantineKey } : {}),
     });
-    return { status: 'rejected', uri, code: error.code, reason: error.message };
+    await deps.index.saveObjectState({
+      key: event.key,
+      lastEvent: 'rejected',
+      at: now,
+      ...(event.sequencer ? { sequencer: event.sequencer } : {}),
+    });
+    return {
+      status: 'rejected',
+      code: error.code,
+      reason: error.message,
+      ...(quarantineKey ? { quarantineKey } : {}),
+    };
   }
 
-  const current = await deps.index.current(normalised.ninjs.uri);
+  const { ninjs } = normalised;
+  const uri = ninjs.uri;
+  const current = await deps.index.current(uri);
+  const remember = () =>
+    deps.index.saveObjectState({
+      key: event.key,
+      uri,
+      lastEvent: 'created',
+      at: now,
+      ...(event.sequencer ? { sequencer: event.sequencer } : {}),
+    });
   if (current && current.contentHash === normalised.contentHash) {
-    return { status: 'unchanged', uri: current.uri, version: current.version };
+    await remember();
+    return { status: 'unchanged', uri, version: current.version };
   }
+
   const version = (current?.version ?? 0) + 1;
-  const firstCreated = current?.firstCreated ?? now;
-  const record: ArticleRecord = {
-    uri: normalised.ninjs.uri,
+  const firstCreated = current?.firstCreated ?? ninjs.firstCreated ?? now;
+  const embargoed =
+    ninjs.embargoedUntil !== undefined && Date.parse(ninjs.embargoedUntil) > deps.now().getTime();
+  const pubStatus = embargoed && ninjs.pubStatus !== 'canceled' ? 'withheld' : (ninjs.pubStatus ?? 'usable');
+  const document = { ...ninjs, version: String(version), firstCreated, versionCreated: now, pubStatus };
+  const head: ArticleHead = {
+    uri,
     version,
     contentHash: normalised.contentHash,
-    pubStatus: normalised.ninjs.pubStatus ?? 'usable',
-    objectKey: key,
+    pubStatus,
+    headline: ninjs.headlines?.[0]?.value ?? '',
+    origin,
     source: normalised.source,
-    ...(normalised.ninjs.language ? { language: normalised.ninjs.language } : {}),
-    ...(normalised.ninjs.urgency !== undefined ? { urgency: normalised.ninjs.urgency } : {}),
+    ...(ninjs.language ? { language: ninjs.language } : {}),
+    ...(ninjs.urgency !== undefined ? { urgency: ninjs.urgency } : {}),
+    ...(ninjs.embargoedUntil ? { embargoedUntil: ninjs.embargoedUntil } : {}),
     subjectCodes: normalised.subjectCodes,
+    everSubjectCodes: union(current?.everSubjectCodes ?? [], normalised.subjectCodes),
+    everLanguages: union(current?.everLanguages ?? [], ninjs.language ? [ninjs.language] : []),
+    everPublished: (current?.everPublished ?? false) || pubStatus === 'usable',
     firstCreated,
     versionCreated: now,
-    ninjs: { ...normalised.ninjs, version: String(version), firstCreated, versionCreated: now },
   };
-  await deps.index.saveVersion(record, current?.version);
-  return { status: 'published', uri: record.uri, version };
+  const stored: ArticleVersion = {
+    uri,
+    version,
+    contentHash: normalised.contentHash,
+    ninjs: document,
+    provenance: normalised.provenance,
+  };
+  await deps.index.saveVersion(head, stored, current?.version);
+  await remember();
+  return { status: pubStatus === 'withheld' ? 'withheld' : 'published', uri, version };
 }

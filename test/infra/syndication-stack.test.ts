@@ -12,6 +12,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { type PipelineFunction, resolveEntry } from '../../infra/constructs/pipeline-function.js';
 import { partnerId, SyndicationStack } from '../../infra/stacks/syndication-stack.js';
+import { INDEX_NAMES } from '../../shared/adapters/table-layout.js';
 import { ConfigurationError } from '../../shared/domain/errors.js';
 import { filterPolicyFor, type Partner, parsePartnerRegistry } from '../../shared/partners/registry.js';
 
@@ -293,7 +294,36 @@ describe('IAM', () => {
       assert.ok(!/^dynamodb:(Delete|Batch|Scan|DescribeStream)/.test(action), `unexpected ${action}`);
     }
     assert.ok(!actions.includes('s3:*') && !actions.includes('dynamodb:*'));
-    assert.ok(!actions.some((action) => action.startsWith('s3:Put') || action.startsWith('s3:Delete')));
+    assert.ok(!actions.some((action) => action.startsWith('s3:Delete')));
+    // The only write: copying rejected originals into the quarantine bucket (never the ingest bucket).
+    for (const statement of statements.filter((candidate) =>
+      actionsOf([candidate]).some((action) => action.startsWith('s3:Put')),
+    )) {
+      assert.deepEqual(actionsOf([statement]), ['s3:PutObject']);
+      assert.equal(
+        JSON.stringify(statement.Resource),
+        JSON.stringify({ 'Fn::Join': ['', [arnOf(dev.quarantineBucket), '/*']] }),
+      );
+    }
+  });
+
+  test('publish may create schedules only in its schedule group and pass only the scheduler role', () => {
+    const statements = roleStatements(dev.publishFunction);
+    const create = statements.find((statement) =>
+      actionsOf([statement]).includes('scheduler:CreateSchedule'),
+    );
+    assert.ok(create, 'scheduler:CreateSchedule');
+    assert.match(JSON.stringify(create.Resource), /schedule/);
+    const passRole = statements.find((statement) => actionsOf([statement]).includes('iam:PassRole'));
+    assert.ok(passRole, 'iam:PassRole');
+    assert.ok(!JSON.stringify(passRole.Resource).includes('"*"'));
+  });
+
+  test('release reads and rewrites only the articles table', () => {
+    const actions = actionsOf(roleStatements(dev.releaseFunction));
+    for (const action of ['dynamodb:GetItem', 'dynamodb:PutItem'])
+      assert.ok(actions.includes(action), action);
+    assert.ok(!actions.some((action) => action.startsWith('s3:') || action.startsWith('sns:')));
   });
 
   test('publish may publish to the articles topic', () => {
@@ -459,5 +489,40 @@ describe('partner registry', () => {
         }),
       (error: unknown) => error instanceof ConfigurationError && /medtop:99999999/.test(error.message),
     );
+  });
+});
+
+describe('article lifecycle resources', () => {
+  test('the table has the access-pattern indexes the adapter queries', () => {
+    const table = resources[logicalId(dev.articlesTable)];
+    const indexes = (table?.Properties?.GlobalSecondaryIndexes ?? []) as {
+      IndexName: string;
+      KeySchema: unknown;
+    }[];
+    assert.deepEqual(indexes.map((index) => index.IndexName).sort(), Object.values(INDEX_NAMES).sort());
+    for (const index of indexes) {
+      assert.deepEqual(index.KeySchema, [
+        { AttributeName: `${index.IndexName}Pk`, KeyType: 'HASH' },
+        { AttributeName: `${index.IndexName}Sk`, KeyType: 'RANGE' },
+      ]);
+    }
+  });
+
+  test('the quarantine bucket is private, TLS-only, expires its objects and has no notifications', () => {
+    const bucket = resources[logicalId(dev.quarantineBucket)];
+    assert.ok(bucket?.Properties?.PublicAccessBlockConfiguration);
+    assert.match(JSON.stringify(bucket?.Properties?.LifecycleConfiguration), /"ExpirationInDays":30/);
+    const notifications = resourcesOfType('Custom::S3BucketNotifications').map(([, resource]) =>
+      JSON.stringify(resource.Properties),
+    );
+    assert.ok(notifications.every((properties) => !properties.includes(logicalId(dev.quarantineBucket))));
+  });
+
+  test('the scheduler role can only be assumed by EventBridge Scheduler of this account', () => {
+    const roles = resourcesOfType('AWS::IAM::Role').filter(([, role]) =>
+      JSON.stringify(role.Properties?.AssumeRolePolicyDocument).includes('scheduler.amazonaws.com'),
+    );
+    assert.equal(roles.length, 1);
+    assert.match(JSON.stringify(roles[0]?.[1].Properties?.AssumeRolePolicyDocument), /aws:SourceAccount/);
   });
 });

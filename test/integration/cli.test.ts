@@ -38,7 +38,7 @@ describe('syndicate CLI', () => {
     const { status, stdout, stderr } = syndicate('normalise', empty);
     assert.notEqual(status, 0);
     assert.equal(stdout, '');
-    assert.match(stderr, /cannot be normalised \(EMPTY\): the object is empty/);
+    assert.match(stderr, /empty\.txt: rejected \(EMPTY\): the object is empty/);
   });
 
   test('run reports each file: published with deliveries, or rejected with a reason', () => {

@@ -175,14 +175,14 @@ describe('plain-text normaliser rejections', () => {
     );
   });
 
-  test('markup and JSON, which this normaliser does not read yet', () => {
+  test('a page with no article and a JSON value that is not an article', () => {
     assert.equal(
       rejectionCode(() => textOf('<html><body><p>Hi</p></body></html>')),
-      'UNSUPPORTED_FORMAT',
+      'NO_ARTICLE',
     );
     assert.equal(
-      rejectionCode(() => textOf('{"headline": "x"}')),
-      'UNSUPPORTED_FORMAT',
+      rejectionCode(() => textOf('[1, 2]')),
+      'NO_ARTICLE',
     );
   });
 

@@ -2,12 +2,14 @@
  * In-memory implementations of the ports: for the `syndicate normalise` dry run and for unit tests
  * of the use cases. They honour the same contracts as the AWS adapters (conditional saves included).
  */
-import type { ArticleRecord, RejectionRecord } from '../../domain/article.js';
+import type { ArticleHead, ArticleVersion, ObjectState, RejectionRecord } from '../../domain/article.js';
 import { ConcurrentUpdateError } from '../../domain/errors.js';
 import type { OutboundMessage } from '../../domain/message.js';
-import type { ArticleIndex } from '../../ports/article-index.js';
+import type { ArticleIndex, ArticleListing } from '../../ports/article-index.js';
+import type { EmbargoRelease, EmbargoScheduler } from '../../ports/embargo-scheduler.js';
 import type { Notifier, PublishResult } from '../../ports/notifier.js';
 import type { ObjectStore, StoredObject } from '../../ports/object-store.js';
+import type { Quarantine } from '../../ports/quarantine.js';
 
 export class InMemoryObjectStore implements ObjectStore {
   readonly objects = new Map<string, StoredObject>();
@@ -16,30 +18,77 @@ export class InMemoryObjectStore implements ObjectStore {
     this.objects.set(`${bucket}/${object.key}`, object);
   }
 
+  delete(bucket: string, key: string): void {
+    this.objects.delete(`${bucket}/${key}`);
+  }
+
   async get(bucket: string, key: string): Promise<StoredObject | undefined> {
     return this.objects.get(`${bucket}/${key}`);
+  }
+
+  async exists(bucket: string, key: string): Promise<boolean> {
+    return this.objects.has(`${bucket}/${key}`);
   }
 }
 
 export class InMemoryArticleIndex implements ArticleIndex {
-  readonly articles = new Map<string, ArticleRecord>();
-  readonly rejections = new Map<string, RejectionRecord>();
+  readonly heads = new Map<string, ArticleHead>();
+  readonly versions = new Map<string, ArticleVersion>();
+  readonly states = new Map<string, ObjectState>();
+  readonly rejectionLog: RejectionRecord[] = [];
 
-  async current(uri: string): Promise<ArticleRecord | undefined> {
-    return this.articles.get(uri);
+  async current(uri: string): Promise<ArticleHead | undefined> {
+    return this.heads.get(uri);
   }
 
-  async saveVersion(record: ArticleRecord, expectedVersion: number | undefined): Promise<void> {
-    if (this.articles.get(record.uri)?.version !== expectedVersion) {
+  async version(uri: string, version: number): Promise<ArticleVersion | undefined> {
+    return this.versions.get(`${uri}#${version}`);
+  }
+
+  async saveVersion(
+    head: ArticleHead,
+    stored: ArticleVersion,
+    expectedVersion: number | undefined,
+  ): Promise<void> {
+    if (this.heads.get(head.uri)?.version !== expectedVersion) {
       throw new ConcurrentUpdateError(
-        `${record.uri}: version ${expectedVersion ?? 'none'} is no longer current`,
+        `${head.uri}: version ${expectedVersion ?? 'none'} is no longer current`,
       );
     }
-    this.articles.set(record.uri, record);
+    this.versions.set(`${stored.uri}#${stored.version}`, stored);
+    this.heads.set(head.uri, head);
+  }
+
+  async objectState(key: string): Promise<ObjectState | undefined> {
+    return this.states.get(key);
+  }
+
+  async saveObjectState(state: ObjectState): Promise<void> {
+    this.states.set(state.key, state);
   }
 
   async saveRejection(rejection: RejectionRecord): Promise<void> {
-    this.rejections.set(rejection.uri, rejection);
+    this.rejectionLog.push(rejection);
+  }
+
+  async latestRejection(key: string): Promise<RejectionRecord | undefined> {
+    return this.rejectionLog.filter((rejection) => rejection.objectKey === key).at(-1);
+  }
+
+  async rejections(limit: number): Promise<RejectionRecord[]> {
+    return [...this.rejectionLog].reverse().slice(0, limit);
+  }
+
+  async changedSince(since: string, limit: number): Promise<ArticleListing> {
+    const items = [...this.heads.values()]
+      .filter((head) => head.versionCreated >= since)
+      .sort((a, b) => b.versionCreated.localeCompare(a.versionCreated))
+      .slice(0, limit);
+    return { items };
+  }
+
+  async withheld(limit: number): Promise<ArticleHead[]> {
+    return [...this.heads.values()].filter((head) => head.pubStatus === 'withheld').slice(0, limit);
   }
 }
 
@@ -49,5 +98,22 @@ export class InMemoryNotifier implements Notifier {
   async publish(messages: readonly OutboundMessage[]): Promise<PublishResult> {
     this.published.push(...messages);
     return { failedIds: [] };
+  }
+}
+
+export class InMemoryScheduler implements EmbargoScheduler {
+  readonly scheduled: EmbargoRelease[] = [];
+
+  async schedule(release: EmbargoRelease): Promise<void> {
+    this.scheduled.push(release);
+  }
+}
+
+export class InMemoryQuarantine implements Quarantine {
+  readonly kept: { key: string; code: string }[] = [];
+
+  async keep(_bucket: string, key: string, reason: { code: string }): Promise<string> {
+    this.kept.push({ key, code: reason.code });
+    return `quarantine/${key}`;
   }
 }

@@ -1,0 +1,593 @@
+/**
+ * HTML news pages: the article body from Mozilla Readability, the metadata from what the page states
+ * (JSON-LD, OpenGraph, `article:*` and other meta tags, `<link rel=canonical>`, `<html lang>`,
+ * `<title>`), both read from one linkedom document (../shared/notes/platform-facts.md).
+ *
+ * Steps: check the element nesting depth with a streaming parse (no DOM yet); build the DOM once;
+ * read the metadata from it; point relative links at the page's own URL; run Readability, which
+ * mutates that same document, so everything it would destroy (scripts holding JSON-LD) is read
+ * first; refuse pages whose "article" is too short or mostly links; choose each field from the most
+ * explicit source and record the choice in `provenance`. The body is returned unsanitised: the
+ * assembly sanitises it (./body.ts).
+ */
+import { Readability } from '@mozilla/readability';
+import { Parser } from 'htmlparser2';
+import { parseHTML } from 'linkedom';
+import { RejectedInputError } from '../domain/errors.js';
+import type { ArticleParts, FormatParser, ParseContext, Provenance } from './parts.js';
+
+/**
+ * Fewer words than this is not an article. Readability always returns its best block, so on an
+ * error page or a cookie wall it returns a sentence or two; the shortest real pages (a one-paragraph
+ * brief, a correction) run to 40 words and more. 25 sits between the two.
+ */
+const MIN_ARTICLE_WORDS = 25;
+/**
+ * Above this share of the text inside links, the block Readability chose is a list of links (a
+ * section front, a navigation menu, a list of related stories), not an article. Article paragraphs
+ * with inline links stay far below it (the heise fixture: 4%).
+ */
+const MAX_LINK_DENSITY = 0.5;
+/** More keywords than this is tag stuffing; they add noise to subject matching, not meaning. */
+const MAX_KEYWORDS = 50;
+
+/** schema.org types (and their subtypes) whose JSON-LD describes the article itself. */
+const ARTICLE_TYPES = new Set([
+  'Article',
+  'NewsArticle',
+  'AnalysisNewsArticle',
+  'AskPublicNewsArticle',
+  'BackgroundNewsArticle',
+  'OpinionNewsArticle',
+  'ReportageNewsArticle',
+  'ReviewNewsArticle',
+  'BlogPosting',
+  'LiveBlogPosting',
+  'SocialMediaPosting',
+  'DiscussionForumPosting',
+  'Report',
+  'ScholarlyArticle',
+  'TechArticle',
+  'SatiricalArticle',
+  'AdvertiserContentArticle',
+]);
+
+/**
+ * The part of the DOM this parser uses. The project compiles without the DOM library, so linkedom's
+ * and Readability's declarations name types that do not resolve here; linkedom's nodes have these
+ * members.
+ */
+interface PageElement {
+  readonly localName: string;
+  readonly textContent: string | null;
+  readonly innerHTML: string;
+  getAttribute(name: string): string | null;
+  setAttribute(name: string, value: string): void;
+  querySelectorAll(selectors: string): Iterable<PageElement>;
+  closest(selectors: string): PageElement | null;
+  prepend(node: PageElement): void;
+}
+
+interface PageDocument {
+  readonly head: PageElement | null;
+  querySelectorAll(selectors: string): Iterable<PageElement>;
+  createElement(localName: string): PageElement;
+}
+
+/** What the page states about its article, before any choice between sources. */
+interface PageMetadata {
+  /** Meta tag values by lower-cased `property` or `name`, in document order. */
+  readonly meta: ReadonlyMap<string, readonly string[]>;
+  readonly canonical?: string;
+  readonly title?: string;
+  readonly lang?: string;
+  readonly hasBase: boolean;
+  readonly jsonLd: JsonLdArticle;
+}
+
+/** The fields read from the first JSON-LD node of an article type. */
+interface JsonLdArticle {
+  readonly headline?: string;
+  readonly alternativeHeadline?: string;
+  readonly authors: readonly string[];
+  readonly datePublished?: string;
+  readonly dateModified?: string;
+  readonly description?: string;
+  readonly keywords: readonly string[];
+  readonly sections: readonly string[];
+  readonly inLanguage?: string;
+  readonly url?: string;
+  readonly publisher?: string;
+}
+
+interface Extraction {
+  readonly title?: string;
+  readonly byline?: string;
+  readonly html: string;
+}
+
+interface Choice {
+  readonly value: string;
+  readonly provenance: Provenance;
+}
+
+const wordSegmenter = new Intl.Segmenter('und', { granularity: 'word' });
+
+function clean(value: string | null | undefined): string | undefined {
+  const cleaned = value?.replace(/\s+/g, ' ').trim();
+  return cleaned || undefined;
+}
+
+/** Counts words up to `limit` only: the full count of a long article costs milliseconds. */
+function wordsUpTo(text: string, limit: number): number {
+  let words = 0;
+  for (const segment of wordSegmenter.segment(text)) {
+    if (segment.isWordLike && ++words >= limit) break;
+  }
+  return words;
+}
+
+function lineAt(text: string, index: number): number {
+  let line = 1;
+  for (let at = text.indexOf('\n'); at !== -1 && at < index; at = text.indexOf('\n', at + 1)) line++;
+  return line;
+}
+
+/**
+ * Checks the nesting depth with htmlparser2's tokenizer alone, which is what linkedom builds its
+ * tree with, so the depth seen here is the depth of the DOM. Only tag names are reported (no
+ * attributes, no entity decoding): about 3% of the cost of the extraction. Returns whether the
+ * markup is a whole document (`<html>` first) rather than a fragment.
+ */
+function checkDepth(text: string, maxDepth: number): { readonly isDocument: boolean } {
+  let depth = 0;
+  // A fragment is wrapped in <html><body> before parsing: two more levels.
+  let wrapperDepth: number | undefined;
+  const parser = new Parser(
+    {
+      onopentagname(name) {
+        wrapperDepth ??= name === 'html' ? 0 : 2;
+        depth++;
+        if (depth + wrapperDepth > maxDepth) {
+          throw new RejectedInputError(
+            'TOO_DEEP',
+            `HTML elements are nested more than ${maxDepth} levels deep (<${name}> on line ${lineAt(text, parser.startIndex)}); ` +
+              'this is usually unclosed tags: close them, or send the article markup on its own',
+          );
+        }
+      },
+      onclosetag() {
+        depth--;
+      },
+    },
+    { decodeEntities: false },
+  );
+  parser.write(text);
+  parser.end();
+  return { isDocument: wrapperDepth === 0 };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function asArray(value: unknown): readonly unknown[] {
+  return Array.isArray(value) ? value : value === undefined || value === null ? [] : [value];
+}
+
+const NAMED_ENTITIES: Record<string, string> = {
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  nbsp: ' ',
+};
+
+/** JSON-LD strings are often HTML-escaped a second time by the CMS (`Mac &amp; i`). */
+function decodeEntities(value: string): string {
+  if (!value.includes('&')) return value;
+  return value.replace(/&(?:#(\d{1,7})|#x([\da-f]{1,6})|([a-z]+));/gi, (entity, decimal, hex, name) => {
+    if (decimal || hex) {
+      const code = Number.parseInt(decimal ?? hex, decimal ? 10 : 16);
+      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : entity;
+    }
+    return NAMED_ENTITIES[String(name).toLowerCase()] ?? entity;
+  });
+}
+
+function jsonString(value: unknown): string | undefined {
+  return typeof value === 'string' ? clean(decodeEntities(value)) : undefined;
+}
+
+function jsonStrings(value: unknown): string[] {
+  return asArray(value).flatMap((item) => jsonString(item) ?? []);
+}
+
+/** `NewsArticle`, `schema:NewsArticle` and `https://schema.org/NewsArticle` alike. */
+function isArticleNode(node: Record<string, unknown>): boolean {
+  return asArray(node['@type']).some(
+    (type) =>
+      typeof type === 'string' &&
+      ARTICLE_TYPES.has(type.slice(Math.max(type.lastIndexOf('/'), type.lastIndexOf(':')) + 1)),
+  );
+}
+
+function looksLikeUrl(value: string): boolean {
+  return /^(https?:)?\/\//i.test(value) || /^www\./i.test(value);
+}
+
+function withoutBy(name: string): string | undefined {
+  return clean(name.replace(/^\s*by\s*:?\s+/i, ''));
+}
+
+/** Person or Organization objects, plain names, or arrays of either; URLs are not names. */
+function authorNames(value: unknown): string[] {
+  return asArray(value).flatMap((author) => {
+    const name = isRecord(author) ? jsonString(author.name) : jsonString(author);
+    const cleaned = name && !looksLikeUrl(name) ? withoutBy(name) : undefined;
+    return cleaned ? [cleaned] : [];
+  });
+}
+
+/** `url`, then `mainEntityOfPage` (the page), then `@id` (often a fragment or a blank node). */
+function articleUrl(node: Record<string, unknown>): string | undefined {
+  const page = node.mainEntityOfPage;
+  return (
+    jsonString(node.url) ??
+    (isRecord(page) ? jsonString(page['@id'] ?? page.url) : jsonString(page)) ??
+    jsonString(node['@id'])
+  );
+}
+
+function readJsonLdArticle(node: Record<string, unknown>): JsonLdArticle {
+  const language = node.inLanguage;
+  const publisher = node.publisher;
+  const keywords = asArray(node.keywords).flatMap((item) =>
+    typeof item === 'string' ? item.split(',') : [],
+  );
+  return {
+    headline: jsonString(node.headline) ?? jsonString(node.name),
+    alternativeHeadline: jsonString(node.alternativeHeadline),
+    authors: authorNames(node.author),
+    datePublished: jsonString(node.datePublished),
+    dateModified: jsonString(node.dateModified),
+    description: jsonString(node.description),
+    keywords: jsonStrings(keywords),
+    sections: jsonStrings(node.articleSection),
+    inLanguage: isRecord(language)
+      ? jsonString(language.alternateName ?? language.name)
+      : jsonString(language),
+    url: articleUrl(node),
+    publisher: isRecord(publisher) ? jsonString(publisher.name) : jsonString(publisher),
+  };
+}
+
+/** Candidates in the order a page lists them: top-level arrays, `@graph`, a WebPage's `mainEntity`. */
+function jsonLdCandidates(parsed: unknown): Record<string, unknown>[] {
+  const nodes = asArray(parsed).filter(isRecord);
+  return nodes.flatMap((node) => [
+    node,
+    ...asArray(node['@graph']).filter(isRecord),
+    ...asArray(node.mainEntity).filter(isRecord),
+  ]);
+}
+
+/** The first article node across the page's JSON-LD scripts; a script that does not parse is skipped. */
+function readJsonLd(scripts: readonly string[]): JsonLdArticle {
+  for (const script of scripts) {
+    let parsed: unknown;
+    try {
+      // Some CMSs wrap the JSON in a comment or CDATA section.
+      parsed = JSON.parse(script.replace(/^\s*(?:<!--|\/\/\s*<!\[CDATA\[)|(?:-->|\/\/\s*\]\]>)\s*$/g, ''));
+    } catch {
+      continue;
+    }
+    const article = jsonLdCandidates(parsed).find(isArticleNode);
+    if (article) return readJsonLdArticle(article);
+  }
+  return { authors: [], keywords: [], sections: [] };
+}
+
+/** One pass over the elements that carry metadata, before Readability removes any of them. */
+function readPageMetadata(document: PageDocument): PageMetadata {
+  const meta = new Map<string, string[]>();
+  const scripts: string[] = [];
+  let canonical: string | undefined;
+  let title: string | undefined;
+  let lang: string | undefined;
+  let hasBase = false;
+  for (const element of document.querySelectorAll('html, meta, link, script, title, base')) {
+    switch (element.localName) {
+      case 'html':
+        // A wrapped fragment's own <html lang>, if any, comes after the wrapper.
+        lang ??= clean(element.getAttribute('lang'));
+        break;
+      case 'meta': {
+        const key = (element.getAttribute('property') ?? element.getAttribute('name'))?.trim().toLowerCase();
+        const content = clean(element.getAttribute('content'));
+        if (key && content) meta.set(key, [...(meta.get(key) ?? []), content]);
+        break;
+      }
+      case 'link':
+        if (!canonical && /(^|\s)canonical(\s|$)/i.test(element.getAttribute('rel') ?? '')) {
+          canonical = clean(element.getAttribute('href'));
+        }
+        break;
+      case 'script':
+        if (/^\s*application\/ld\+json/i.test(element.getAttribute('type') ?? '')) {
+          scripts.push(element.textContent ?? '');
+        }
+        break;
+      case 'title':
+        // An inline SVG's <title> names a picture, not the page.
+        if (!title && !element.closest('svg')) title = clean(element.textContent);
+        break;
+      case 'base':
+        hasBase = true;
+        break;
+    }
+  }
+  return { meta, canonical, title, lang, hasBase, jsonLd: readJsonLd(scripts) };
+}
+
+function absoluteUrl(value: string | undefined, base?: string): string | undefined {
+  if (!value) return undefined;
+  try {
+    const url = new URL(value, base);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Readability resolves relative links and images against the document's base URI; linkedom's is
+ * the page's `<base>`. Without one, links would reach partners relative to a page they do not host.
+ */
+function setBaseUrl(document: PageDocument, pageUrl: string | undefined): void {
+  if (!pageUrl || !document.head) return;
+  const base = document.createElement('base');
+  base.setAttribute('href', pageUrl);
+  document.head.prepend(base);
+}
+
+function extractArticle(document: PageDocument): Extraction {
+  let article: ReturnType<Readability<PageElement>['parse']>;
+  try {
+    // The serializer hands back the article element itself, so link density and the HTML come
+    // from the same node without another parse.
+    article = new Readability<PageElement>(document, {
+      serializer: (node: unknown) => node as PageElement,
+    }).parse();
+  } catch (error) {
+    throw new RejectedInputError('MALFORMED', `the page could not be read as HTML (${String(error)})`);
+  }
+  const content = article?.content;
+  // Readability has already computed the text of the article element: not walked a second time.
+  const text = clean(article?.textContent);
+  if (!article || !content || !text) {
+    throw new RejectedInputError(
+      'NO_ARTICLE',
+      'no block of text was found on the page; send an article page, not a template or a script-rendered shell',
+    );
+  }
+  const words = wordsUpTo(text, MIN_ARTICLE_WORDS);
+  if (words < MIN_ARTICLE_WORDS) {
+    throw new RejectedInputError(
+      'NO_ARTICLE',
+      `the main text found has only ${words} words (at least ${MIN_ARTICLE_WORDS} needed); the page looks like an index, error or navigation page, not an article`,
+    );
+  }
+  let linkChars = 0;
+  for (const link of content.querySelectorAll('a')) linkChars += clean(link.textContent)?.length ?? 0;
+  const linkDensity = linkChars / text.length;
+  if (linkDensity > MAX_LINK_DENSITY) {
+    throw new RejectedInputError(
+      'NO_ARTICLE',
+      `${Math.round(Math.min(linkDensity, 1) * 100)}% of the main text found is link text; the page looks like an index or navigation page, not an article`,
+    );
+  }
+  return { title: clean(article.title), byline: clean(article.byline), html: content.innerHTML };
+}
+
+function siteKey(name: string): string {
+  return name.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
+}
+
+const TITLE_SEPARATOR = /\s+[|\-–—:·•»/]\s+(?!.*\s[|\-–—:·•»/]\s)/u;
+
+/**
+ * Removes a trailing ` | Site` or ` - Site`: when the last segment is a known name of the site
+ * (spacing and case aside: "Herald Sun" is "HeraldSun"), or, with `byPattern`, when it follows a
+ * pipe and is short. Dashes and colons also occur inside headlines, pipes rarely.
+ */
+function withoutSiteName(
+  title: string,
+  siteNames: readonly string[],
+  byPattern: boolean,
+): string | undefined {
+  const match = TITLE_SEPARATOR.exec(title);
+  if (!match) return undefined;
+  const head = clean(title.slice(0, match.index));
+  const tail = title.slice(match.index + match[0].length);
+  if (!head) return undefined;
+  if (siteNames.some((name) => siteKey(name) !== '' && siteKey(name) === siteKey(tail))) return head;
+  const shortTail = wordsUpTo(tail, 6) <= 5 && wordsUpTo(head, 3) >= 3;
+  return byPattern && match[0].trim() === '|' && shortTail ? head : undefined;
+}
+
+function chooseHeadline(page: PageMetadata, extraction: Extraction): Choice | undefined {
+  const siteNames = [
+    ...(page.meta.get('og:site_name') ?? []),
+    ...(page.jsonLd.publisher ? [page.jsonLd.publisher] : []),
+  ];
+  const candidates: ReadonlyArray<readonly [string | undefined, string, number, boolean]> = [
+    [page.jsonLd.headline, 'json-ld:headline', 95, false],
+    [page.meta.get('og:title')?.[0], 'og:title', 90, false],
+    [extraction.title, 'readability:title', 70, false],
+    [page.title, 'html:title', 70, true],
+  ];
+  for (const [value, rule, confidence, byPattern] of candidates) {
+    if (!value) continue;
+    const shortened = withoutSiteName(value, siteNames, byPattern);
+    return shortened
+      ? { value: shortened, provenance: { rule: `${rule}-without-site-name`, confidence: confidence - 10 } }
+      : { value, provenance: { rule, confidence } };
+  }
+  return undefined;
+}
+
+function chooseByline(page: PageMetadata, extraction: Extraction): Choice | undefined {
+  const person = (values: readonly string[] | undefined) =>
+    values
+      ?.filter((value) => !looksLikeUrl(value))
+      .map(withoutBy)
+      .filter((value) => value !== undefined)
+      .join(', ') || undefined;
+  const candidates: ReadonlyArray<readonly [string | undefined, string, number]> = [
+    [
+      page.jsonLd.authors.length > 0 ? [...new Set(page.jsonLd.authors)].join(', ') : undefined,
+      'json-ld:author',
+      95,
+    ],
+    [person(page.meta.get('author')), 'meta:author', 90],
+    // Facebook's article:author is meant to be a profile URL; some sites put the name there.
+    [person(page.meta.get('article:author')), 'meta:article:author', 85],
+    [extraction.byline ? withoutBy(extraction.byline) : undefined, 'readability:byline', 60],
+  ];
+  for (const [value, rule, confidence] of candidates) {
+    if (value) return { value, provenance: { rule, confidence } };
+  }
+  return undefined;
+}
+
+/** BCP 47 in its canonical case (`en_US` and `en-us` become `en-US`); anything else is ignored. */
+function languageTag(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  try {
+    return Intl.getCanonicalLocales(value.trim().replace(/_/g, '-'))[0];
+  } catch {
+    return undefined;
+  }
+}
+
+function chooseLanguage(page: PageMetadata): Choice | undefined {
+  const candidates: ReadonlyArray<readonly [string | undefined, string, number]> = [
+    [page.jsonLd.inLanguage, 'json-ld:inLanguage', 95],
+    [page.lang, 'html:lang', 90],
+    [page.meta.get('og:locale')?.[0], 'og:locale', 80],
+  ];
+  for (const [value, rule, confidence] of candidates) {
+    const tag = languageTag(value);
+    if (tag) return { value: tag, provenance: { rule, confidence } };
+  }
+  return undefined;
+}
+
+function chooseSummary(page: PageMetadata): Choice | undefined {
+  const candidates: ReadonlyArray<readonly [string | undefined, string]> = [
+    [page.jsonLd.description, 'json-ld:description'],
+    [page.meta.get('og:description')?.[0], 'og:description'],
+    [page.meta.get('description')?.[0], 'meta:description'],
+  ];
+  for (const [value, rule] of candidates) {
+    if (value) return { value, provenance: { rule, confidence: 90 } };
+  }
+  return undefined;
+}
+
+const ISO_DATE_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)$/i;
+
+/**
+ * An ISO 8601 date-time with a UTC offset, as UTC. A date alone, or a time without an offset, does
+ * not say which instant it is, and `new Date` would read it in the server's time zone: dropped.
+ * Impossible dates (February 30) are dropped too rather than rolled over as `Date` does.
+ */
+export function isoDateTime(value: string | undefined): string | undefined {
+  const match = value ? ISO_DATE_TIME.exec(value.trim()) : null;
+  if (!match) return undefined;
+  const [, year, month, day, hour, minute, second = '00', fraction, zone = 'Z'] = match;
+  const offset =
+    zone.toUpperCase() === 'Z' ? 'Z' : `${zone.slice(0, 3)}:${zone.length > 3 ? zone.slice(-2) : '00'}`;
+  const milliseconds = fraction ? `.${fraction.slice(0, 3)}` : '';
+  const normalised = `${year}-${month}-${day}T${hour}:${minute}:${second}${milliseconds}${offset}`;
+  const date = new Date(normalised);
+  const calendarDay = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
+  const valid =
+    !Number.isNaN(date.getTime()) &&
+    calendarDay.getUTCDate() === Number(day) &&
+    Number(hour) <= 23 &&
+    Number(minute) <= 59 &&
+    Number(second) <= 59;
+  return valid ? date.toISOString() : undefined;
+}
+
+function keywordsOf(page: PageMetadata): string[] {
+  const all = [
+    ...page.jsonLd.keywords,
+    ...(page.meta.get('article:tag') ?? []),
+    ...page.jsonLd.sections,
+    ...(page.meta.get('article:section') ?? []),
+  ];
+  const seen = new Set<string>();
+  return all
+    .filter((keyword) => {
+      const folded = keyword.toLowerCase();
+      if (seen.has(folded)) return false;
+      seen.add(folded);
+      return true;
+    })
+    .slice(0, MAX_KEYWORDS);
+}
+
+export const parseHtml: FormatParser = (text: string, context: ParseContext): ArticleParts => {
+  const { isDocument } = checkDepth(text, context.limits.maxDepth);
+  const { document } = parseHTML(
+    isDocument ? text : `<!DOCTYPE html><html><head></head><body>${text}</body></html>`,
+  ) as {
+    document: PageDocument;
+  };
+  const page = readPageMetadata(document);
+  const statedUrl = absoluteUrl(page.jsonLd.url) ?? absoluteUrl(page.meta.get('og:url')?.[0]);
+  // A relative canonical is resolved against the URL the page states elsewhere.
+  const id = absoluteUrl(page.canonical, statedUrl) ?? statedUrl;
+  if (!page.hasBase) setBaseUrl(document, id);
+  const extraction = extractArticle(document);
+
+  const headline = chooseHeadline(page, extraction);
+  if (!headline) {
+    throw new RejectedInputError(
+      'NO_HEADLINE',
+      'the page has no JSON-LD headline, og:title meta tag or <title>; add one',
+    );
+  }
+  const byline = chooseByline(page, extraction);
+  const language = chooseLanguage(page);
+  const summary = chooseSummary(page);
+  const published =
+    isoDateTime(page.jsonLd.datePublished) ?? isoDateTime(page.meta.get('article:published_time')?.[0]);
+  const modified =
+    isoDateTime(page.jsonLd.dateModified) ?? isoDateTime(page.meta.get('article:modified_time')?.[0]);
+  const keywords = keywordsOf(page);
+
+  return {
+    ...(id ? { id } : {}),
+    headline: headline.value,
+    ...(page.jsonLd.alternativeHeadline ? { subheadline: page.jsonLd.alternativeHeadline } : {}),
+    ...(byline ? { byline: byline.value } : {}),
+    ...(language ? { language: language.value } : {}),
+    ...(summary ? { summary: summary.value } : {}),
+    body: { kind: 'html', html: extraction.html },
+    ...(published ? { contentCreated: published, firstCreated: published } : {}),
+    ...(modified ? { versionCreated: modified } : {}),
+    ...(keywords.length > 0 ? { keywords } : {}),
+    provenance: {
+      headlines: headline.provenance,
+      ...(byline ? { by: byline.provenance } : {}),
+      ...(language ? { language: language.provenance } : {}),
+      ...(summary ? { descriptions: summary.provenance } : {}),
+    },
+  };
+};

@@ -1,0 +1,79 @@
+import type { ArticleHead } from '../domain/article.js';
+import { attributesFor, envelopeFor, type OutboundMessage } from '../domain/message.js';
+import type { ArticleIndex } from '../ports/article-index.js';
+import type { Notifier } from '../ports/notifier.js';
+
+export interface ReplayDependencies {
+  readonly index: ArticleIndex;
+  /** The topic (every matching partner) or one partner's own delivery. */
+  readonly notifier: Notifier;
+  readonly now: () => Date;
+}
+
+export type ReplaySelection = { readonly uris: readonly string[] } | { readonly since: string };
+
+export interface ReplayResult {
+  readonly replayed: readonly string[];
+  readonly skipped: readonly { uri: string; reason: string }[];
+  readonly failed: readonly string[];
+}
+
+const PAGE = 100;
+
+async function selected(index: ArticleIndex, selection: ReplaySelection): Promise<(ArticleHead | string)[]> {
+  if ('uris' in selection)
+    return Promise.all(selection.uris.map(async (uri) => (await index.current(uri)) ?? uri));
+  const heads: ArticleHead[] = [];
+  let next: string | undefined;
+  do {
+    const page = await index.changedSince(selection.since, PAGE, next);
+    heads.push(...page.items);
+    next = page.next;
+  } while (next);
+  return heads;
+}
+
+/**
+ * Sends the current version of articles again, marked `article.replayed`, with the same envelope
+ * and filter attributes as the original, so each partner's filter decides as it did.
+ * 1. Select the articles: given uris, or every article changed since a time.
+ * 2. Only published articles are replayed (withheld and withdrawn ones are skipped, with the reason).
+ * 3. Publish in batches; report what was replayed, skipped and failed.
+ */
+export async function replayArticles(
+  deps: ReplayDependencies,
+  selection: ReplaySelection,
+  partner?: string,
+): Promise<ReplayResult> {
+  const requestedAt = deps.now().toISOString();
+  const skipped: { uri: string; reason: string }[] = [];
+  const messages: OutboundMessage[] = [];
+  for (const entry of await selected(deps.index, selection)) {
+    if (typeof entry === 'string') {
+      skipped.push({ uri: entry, reason: 'no such article' });
+      continue;
+    }
+    if (entry.pubStatus !== 'usable') {
+      skipped.push({ uri: entry.uri, reason: `its current version is ${entry.pubStatus}` });
+      continue;
+    }
+    const stored = await deps.index.version(entry.uri, entry.version);
+    if (!stored) {
+      skipped.push({ uri: entry.uri, reason: `version ${entry.version} is missing` });
+      continue;
+    }
+    const replay = { requestedAt, ...(partner ? { partner } : {}) };
+    messages.push({
+      id: entry.uri,
+      body: JSON.stringify(envelopeFor(entry, stored.ninjs, 'article.replayed', requestedAt, replay)),
+      attributes: attributesFor(entry, 'article.replayed'),
+    });
+  }
+  const { failedIds } = messages.length > 0 ? await deps.notifier.publish(messages) : { failedIds: [] };
+  const failed = new Set(failedIds);
+  return {
+    replayed: messages.map((message) => message.id).filter((uri) => !failed.has(uri)),
+    skipped,
+    failed: [...failed],
+  };
+}
