@@ -38,7 +38,9 @@ export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
   results.forEach((result, position) => {
     if (result.status === 'fulfilled') return;
     const record = event.Records[position] as SQSRecord;
-    logger.error('message failed, will be retried', {
+    // A lost race with a concurrent writer for the same article is expected under at-least-once delivery.
+    const level = result.reason instanceof ConcurrentUpdateError ? 'warn' : 'error';
+    logger[level]('message failed, will be retried', {
       messageId: record.messageId,
       error: result.reason as Error,
     });

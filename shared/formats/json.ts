@@ -109,8 +109,9 @@ function htmlText(html: string): string | undefined {
   return htmlToParagraphs(html).join(' ').trim() || undefined;
 }
 
+// Attributes are bounded so that text full of unclosed `<p` cannot make the test quadratic.
 const HTML_TAG =
-  /<\/?(?:p|div|br|h[1-6]|ul|ol|li|blockquote|strong|em|b|i|u|a|span|figure|img|table|section|article|pre|code)\b[^>]*>/i;
+  /<\/?(?:p|div|br|h[1-6]|ul|ol|li|blockquote|strong|em|b|i|u|a|span|figure|img|table|section|article|pre|code)\b[^<>]{0,500}>/i;
 
 export function looksLikeHtml(text: string): boolean {
   return HTML_TAG.test(text);
@@ -159,6 +160,8 @@ export interface DateReading {
 const DATE_TIME =
   /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?)?\s*(Z|z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?$/;
 const HAS_ZONE = /(?:\b(?:GMT|UTC|Z)\b|[+-]\d{2}:?\d{2}\s*$)/;
+/** Longer strings are not dates, whatever Date.parse would make of them. */
+const MAX_DATE_CHARS = 80;
 /** Epoch numbers below this are seconds, above milliseconds (1e11 s is the year 5138). */
 const EPOCH_MS_THRESHOLD = 1e11;
 
@@ -220,7 +223,7 @@ export function readDateTime(value: unknown, path: string, strict: boolean): Dat
     return { value: rfc3339 };
   }
   // RFC 2822 and similar (`Tue, 10 Jun 2003 04:00:00 GMT`, RSS pubDate), only with a stated zone.
-  if (!strict && HAS_ZONE.test(text)) {
+  if (!strict && text.length <= MAX_DATE_CHARS && HAS_ZONE.test(text)) {
     const parsed = Date.parse(text);
     if (!Number.isNaN(parsed)) return { value: isoOf(new Date(parsed)) };
   }
@@ -1042,16 +1045,24 @@ function definedOnly<T extends Record<string, string | undefined>>(
   return result;
 }
 
+/** A heading longer than this is not a repeated headline. */
+const MAX_HEADING_CHARS = 2000;
+
 /**
  * Full-page HTML bodies (TT's html5) repeat the headline as their first `<h1>`; partners show the
  * headline themselves, so the copy goes.
  */
 function withoutLeadingHeadline(html: string, headline: string): string {
-  const heading = /<h1\b[^>]*>([\s\S]*?)<\/h1\s*>/i.exec(html);
-  if (!heading || heading.index === undefined) return html;
+  // Located with indexOf rather than one lazy regex, which hostile HTML could make quadratic.
+  const start = html.search(/<h1[\s>]/i);
+  const contentStart = start === -1 ? -1 : html.indexOf('>', start) + 1;
+  const close =
+    contentStart <= 0 ? -1 : html.slice(contentStart, contentStart + MAX_HEADING_CHARS).search(/<\/h1\s*>/i);
+  if (close === -1) return html;
+  const contentEnd = contentStart + close;
   const comparable = (text: string) => text.replace(/\s+/g, ' ').trim().toLowerCase();
-  if (comparable(htmlText(heading[1] ?? '') ?? '') !== comparable(headline)) return html;
-  return html.slice(0, heading.index) + html.slice(heading.index + heading[0].length);
+  if (comparable(htmlText(html.slice(contentStart, contentEnd)) ?? '') !== comparable(headline)) return html;
+  return html.slice(0, start) + html.slice(html.indexOf('>', contentEnd) + 1);
 }
 
 // ---------------------------------------------------------------------------------------------------

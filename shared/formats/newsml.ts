@@ -11,8 +11,14 @@
 import { Parser } from 'htmlparser2';
 import { RejectedInputError } from '../domain/errors.js';
 import type { AltId, PubStatus } from '../ninjs/types.js';
-import { nitfBodyHtml } from './nitf.js';
-import type { ArticleParts, FormatParser, Provenance, SourceBody, SourceSubject } from './parts.js';
+import type {
+  ArticleParts,
+  FormatParser,
+  ParseContext,
+  Provenance,
+  SourceBody,
+  SourceSubject,
+} from './parts.js';
 import {
   attr,
   bodyToHtml,
@@ -23,6 +29,7 @@ import {
   fieldText,
   hasText,
   languageTag,
+  nitfBodyHtml,
   parseDateTime,
   parseXml,
   path,
@@ -346,8 +353,11 @@ function altIdsOf(item: XmlElement, contentMeta: XmlElement | undefined): AltId[
   return altIds;
 }
 
-export const parseNewsml: FormatParser = (text, context) => {
-  const root = parseXml(text, { maxDepth: context.limits.maxDepth });
+export const parseNewsml: FormatParser = (text, context) =>
+  newsmlParts(parseXml(text, { maxDepth: context.limits.maxDepth }), context);
+
+/** The parts of a parsed NewsML-G2 document (a newsItem or newsMessage root). */
+export function newsmlParts(root: XmlElement, _context: ParseContext): ArticleParts {
   const item = newsItemOf(root);
   const itemMeta = child(item, 'itemMeta');
   const contentMeta = child(item, 'contentMeta');
@@ -408,4 +418,4 @@ export const parseNewsml: FormatParser = (text, context) => {
     ...(altIds.length > 0 ? { altIds } : {}),
     ...(Object.keys(provenance).length > 0 ? { provenance } : {}),
   };
-};
+}

@@ -8,20 +8,20 @@
  */
 import { RejectedInputError } from '../domain/errors.js';
 import type { AltId, Party, PubStatus } from '../ninjs/types.js';
+import { newsmlParts } from './newsml.js';
 import type { ArticleParts, FormatParser, Provenance, SourceSubject } from './parts.js';
 import {
   attr,
-  bodyToHtml,
   child,
   childrenNamed,
   cleanByline,
   type DateTimeValue,
   descendant,
   fieldText,
-  hasText,
   instant,
   isElement,
   languageTag,
+  nitfBodyHtml,
   parseDateTime,
   parseXml,
   textContent,
@@ -207,15 +207,10 @@ function altIdsOf(docdata: XmlElement | undefined): AltId[] {
   return altIds;
 }
 
-/** The HTML of an NITF document's body.content elements, `undefined` when they hold no text. */
-export function nitfBodyHtml(nitf: XmlElement): string | undefined {
-  const contents = childrenNamed(child(nitf, 'body'), 'body.content');
-  if (!contents.some(hasText)) return undefined;
-  return contents.map(bodyToHtml).join('\n');
-}
-
 export const parseNitf: FormatParser = (text, context) => {
   const root = parseXml(text, { maxDepth: context.limits.maxDepth, acceptDoctype: isNitfDtdReference });
+  // A NewsML-G2 item carrying NITF inline is a NewsML-G2 item: its metadata is in the item.
+  if (root.local === 'newsItem' || root.local === 'newsMessage') return newsmlParts(root, context);
   // NewsML 1 and other wrappers carry the NITF document inside.
   const nitf = root.local === 'nitf' ? root : descendant(root, 'nitf');
   if (!nitf) {

@@ -501,3 +501,10 @@ function renderElement(element: XmlElement, pre: boolean): string {
 export function bodyToHtml(element: XmlElement): string {
   return renderFlow(element.children, false);
 }
+
+/** The HTML of an NITF document's body.content elements, `undefined` when they hold no text. */
+export function nitfBodyHtml(nitf: XmlElement): string | undefined {
+  const contents = childrenNamed(child(nitf, 'body'), 'body.content');
+  if (!contents.some(hasText)) return undefined;
+  return contents.map(bodyToHtml).join('\n');
+}

@@ -251,9 +251,13 @@ for (const name of [
   }
 }
 
-const places = [...rows.values()].map((row) =>
-  [row.kind, row.id, row.name, ...[...row.aliases].filter((alias) => alias !== row.name)].join('\t'),
-);
+/** All-capital aliases ("US", "U.K.") are kept as written, marked with "=", and only match exactly. */
+const isAcronym = (alias) => /^(?:\p{Lu}\.?){1,5}$/u.test(alias);
+const places = [...rows.values()].map((row) => {
+  const keys = new Set();
+  for (const alias of [row.name, ...row.aliases]) keys.add(isAcronym(alias) ? `=${alias}` : fold(alias).replace(/[’ʼ‘]/g, "'"));
+  return [row.kind, row.id, row.name, [...keys].join('|')].join('\t');
+});
 writeFileSync(
   join(here, 'places.json'),
   `${JSON.stringify(
@@ -302,10 +306,10 @@ writeFileSync(
     {
       attribution:
         'First names from the Moby word lists (public domain) as packaged by @stdlib (Apache-2.0), from compromise (MIT) and gender-detection-from-name (MIT); last names, demonyms and organisation names from compromise (MIT). See README.md.',
-      firstNames: [...firstNames].sort().join('|'),
-      lastNames: lastNames.sort().join('|'),
+      firstNames: [...new Set([...firstNames].map(fold))].sort().join('|'),
+      lastNames: [...new Set(lastNames.map(fold))].sort().join('|'),
       demonyms: [...demonyms].sort().join('|'),
-      organisations: organisations.sort().join('|'),
+      organisations: [...new Set(organisations.map(fold))].sort().join('|'),
     },
     null,
     0,

@@ -367,7 +367,8 @@ describe('Markdown: throughput', () => {
     for (let round = 0; round < parseRounds; round++) for (const { key, text } of inputs) partsOf(text, key);
     const parseRate = (parseRounds * inputs.length * 1000) / (performance.now() - started);
     started = performance.now();
-    for (let round = 0; round < fullRounds; round++) for (const { key, text } of inputs) normalised(text, key);
+    for (let round = 0; round < fullRounds; round++)
+      for (const { key, text } of inputs) normalised(text, key);
     const fullRate = (fullRounds * inputs.length * 1000) / (performance.now() - started);
     t.diagnostic(
       `parseMarkdown ${Math.round(parseRate)}/s; parseMarkdown + assembleArticle ${Math.round(fullRate)}/s`,
