@@ -12,14 +12,23 @@ import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDbArticleIndex } from '../shared/adapters/dynamodb-article-index.js';
 import { InMemoryArticleIndex, InMemoryObjectStore } from '../shared/adapters/memory/in-memory.js';
+import { SnsNotifier } from '../shared/adapters/sns-notifier.js';
+import { SqsDirectNotifier } from '../shared/adapters/sqs-direct-notifier.js';
 import { ConfigurationError } from '../shared/domain/errors.js';
 import { FORMATS, type Format } from '../shared/formats/detect.js';
 import { filterPolicyFor } from '../shared/partners/registry.js';
 import { loadPartnerRegistry } from '../shared/partners/registry-file.js';
+import type { Notifier } from '../shared/ports/notifier.js';
 import { ingestObject } from '../shared/usecases/ingest-object.js';
+import { replayArticles } from '../shared/usecases/replay.js';
 import { type Journey, JourneyTracker } from './journeys.js';
 import { LocalPipeline } from './pipeline.js';
+import { readRuntimeInfo, removeRuntimeInfo, writeRuntimeInfo } from './runtime-file.js';
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SAMPLE_ARTICLES = join(REPO_ROOT, 'events', 'articles');
@@ -96,6 +105,15 @@ async function commandStart(args: string[]): Promise<number> {
     say(`  → partner ${partner.name}: filter ${JSON.stringify(filterPolicyFor(partner))}`);
   }
 
+  writeRuntimeInfo({
+    pid: process.pid,
+    endpoints: {
+      s3: emulators.s3Endpoint,
+      dynamodb: emulators.dynamoDbEndpoint,
+      messaging: emulators.messagingEndpoint,
+    },
+    resources,
+  });
   const articlesRoot = resolve(values.articles);
   const samples = await filesUnder(articlesRoot);
   say();
@@ -105,6 +123,7 @@ async function commandStart(args: string[]): Promise<number> {
   for (const file of samples) say(describe(await tracker.journeyOf(keyFor(articlesRoot, file))));
 
   if (values.once) {
+    removeRuntimeInfo();
     await pipeline.stop();
     return 0;
   }
@@ -117,6 +136,12 @@ async function commandStart(args: string[]): Promise<number> {
   );
   say('Deleting a file withdraws its article. Ctrl-C to stop.');
 
+  // Deliveries no dropped file explains (replays from another terminal, embargo releases) are shown as they come.
+  pipeline.on('delivered', ({ partner, envelope }) => {
+    if (envelope.eventType === 'article.replayed' || envelope.version > 1) {
+      say(`  ${partner} ← ${envelope.eventType} ${envelope.uri} v${envelope.version}`);
+    }
+  });
   const timers = new Map<string, NodeJS.Timeout>();
   const dropped = new Set<string>();
   const changed = (file: string) => {
@@ -154,6 +179,7 @@ async function commandStart(args: string[]): Promise<number> {
     process.once('SIGTERM', done);
   });
   watcher.close();
+  removeRuntimeInfo();
   say('\nStopping…');
   await pipeline.stop();
   return 0;
@@ -313,6 +339,93 @@ function commandPartners(args: string[]): number {
   return 0;
 }
 
+/** Clients and resources of the running local runtime (another terminal's `syndicate start`). */
+function localTarget() {
+  const info = readRuntimeInfo();
+  if (!info) {
+    throw new UsageError(
+      'no local runtime is running: start one with `npm start` (in another terminal), then run this again',
+    );
+  }
+  const region = 'us-east-1';
+  const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+  const dynamoDb = new DynamoDBClient({ region, credentials, endpoint: info.endpoints.dynamodb });
+  const sns = new SNSClient({ region, credentials, endpoint: info.endpoints.messaging });
+  const sqs = new SQSClient({
+    region,
+    credentials,
+    endpoint: info.endpoints.messaging,
+    useQueueUrlAsEndpoint: false,
+  });
+  return {
+    info,
+    index: new DynamoDbArticleIndex(dynamoDb, info.resources.table),
+    sns,
+    sqs,
+    close: () => [dynamoDb, sns, sqs].forEach((client) => client.destroy()),
+  };
+}
+
+async function commandRejects(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { limit: { type: 'string', default: '50' }, json: { type: 'boolean', default: false } },
+  });
+  const target = localTarget();
+  try {
+    const rejections = await target.index.rejections(Number(values.limit));
+    if (values.json) say(JSON.stringify(rejections, null, 2));
+    else if (rejections.length === 0) say('no rejected files');
+    for (const rejection of values.json ? [] : rejections) {
+      say(`${rejection.rejectedAt}  ${rejection.objectKey}  ${rejection.code}  ${rejection.sizeBytes} B`);
+      say(`    ${rejection.message}`);
+      if (rejection.quarantineKey)
+        say(`    original kept at s3://${target.info.resources.quarantineBucket}/${rejection.quarantineKey}`);
+    }
+    return 0;
+  } finally {
+    target.close();
+  }
+}
+
+async function commandReplay(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { since: { type: 'string' }, partner: { type: 'string' } },
+  });
+  if ((positionals.length === 0) === !values.since)
+    throw new UsageError('syndicate replay URI... | --since TIME [--partner NAME]');
+  const since = values.since ? new Date(values.since) : undefined;
+  if (since && Number.isNaN(since.getTime()))
+    throw new UsageError(`--since '${values.since}' is not a date-time`);
+  const target = localTarget();
+  try {
+    let notifier: Notifier = new SnsNotifier(target.sns, target.info.resources.topicArn);
+    if (values.partner) {
+      const queues = target.info.resources.partnerQueues.find(
+        ({ partner }) => partner.name === values.partner,
+      );
+      if (!queues) throw new UsageError(`no partner '${values.partner}'; see syndicate partners list`);
+      notifier = new SqsDirectNotifier(target.sqs, queues.queue.url);
+    }
+    const result = await replayArticles(
+      { index: target.index, notifier, now: () => new Date() },
+      since ? { since: since.toISOString() } : { uris: positionals },
+      values.partner,
+    );
+    for (const uri of result.replayed) say(`replayed ${uri}${values.partner ? ` to ${values.partner}` : ''}`);
+    for (const { uri, reason } of result.skipped) warn(`skipped ${uri}: ${reason}`);
+    for (const uri of result.failed) warn(`failed ${uri}`);
+    say(
+      `${result.replayed.length} replayed, ${result.skipped.length} skipped, ${result.failed.length} failed`,
+    );
+    return result.failed.length > 0 ? 1 : 0;
+  } finally {
+    target.close();
+  }
+}
+
 const HELP = `usage: syndicate <command>
 
   start [--articles DIR] [--drop DIR] [--once]   run the whole pipeline locally on in-process emulators,
@@ -321,7 +434,9 @@ const HELP = `usage: syndicate <command>
   normalise FILE... [--format F] [--out DIR] [--explain]
                                                  print the ninjs 3.2 document each file becomes (or write them to DIR)
   invoke normalise|publish EVENT.json            run one handler on a sample event (see events/)
-  partners list                                  partners and their SNS filter policies`;
+  partners list                                  partners and their SNS filter policies
+  rejects [--limit N] [--json]                   rejected files of the running local runtime, newest first
+  replay URI... | --since TIME [--partner NAME]  send current versions again, marked article.replayed`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -337,6 +452,10 @@ async function main(argv: string[]): Promise<number> {
       return commandInvoke(rest);
     case 'partners':
       return commandPartners(rest);
+    case 'rejects':
+      return commandRejects(rest);
+    case 'replay':
+      return commandReplay(rest);
     case undefined:
     case 'help':
     case '--help':

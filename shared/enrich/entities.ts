@@ -79,86 +79,176 @@ const CONNECTORS = new Set(['of', 'de', 'del', 'della', 'da', 'di', 'du', 'des',
 /** Abbreviations whose full stop does not end the sentence. */
 const ABBREVIATIONS = new Set(['mr', 'mrs', 'ms', 'dr', 'prof', 'st', 'mt', 'ft', 'gen', 'sen', 'rep', 'gov', 'lt', 'col', 'capt', 'sgt', 'maj', 'adm', 'jr', 'sr', 'inc', 'corp', 'ltd', 'co', 'no', 'vs', 'messrs', 'rev', 'hon']);
 
-// --- Tokens -------------------------------------------------------------------------------------
+// --- Words ------------------------------------------------------------------------------------
 
-type Kind = 'word' | 'acronym' | 'number' | 'punct';
-
-interface Token {
+/** One word of a capitalised sequence, with where it stands in the text. */
+interface Word {
   /** As written, with an abbreviation's or initial's full stop, without a possessive 's. */
   readonly text: string;
   /** Lower case, without full stops: what word lists are compared with. */
   readonly lower: string;
-  readonly kind: Kind;
-  /** Starts with a capital letter (or is `al-Assad`-style), i.e. may be part of a name. */
+  /** `foldName(lower)`: what gazetteers are compared with. */
+  readonly folded: string;
+  /** Offsets in the text: `end` is after the possessive 's, if any. */
+  readonly start: number;
+  readonly end: number;
+  /** Starts with a capital letter or is `al-Assad`-style; false for connectors such as "of". */
   readonly capital: boolean;
-  readonly sentenceStart: boolean;
-  readonly possessive: boolean;
+  /** All capitals ("TASS", "U.S."): an acronym or a shouted heading, never part of a person's name. */
+  readonly allCapitals: boolean;
   /** A single capital with a full stop ("W."). */
   readonly initial: boolean;
+  readonly possessive: boolean;
+  readonly sentenceStart: boolean;
 }
 
-const TOKEN_PATTERN =
-  /(\p{Lu}\.(?:\p{Lu}\.)+)|([\p{L}\p{M}][\p{L}\p{M}\p{N}]*(?:['’-][\p{L}\p{M}\p{N}]+)*)|(\p{N}[\p{N}.,:]*)|([^\s\p{L}\p{N}])/gu;
-const CAPITAL_START = /^(?:\p{Lu}|(?:al|el|ad|as|ash|at|ar|an|bin|ibn|abu|abd|de|da|di|van|von|le|la|mc|o)[-’']\p{Lu})/u;
+/** A run of words to decide on: a whole capitalised sequence or the part of it around a title. */
+interface Part {
+  readonly words: readonly Word[];
+  /** Whether text, not another word of the same sequence, stands before and after the part. */
+  readonly atSpanStart: boolean;
+  readonly atSpanEnd: boolean;
+  readonly titled: boolean;
+}
+
+const NAME_WORD = String.raw`(?:(?:al|el|ad|as|ash|at|ar|an|bin|ibn|abu|abd)[-’'])?\p{Lu}[\p{L}\p{M}\p{N}]*(?:['’.-][\p{L}\p{M}\p{N}]+)*\.?`;
+const CONNECTOR = String.raw`(?:of|de|del|della|da|di|du|des|la|le|van|von|der|den|ter|bin|ibn|al|el|y)(?:[ \t]+the)?`;
+/**
+ * Capitalised sequences, found by the regular expression engine in one pass over the text: the
+ * text around them is only looked at for the few candidates that need a cue.
+ */
+const SPAN_PATTERN = new RegExp(
+  String.raw`(?<![\p{L}\p{M}\p{N}'’.-])${NAME_WORD}(?:[ \t]+(?:${CONNECTOR}[ \t]+)?${NAME_WORD})*`,
+  'gu',
+);
+const RAW_WORD = /\S+/g;
+const LETTER = /[\p{L}\p{M}\p{N}]/u;
+const ACRONYM_AFTER = /[ \t]*\([ \t]*(\p{Lu}[\p{Lu}\p{N}.&-]{0,9})[ \t]*\)/uy;
+
+function isWordCode(text: string, at: number): boolean {
+  const code = text.charCodeAt(at);
+  if (code < 128) return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57);
+  return LETTER.test(text.charAt(at));
+}
+
+function isSpace(code: number): boolean {
+  return code === 32 || code === 9 || code === 0xa0;
+}
+
+/** The word (lower case) or punctuation mark just before `offset`; "" at a paragraph start. */
+function wordBefore(text: string, offset: number): string {
+  let at = offset - 1;
+  while (at >= 0 && isSpace(text.charCodeAt(at))) at--;
+  if (at < 0 || text.charCodeAt(at) === 10) return '';
+  if (!isWordCode(text, at)) return text.charAt(at);
+  const end = at + 1;
+  while (at > 0 && (isWordCode(text, at - 1) || '-\'’'.includes(text.charAt(at - 1)))) at--;
+  return text.slice(at, end).toLowerCase();
+}
+
+/** The word (lower case) or punctuation mark just after `offset`; "" at a paragraph end. */
+function wordAfter(text: string, offset: number): [string, number] {
+  let at = offset;
+  while (at < text.length && isSpace(text.charCodeAt(at))) at++;
+  if (at >= text.length || text.charCodeAt(at) === 10) return ['', at];
+  if (!isWordCode(text, at)) return [text.charAt(at), at + 1];
+  const start = at;
+  while (at < text.length && (isWordCode(text, at) || '-\'’'.includes(text.charAt(at)))) at++;
+  return [text.slice(start, at).toLowerCase(), at];
+}
+
+const OPENING_MARKS = new Set(['"', '“', '‘', "'", '(', '[', '«', '„']);
 const SENTENCE_END = new Set(['.', '!', '?', ':', '…']);
 
-function tokenise(text: string): Token[] {
-  const tokens: Token[] = [];
-  let atStart = true;
-  let previousEnd = 0;
-  TOKEN_PATTERN.lastIndex = 0;
-  for (let match = TOKEN_PATTERN.exec(text); match; match = TOKEN_PATTERN.exec(text)) {
-    const index = match.index;
-    // A paragraph break starts a new sentence even without punctuation (headings, lists).
-    for (let at = previousEnd; at < index; at++) {
-      if (text.charCodeAt(at) === 10) {
-        atStart = true;
-        break;
+/** Whether the word at `offset` starts a sentence, a paragraph or a quotation's first sentence. */
+function startsSentence(text: string, offset: number): boolean {
+  let at = offset - 1;
+  while (at >= 0 && (isSpace(text.charCodeAt(at)) || OPENING_MARKS.has(text.charAt(at)))) at--;
+  if (at < 0 || text.charCodeAt(at) === 10) return true;
+  const mark = text.charAt(at);
+  if (!SENTENCE_END.has(mark)) return false;
+  if (mark !== '.') return true;
+  // "Mr. Putin", "Rex W. Tillerson": the full stop of an abbreviation or initial ends nothing.
+  const before = wordBefore(text, at);
+  return !(ABBREVIATIONS.has(before) || (before.length === 1 && /\p{L}/u.test(before)));
+}
+
+/** Capitalised sequences, split where a sentence ends or a possessive closes a name. */
+function candidateSpans(text: string): Word[][] {
+  const spans: Word[][] = [];
+  SPAN_PATTERN.lastIndex = 0;
+  for (let match = SPAN_PATTERN.exec(text); match; match = SPAN_PATTERN.exec(text)) {
+    let span: Word[] = [];
+    let sentenceStart = startsSentence(text, match.index);
+    const close = () => {
+      while (span.length > 0 && !(span[span.length - 1] as Word).capital) span.pop();
+      if (span.length > 0) spans.push(span);
+      span = [];
+    };
+    RAW_WORD.lastIndex = 0;
+    for (let raw = RAW_WORD.exec(match[0]); raw; raw = RAW_WORD.exec(match[0])) {
+      const start = match.index + raw.index;
+      let written = raw[0];
+      const end = start + written.length;
+      const capital = written.charAt(0) !== written.charAt(0).toLowerCase() || /^[a-z]+[-’']\p{Lu}/u.test(written);
+      if (!capital) {
+        if (span.length > 0) span.push(makeWord(written, start, end, false, false, false));
+        continue;
       }
-    }
-    let raw = match[0];
-    previousEnd = index + raw.length;
-    if (match[4] !== undefined) {
-      if (SENTENCE_END.has(raw)) atStart = true;
-      tokens.push({ text: raw, lower: raw, kind: 'punct', capital: false, sentenceStart: false, possessive: false, initial: false });
-      continue;
-    }
-    if (match[3] !== undefined) {
-      tokens.push({ text: raw, lower: raw, kind: 'number', capital: false, sentenceStart: atStart, possessive: false, initial: false });
-      atStart = false;
-      continue;
-    }
-    if (match[1] !== undefined) {
-      tokens.push({ text: raw, lower: raw.replaceAll('.', '').toLowerCase(), kind: 'acronym', capital: true, sentenceStart: atStart, possessive: false, initial: false });
-      atStart = false;
-      continue;
-    }
-    let possessive = false;
-    const last = raw.charCodeAt(raw.length - 1);
-    if ((last === 115 || last === 83) && raw.length > 2) {
-      const apostrophe = raw.charCodeAt(raw.length - 2);
-      if (apostrophe === 39 || apostrophe === 0x2019) {
-        raw = raw.slice(0, -2);
+      let possessive = false;
+      if (/['’][sS]$/.test(written) && written.length > 2) {
+        written = written.slice(0, -2);
         possessive = true;
       }
-    }
-    const lower = raw.toLowerCase();
-    const capital = CAPITAL_START.test(raw);
-    let initial = false;
-    let textWithStop = raw;
-    if (!possessive && text.charCodeAt(previousEnd) === 46) {
-      // "W." and "Mr." keep their full stop; it does not end the sentence.
-      if ((raw.length === 1 && capital) || ABBREVIATIONS.has(lower)) {
-        initial = raw.length === 1;
-        textWithStop = `${raw}.`;
-        previousEnd++;
-        TOKEN_PATTERN.lastIndex = previousEnd;
+      let endsSentence = false;
+      if (written.endsWith('.')) {
+        const core = written.slice(0, -1);
+        const keepsStop = core.length === 1 || core.includes('.') || ABBREVIATIONS.has(core.toLowerCase());
+        if (!keepsStop) {
+          written = core;
+          endsSentence = true;
+        }
+      }
+      const lower = written.toLowerCase();
+      const previous = span[span.length - 1];
+      // "May" after a given name is a surname ("Theresa May"), otherwise a month.
+      if (CALENDAR.has(lower.replace(/\.$/, '')) && !(previous && isFirstName(previous.folded))) {
+        close();
+        sentenceStart = endsSentence;
+        continue;
+      }
+      // "the U.S. The talks...": a dotted acronym can end a sentence too.
+      if (previous && /\.\p{Lu}\.$/u.test(previous.text) && SENTENCE.has(lower)) {
+        close();
+        sentenceStart = true;
+      }
+      span.push(makeWord(written, start, end, true, sentenceStart && span.length === 0, possessive));
+      sentenceStart = false;
+      if (possessive || endsSentence) {
+        close();
+        sentenceStart = endsSentence;
       }
     }
-    tokens.push({ text: textWithStop, lower, kind: 'word', capital, sentenceStart: atStart, possessive, initial });
-    atStart = false;
+    close();
   }
-  return tokens;
+  return spans;
+}
+
+function makeWord(written: string, start: number, end: number, capital: boolean, sentenceStart: boolean, possessive: boolean): Word {
+  const lower = (written.includes('.') ? written.replaceAll('.', '') : written).toLowerCase();
+  const letters = written.replaceAll('.', '');
+  return {
+    text: written,
+    lower,
+    folded: foldName(lower),
+    start,
+    end,
+    capital,
+    allCapitals: letters.length > 1 && letters === letters.toUpperCase() && letters !== letters.toLowerCase(),
+    initial: letters.length === 1 && written.endsWith('.'),
+    possessive,
+    sentenceStart,
+  };
 }
 
 // --- Entities being collected -------------------------------------------------------------------
@@ -177,66 +267,45 @@ interface Entity {
   rel?: string;
 }
 
-/** A capitalised sequence still to be decided, with what stands around it. */
-interface Part {
-  readonly start: number;
-  readonly end: number;
-  readonly titled: boolean;
-}
+const surfaceOf = (words: readonly Word[]) => words.map((word) => word.text).join(' ');
+const foldedOf = (words: readonly Word[]) => words.map((word) => word.folded).join(' ');
 
 class Collector {
   readonly entities = new Map<string, Entity>();
   /** Acronyms defined in the text ("Scottish National Party (SNP)") -> the entity they stand for. */
   readonly aliases = new Map<string, Entity>();
-  constructor(readonly tokens: readonly Token[]) {}
+  constructor(readonly text: string) {}
 
-  surface(start: number, end: number): string {
-    let text = '';
-    for (let index = start; index < end; index++) {
-      const token = this.tokens[index] as Token;
-      text += index === start ? token.text : ` ${token.text}`;
-    }
-    return text;
-  }
-
-  wordsOf(start: number, end: number): string[] {
-    const words: string[] = [];
-    for (let index = start; index < end; index++) {
-      const token = this.tokens[index] as Token;
-      if (!token.initial) words.push(foldName(token.lower));
-    }
-    return words;
-  }
-
-  add(kind: EntityKind, start: number, end: number, found?: { name: string; uri?: string }): Entity {
-    const surface = this.surface(start, end);
-    const words = this.wordsOf(start, end);
+  add(kind: EntityKind, words: readonly Word[], found?: { name: string; uri?: string }): Entity {
+    const surface = surfaceOf(words);
+    const folded = words.filter((word) => !word.initial).map((word) => word.folded);
     // Places and organisations from a gazetteer share one entry whatever the alias used.
-    const key = `${kind}:${found?.uri ?? (found ? foldName(found.name) : words.join(' '))}`;
+    const key = `${kind}:${found?.uri ?? (found ? foldName(found.name) : folded.join(' '))}`;
+    const last = words[words.length - 1] as Word;
     const known = this.entities.get(key);
     if (known) {
       known.mentions++;
       if (kind === 'person') known.name = betterName(known.name, surface);
       return known;
     }
-    const entity: Entity = { kind, name: found?.name ?? surface, key, words, mentions: 1, first: start, ...(found?.uri ? { uri: found.uri } : {}) };
+    const first = (words[0] as Word).start;
+    const entity: Entity = { kind, name: found?.name ?? surface, key, words: folded, mentions: 1, first, ...(found?.uri ? { uri: found.uri } : {}) };
     this.entities.set(key, entity);
-    this.noteAcronym(entity, end);
+    this.noteAcronym(entity, last.end);
     return entity;
   }
 
   /** `Long Name (LN)`: the acronym names the same entity from then on. */
   noteAcronym(entity: Entity, end: number): void {
-    const open = this.tokens[end];
-    const acronym = this.tokens[end + 1];
-    const close = this.tokens[end + 2];
-    if (open?.text !== '(' || close?.text !== ')' || !acronym) return;
-    if (acronym.kind === 'acronym' || (acronym.kind === 'word' && acronym.text === acronym.text.toUpperCase() && acronym.text.length > 1)) {
-      this.aliases.set(acronym.text.replaceAll('.', ''), entity);
+    ACRONYM_AFTER.lastIndex = end;
+    const match = ACRONYM_AFTER.exec(this.text);
+    const acronym = match?.[1];
+    if (acronym && acronym.replaceAll('.', '').length > 1 && acronym === acronym.toUpperCase()) {
+      this.aliases.set(acronym.replaceAll('.', ''), entity);
     }
   }
 
-  /** People whose last name is `word`, the most mentioned first. */
+  /** The person whose last name is `word`, the most mentioned if several. */
   personWithLastName(word: string, skip?: Entity): Entity | undefined {
     let best: Entity | undefined;
     for (const entity of this.entities.values()) {
@@ -253,6 +322,13 @@ class Collector {
     }
     return undefined;
   }
+
+  /** The word before the part: the previous word of its sequence, else the text's. */
+  before(part: Part, span: readonly Word[]): string {
+    const first = part.words[0] as Word;
+    if (!part.atSpanStart) return span[span.indexOf(first) - 1]?.lower ?? '';
+    return wordBefore(this.text, first.start);
+  }
 }
 
 /** Of two spellings of one person, the longer, and of equal ones the one with diacritics ("Erdoğan"). */
@@ -262,64 +338,17 @@ function betterName(current: string, candidate: string): string {
   return /[^\x00-\x7f]/.test(candidate) && !/[^\x00-\x7f]/.test(current) ? candidate : current;
 }
 
-// --- Candidates ---------------------------------------------------------------------------------
-
-function isNameToken(token: Token | undefined): boolean {
-  return !!token && (token.kind === 'word' || token.kind === 'acronym') && token.capital;
-}
-
-/** Capitalised sequences: [start, end) token ranges, possessives closing them. */
-function candidateSpans(tokens: readonly Token[]): Array<[number, number]> {
-  const spans: Array<[number, number]> = [];
-  let index = 0;
-  while (index < tokens.length) {
-    const token = tokens[index] as Token;
-    if (!isNameToken(token) || CALENDAR.has(token.lower)) {
-      index++;
-      continue;
-    }
-    let end = index + 1;
-    let previous = token;
-    while (end < tokens.length && !previous.possessive) {
-      const next = tokens[end] as Token;
-      if (isNameToken(next) && !next.sentenceStart) {
-        // "May" after a given name is a surname ("Theresa May"), otherwise a month.
-        if (CALENDAR.has(next.lower) && !isFirstName(foldName(previous.lower))) break;
-        previous = next;
-        end++;
-        continue;
-      }
-      if (next.kind === 'word' && CONNECTORS.has(next.text)) {
-        const after = tokens[end + 1];
-        const afterThe = after?.lower === 'the' ? tokens[end + 2] : after;
-        if (isNameToken(afterThe) && !afterThe?.sentenceStart) {
-          end += after === afterThe ? 1 : 2;
-          continue;
-        }
-      }
-      break;
-    }
-    spans.push([index, end]);
-    index = end;
-  }
-  return spans;
-}
-
 // --- Classification ------------------------------------------------------------------------------
 
 interface Pending extends Part {
-  readonly single: boolean;
+  readonly span: readonly Word[];
 }
 
 export function findEntities(text: string, context: EntityContext): FoundEntities {
   const english = !context.language || context.language.toLowerCase().startsWith('en');
-  const tokens = tokenise(text);
-  const collector = new Collector(tokens);
+  const collector = new Collector(text);
   const pending: Pending[] = [];
-
-  for (const [spanStart, spanEnd] of candidateSpans(tokens)) {
-    classifySpan(collector, spanStart, spanEnd, english, pending);
-  }
+  for (const span of candidateSpans(text)) classifySpan(collector, span, english, pending);
   if (english) resolvePending(collector, pending);
   mergeSurnames(collector);
   const authors = addByline(collector, context.byline);
@@ -327,85 +356,83 @@ export function findEntities(text: string, context: EntityContext): FoundEntitie
   return output(collector, authors);
 }
 
-function classifySpan(collector: Collector, spanStart: number, spanEnd: number, english: boolean, pending: Pending[]): void {
-  const { tokens } = collector;
-  let start = spanStart;
+function classifySpan(collector: Collector, span: readonly Word[], english: boolean, pending: Pending[]): void {
+  let start = 0;
   // Sentence-initial ordinary words ("But", "The", "Instead") are not part of a name.
-  while (start < spanEnd) {
-    const token = tokens[start] as Token;
-    if (!(SENTENCE.has(token.lower) && (token.sentenceStart || token.lower === 'the'))) break;
-    if (lookupWhole(collector, start, spanEnd)) return;
+  while (start < span.length) {
+    const word = span[start] as Word;
+    if (!(SENTENCE.has(word.lower) && (word.sentenceStart || word.lower === 'the' || start > 0))) break;
+    if (lookupWhole(collector, span.slice(start))) return;
     start++;
   }
-  if (start >= spanEnd) return;
-  if (lookupWhole(collector, start, spanEnd)) return;
+  if (start >= span.length) return;
+  const words = start === 0 ? span : span.slice(start);
+  if (lookupWhole(collector, words)) return;
   if (!english) return;
 
   // "Russia President Vladimir Putin": the part after the last title is a person, the part before
   // is classified on its own. A title followed by an organisation ending is no title ("Justice Department").
-  const title = lastTitle(tokens, start, spanEnd);
+  const title = lastTitle(words);
   if (title) {
     const [titleStart, nameStart] = title;
-    const lastWord = (tokens[spanEnd - 1] as Token).lower;
-    if (nameStart < spanEnd && !ORG_ENDINGS.has(lastWord)) {
-      if (titleStart > start) classifyPart(collector, { start, end: titleStart, titled: false }, pending);
-      classifyPart(collector, { start: nameStart, end: spanEnd, titled: true }, pending);
+    const lastWord = (words[words.length - 1] as Word).lower;
+    const atSpanStart = start === 0;
+    if (nameStart < words.length && !ORG_ENDINGS.has(lastWord)) {
+      if (titleStart > 0) classifyPart(collector, span, { words: words.slice(0, titleStart), atSpanStart, atSpanEnd: false, titled: false }, pending);
+      classifyPart(collector, span, { words: words.slice(nameStart), atSpanStart: false, atSpanEnd: true, titled: true }, pending);
       return;
     }
-    if (nameStart >= spanEnd) {
+    if (nameStart >= words.length) {
       // A bare title ("the Prime Minister"): only what precedes it may be a name.
-      if (titleStart > start) classifyPart(collector, { start, end: titleStart, titled: false }, pending);
+      if (titleStart > 0) classifyPart(collector, span, { words: words.slice(0, titleStart), atSpanStart, atSpanEnd: false, titled: false }, pending);
       return;
     }
   }
-  classifyPart(collector, { start, end: spanEnd, titled: false }, pending);
+  classifyPart(collector, span, { words, atSpanStart: start === 0, atSpanEnd: true, titled: false }, pending);
 }
 
-/** Known organisation or gazetteer place for the whole range; adds it and says so. */
-function lookupWhole(collector: Collector, start: number, end: number): boolean {
-  const surface = collector.surface(start, end);
-  const folded = foldName(surface);
-  const alias = end - start === 1 ? collector.aliases.get(surface.replaceAll('.', '')) : undefined;
+/** Known organisation or gazetteer place for the whole run of words; adds it and says so. */
+function lookupWhole(collector: Collector, words: readonly Word[]): boolean {
+  const surface = surfaceOf(words);
+  const folded = foldedOf(words);
+  const alias = words.length === 1 ? collector.aliases.get(surface.replaceAll('.', '')) : undefined;
   if (alias) {
-    collector.add(alias.kind, start, end, { name: alias.name, ...(alias.uri ? { uri: alias.uri } : {}) });
+    collector.add(alias.kind, words, { name: alias.name, ...(alias.uri ? { uri: alias.uri } : {}) });
     return true;
   }
   if (KNOWN_ORGS.has(folded) || isListedOrganisation(folded)) {
-    collector.add('organisation', start, end);
+    collector.add('organisation', words);
     return true;
   }
   const place = placeNamed(surface, folded);
   if (place) {
-    collector.add('place', start, end, place);
+    collector.add('place', words, place);
     return true;
   }
   return false;
 }
 
-/** [first token of the title phrase, first token after it] for the last title in the range. */
-function lastTitle(tokens: readonly Token[], start: number, end: number): [number, number] | undefined {
-  for (let index = end - 1; index >= start; index--) {
-    const token = tokens[index] as Token;
-    if (!TITLES.has(token.lower.replace(/\.$/, ''))) continue;
+const isNationality = (folded: string) => DEMONYMS.has(folded) || isDemonym(folded);
+
+/** [first word of the title phrase, first word after it] for the last title among the words. */
+function lastTitle(words: readonly Word[]): [number, number] | undefined {
+  for (let index = words.length - 1; index >= 0; index--) {
+    if (!TITLES.has((words[index] as Word).lower)) continue;
     let nameStart = index + 1;
     // "Secretary of State Rex W. Tillerson": "of" and up to two words belong to the title.
-    if (tokens[nameStart]?.lower === 'of' && nameStart < end) {
+    if (words[nameStart]?.lower === 'of') {
       let cursor = nameStart + 1;
-      let taken = 0;
-      while (cursor < end - 1 && taken < 2) {
-        const word = tokens[cursor] as Token;
-        const next = tokens[cursor + 1] as Token;
-        if (isFirstName(foldName(word.lower)) || word.initial || next.initial) break;
+      while (cursor < words.length - 1 && cursor < nameStart + 3) {
+        const word = words[cursor] as Word;
+        if (isFirstName(word.folded) || word.initial || words[cursor + 1]?.initial) break;
         cursor++;
-        taken++;
       }
       nameStart = cursor;
     }
     let titleStart = index;
-    while (titleStart > start) {
-      const before = tokens[titleStart - 1] as Token;
-      const lower = foldName(before.lower);
-      if (!MODIFIERS.has(lower) && !TITLES.has(lower) && !DEMONYMS.has(lower) && !isDemonym(lower)) break;
+    while (titleStart > 0) {
+      const before = (words[titleStart - 1] as Word).folded;
+      if (!MODIFIERS.has(before) && !TITLES.has(before) && !isNationality(before)) break;
       titleStart--;
     }
     return [titleStart, nameStart];
@@ -413,195 +440,190 @@ function lastTitle(tokens: readonly Token[], start: number, end: number): [numbe
   return undefined;
 }
 
-function classifyPart(collector: Collector, part: Part, pending: Pending[]): void {
-  const { tokens } = collector;
-  let { start } = part;
-  const { end, titled } = part;
+function classifyPart(collector: Collector, span: readonly Word[], part: Part, pending: Pending[]): void {
+  let { words } = part;
   // Leading nationality adjectives ("Syrian", "British") never start a name.
-  while (end - start > 1) {
-    const first = foldName((tokens[start] as Token).lower);
-    if (!DEMONYMS.has(first) && !isDemonym(first) && !SENTENCE.has(first)) break;
-    if (lookupWhole(collector, start, end)) return;
-    start++;
+  while (words.length > 1) {
+    const first = (words[0] as Word).folded;
+    if (!isNationality(first) && !SENTENCE.has(first)) break;
+    if (lookupWhole(collector, words)) return;
+    words = words.slice(1);
+    part = { ...part, words, atSpanStart: false };
   }
-  if (lookupWhole(collector, start, end)) return;
-  const length = end - start;
-  const firstToken = tokens[start] as Token;
-  const lastToken = tokens[end - 1] as Token;
-  if (length === 1 && (CALENDAR.has(firstToken.lower) || TITLES.has(firstToken.lower))) return;
+  if (lookupWhole(collector, words)) return;
+  const length = words.length;
+  const firstWord = words[0] as Word;
+  const lastWord = words[length - 1] as Word;
+  if (length === 1 && (CALENDAR.has(firstWord.lower) || TITLES.has(firstWord.lower))) return;
 
-  if (titled) {
-    collector.add('person', start, end);
+  if (part.titled) {
+    collector.add('person', words);
     return;
   }
-  if (length > 1 && ORG_ENDINGS.has(lastToken.lower)) {
-    collector.add('organisation', start, end);
+  if (length > 1 && ORG_ENDINGS.has(lastWord.lower)) {
+    collector.add('organisation', words);
     return;
   }
-  for (let index = start; index < end - 1; index++) {
-    const word = (tokens[index] as Token).lower;
-    if ((ORG_OPENINGS.has(word) || ORG_ENDINGS.has(word)) && tokens[index + 1]?.lower === 'of') {
-      collector.add('organisation', start, end);
+  for (let index = 0; index < length - 1; index++) {
+    const word = (words[index] as Word).lower;
+    if ((ORG_OPENINGS.has(word) || ORG_ENDINGS.has(word)) && words[index + 1]?.lower === 'of') {
+      collector.add('organisation', words);
       return;
     }
   }
-  if (length > 1 && PLACE_END.has(lastToken.lower)) {
-    collector.add('place', start, end);
+  if (length > 1 && PLACE_END.has(lastWord.lower)) {
+    collector.add('place', words);
     return;
   }
-  if (length > 1 && length <= 3 && cityTeam(collector, start, end)) return;
-  const before = tokens[start - 1];
-  const givenName = isFirstName(foldName(firstToken.lower));
-  if (before?.kind === 'word' && ROLES.has(before.lower) && (length > 1 || givenName || !firstToken.sentenceStart)) {
-    collector.add('person', start, end);
+  if (length > 1 && length <= 3 && cityTeam(collector, words)) return;
+  const before = collector.before(part, span);
+  const givenName = isFirstName(firstWord.folded);
+  // "in Khan Sheikhoun": a place preposition beats a given-name guess ("Khan" is one).
+  if (part.atSpanStart && !lastWord.possessive && STRONG_PLACE_PREPS.has(before) && placeShaped(words) && !isLastName(lastWord.folded)) {
+    pending.push({ ...part, words, span });
     return;
   }
-  if (length > 1 && length <= 4 && looksLikePersonName(tokens, start, end, givenName)) {
-    collector.add('person', start, end);
+  if (ROLES.has(before) && (length > 1 || givenName || !firstWord.sentenceStart) && looksLikeName(words)) {
+    collector.add('person', words);
     return;
   }
-  pending.push({ start, end, titled, single: length === 1 });
+  if (length > 1 && length <= 4 && looksLikePersonName(words, givenName)) {
+    collector.add('person', words);
+    return;
+  }
+  pending.push({ ...part, words, span });
 }
 
 /** "Miami Heat", "Atlanta Hawks": a known place followed by a name word is a club or a company. */
-function cityTeam(collector: Collector, start: number, end: number): boolean {
-  const { tokens } = collector;
-  for (let split = end - 1; split > start; split--) {
-    const head = (tokens[split] as Token).lower;
+function cityTeam(collector: Collector, words: readonly Word[]): boolean {
+  for (let split = words.length - 1; split > 0; split--) {
+    const head = (words[split] as Word).lower;
     if (NOT_ORG_HEADS.has(head) || TITLES.has(head) || head === 'city') return false;
-    const place = placeNamed(collector.surface(start, split));
+    const place = placeNamed(surfaceOf(words.slice(0, split)), foldedOf(words.slice(0, split)));
     if (!place) continue;
-    const rest = foldName(collector.surface(split, end));
-    if (isFirstName(rest.split(' ')[0] ?? '')) return false;
-    collector.add('organisation', start, end);
+    if (isFirstName((words[split] as Word).folded) || (words[split] as Word).allCapitals) return false;
+    collector.add('organisation', words);
     return true;
   }
   return false;
 }
 
-function looksLikePersonName(tokens: readonly Token[], start: number, end: number, givenName: boolean): boolean {
-  const last = tokens[end - 1] as Token;
-  if (last.initial || last.kind === 'acronym') return false;
-  for (let index = start; index < end; index++) {
-    const token = tokens[index] as Token;
-    // All-capital words are acronyms or shouted headings, not parts of names in running text.
-    if (token.kind === 'acronym' || (token.text.length > 1 && token.text === token.text.toUpperCase())) return false;
-  }
+function looksLikePersonName(words: readonly Word[], givenName: boolean): boolean {
+  const last = words[words.length - 1] as Word;
+  if (last.initial || !looksLikeName(words)) return false;
   if (givenName) return true;
-  if (isLastName(foldName(last.lower))) return true;
+  if (isLastName(last.folded)) return true;
   // "Rex W. Tillerson": a middle initial.
-  for (let index = start + 1; index < end - 1; index++) if ((tokens[index] as Token).initial) return true;
+  for (let index = 1; index < words.length - 1; index++) if ((words[index] as Word).initial) return true;
   return false;
 }
 
-/** The next word after `index`, skipping adverbs such as "also" or "meanwhile". */
-function speechAfter(tokens: readonly Token[], index: number): boolean {
-  for (let cursor = index; cursor < tokens.length && cursor < index + 3; cursor++) {
-    const token = tokens[cursor] as Token;
-    if (token.kind !== 'word') return false;
-    if (SPEECH.has(token.lower)) return true;
-    if (!FILLERS.has(token.lower)) return false;
+/** Name-shaped: no acronyms or all-capital words, no nationality adjectives, calendar or title words. */
+function looksLikeName(words: readonly Word[]): boolean {
+  for (const word of words) {
+    if (word.allCapitals || isNationality(word.folded) || CALENDAR.has(word.folded) || SENTENCE.has(word.folded)) return false;
+    if (ORG_ENDINGS.has(word.folded) || TITLES.has(word.folded)) return false;
+  }
+  return true;
+}
+
+/** A speech verb right after the part, adverbs such as "also" or "meanwhile" allowed between. */
+function speechAfter(text: string, part: Part): boolean {
+  if (!part.atSpanEnd) return false;
+  let offset = (part.words[part.words.length - 1] as Word).end;
+  for (let step = 0; step < 3; step++) {
+    const [word, next] = wordAfter(text, offset);
+    if (SPEECH.has(word)) return true;
+    if (!FILLERS.has(word)) return false;
+    offset = next;
   }
   return false;
 }
 
 /** `... said Merkel.` */
-function speechBefore(tokens: readonly Token[], start: number, end: number): boolean {
-  const before = tokens[start - 1];
-  const after = tokens[end];
-  return !!before && SPEECH.has(before.lower) && (!after || after.kind === 'punct');
+function speechBefore(text: string, part: Part, before: string): boolean {
+  if (!part.atSpanEnd || !SPEECH.has(before)) return false;
+  const [after] = wordAfter(text, (part.words[part.words.length - 1] as Word).end);
+  return after === '' || !LETTER.test(after.charAt(0));
 }
 
-function placeCueBefore(tokens: readonly Token[], start: number): boolean {
-  let cursor = start - 1;
-  while (cursor >= 0 && PLACE_QUALS.has((tokens[cursor] as Token).lower)) cursor--;
-  const word = tokens[cursor];
-  if (!word || word.kind !== 'word') return false;
-  if (PLACE_PREPS.has(word.lower)) return true;
-  // "the town of Khan Sheikhoun", "the republic of Chechnya".
-  return word.lower === 'of' && PLACE_OF_NOUNS.has(tokens[cursor - 1]?.lower ?? '');
-}
+const STRONG_PLACE_PREPS = new Set(['in', 'near', 'outside', 'inside', 'throughout']);
 
-/** Could this be a place name at all (not "English", "Parliament", "Islam")? */
-function placeShaped(tokens: readonly Token[], start: number, end: number): boolean {
-  for (let index = start; index < end; index++) {
-    const token = tokens[index] as Token;
-    const folded = foldName(token.lower);
-    if (DEMONYMS.has(folded) || isDemonym(folded) || ORG_ENDINGS.has(folded) || TITLES.has(folded)) return false;
-    if (token.kind === 'acronym' || (token.text.length > 1 && token.text === token.text.toUpperCase())) return false;
+function placeCueBefore(text: string, part: Part, span: readonly Word[]): boolean {
+  if (!part.atSpanStart) return false;
+  let offset = (span[0] as Word).start;
+  let word = wordBefore(text, offset);
+  for (let step = 0; step < 2 && PLACE_QUALS.has(word); step++) {
+    offset = text.lastIndexOf(word.charAt(0), offset - 1);
+    word = offset < 0 ? '' : wordBefore(text, offset);
   }
-  const last = foldName((tokens[end - 1] as Token).lower);
-  return !/(?:ism|ist|ists|ian|ians|ese|ish)$/.test(last);
+  if (PLACE_PREPS.has(word)) return true;
+  // "the town of Khan Sheikhoun", "the republic of Chechnya".
+  if (word !== 'of') return false;
+  const ofAt = text.lastIndexOf('of', offset - 1);
+  return ofAt > 0 && PLACE_OF_NOUNS.has(wordBefore(text, ofAt));
+}
+
+/** Could this be a place name at all (not "English", "Parliament", "Islamism")? */
+function placeShaped(words: readonly Word[]): boolean {
+  for (const word of words) {
+    if (isNationality(word.folded) || ORG_ENDINGS.has(word.folded) || TITLES.has(word.folded)) return false;
+    if (word.allCapitals || CALENDAR.has(word.folded) || SENTENCE.has(word.folded)) return false;
+  }
+  return !/(?:ism|ist|ists|ian|ians|ese|ish)$/.test((words[words.length - 1] as Word).folded);
 }
 
 function resolvePending(collector: Collector, pending: readonly Pending[]): void {
-  const { tokens } = collector;
+  const { text } = collector;
   // Words seen alone somewhere: "Deng" makes "Luol Deng" a person.
   const alone = new Set<string>();
-  for (const part of pending) if (part.single) alone.add(foldName((tokens[part.start] as Token).lower));
+  for (const part of pending) if (part.words.length === 1) alone.add((part.words[0] as Word).folded);
   for (const entity of collector.entities.values()) if (entity.words.length === 1) alone.add(entity.words[0] as string);
 
   const singles: Pending[] = [];
   for (const part of pending) {
-    if (part.single) {
+    if (part.words.length === 1) {
       singles.push(part);
       continue;
     }
-    const last = foldName((tokens[part.end - 1] as Token).lower);
-    if (placeCueBefore(tokens, part.start) && placeShaped(tokens, part.start, part.end)) {
-      collector.add('place', part.start, part.end);
-    } else if (alone.has(last) && looksLikeName(tokens, part.start, part.end)) {
-      collector.add('person', part.start, part.end);
-    } else if (speechAfter(tokens, part.end) && looksLikeName(tokens, part.start, part.end)) {
-      collector.add('person', part.start, part.end);
+    const last = (part.words[part.words.length - 1] as Word).folded;
+    if (placeCueBefore(text, part, part.span) && placeShaped(part.words)) {
+      collector.add('place', part.words);
+    } else if (looksLikeName(part.words) && (alone.has(last) || speechAfter(text, part))) {
+      collector.add('person', part.words);
     }
   }
 
   // People named by a speech verb first, so that their other mentions can link to them.
   const unresolved: Pending[] = [];
   for (const part of singles) {
-    const token = tokens[part.start] as Token;
-    const word = foldName(token.lower);
-    if (collector.personWithLastName(word) || collector.organisationEndingWith(word)) {
+    const word = part.words[0] as Word;
+    if (collector.personWithLastName(word.folded) || collector.organisationEndingWith(word.folded)) {
       unresolved.push(part);
       continue;
     }
-    const speaking = speechAfter(tokens, part.end) || speechBefore(tokens, part.start, part.end);
-    if (speaking && looksLikeName(tokens, part.start, part.end) && !placeNamed(token.text)) {
-      collector.add('person', part.start, part.end);
+    const before = collector.before(part, part.span);
+    const speaking = speechAfter(text, part) || speechBefore(text, part, before);
+    if (speaking && looksLikeName(part.words)) {
+      collector.add('person', part.words);
       continue;
     }
     unresolved.push(part);
   }
   for (const part of unresolved) {
-    const token = tokens[part.start] as Token;
-    const word = foldName(token.lower);
-    const person = collector.personWithLastName(word) ?? collector.entities.get(`person:${word}`);
+    const word = part.words[0] as Word;
+    const person = collector.personWithLastName(word.folded) ?? collector.entities.get(`person:${word.folded}`);
     if (person) {
       person.mentions++;
       continue;
     }
-    const organisation = collector.organisationEndingWith(word);
+    const organisation = collector.organisationEndingWith(word.folded);
     if (organisation) {
       organisation.mentions++;
       continue;
     }
-    if (placeCueBefore(tokens, part.start) && placeShaped(tokens, part.start, part.end)) {
-      collector.add('place', part.start, part.end);
-    }
+    if (placeCueBefore(text, part, part.span) && placeShaped(part.words)) collector.add('place', part.words);
   }
-}
-
-/** Name-shaped: no acronyms, no all-capital words, no nationality adjectives or calendar words. */
-function looksLikeName(tokens: readonly Token[], start: number, end: number): boolean {
-  for (let index = start; index < end; index++) {
-    const token = tokens[index] as Token;
-    const folded = foldName(token.lower);
-    if (token.kind === 'acronym' || (token.text.length > 1 && token.text === token.text.toUpperCase())) return false;
-    if (DEMONYMS.has(folded) || isDemonym(folded) || CALENDAR.has(folded) || SENTENCE.has(folded)) return false;
-    if (ORG_ENDINGS.has(folded) || TITLES.has(folded)) return false;
-  }
-  return true;
 }
 
 /** "Putin" alone and "Vladimir Putin" are one person: fold one-word people into the full name. */

@@ -40,14 +40,8 @@ export function foldName(text: string): string {
   return base.toLowerCase();
 }
 
-/** Aliases such as "US" or "U.K.": all capitals (dots allowed), matched only as written. */
-function isAcronym(text: string): boolean {
-  return /^(?:\p{Lu}\.?){1,5}$/u.test(text);
-}
-
 interface Tables {
   readonly places: ReadonlyMap<string, GazetteerPlace>;
-  readonly acronymPlaces: ReadonlyMap<string, GazetteerPlace>;
   readonly firstNames: ReadonlySet<string>;
   readonly lastNames: ReadonlySet<string>;
   readonly demonyms: ReadonlySet<string>;
@@ -58,27 +52,19 @@ let tables: Tables | undefined;
 
 function load(): Tables {
   if (tables) return tables;
-  const byName = new Map<string, GazetteerPlace>();
-  const byAcronym = new Map<string, GazetteerPlace>();
+  // Keys were folded when the file was generated: loading is splitting, not Unicode work.
+  const byKey = new Map<string, GazetteerPlace>();
   for (const row of places.rows) {
-    const [kindCode = '', id = '', name = '', ...aliases] = row.split('\t');
+    const [kindCode = '', id = '', name = '', keys = ''] = row.split('\t');
     const kind = KINDS[kindCode];
     if (!kind || !name) continue;
     const place: GazetteerPlace = id ? { name, kind, uri: `${GEONAMES_URI_PREFIX}${id}/` } : { name, kind };
-    for (const alias of [name, ...aliases]) {
-      if (isAcronym(alias)) {
-        if (!byAcronym.has(alias)) byAcronym.set(alias, place);
-        continue;
-      }
-      const key = foldName(alias);
-      // Rows come in priority order (countries, capitals, cities by size, divisions): first one wins.
-      if (!byName.has(key)) byName.set(key, place);
-    }
+    // Rows come in priority order (countries, capitals, cities by size, divisions): first one wins.
+    for (const key of keys.split('|')) if (!byKey.has(key)) byKey.set(key, place);
   }
   const list = (joined: string) => new Set(joined.split('|'));
   tables = {
-    places: byName,
-    acronymPlaces: byAcronym,
+    places: byKey,
     firstNames: list(names.firstNames),
     lastNames: list(names.lastNames),
     demonyms: list(names.demonyms),
@@ -87,11 +73,22 @@ function load(): Tables {
   return tables;
 }
 
-/** The place a name stands for, if the gazetteer knows it. `folded` is `foldName(surface)`. */
+/** Builds the tables now rather than on the first article (for a Lambda's init phase). */
+export function preloadGazetteer(): void {
+  load();
+}
+
+/**
+ * The place a name stands for, if the gazetteer knows it. `folded` is `foldName(surface)`.
+ * All-capital names match their acronym aliases as written ("US"); longer ones ("MOSCOW") also by name.
+ */
 export function placeNamed(surface: string, folded: string = foldName(surface)): GazetteerPlace | undefined {
-  const { places: byName, acronymPlaces } = load();
-  if (isAcronym(surface)) return acronymPlaces.get(surface) ?? (surface.length > 4 ? byName.get(folded) : undefined);
-  return byName.get(folded);
+  const byKey = load().places;
+  if (surface.length <= 6 && surface === surface.toUpperCase()) {
+    const acronym = byKey.get(`=${surface}`);
+    if (acronym || surface.replaceAll('.', '').length <= 4) return acronym;
+  }
+  return byKey.get(folded);
 }
 
 export function isFirstName(folded: string): boolean {

@@ -57,7 +57,12 @@ const ARTICLE_TYPES = new Set([
  * and Readability's declarations name types that do not resolve here; linkedom's nodes have these
  * members.
  */
-interface PageElement {
+interface PageNode {
+  /** Elements only; text and comment nodes have none. */
+  readonly localName?: string;
+}
+
+interface PageElement extends PageNode {
   readonly localName: string;
   readonly textContent: string | null;
   readonly innerHTML: string;
@@ -65,10 +70,15 @@ interface PageElement {
   setAttribute(name: string, value: string): void;
   querySelectorAll(selectors: string): Iterable<PageElement>;
   closest(selectors: string): PageElement | null;
-  prepend(node: PageElement): void;
+  readonly firstElementChild: PageElement | null;
+  readonly nextElementSibling: PageElement | null;
+  readonly childNodes: Iterable<PageNode>;
+  append(...nodes: PageNode[]): void;
+  prepend(...nodes: PageNode[]): void;
 }
 
 interface PageDocument {
+  readonly documentElement: PageElement | null;
   readonly head: PageElement | null;
   querySelectorAll(selectors: string): Iterable<PageElement>;
   createElement(localName: string): PageElement;
@@ -81,7 +91,8 @@ interface PageMetadata {
   readonly canonical?: string;
   readonly title?: string;
   readonly lang?: string;
-  readonly hasBase: boolean;
+  /** The `href` of the page's own `<base>`, `''` for a `<base>` without one. */
+  readonly baseHref?: string;
   readonly jsonLd: JsonLdArticle;
 }
 
@@ -141,7 +152,7 @@ function lineAt(text: string, index: number): number {
  */
 function checkDepth(text: string, maxDepth: number): { readonly isDocument: boolean } {
   let depth = 0;
-  // A fragment is wrapped in <html><body> before parsing: two more levels.
+  // A fragment gets an <html> and a <body> around it: two more levels.
   let wrapperDepth: number | undefined;
   const parser = new Parser(
     {
@@ -296,7 +307,7 @@ function readPageMetadata(document: PageDocument): PageMetadata {
   let canonical: string | undefined;
   let title: string | undefined;
   let lang: string | undefined;
-  let hasBase = false;
+  let baseHref: string | undefined;
   for (const element of document.querySelectorAll('html, meta, link, script, title, base')) {
     switch (element.localName) {
       case 'html':
@@ -304,9 +315,15 @@ function readPageMetadata(document: PageDocument): PageMetadata {
         lang ??= clean(element.getAttribute('lang'));
         break;
       case 'meta': {
-        const key = (element.getAttribute('property') ?? element.getAttribute('name'))?.trim().toLowerCase();
         const content = clean(element.getAttribute('content'));
-        if (key && content) meta.set(key, [...(meta.get(key) ?? []), content]);
+        if (!content) break;
+        // Some pages give one tag both (`name="description" property="og:description"`).
+        const keys = new Set(
+          [element.getAttribute('property'), element.getAttribute('name')].map((key) =>
+            key?.trim().toLowerCase(),
+          ),
+        );
+        for (const key of keys) if (key) meta.set(key, [...(meta.get(key) ?? []), content]);
         break;
       }
       case 'link':
@@ -324,11 +341,11 @@ function readPageMetadata(document: PageDocument): PageMetadata {
         if (!title && !element.closest('svg')) title = clean(element.textContent);
         break;
       case 'base':
-        hasBase = true;
+        baseHref ??= element.getAttribute('href')?.trim() ?? '';
         break;
     }
   }
-  return { meta, canonical, title, lang, hasBase, jsonLd: readJsonLd(scripts) };
+  return { meta, canonical, title, lang, baseHref, jsonLd: readJsonLd(scripts) };
 }
 
 function absoluteUrl(value: string | undefined, base?: string): string | undefined {
@@ -343,13 +360,60 @@ function absoluteUrl(value: string | undefined, base?: string): string | undefin
 
 /**
  * Readability resolves relative links and images against the document's base URI; linkedom's is
- * the page's `<base>`. Without one, links would reach partners relative to a page they do not host.
+ * the page's first `<base>`. Without one, links would reach partners relative to a page they do not
+ * host; a relative `<base>` is resolved against the page's URL as a browser would.
  */
-function setBaseUrl(document: PageDocument, pageUrl: string | undefined): void {
-  if (!pageUrl || !document.head) return;
+function setBaseUrl(document: PageDocument, pageUrl: string | undefined, baseHref: string | undefined): void {
+  if (!pageUrl || !document.head || absoluteUrl(baseHref)) return;
   const base = document.createElement('base');
-  base.setAttribute('href', pageUrl);
+  base.setAttribute('href', absoluteUrl(baseHref, pageUrl) ?? pageUrl);
   document.head.prepend(base);
+}
+
+const HEAD_ELEMENTS = new Set(['base', 'link', 'meta', 'style', 'title']);
+
+/**
+ * Puts the children of `<html>` in one `<head>` and one `<body>`, as a browser implies them.
+ * linkedom does not: when `<html>`'s first elements are not exactly those two (no `<head>` tag, a
+ * `<meta>` before it, a script after `</body>`), its `head` and `body` getters make new empty ones
+ * and Readability reads an empty page.
+ */
+function completeHeadAndBody(document: PageDocument): void {
+  const root = document.documentElement;
+  const first = root?.firstElementChild;
+  const second = first?.nextElementSibling;
+  if (!root || (first?.localName === 'head' && second?.localName === 'body' && !second.nextElementSibling))
+    return;
+  const children = [...root.childNodes];
+  const isElement = (node: PageNode, name: string): node is PageElement => node.localName === name;
+  const head = children.find((node) => isElement(node, 'head')) ?? document.createElement('head');
+  const body = children.find((node) => isElement(node, 'body')) ?? document.createElement('body');
+  const beforeBody: PageNode[] = [];
+  let afterBody = false;
+  for (const node of children) {
+    if (node === head) continue;
+    if (node === body) afterBody = true;
+    else if (!afterBody && node.localName && HEAD_ELEMENTS.has(node.localName)) head.append(node);
+    else if (afterBody) body.append(node);
+    else beforeBody.push(node);
+  }
+  body.prepend(...beforeBody);
+  root.prepend(head, body);
+}
+
+/** A parser or extractor failure on given markup is permanent: retrying the same page cannot help. */
+function malformed(error: unknown): RejectedInputError {
+  return new RejectedInputError('MALFORMED', `the page could not be read as HTML (${String(error)})`);
+}
+
+function buildDocument(html: string): PageDocument {
+  try {
+    const { document } = parseHTML(html) as { document: PageDocument };
+    completeHeadAndBody(document);
+    return document;
+  } catch (error) {
+    throw malformed(error);
+  }
 }
 
 function extractArticle(document: PageDocument): Extraction {
@@ -361,7 +425,7 @@ function extractArticle(document: PageDocument): Extraction {
       serializer: (node: unknown) => node as PageElement,
     }).parse();
   } catch (error) {
-    throw new RejectedInputError('MALFORMED', `the page could not be read as HTML (${String(error)})`);
+    throw malformed(error);
   }
   const content = article?.content;
   // Readability has already computed the text of the article element: not walked a second time.
@@ -544,16 +608,14 @@ function keywordsOf(page: PageMetadata): string[] {
 
 export const parseHtml: FormatParser = (text: string, context: ParseContext): ArticleParts => {
   const { isDocument } = checkDepth(text, context.limits.maxDepth);
-  const { document } = parseHTML(
-    isDocument ? text : `<!DOCTYPE html><html><head></head><body>${text}</body></html>`,
-  ) as {
-    document: PageDocument;
-  };
+  // A fragment gets the <html> it lacks; completeHeadAndBody then sorts its children into
+  // <head> and <body> as a browser would.
+  const document = buildDocument(isDocument ? text : `<html>${text}</html>`);
   const page = readPageMetadata(document);
   const statedUrl = absoluteUrl(page.jsonLd.url) ?? absoluteUrl(page.meta.get('og:url')?.[0]);
   // A relative canonical is resolved against the URL the page states elsewhere.
   const id = absoluteUrl(page.canonical, statedUrl) ?? statedUrl;
-  if (!page.hasBase) setBaseUrl(document, id);
+  setBaseUrl(document, id, page.baseHref);
   const extraction = extractArticle(document);
 
   const headline = chooseHeadline(page, extraction);

@@ -11,14 +11,7 @@
 import { Parser } from 'htmlparser2';
 import { RejectedInputError } from '../domain/errors.js';
 import type { AltId, PubStatus } from '../ninjs/types.js';
-import type {
-  ArticleParts,
-  FormatParser,
-  ParseContext,
-  Provenance,
-  SourceBody,
-  SourceSubject,
-} from './parts.js';
+import type { ArticleParts, FormatParser, Provenance, SourceBody, SourceSubject } from './parts.js';
 import {
   attr,
   bodyToHtml,
@@ -93,35 +86,8 @@ function newsItemOf(root: XmlElement): XmlElement {
 
 const HTML_MARKUP =
   /<\/?(?:p|br|div|h[1-6]|ul|ol|li|blockquote|pre|table|tr|td|b|i|em|strong|a|span)\b[^>]*>/i;
-const HTML_BLOCKS = new Set([
-  'p',
-  'div',
-  'h1',
-  'h2',
-  'h3',
-  'h4',
-  'h5',
-  'h6',
-  'ul',
-  'ol',
-  'li',
-  'blockquote',
-  'pre',
-  'table',
-  'tr',
-]);
-const HTML_NON_TEXT = new Set([
-  'script',
-  'style',
-  'head',
-  'title',
-  'template',
-  'noscript',
-  'iframe',
-  'object',
-  'svg',
-  'math',
-]);
+const HTML_BLOCKS = new Set('p div h1 h2 h3 h4 h5 h6 ul ol li blockquote pre table tr'.split(' '));
+const HTML_NON_TEXT = new Set('script style head title template noscript iframe object svg math'.split(' '));
 
 /**
  * Paragraphs of wire text: blank lines separate them; without blank lines, an indented line
@@ -189,8 +155,15 @@ function inlineXmlBody(inline: XmlElement): SourceBody | undefined {
 function inlineDataBody(data: XmlElement): SourceBody | undefined {
   let text = textContent(data);
   const encoding = attr(data, 'encoding')?.trim().toLowerCase();
-  if (encoding === 'base64') text = Buffer.from(text, 'base64').toString('utf8');
-  else if (encoding) return undefined;
+  if (encoding === 'base64') {
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(text, 'base64'));
+    } catch {
+      return undefined;
+    }
+  } else if (encoding) {
+    return undefined;
+  }
   if (!text.trim()) return undefined;
   const contentType = attr(data, 'contenttype')?.toLowerCase() ?? 'text/plain';
   if (contentType.includes('html')) return { kind: 'html', html: text };
@@ -354,10 +327,10 @@ function altIdsOf(item: XmlElement, contentMeta: XmlElement | undefined): AltId[
 }
 
 export const parseNewsml: FormatParser = (text, context) =>
-  newsmlParts(parseXml(text, { maxDepth: context.limits.maxDepth }), context);
+  newsmlParts(parseXml(text, { maxDepth: context.limits.maxDepth }));
 
 /** The parts of a parsed NewsML-G2 document (a newsItem or newsMessage root). */
-export function newsmlParts(root: XmlElement, _context: ParseContext): ArticleParts {
+export function newsmlParts(root: XmlElement): ArticleParts {
   const item = newsItemOf(root);
   const itemMeta = child(item, 'itemMeta');
   const contentMeta = child(item, 'contentMeta');

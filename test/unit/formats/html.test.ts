@@ -272,21 +272,40 @@ describe('HTML parser metadata', () => {
     );
   });
 
-  test('strips a short "| Site" suffix from <title> when it is the only title, but not a dash', () => {
-    // In a fragment the <title> is not in <head>, so Readability finds no title and ours is used.
+  test('removes a "| Site" suffix from <title>, but keeps a stated title whose tail is not the site', () => {
     const piped = parse(
-      `<title>Council votes to rebuild the harbour bridge | Gazette</title><div>${STORY_HTML}</div>`,
+      page('<title>Council votes to rebuild the harbour bridge | Gazette</title>', STORY_HTML),
     );
     assert.equal(piped.headline, 'Council votes to rebuild the harbour bridge');
-    assert.deepEqual(piped.provenance?.headlines, { rule: 'html:title-without-site-name', confidence: 60 });
-    const dashed = parse(`<title>Harbour bridge - the vote</title><div>${STORY_HTML}</div>`);
+    const dashed = parse(
+      page(
+        '<meta property="og:title" content="Harbour bridge - the vote"><meta property="og:site_name" content="Gazette">',
+        STORY_HTML,
+      ),
+    );
     assert.equal(dashed.headline, 'Harbour bridge - the vote', 'a dash may belong to the headline');
+    assert.deepEqual(dashed.provenance?.headlines, { rule: 'og:title', confidence: 90 });
   });
 
-  test('reads an HTML fragment, which detectFormat also routes here', () => {
+  test('reads HTML fragments, which detectFormat also routes here', () => {
     const parts = parse(`<article><h1>Council votes to rebuild bridge</h1>${STORY_HTML}</article>`);
     assert.equal(parts.headline, 'Council votes to rebuild bridge');
     assert.ok(parts.body.kind === 'html' && parts.body.html.includes('ending a decade of debate'));
+    // No <html>, <head> or <body> tags, as in many minimal HTML5 pages.
+    const minimal = parse(`<!DOCTYPE html><meta charset="utf-8"><title>Bridge vote</title>${STORY_HTML}`);
+    assert.equal(minimal.headline, 'Bridge vote');
+    assert.ok(minimal.body.kind === 'html' && minimal.body.html.includes('ending a decade of debate'));
+  });
+
+  test('reads pages whose <html> holds more than one <head> and one <body>', () => {
+    // linkedom would otherwise give Readability an empty <body>.
+    const noHead = parse(
+      `<html lang="en"><meta charset="utf-8"><title>Bridge vote</title>${STORY_HTML}</html>`,
+    );
+    assert.equal(noHead.language, 'en');
+    assert.ok(noHead.body.kind === 'html' && noHead.body.html.includes('ending a decade of debate'));
+    const trailing = parse(`${page('<title>Bridge vote</title>', STORY_HTML)}<script>track()</script>`);
+    assert.ok(trailing.body.kind === 'html' && trailing.body.html.includes('ending a decade of debate'));
   });
 
   test('keeps only ISO 8601 date-times that name an instant', () => {

@@ -368,6 +368,14 @@ describe('NITF field decisions', () => {
     assert.equal(parts.provenance?.located?.rule, 'nitf:dateline-text-before-comma');
   });
 
+  test('a NewsML-G2 item carrying NITF is read as NewsML-G2, keeping the item metadata', () => {
+    const g2 = `<newsItem xmlns="http://iptc.org/std/nar/2006-10-01/" guid="urn:g2:1"><itemMeta><itemClass qcode="ninat:text"/></itemMeta><contentMeta><headline>G2 headline</headline></contentMeta><contentSet><inlineXML contenttype="application/nitf+xml">${nitf().replace(/^<\?xml[^>]*>/, '')}</inlineXML></contentSet></newsItem>`;
+    const parts = parse(g2);
+    assert.equal(parts.id, 'urn:g2:1');
+    assert.equal(parts.headline, 'G2 headline');
+    assert.deepEqual(parts.body, { kind: 'html', html: '<p>A paragraph of body text.</p>' });
+  });
+
   test('NITF 3.5+ in its namespace, and NITF inside a wrapper, read the same', () => {
     const namespaced = nitf({ attributes: ' xmlns="http://iptc.org/std/NITF/2006-10-18/"' });
     assert.equal(parse(namespaced).headline, 'A headline');
