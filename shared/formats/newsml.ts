@@ -84,8 +84,9 @@ function newsItemOf(root: XmlElement): XmlElement {
 
 // --- Content -------------------------------------------------------------------------------------
 
+// Bounded, so that a hostile run of `<p<p<p…` without `>` cannot make the test quadratic.
 const HTML_MARKUP =
-  /<\/?(?:p|br|div|h[1-6]|ul|ol|li|blockquote|pre|table|tr|td|b|i|em|strong|a|span)\b[^>]*>/i;
+  /<\/?(?:p|br|div|h[1-6]|ul|ol|li|blockquote|pre|table|tr|td|b|i|em|strong|a|span)\b[^<>]{0,200}>/i;
 const HTML_BLOCKS = new Set('p div h1 h2 h3 h4 h5 h6 ul ol li blockquote pre table tr'.split(' '));
 const HTML_NON_TEXT = new Set('script style head title template noscript iframe object svg math'.split(' '));
 

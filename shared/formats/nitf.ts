@@ -25,6 +25,7 @@ import {
   parseDateTime,
   parseXml,
   textContent,
+  trimCommas,
   type XmlElement,
 } from './xml.js';
 
@@ -38,7 +39,11 @@ const NITF_DOCTYPE =
 const NITF_DTD_LOCATION =
   /^(?:https?:\/\/(?:www\.)?(?:iptc|nitf)\.org\/[\w./-]*\/)?(?:[\w.-]+\/)*nitf[\w.-]*\.dtd$/i;
 
+/** Real NITF DOCTYPEs are short; the cap also keeps the patterns below linear on hostile input. */
+const MAX_DOCTYPE_CHARS = 300;
+
 export function isNitfDtdReference(doctype: string): boolean {
+  if (doctype.length > MAX_DOCTYPE_CHARS) return false;
   const match = NITF_DOCTYPE.exec(doctype);
   if (!match) return false;
   const location = match[2] ?? match[5];
@@ -97,7 +102,7 @@ function locatedOf(
 ): string | undefined {
   if (!dateline) return undefined;
   const location = fieldText(descendant(dateline, 'location'));
-  if (location) return location.replace(/[\s,]+$/, '');
+  if (location) return trimCommas(location);
   const text = dateline.children
     .filter((node) => !(isElement(node) && node.local === 'story.date'))
     .map(textContent)

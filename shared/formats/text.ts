@@ -1,54 +1,432 @@
 /**
- * Plain-text wire stories: headline on the first line, paragraphs separated by blank lines, and a
- * byline either leading (`By Jane Doe`) or trailing (`• Jane Doe`, `— Jane Doe`, `By Jane Doe`).
+ * Plain-text wire stories, as typed or as agencies transmit them.
+ *
+ * - Plain text: headline on the first line; paragraphs separated by blank lines, or, when there are
+ *   none, by indented first lines; a byline before or after the body (`By Jane Doe`, `• Jane Doe`,
+ *   `— Jane Doe`, `Jane Doe, Reuters`); a dateline opening the first paragraph
+ *   (`SOCHI, Russia (Reuters) — `, `MOSCOW — `, `Luxembourg (dpa) - `, `WASHINGTON (AP) _ `).
+ * - ANPA 1312 (AP): control characters frame the story (SOH header, STX text, ETX trailer, EOT);
+ *   `^`-lines ending in `<` or `=` are the header (slug, headline, notes, byline), tab-indented lines
+ *   the paragraphs, and the trailer after ETX a transmission stamp.
+ * - IPTC 7901 (dpa and others): a header line (`eca00075 3 i 510 dpa 1003`), a keyword slug
+ *   (`/politics/Britain/EU/`), take keys in capitals (`2ND LEAD`), the headline, a `By ... =` line,
+ *   the text, then notes "not intended for publication" and a transmission stamp.
+ *
+ * Bylines and datelines are never left in the body; how each was found goes into `provenance`.
  */
 import { RejectedInputError } from '../domain/errors.js';
-import type { ArticleParts, ParseContext } from './parts.js';
+import { NEWS_AGENCIES } from '../enrich/lexicon.js';
+import type { ArticleParts, ParseContext, Provenance } from './parts.js';
 
 /** A longer "first line" is a paragraph, not a headline. */
 const MAX_HEADLINE_CHARS = 300;
-/**
- * "By" followed by a name: capitalised words (with particles such as "de" or "van"), optionally
- * ", Agency". Lower-case prose such as "By the river, …" is not a byline.
- */
-const NAME_WORD = "\\p{Lu}[\\p{L}.'’-]*";
-const NAME = `${NAME_WORD}(?:\\s+(?:${NAME_WORD}|de|da|del|la|le|du|di|dos|das|van|von|der|ten|ter|al|bin|ibn|and|&))*`;
-// No `i` flag: it would make \p{Lu} match lower-case letters too.
-const BY_LINE = new RegExp(`^(?:By|BY|by)\\s+(${NAME}(?:\\s*,\\s*${NAME})?)\\s*$`, 'u');
-const TRAILING_BYLINE = /^(?:[•·*]|—|–|-{1,2})\s*(\S.{0,118})$/u;
 
-function paragraphsOf(text: string): string[] {
-  return text
-    .split(/\n[ \t]*\n/)
-    .map((block) => block.replace(/\s*\n\s*/g, ' ').trim())
-    .filter((block) => block.length > 0);
+interface Found {
+  readonly value: string;
+  readonly provenance: Provenance;
+}
+
+/** What a transmission format yields before the common steps (paragraphs, byline, dateline). */
+interface Story {
+  readonly headline: string;
+  /** Body lines with their indentation, control characters removed. */
+  readonly lines: readonly string[];
+  readonly byline?: Found;
+  readonly summary?: string;
+  readonly keywords?: readonly string[];
 }
 
 export function parseText(text: string, _context?: ParseContext): ArticleParts {
-  const normalised = text.replace(/\r\n?/g, '\n');
-  if (normalised.trim() === '') throw new RejectedInputError('EMPTY');
-  const lines = normalised.split('\n');
-  const headlineIndex = lines.findIndex((line) => line.trim() !== '');
+  const source = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
+  if (stripControls(source).trim() === '') throw new RejectedInputError('EMPTY');
+  const story = isAnpa(source) ? anpaStory(source) : isIptc7901(source) ? iptc7901Story(source) : plainStory(source);
+  return finish(story);
+}
+
+// --- Characters and lines -----------------------------------------------------------------------
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: transmission control characters are the point
+const CONTROLS = /[\x00-\x08\x0b-\x1f\x7f]/g;
+
+/** Drops C0 control characters (SOH, STX, ETX, EOT, SYN, form feeds...), keeping tabs and newlines. */
+function stripControls(text: string): string {
+  return text.replace(CONTROLS, '');
+}
+
+const isBlank = (line: string) => line.trim() === '';
+const isIndented = (line: string) => line.length > 0 && (line.charCodeAt(0) === 32 || line.charCodeAt(0) === 9);
+const squash = (text: string) => text.replace(/\s+/g, ' ').trim();
+
+// --- Plain text ---------------------------------------------------------------------------------
+
+function plainStory(source: string): Story {
+  const lines = stripControls(source).split('\n');
+  const headlineIndex = lines.findIndex((line) => !isBlank(line));
   const headline = (lines[headlineIndex] ?? '').trim();
   if (headline.length > MAX_HEADLINE_CHARS) {
     throw new RejectedInputError('NO_HEADLINE', `the first line is ${headline.length} characters long`);
   }
-  const paragraphs = paragraphsOf(lines.slice(headlineIndex + 1).join('\n'));
+  return { headline, lines: lines.slice(headlineIndex + 1) };
+}
 
-  let byline: string | undefined;
-  const first = paragraphs[0];
-  const leading = first?.match(BY_LINE);
-  if (leading?.[1]) {
-    byline = leading[1].trim();
-    paragraphs.shift();
+// --- ANPA 1312 ----------------------------------------------------------------------------------
+
+/** SYN/SOH at the start, or an STX followed by `^` format lines. */
+function isAnpa(source: string): boolean {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: ANPA framing characters
+  if (/^[\x16\x01]/.test(source)) return true;
+  const stx = source.indexOf('\x02');
+  return stx >= 0 && stx < 400 && /\n\x02?\^/.test(source.slice(0, 2000));
+}
+
+/** `BC-BKN--Heat-Hawks, 1st Ld-Writethru,416`: category, slug, version and word count. */
+const ANPA_SLUG_LINE = /^[a-z]{2}-[a-z]{2,6}-/i;
+const ANPA_NOTE = /^(?:AP Photos?\b|Eds?\b\s*:|Editor'?s note|EDITOR'S NOTE|Advisory\b|With Photos?\b|Moving on\b)/i;
+const JOB_TITLE = /\b(?:Writer|Correspondent|Reporter|Editor|Columnist|Staff|Photographer|Contributor)s?$/i;
+
+function anpaStory(source: string): Story {
+  const stx = source.indexOf('\x02');
+  const etx = source.indexOf('\x03', stx + 1);
+  const text = source.slice(stx >= 0 ? stx + 1 : 0, etx >= 0 ? etx : undefined);
+  const header: string[] = [];
+  const body: string[] = [];
+  for (const raw of text.split('\n')) {
+    const line = stripControls(raw);
+    // Format lines: `^text<` (a centred or flush line) or `^text=` (a line that runs on).
+    if (body.length === 0 && line.startsWith('^')) {
+      header.push(
+        line
+          .slice(1)
+          .replace(/[<=]\s*$/, '')
+          .trim(),
+      );
+      continue;
+    }
+    if (header.length > 0 || body.length > 0 || !isBlank(line)) body.push(line);
   }
-  const last = paragraphs.at(-1);
-  const trailing = paragraphs.length > 1 ? (last?.match(TRAILING_BYLINE) ?? last?.match(BY_LINE)) : undefined;
-  if (!byline && trailing?.[1]) {
-    byline = trailing[1].trim();
-    paragraphs.pop();
+  if (header.length > 0 && ANPA_SLUG_LINE.test(header[0] as string)) header.shift();
+  const headline = header.shift() ?? '';
+  let author: string | undefined;
+  let affiliation: string | undefined;
+  let summary: string | undefined;
+  for (const line of header) {
+    if (!line || ANPA_NOTE.test(line)) continue;
+    if (!author && /^by\s+/i.test(line)) {
+      author = naturalName(line.replace(/^by\s+/i, ''));
+      continue;
+    }
+    if (author && !affiliation && (JOB_TITLE.test(line) || isAgency(line))) {
+      affiliation = line;
+      continue;
+    }
+    if (!author && !summary) summary = line;
   }
-  if (paragraphs.length === 0) throw new RejectedInputError('NO_BODY', 'only a headline was found');
-  const body = { kind: 'text', paragraphs } as const;
-  return byline ? { headline, body, byline } : { headline, body };
+  // Separator rules ("___") are layout, not text.
+  const lines = body.filter((line) => !/^\s*[_=-]{3,}\s*$/.test(line));
+  const byline = author
+    ? { value: affiliation ? `${author}, ${affiliation}` : author, provenance: { rule: 'anpa-byline', confidence: 95 } }
+    : undefined;
+  return { headline, lines, ...(byline ? { byline } : {}), ...(summary ? { summary } : {}) };
+}
+
+// --- IPTC 7901 ----------------------------------------------------------------------------------
+
+/** `eca00075 3 i 510    dpa 1003`: service and number, priority, category, word count. */
+const IPTC7901_HEADER = /^[a-z]{1,4}\d{2,6}\s+\d\s+[a-z]{1,3}\s+\d{1,5}\b/i;
+/** Where the publishable text stops: notes to editors, "not for publication", staff initials, stamps. */
+const IPTC7901_TRAILER = [
+  /^#+\s*Notebook\b/i,
+  /^\*(?:\s*\*){2,}\s*$/,
+  /^The following information is not (?:intended )?for publication/i,
+  /^dpa(?:\s+[a-z]{1,4})+\s*$/,
+  /^\d{6}\s+GMT\b/,
+];
+
+function isIptc7901(source: string): boolean {
+  const first = stripControls(source).trimStart().split('\n', 1)[0] ?? '';
+  return IPTC7901_HEADER.test(first);
+}
+
+function iptc7901Story(source: string): Story {
+  const etx = source.indexOf('\x03');
+  const lines = stripControls(etx >= 0 ? source.slice(0, etx) : source).split('\n');
+  let index = lines.findIndex((line) => IPTC7901_HEADER.test(line.trim())) + 1;
+  let keywords: string[] = [];
+  let headline = '';
+  for (; index < lines.length && !headline; index++) {
+    const line = (lines[index] as string).trim();
+    if (!line) continue;
+    if (/^\/.+\/$/.test(line)) {
+      keywords = line.split('/').filter(Boolean);
+      continue;
+    }
+    // Take keys ("2ND LEAD", "3RD NET", "EIL") are all capitals; notes are in parentheses.
+    if ((/^[^a-z]{2,40}$/.test(line) && /[A-Z]/.test(line)) || /^\(.*\)$/.test(line)) continue;
+    headline = line.replace(/\s*=\s*$/, '');
+  }
+  let byline: Found | undefined;
+  // The header runs to the first blank line; "By ... =" closes it.
+  for (; index < lines.length && !isBlank(lines[index] as string); index++) {
+    const line = (lines[index] as string).trim().replace(/\s*=\s*$/, '');
+    const found = /^by\s+/i.test(line) ? bylineOf(line) : undefined;
+    if (found) byline = { value: found.value, provenance: { rule: 'iptc7901-byline', confidence: 95 } };
+    else if (!byline) headline = `${headline} ${line}`;
+  }
+  const end = lines.findIndex((line, at) => at >= index && IPTC7901_TRAILER.some((marker) => marker.test(line.trim())));
+  return {
+    headline,
+    lines: lines.slice(index, end >= 0 ? end : undefined),
+    ...(byline ? { byline } : {}),
+    ...(keywords.length > 0 ? { keywords } : {}),
+  };
+}
+
+// --- Common steps -------------------------------------------------------------------------------
+
+/** Lines that close a story in many feeds: `###`, `-30-`, `ENDS`, `(END)`. */
+const END_MARK = /^(?:#{3,}|-30-|ends?\.?|\(end\)|\[end\]|xxx)$/i;
+
+function finish(story: Story): ArticleParts {
+  const headline = squash(story.headline);
+  const provenance: Record<string, Provenance> = {};
+  const lines = [...story.lines];
+  while (lines.length > 0 && (isBlank(lines.at(-1) as string) || END_MARK.test((lines.at(-1) as string).trim()))) lines.pop();
+
+  let byline = story.byline;
+  if (!byline) byline = takeByline(lines, 'leading') ?? takeByline(lines, 'trailing');
+  const paragraphs = paragraphsOf(lines);
+  if (byline) provenance.by = byline.provenance;
+
+  const dateline = paragraphs.length > 0 ? datelineOf(paragraphs[0] as string) : undefined;
+  if (dateline) {
+    paragraphs[0] = dateline.rest;
+    provenance.located = dateline.provenance;
+  }
+  if (paragraphs.length === 0 || paragraphs.every((paragraph) => paragraph === '')) {
+    throw new RejectedInputError('NO_BODY', 'only a headline was found');
+  }
+  return {
+    headline,
+    body: { kind: 'text', paragraphs: paragraphs.filter(Boolean) },
+    ...(byline ? { byline: byline.value } : {}),
+    ...(dateline ? { located: dateline.located } : {}),
+    ...(story.summary ? { summary: squash(story.summary) } : {}),
+    ...(story.keywords ? { keywords: story.keywords } : {}),
+    ...(Object.keys(provenance).length > 0 ? { provenance } : {}),
+  };
+}
+
+/**
+ * Paragraphs: blocks between blank lines; with no blank lines, an indented line starts a paragraph
+ * (tab-indented agency copy, first-line indentation); with neither, a short line ending a sentence
+ * closes a hard-wrapped paragraph.
+ */
+function paragraphsOf(lines: readonly string[]): string[] {
+  const content = lines.map((line) => line.replace(/\s+$/, ''));
+  const first = content.findIndex((line) => !isBlank(line));
+  if (first < 0) return [];
+  let last = content.length - 1;
+  while (isBlank(content[last] as string)) last--;
+  const body = content.slice(first, last + 1);
+  const blocks: string[][] = [];
+  if (body.some(isBlank)) {
+    let block: string[] = [];
+    for (const line of body) {
+      if (isBlank(line)) {
+        if (block.length > 0) blocks.push(block);
+        block = [];
+      } else block.push(line);
+    }
+    if (block.length > 0) blocks.push(block);
+    // A block written with first-line indentation still holds several paragraphs.
+    return blocks.flatMap((lines) =>
+      lines.length > 1 && isIndented(lines[0] as string) && !lines.every(isIndented) ? splitIndented(lines) : [join(lines)],
+    );
+  }
+  if (body.some((line, at) => at > 0 && isIndented(line))) return splitIndented(body);
+  return splitWrapped(body);
+}
+
+function join(lines: readonly string[]): string {
+  return squash(lines.join(' '));
+}
+
+function splitIndented(lines: readonly string[]): string[] {
+  const paragraphs: string[][] = [];
+  for (const line of lines) {
+    if (paragraphs.length === 0 || isIndented(line)) paragraphs.push([line]);
+    else paragraphs.at(-1)?.push(line);
+  }
+  return paragraphs.map(join);
+}
+
+/** Hard-wrapped text without blank lines: a sentence that ends well short of the wrap width ends a paragraph. */
+function splitWrapped(lines: readonly string[]): string[] {
+  const width = Math.max(...lines.map((line) => line.length));
+  const paragraphs: string[][] = [[]];
+  for (const line of lines) {
+    paragraphs.at(-1)?.push(line);
+    if (/[.!?"”’)]$/.test(line) && line.length < width * 0.75) paragraphs.push([]);
+  }
+  return paragraphs.filter((paragraph) => paragraph.length > 0).map(join);
+}
+
+// --- Bylines ------------------------------------------------------------------------------------
+
+const AGENCY_NAMES = new Set(NEWS_AGENCIES.map((name) => name.toLowerCase()));
+const PARTICLES = new Set(['de', 'da', 'del', 'della', 'la', 'le', 'du', 'di', 'dos', 'das', 'van', 'von', 'der', 'den', 'ten', 'ter', 'al', 'el', 'bin', 'ibn']);
+/** Capitalised words that make a short line a heading or a label, not a name. */
+const NOT_NAME_WORDS = new Set(
+  (
+    'the a an and or of in on at to for with from by this that these those read more see also update updated ' +
+    'photo photos video click follow share sign subscribe copyright all rights reserved editing reporting writing ' +
+    'additional note eds advisory end ends story related contact source sources breaking news live latest ' +
+    'monday tuesday wednesday thursday friday saturday sunday january february march april may june july august ' +
+    'september october november december today yesterday tomorrow'
+  ).split(' '),
+);
+const NAME_WORD = /^\p{Lu}[\p{L}\p{M}'’.-]*$/u;
+
+function isAgency(text: string): boolean {
+  return AGENCY_NAMES.has(squash(text).toLowerCase());
+}
+
+/** 1-5 capitalised words (particles such as "de la" allowed), none of them a heading word. */
+function isPersonName(text: string, minWords: number): boolean {
+  const words = squash(text).split(' ');
+  const named = words.filter((word) => !PARTICLES.has(word));
+  if (named.length < minWords || words.length > 6) return false;
+  if (!NAME_WORD.test(words[0] as string) || !NAME_WORD.test(words.at(-1) as string)) return false;
+  return words.every((word) => PARTICLES.has(word) || (NAME_WORD.test(word) && !NOT_NAME_WORDS.has(word.toLowerCase())));
+}
+
+/** "Jane Doe", "Jane Doe and John Roe", "Jane Doe, John Roe". */
+function isPeople(text: string, minWords: number): boolean {
+  const people = text.split(/\s*(?:,|\band\b|&)\s*/u).filter(Boolean);
+  return people.length > 0 && people.length <= 4 && people.every((person) => isPersonName(person, minWords));
+}
+
+/** "CHARLES ODUM" -> "Charles Odum"; names already in mixed case are left alone. */
+function naturalName(name: string): string {
+  const clean = squash(name);
+  if (/\p{Ll}/u.test(clean)) return clean;
+  return clean
+    .toLowerCase()
+    .replace(/(^|[\s'’-])(\p{Ll})/gu, (_match, before: string, letter: string) => `${before}${letter.toUpperCase()}`)
+    .replace(/\b(De|Da|Del|Della|La|Le|Du|Di|Van|Von|Der|Den|Al|El|Bin|Ibn)\s(?=\S)/g, (particle, _p, offset: number) =>
+      offset === 0 ? particle : particle.toLowerCase(),
+    );
+}
+
+type BylineForm = 'by' | 'bullet' | 'dash' | 'name-agency' | 'credit';
+
+/** The byline a whole line states, in any of the accepted forms, or nothing. */
+function bylineOf(line: string): { value: string; form: BylineForm } | undefined {
+  let rest = squash(line).replace(/\s*=$/, '');
+  let form: BylineForm = 'name-agency';
+  const credit = rest.match(/^\(?\s*(?:reporting|reported|writing|written)\s+by\s+([^;()]+?)\s*(?:;.*)?\)?\.?$/i);
+  if (credit?.[1] && isPeople(credit[1], 2)) return { value: naturalName(credit[1]), form: 'credit' };
+  if (/^by\s/i.test(rest)) {
+    form = 'by';
+    rest = rest.replace(/^by\s+/i, '');
+  } else if (/^[•·*▪●]\s*/u.test(rest)) {
+    form = 'bullet';
+    rest = rest.replace(/^[•·*▪●]\s*/u, '');
+  } else if (/^(?:—|–|--?)\s*/u.test(rest)) {
+    form = 'dash';
+    rest = rest.replace(/^(?:—|–|--?)\s*/u, '');
+  }
+  if (!rest || rest.length > 120) return undefined;
+  // "By The Associated Press", "— Reuters": an agency alone.
+  if (form !== 'name-agency' && isAgency(rest)) return { value: rest, form };
+  const split = rest.match(/^(.+?)(?:\s*,\s*|\s*\/\s*|\s+\()([^,()/]+?)\)?$/u);
+  const people = split?.[1];
+  const affiliation = split?.[2];
+  const minWords = form === 'by' ? 1 : 2;
+  if (people && affiliation && isPeople(people, minWords) && (isAgency(affiliation) || JOB_TITLE.test(affiliation))) {
+    return { value: `${naturalName(people)}, ${affiliation}`, form };
+  }
+  if (form === 'name-agency') return undefined;
+  if (isPeople(rest, minWords)) return { value: naturalName(rest), form };
+  return undefined;
+}
+
+const BYLINE_CONFIDENCE: Readonly<Record<BylineForm, number>> = {
+  by: 90,
+  credit: 85,
+  bullet: 80,
+  dash: 75,
+  'name-agency': 70,
+};
+
+/**
+ * Takes a byline line from the start or the end of the body. A trailing line must stand apart
+ * (blank line or indentation before it, or the previous line ending a sentence) and must not be the
+ * only paragraph, so that a one-line story is never eaten.
+ */
+function takeByline(lines: string[], where: 'leading' | 'trailing'): Found | undefined {
+  const contentIndexes = lines.flatMap((line, at) => (isBlank(line) ? [] : [at]));
+  if (contentIndexes.length < 2) return undefined;
+  const at = (where === 'leading' ? contentIndexes[0] : contentIndexes.at(-1)) as number;
+  const found = bylineOf(lines[at] as string);
+  if (!found) return undefined;
+  if (where === 'trailing') {
+    const previous = lines[at - 1];
+    const apart = previous === undefined || isBlank(previous) || isIndented(lines[at] as string) || /[.!?"”’)]\s*$/.test(previous);
+    if (!apart) return undefined;
+  }
+  lines.splice(at, 1);
+  return { value: found.value, provenance: { rule: `${where}-${found.form}-line`, confidence: BYLINE_CONFIDENCE[found.form] } };
+}
+
+// --- Datelines ----------------------------------------------------------------------------------
+
+/** Words in capitals that open a paragraph without being a place. */
+const NOT_PLACES = new Set(['BREAKING', 'UPDATE', 'UPDATED', 'URGENT', 'FLASH', 'CORRECTED', 'CORRECTION', 'EXCLUSIVE', 'ANALYSIS', 'FACTBOX', 'EDITORIAL', 'OPINION', 'WRAPUP', 'REFILE', 'RPT', 'ADVISORY', 'NOTE', 'EDS', 'TIP-INS', 'UP NEXT']);
+/** `SOCHI, Russia, Feb 19 (Reuters) — ` up to the dash; the dash may be an em/en dash, ` - `, ` -- ` or AP's ` _ `. */
+const DATELINE = /^(.{2,90}?)(?:\s+[—–]\s*|[—–]\s+|\s+(?:--?|_)\s+)(?=\S)/u;
+const DATE_PART = /^(?:\d{1,2}\s+)?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?(?:\s+\d{1,2})?(?:,?\s+\d{4})?$/i;
+const CAPS_PLACE = /^[\p{Lu}][\p{Lu}\s.'’-]*$/u;
+const NATURAL_PLACE = /^\p{Lu}[\p{L}.'’-]*(?:\s+(?:\p{Lu}[\p{L}.'’-]*|de|del|da|do|la|le|am|an|on|upon|sur|en))*$/u;
+const REGION = /^\p{Lu}[\p{L}.'’-]*(?:\s+\p{Lu}[\p{L}.'’-]*){0,3}\.?$/u;
+
+/** Title case for a place written in capitals: "NEW YORK" -> "New York", "RIO DE JANEIRO" -> "Rio de Janeiro". */
+function naturalPlace(place: string): string {
+  if (/\p{Ll}/u.test(place)) return place;
+  return place
+    .toLowerCase()
+    .split(' ')
+    .map((word, at) =>
+      at > 0 && /^(?:de|del|da|do|dos|la|le|am|an|on|upon|sur|en|of)$/.test(word)
+        ? word
+        : word.replace(/(^|[-'’.])(\p{Ll})/gu, (_match, before: string, letter: string) => `${before}${letter.toUpperCase()}`),
+    )
+    .join(' ');
+}
+
+function datelineOf(paragraph: string): { located: string; rest: string; provenance: Provenance } | undefined {
+  const match = paragraph.match(DATELINE);
+  const head = match?.[1];
+  if (!match || !head) return undefined;
+  const rest = paragraph.slice(match[0].length).trim();
+  if (!rest) return undefined;
+  let place = head.trim();
+  let agency: string | undefined;
+  const credited = place.match(/^(.*?)\s*\(([^()]{1,40})\)$/u);
+  if (credited) {
+    place = (credited[1] as string).trim();
+    agency = credited[2];
+  }
+  const segments = place.split(/\s*,\s*/).filter(Boolean);
+  while (segments.length > 1 && DATE_PART.test(segments.at(-1) as string)) segments.pop();
+  const [city, ...regions] = segments;
+  if (!city || regions.length > 2 || /\d/.test(segments.join(' ')) || NOT_PLACES.has(city) || isAgency(city)) return undefined;
+  if (!regions.every((region) => REGION.test(region))) return undefined;
+  const capitals = CAPS_PLACE.test(city) && /\p{Lu}{2}/u.test(city);
+  if (!capitals && !(agency && NATURAL_PLACE.test(city))) return undefined;
+  if (city.split(/\s+/).length > 4) return undefined;
+  const located = [naturalPlace(city), ...regions.map((region) => (region.length > 3 ? naturalPlace(region) : region))].join(', ');
+  const rule = capitals ? (agency ? 'dateline-capitals-agency' : 'dateline-capitals') : 'dateline-agency';
+  const confidence = capitals ? (agency ? 95 : 85) : 90;
+  return { located, rest, provenance: { rule, confidence } };
 }

@@ -258,13 +258,27 @@ export function languageTag(value: string | undefined): string | undefined {
   return tag && LANGUAGE_TAG.test(tag) ? tag : undefined;
 }
 
+/**
+ * Text without leading and trailing spaces and commas. A loop, not `/[\s,]+$/`: that regex is
+ * quadratic on a long run of commas that does not end the text.
+ */
+export function trimCommas(text: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && /[\s,]/.test(text.charAt(start))) start++;
+  while (end > start && /[\s,]/.test(text.charAt(end - 1))) end--;
+  return text.slice(start, end);
+}
+
 /** `By Jane Doe` -> `Jane Doe`; tidies the commas and spaces left around removed parts. */
 export function cleanByline(text: string | undefined): string | undefined {
-  const byline = text
-    ?.replace(/\s+/g, ' ')
-    .replace(/\s+,/g, ',')
-    .replace(/^\s*by[:\s]\s*/i, '')
-    .replace(/^[\s,]+|[\s,]+$/g, '');
+  if (text === undefined) return undefined;
+  const byline = trimCommas(
+    text
+      .replace(/\s+/g, ' ')
+      .replace(/ ,/g, ',')
+      .replace(/^\s*by[:\s]\s*/i, ''),
+  );
   return byline || undefined;
 }
 

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { Readability } from '@mozilla/readability';
+import fc from 'fast-check';
 import { Parser } from 'htmlparser2';
 import { parseHTML } from 'linkedom';
 import { RejectedInputError } from '../../../shared/domain/errors.js';
@@ -304,7 +305,9 @@ describe('HTML parser metadata', () => {
     );
     assert.equal(noHead.language, 'en');
     assert.ok(noHead.body.kind === 'html' && noHead.body.html.includes('ending a decade of debate'));
-    const trailing = parse(`${page('<title>Bridge vote</title>', STORY_HTML)}<script>track()</script>`);
+    const trailing = parse(
+      `<html><head><title>Bridge vote</title></head><body>${STORY_HTML}</body><script>track()</script></html>`,
+    );
     assert.ok(trailing.body.kind === 'html' && trailing.body.html.includes('ending a decade of debate'));
   });
 
@@ -412,5 +415,52 @@ describe('HTML parser on hostile and non-article pages', () => {
       `${'<div>'.repeat(60)}${STORY_HTML}${'</div>'.repeat(60)}`,
     );
     assert.ok(parse(withinLimit).headline);
+  });
+
+  test('returns parts or a RejectedInputError for any mix of tags, text and metadata', () => {
+    const piece = fc.oneof(
+      fc.constantFrom(
+        '<html>',
+        '</html>',
+        '<head>',
+        '</head>',
+        '<body>',
+        '</body>',
+        '<title>',
+        '</title>',
+        '<p>',
+        '</p>',
+        '<div>',
+        '</div>',
+        '<svg>',
+        '</svg>',
+        '<table><tr><td>',
+        '<frameset>',
+        '<br>',
+        '<!--',
+        '-->',
+        '<a href="/z">',
+        '</a>',
+        '<meta property="og:title" content="Bridge">',
+        '<base href="/x/">',
+        '<link rel="canonical" href="//a.example/y">',
+        '<script type="application/ld+json">',
+        '</script>',
+        '{"@type":"NewsArticle","headline":"H","author":[{"name":"A"}]}',
+      ),
+      fc.constantFrom(...STORY),
+      fc.string({ maxLength: 20 }),
+    );
+    const markup = fc.array(piece, { maxLength: 40 }).map((pieces) => pieces.join(''));
+    fc.assert(
+      fc.property(markup, (html) => {
+        try {
+          parse(html);
+        } catch (error) {
+          if (!(error instanceof RejectedInputError)) throw error;
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });

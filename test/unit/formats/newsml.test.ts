@@ -398,6 +398,13 @@ describe('NewsML-G2 hostile and broken input', () => {
     assert.equal(rejection(() => parse(`${item()}<extra/>`)).code, 'MALFORMED');
   });
 
+  test('a hostile run of unclosed tags in plain inlineData stays fast', () => {
+    const start = performance.now();
+    const parts = parse(item({ contentSet: `<inlineData>${'&lt;p'.repeat(100_000)}</inlineData>` }));
+    assert.equal(parts.body.kind, 'text');
+    assert.ok(performance.now() - start < 1000, `${performance.now() - start} ms`);
+  });
+
   test('10,000 nested elements are TOO_DEEP', () => {
     const deep = `<inlineXML>${'<div>'.repeat(10_000)}x${'</div>'.repeat(10_000)}</inlineXML>`;
     assert.equal(rejection(() => parse(item({ contentSet: deep }))).code, 'TOO_DEEP');
