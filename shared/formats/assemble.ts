@@ -65,12 +65,26 @@ function summaryOf(paragraphs: readonly string[]): string | undefined {
   return `${cut.slice(0, Math.max(cut.lastIndexOf(' '), SUMMARY_MAX_CHARS / 2))}…`;
 }
 
+/**
+ * The Media Topic for an IPTC Subject Code, falling back to its parent codes (NNNNNN00, NN000000)
+ * when the detail code itself has no exact match in the vocabulary.
+ */
+function subjectCodeTopic(code: string) {
+  const digits = code.replace(/^subj:/, '');
+  if (!/^\d{8}$/.test(digits)) return undefined;
+  for (const candidate of [digits, `${digits.slice(0, 5)}000`, `${digits.slice(0, 2)}000000`]) {
+    const topic = mediaTopicForSubjectCode(candidate);
+    if (topic) return topic;
+  }
+  return undefined;
+}
+
 /** A stated subject as ninjs: Media Topics (or Subject Codes they replaced) get the IPTC URI and name. */
 function statedSubject(subject: SourceSubject): { subject: Subject; codes: string[] } {
   const topic = subject.code?.startsWith('medtop:')
     ? mediaTopic(subject.code)
     : subject.code
-      ? mediaTopicForSubjectCode(subject.code)
+      ? subjectCodeTopic(subject.code)
       : undefined;
   if (topic) {
     return {

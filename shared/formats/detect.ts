@@ -27,8 +27,9 @@ export function detectFormat(text: string, hints: FormatHints = {}): Format {
   const lower = start.toLowerCase();
   if (lower.startsWith('{') || lower.startsWith('[')) return 'json';
   if (lower.startsWith('<')) {
-    if (/<nitf[\s>]/.test(lower)) return 'nitf';
+    // A NewsML-G2 item may carry NITF inline: the G2 envelope decides.
     if (/<(\w+:)?newsitem[\s>]/.test(lower) || /<(\w+:)?newsmessage[\s>]/.test(lower)) return 'newsml';
+    if (/<nitf[\s>]/.test(lower)) return 'nitf';
     if (/<!doctype html|<html[\s>]|<head[\s>]|<body[\s>]|<article[\s>]|<div[\s>]|<p[\s>]/.test(lower))
       return 'html';
     if (lower.startsWith('<?xml')) return 'xml';

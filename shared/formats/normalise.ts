@@ -36,8 +36,7 @@ export const DEFAULT_LIMITS: NormaliseLimits = {
   maxObjectBytes: 5 * 1024 * 1024,
   maxDecompressedBytes: 20 * 1024 * 1024,
 };
-/** @deprecated use DEFAULT_LIMITS.maxObjectBytes */
-export const MAX_OBJECT_BYTES = DEFAULT_LIMITS.maxObjectBytes;
+const MAX_DEPTH_CEILING = 1000;
 
 const PARSERS: Partial<Record<Format, FormatParser>> = {
   text: parseText,
@@ -56,6 +55,9 @@ export interface NormaliseOptions {
 
 export function normaliseObject(object: SourceObject, options: NormaliseOptions = {}): NormalisedArticle {
   const limits: NormaliseLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  // Tree walkers recurse per level: a configured depth beyond this would risk the stack instead of a clean rejection.
+  if (limits.maxDepth > MAX_DEPTH_CEILING)
+    throw new RangeError(`maxDepth ${limits.maxDepth} exceeds ${MAX_DEPTH_CEILING}`);
   if (object.bytes.length > limits.maxObjectBytes) {
     throw new RejectedInputError('TOO_LARGE', `${object.bytes.length} bytes, limit ${limits.maxObjectBytes}`);
   }

@@ -39,7 +39,11 @@ interface Story {
 export function parseText(text: string, _context?: ParseContext): ArticleParts {
   const source = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
   if (stripControls(source).trim() === '') throw new RejectedInputError('EMPTY');
-  const story = isAnpa(source) ? anpaStory(source) : isIptc7901(source) ? iptc7901Story(source) : plainStory(source);
+  const story = isAnpa(source)
+    ? anpaStory(source)
+    : isIptc7901(source)
+      ? iptc7901Story(source)
+      : plainStory(source);
   return finish(story);
 }
 
@@ -54,7 +58,8 @@ function stripControls(text: string): string {
 }
 
 const isBlank = (line: string) => line.trim() === '';
-const isIndented = (line: string) => line.length > 0 && (line.charCodeAt(0) === 32 || line.charCodeAt(0) === 9);
+const isIndented = (line: string) =>
+  line.length > 0 && (line.charCodeAt(0) === 32 || line.charCodeAt(0) === 9);
 const squash = (text: string) => text.replace(/\s+/g, ' ').trim();
 
 // --- Plain text ---------------------------------------------------------------------------------
@@ -81,7 +86,8 @@ function isAnpa(source: string): boolean {
 
 /** `BC-BKN--Heat-Hawks, 1st Ld-Writethru,416`: category, slug, version and word count. */
 const ANPA_SLUG_LINE = /^[a-z]{2}-[a-z]{2,6}-/i;
-const ANPA_NOTE = /^(?:AP Photos?\b|Eds?\b\s*:|Editor'?s note|EDITOR'S NOTE|Advisory\b|With Photos?\b|Moving on\b)/i;
+const ANPA_NOTE =
+  /^(?:AP Photos?\b|Eds?\b\s*:|Editor'?s note|EDITOR'S NOTE|Advisory\b|With Photos?\b|Moving on\b)/i;
 const JOB_TITLE = /\b(?:Writer|Correspondent|Reporter|Editor|Columnist|Staff|Photographer|Contributor)s?$/i;
 
 function anpaStory(source: string): Story {
@@ -124,7 +130,10 @@ function anpaStory(source: string): Story {
   // Separator rules ("___") are layout, not text.
   const lines = body.filter((line) => !/^\s*[_=-]{3,}\s*$/.test(line));
   const byline = author
-    ? { value: affiliation ? `${author}, ${affiliation}` : author, provenance: { rule: 'anpa-byline', confidence: 95 } }
+    ? {
+        value: affiliation ? `${author}, ${affiliation}` : author,
+        provenance: { rule: 'anpa-byline', confidence: 95 },
+      }
     : undefined;
   return { headline, lines, ...(byline ? { byline } : {}), ...(summary ? { summary } : {}) };
 }
@@ -172,7 +181,9 @@ function iptc7901Story(source: string): Story {
     if (found) byline = { value: found.value, provenance: { rule: 'iptc7901-byline', confidence: 95 } };
     else if (!byline) headline = `${headline} ${line}`;
   }
-  const end = lines.findIndex((line, at) => at >= index && IPTC7901_TRAILER.some((marker) => marker.test(line.trim())));
+  const end = lines.findIndex(
+    (line, at) => at >= index && IPTC7901_TRAILER.some((marker) => marker.test(line.trim())),
+  );
   return {
     headline,
     lines: lines.slice(index, end >= 0 ? end : undefined),
@@ -190,7 +201,11 @@ function finish(story: Story): ArticleParts {
   const headline = squash(story.headline);
   const provenance: Record<string, Provenance> = {};
   const lines = [...story.lines];
-  while (lines.length > 0 && (isBlank(lines.at(-1) as string) || END_MARK.test((lines.at(-1) as string).trim()))) lines.pop();
+  while (
+    lines.length > 0 &&
+    (isBlank(lines.at(-1) as string) || END_MARK.test((lines.at(-1) as string).trim()))
+  )
+    lines.pop();
 
   let byline = story.byline;
   if (!byline) byline = takeByline(lines, 'leading') ?? takeByline(lines, 'trailing');
@@ -240,7 +255,9 @@ function paragraphsOf(lines: readonly string[]): string[] {
     if (block.length > 0) blocks.push(block);
     // A block written with first-line indentation still holds several paragraphs.
     return blocks.flatMap((lines) =>
-      lines.length > 1 && isIndented(lines[0] as string) && !lines.every(isIndented) ? splitIndented(lines) : [join(lines)],
+      lines.length > 1 && isIndented(lines[0] as string) && !lines.every(isIndented)
+        ? splitIndented(lines)
+        : [join(lines)],
     );
   }
   if (body.some((line, at) => at > 0 && isIndented(line))) return splitIndented(body);
@@ -274,7 +291,28 @@ function splitWrapped(lines: readonly string[]): string[] {
 // --- Bylines ------------------------------------------------------------------------------------
 
 const AGENCY_NAMES = new Set(NEWS_AGENCIES.map((name) => name.toLowerCase()));
-const PARTICLES = new Set(['de', 'da', 'del', 'della', 'la', 'le', 'du', 'di', 'dos', 'das', 'van', 'von', 'der', 'den', 'ten', 'ter', 'al', 'el', 'bin', 'ibn']);
+const PARTICLES = new Set([
+  'de',
+  'da',
+  'del',
+  'della',
+  'la',
+  'le',
+  'du',
+  'di',
+  'dos',
+  'das',
+  'van',
+  'von',
+  'der',
+  'den',
+  'ten',
+  'ter',
+  'al',
+  'el',
+  'bin',
+  'ibn',
+]);
 /** Capitalised words that make a short line a heading or a label, not a name. */
 const NOT_NAME_WORDS = new Set(
   (
@@ -297,7 +335,9 @@ function isPersonName(text: string, minWords: number): boolean {
   const named = words.filter((word) => !PARTICLES.has(word));
   if (named.length < minWords || words.length > 6) return false;
   if (!NAME_WORD.test(words[0] as string) || !NAME_WORD.test(words.at(-1) as string)) return false;
-  return words.every((word) => PARTICLES.has(word) || (NAME_WORD.test(word) && !NOT_NAME_WORDS.has(word.toLowerCase())));
+  return words.every(
+    (word) => PARTICLES.has(word) || (NAME_WORD.test(word) && !NOT_NAME_WORDS.has(word.toLowerCase())),
+  );
 }
 
 /** "Jane Doe", "Jane Doe and John Roe", "Jane Doe, John Roe". */
@@ -312,9 +352,13 @@ function naturalName(name: string): string {
   if (/\p{Ll}/u.test(clean)) return clean;
   return clean
     .toLowerCase()
-    .replace(/(^|[\s'’-])(\p{Ll})/gu, (_match, before: string, letter: string) => `${before}${letter.toUpperCase()}`)
-    .replace(/\b(De|Da|Del|Della|La|Le|Du|Di|Van|Von|Der|Den|Al|El|Bin|Ibn)\s(?=\S)/g, (particle, _p, offset: number) =>
-      offset === 0 ? particle : particle.toLowerCase(),
+    .replace(
+      /(^|[\s'’-])(\p{Ll})/gu,
+      (_match, before: string, letter: string) => `${before}${letter.toUpperCase()}`,
+    )
+    .replace(
+      /\b(De|Da|Del|Della|La|Le|Du|Di|Van|Von|Der|Den|Al|El|Bin|Ibn)\s(?=\S)/g,
+      (particle, _p, offset: number) => (offset === 0 ? particle : particle.toLowerCase()),
     );
 }
 
@@ -324,7 +368,9 @@ type BylineForm = 'by' | 'bullet' | 'dash' | 'name-agency' | 'credit';
 function bylineOf(line: string): { value: string; form: BylineForm } | undefined {
   let rest = squash(line).replace(/\s*=$/, '');
   let form: BylineForm = 'name-agency';
-  const credit = rest.match(/^\(?\s*(?:reporting|reported|writing|written)\s+by\s+([^;()]+?)\s*(?:;.*)?\)?\.?$/i);
+  const credit = rest.match(
+    /^\(?\s*(?:reporting|reported|writing|written)\s+by\s+([^;()]+?)\s*(?:;.*)?\)?\.?$/i,
+  );
   if (credit?.[1] && isPeople(credit[1], 2)) return { value: naturalName(credit[1]), form: 'credit' };
   if (/^by\s/i.test(rest)) {
     form = 'by';
@@ -343,7 +389,12 @@ function bylineOf(line: string): { value: string; form: BylineForm } | undefined
   const people = split?.[1];
   const affiliation = split?.[2];
   const minWords = form === 'by' ? 1 : 2;
-  if (people && affiliation && isPeople(people, minWords) && (isAgency(affiliation) || JOB_TITLE.test(affiliation))) {
+  if (
+    people &&
+    affiliation &&
+    isPeople(people, minWords) &&
+    (isAgency(affiliation) || JOB_TITLE.test(affiliation))
+  ) {
     return { value: `${naturalName(people)}, ${affiliation}`, form };
   }
   if (form === 'name-agency') return undefined;
@@ -372,22 +423,52 @@ function takeByline(lines: string[], where: 'leading' | 'trailing'): Found | und
   if (!found) return undefined;
   if (where === 'trailing') {
     const previous = lines[at - 1];
-    const apart = previous === undefined || isBlank(previous) || isIndented(lines[at] as string) || /[.!?"”’)]\s*$/.test(previous);
+    const apart =
+      previous === undefined ||
+      isBlank(previous) ||
+      isIndented(lines[at] as string) ||
+      /[.!?"”’)]\s*$/.test(previous);
     if (!apart) return undefined;
   }
   lines.splice(at, 1);
-  return { value: found.value, provenance: { rule: `${where}-${found.form}-line`, confidence: BYLINE_CONFIDENCE[found.form] } };
+  return {
+    value: found.value,
+    provenance: { rule: `${where}-${found.form}-line`, confidence: BYLINE_CONFIDENCE[found.form] },
+  };
 }
 
 // --- Datelines ----------------------------------------------------------------------------------
 
 /** Words in capitals that open a paragraph without being a place. */
-const NOT_PLACES = new Set(['BREAKING', 'UPDATE', 'UPDATED', 'URGENT', 'FLASH', 'CORRECTED', 'CORRECTION', 'EXCLUSIVE', 'ANALYSIS', 'FACTBOX', 'EDITORIAL', 'OPINION', 'WRAPUP', 'REFILE', 'RPT', 'ADVISORY', 'NOTE', 'EDS', 'TIP-INS', 'UP NEXT']);
+const NOT_PLACES = new Set([
+  'BREAKING',
+  'UPDATE',
+  'UPDATED',
+  'URGENT',
+  'FLASH',
+  'CORRECTED',
+  'CORRECTION',
+  'EXCLUSIVE',
+  'ANALYSIS',
+  'FACTBOX',
+  'EDITORIAL',
+  'OPINION',
+  'WRAPUP',
+  'REFILE',
+  'RPT',
+  'ADVISORY',
+  'NOTE',
+  'EDS',
+  'TIP-INS',
+  'UP NEXT',
+]);
 /** `SOCHI, Russia, Feb 19 (Reuters) — ` up to the dash; the dash may be an em/en dash, ` - `, ` -- ` or AP's ` _ `. */
 const DATELINE = /^(.{2,90}?)(?:\s+[—–]\s*|[—–]\s+|\s+(?:--?|_)\s+)(?=\S)/u;
-const DATE_PART = /^(?:\d{1,2}\s+)?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?(?:\s+\d{1,2})?(?:,?\s+\d{4})?$/i;
+const DATE_PART =
+  /^(?:\d{1,2}\s+)?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?(?:\s+\d{1,2})?(?:,?\s+\d{4})?$/i;
 const CAPS_PLACE = /^[\p{Lu}][\p{Lu}\s.'’-]*$/u;
-const NATURAL_PLACE = /^\p{Lu}[\p{L}.'’-]*(?:\s+(?:\p{Lu}[\p{L}.'’-]*|de|del|da|do|la|le|am|an|on|upon|sur|en))*$/u;
+const NATURAL_PLACE =
+  /^\p{Lu}[\p{L}.'’-]*(?:\s+(?:\p{Lu}[\p{L}.'’-]*|de|del|da|do|la|le|am|an|on|upon|sur|en))*$/u;
 const REGION = /^\p{Lu}[\p{L}.'’-]*(?:\s+\p{Lu}[\p{L}.'’-]*){0,3}\.?$/u;
 
 /** Title case for a place written in capitals: "NEW YORK" -> "New York", "RIO DE JANEIRO" -> "Rio de Janeiro". */
@@ -399,12 +480,17 @@ function naturalPlace(place: string): string {
     .map((word, at) =>
       at > 0 && /^(?:de|del|da|do|dos|la|le|am|an|on|upon|sur|en|of)$/.test(word)
         ? word
-        : word.replace(/(^|[-'’.])(\p{Ll})/gu, (_match, before: string, letter: string) => `${before}${letter.toUpperCase()}`),
+        : word.replace(
+            /(^|[-'’.])(\p{Ll})/gu,
+            (_match, before: string, letter: string) => `${before}${letter.toUpperCase()}`,
+          ),
     )
     .join(' ');
 }
 
-function datelineOf(paragraph: string): { located: string; rest: string; provenance: Provenance } | undefined {
+function datelineOf(
+  paragraph: string,
+): { located: string; rest: string; provenance: Provenance } | undefined {
   const match = paragraph.match(DATELINE);
   const head = match?.[1];
   if (!match || !head) return undefined;
@@ -420,12 +506,17 @@ function datelineOf(paragraph: string): { located: string; rest: string; provena
   const segments = place.split(/\s*,\s*/).filter(Boolean);
   while (segments.length > 1 && DATE_PART.test(segments.at(-1) as string)) segments.pop();
   const [city, ...regions] = segments;
-  if (!city || regions.length > 2 || /\d/.test(segments.join(' ')) || NOT_PLACES.has(city) || isAgency(city)) return undefined;
+  if (!city || regions.length > 2 || /\d/.test(segments.join(' ')) || NOT_PLACES.has(city) || isAgency(city))
+    return undefined;
   if (!regions.every((region) => REGION.test(region))) return undefined;
   const capitals = CAPS_PLACE.test(city) && /\p{Lu}{2}/u.test(city);
-  if (!capitals && !(agency && NATURAL_PLACE.test(city))) return undefined;
+  // In natural case only an agency credit makes "Luxembourg (dpa) -" a dateline: "Putin (the president) -" is prose.
+  if (!capitals && !(agency && isAgency(agency) && NATURAL_PLACE.test(city))) return undefined;
   if (city.split(/\s+/).length > 4) return undefined;
-  const located = [naturalPlace(city), ...regions.map((region) => (region.length > 3 ? naturalPlace(region) : region))].join(', ');
+  const located = [
+    naturalPlace(city),
+    ...regions.map((region) => (region.length > 3 ? naturalPlace(region) : region)),
+  ].join(', ');
   const rule = capitals ? (agency ? 'dateline-capitals-agency' : 'dateline-capitals') : 'dateline-agency';
   const confidence = capitals ? (agency ? 95 : 85) : 90;
   return { located, rest, provenance: { rule, confidence } };
