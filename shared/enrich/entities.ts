@@ -68,12 +68,42 @@ const PLACE_END = lowerSet(PLACE_ENDINGS);
 const PLACE_PREPS = lowerSet(PLACE_PREPOSITIONS);
 const PLACE_QUALS = lowerSet(PLACE_QUALIFIERS);
 const PLACE_OF_NOUNS = lowerSet(PLACE_NOUNS);
+/** Words that do open a name with "of" ("Bank of England", "Secretary of State", "Gulf of Aden"). */
+const NAME_OPENERS = lowerSet([...ORGANISATION_OPENINGS, ...ORGANISATION_ENDINGS, ...PERSON_TITLES, ...PLACE_ENDINGS, ...PLACE_NOUNS, 'Isle', 'Republic', 'Kingdom', 'Duke', 'Duchess', 'Prince', 'Princess']);
 const NOT_ORG_HEADS = lowerSet(NOT_ORGANISATION_HEADS);
 const SENTENCE = lowerSet(SENTENCE_WORDS);
 const CALENDAR = lowerSet(CALENDAR_WORDS);
 const DEMONYMS = foldedSet(EXTRA_DEMONYMS);
 const AGENCIES = foldedSet(NEWS_AGENCIES);
-const KNOWN_ORGS = foldedSet([...KNOWN_ORGANISATIONS, ...NEWS_AGENCIES]);
+
+/** Whether a name is written in capitals ("EU", "U.N.", "TASS"), the only way an acronym alias matches. */
+function isCapitals(surface: string): boolean {
+  return surface === surface.toUpperCase() && surface !== surface.toLowerCase();
+}
+
+/** Alias (folded, or `=` + capitals as written without dots) -> canonical organisation name. */
+const ORGANISATION_NAMES: ReadonlyMap<string, string> = (() => {
+  const names = new Map<string, string>();
+  for (const entry of [...KNOWN_ORGANISATIONS, ...NEWS_AGENCIES]) {
+    const [canonical = '', ...aliases] = entry.split('|');
+    for (const alias of [canonical, ...aliases]) {
+      const bare = alias.replaceAll('.', '');
+      const key = isCapitals(bare) && bare.length <= 5 ? `=${bare}` : foldName(alias);
+      if (!names.has(key)) names.set(key, canonical);
+    }
+  }
+  return names;
+})();
+
+/** The canonical name of a known organisation, if `surface` is one of its names. */
+function knownOrganisation(surface: string, folded: string): string | undefined {
+  if (isCapitals(surface)) {
+    const bare = surface.replaceAll('.', '');
+    const byAcronym = ORGANISATION_NAMES.get(`=${bare}`);
+    if (byAcronym || bare.length <= 5) return byAcronym;
+  }
+  return ORGANISATION_NAMES.get(folded);
+}
 /** Lower-case words allowed inside a name ("Bank of England", "Ana de la Cruz", "Bashar al-Assad"). */
 const CONNECTORS = new Set(['of', 'de', 'del', 'della', 'da', 'di', 'du', 'des', 'la', 'le', 'van', 'von', 'der', 'den', 'ter', 'bin', 'ibn', 'al', 'el', 'y']);
 /** Abbreviations whose full stop does not end the sentence. */
@@ -380,6 +410,12 @@ function classifySpan(collector: Collector, span: readonly Word[], english: bool
     if (lookupWhole(collector, span.slice(start))) return;
     start++;
   }
+  // "Shares of Microsoft Corp": a sentence-initial common noun joined by "of" is not part of the name.
+  const opener = span[start];
+  if (opener?.sentenceStart && span[start + 1]?.lower === 'of' && span.length > start + 2 && !NAME_OPENERS.has(opener.lower)) {
+    if (!lookupWhole(collector, span.slice(start))) start += 2;
+    else return;
+  }
   if (start >= span.length) return;
   const words = start === 0 ? span : span.slice(start);
   if (lookupWhole(collector, words)) return;
@@ -415,7 +451,12 @@ function lookupWhole(collector: Collector, words: readonly Word[]): boolean {
     collector.add(alias.kind, words, { name: alias.name, ...(alias.uri ? { uri: alias.uri } : {}) });
     return true;
   }
-  if (KNOWN_ORGS.has(folded) || isListedOrganisation(folded)) {
+  const canonical = knownOrganisation(surface, folded);
+  if (canonical) {
+    collector.add('organisation', words, { name: canonical });
+    return true;
+  }
+  if (isListedOrganisation(folded)) {
     collector.add('organisation', words);
     return true;
   }
@@ -457,15 +498,20 @@ function lastTitle(words: readonly Word[]): [number, number] | undefined {
 
 function classifyPart(collector: Collector, span: readonly Word[], part: Part, pending: Pending[]): void {
   let { words } = part;
-  // Leading nationality adjectives ("Syrian", "British") never start a name.
-  while (words.length > 1) {
-    const first = (words[0] as Word).folded;
-    if (!isNationality(first) && !SENTENCE.has(first)) break;
-    if (lookupWhole(collector, words)) return;
+  if (lookupWhole(collector, words)) return;
+  // Endings first: "Scottish National Party" keeps its nationality word.
+  if (organisationByShape(collector, words)) return;
+  // Leading nationality adjectives ("Syrian", "British"), sentence words, player positions ("G Kirk
+  // Hinrich") and hyphenated common words ("All-Stars Dwyane Wade") never start a name.
+  while (words.length > 1 && !part.titled) {
+    const first = words[0] as Word;
+    const prefix = first.folded.split('-', 1)[0] as string;
+    const junk = isNationality(first.folded) || SENTENCE.has(first.folded) || SENTENCE.has(prefix) || (first.text.length === 1 && !first.initial);
+    if (!junk) break;
     words = words.slice(1);
     part = { ...part, words, atSpanStart: false };
+    if (lookupWhole(collector, words)) return;
   }
-  if (lookupWhole(collector, words)) return;
   const length = words.length;
   const firstWord = words[0] as Word;
   const lastWord = words[length - 1] as Word;
@@ -474,17 +520,6 @@ function classifyPart(collector: Collector, span: readonly Word[], part: Part, p
   if (part.titled) {
     collector.add('person', words);
     return;
-  }
-  if (length > 1 && ORG_ENDINGS.has(lastWord.lower)) {
-    collector.add('organisation', words);
-    return;
-  }
-  for (let index = 0; index < length - 1; index++) {
-    const word = (words[index] as Word).lower;
-    if ((ORG_OPENINGS.has(word) || ORG_ENDINGS.has(word)) && words[index + 1]?.lower === 'of') {
-      collector.add('organisation', words);
-      return;
-    }
   }
   if (length > 1 && PLACE_END.has(lastWord.lower)) {
     collector.add('place', words);
@@ -507,6 +542,24 @@ function classifyPart(collector: Collector, span: readonly Word[], part: Part, p
     return;
   }
   pending.push({ ...part, words, span });
+}
+
+/** "Scottish National Party", "Bank of England", "European Court of Justice". */
+function organisationByShape(collector: Collector, words: readonly Word[]): boolean {
+  const length = words.length;
+  if (length < 2) return false;
+  if (ORG_ENDINGS.has((words[length - 1] as Word).lower)) {
+    collector.add('organisation', words);
+    return true;
+  }
+  for (let index = 0; index < length - 1; index++) {
+    const word = (words[index] as Word).lower;
+    if ((ORG_OPENINGS.has(word) || ORG_ENDINGS.has(word)) && words[index + 1]?.lower === 'of') {
+      collector.add('organisation', words);
+      return true;
+    }
+  }
+  return false;
 }
 
 /** "Miami Heat", "Atlanta Hawks": a known place followed by a name word is a club or a company. */
@@ -675,14 +728,16 @@ function bylineParts(byline: string): { people: string[]; agencies: string[] } {
     .filter(Boolean);
   for (const piece of pieces) {
     const folded = foldName(piece);
-    if (AGENCIES.has(folded) || KNOWN_ORGS.has(folded) || isListedOrganisation(folded)) {
-      agencies.push(piece);
+    const organisation = knownOrganisation(piece, folded) ?? (isListedOrganisation(folded) ? piece : undefined);
+    if (organisation) {
+      agencies.push(organisation);
       continue;
     }
     // "AP Sports Writer", "Reuters staff": the agency is the first word, the rest a job.
-    const firstWord = folded.split(' ')[0] ?? '';
-    if (AGENCIES.has(firstWord) && /\b(?:writer|correspondent|reporter|editor|staff|photographer)s?$/i.test(piece)) {
-      agencies.push(piece.split(/\s+/)[0] as string);
+    const firstWord = piece.split(/\s+/)[0] as string;
+    const agency = AGENCIES.has(foldName(firstWord)) ? knownOrganisation(firstWord, foldName(firstWord)) : undefined;
+    if (agency && /\b(?:writer|correspondent|reporter|editor|staff|photographer)s?$/i.test(piece)) {
+      agencies.push(agency);
       continue;
     }
     if (/\b(?:writer|correspondent|reporter|editor|staff|photographer)s?$/i.test(piece)) continue;

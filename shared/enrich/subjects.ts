@@ -22,6 +22,8 @@ const MIN_SCORE = 2;
 const MAX_SUBJECTS = 6;
 
 let termIndex: Map<string, string[]> | undefined;
+/** Every word-prefix of a multi-word term ("civil" for "civil war"): only those phrases are extended. */
+let phrasePrefixes: Set<string> | undefined;
 
 function termsOf(label: string): string[] {
   const base = label
@@ -43,10 +45,13 @@ function termsOf(label: string): string[] {
 function index(): Map<string, string[]> {
   if (termIndex) return termIndex;
   termIndex = new Map();
+  phrasePrefixes = new Set();
   for (const topic of allMediaTopics()) {
     const label = topic.labels.en;
     if (!label) continue;
     for (const term of termsOf(label)) {
+      const words = term.split(' ');
+      for (let length = 1; length < words.length; length++) phrasePrefixes.add(words.slice(0, length).join(' '));
       const codes = termIndex.get(term) ?? [];
       codes.push(topic.code);
       termIndex.set(term, codes);
@@ -63,6 +68,7 @@ export function tagSubjects(text: string, language: string | undefined): Subject
   // The labels we match are English; other languages get no automatic subjects yet.
   if (language && !language.startsWith('en')) return [];
   const terms = index();
+  const prefixes = phrasePrefixes as Set<string>;
   const tokens = words(text);
   const scores = new Map<string, number>();
   for (let start = 0; start < tokens.length; start++) {
@@ -70,8 +76,8 @@ export function tagSubjects(text: string, language: string | undefined): Subject
     for (let length = 1; length <= MAX_PHRASE_WORDS && start + length <= tokens.length; length++) {
       phrase = length === 1 ? (tokens[start] as string) : `${phrase} ${tokens[start + length - 1]}`;
       const codes = terms.get(phrase) ?? (phrase.endsWith('s') ? terms.get(phrase.slice(0, -1)) : undefined);
-      if (!codes) continue;
-      for (const code of codes) scores.set(code, (scores.get(code) ?? 0) + (length > 1 ? 2 : 1));
+      if (codes) for (const code of codes) scores.set(code, (scores.get(code) ?? 0) + (length > 1 ? 2 : 1));
+      if (!prefixes.has(phrase)) break;
     }
   }
   const ranked = [...scores.entries()]

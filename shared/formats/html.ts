@@ -131,7 +131,7 @@ function clean(value: string | null | undefined): string | undefined {
 
 /**
  * Counts words up to `limit` only. The segmenter copies all the text it is given, so it gets a
- * prefix long enough for `limit` words of any language (a tenth of the cost on a long article).
+ * prefix long enough for `limit` words of any language: the cost does not grow with the article.
  */
 function wordsUpTo(text: string, limit: number): number {
   let words = 0;

