@@ -11,7 +11,7 @@ import { ConcurrentUpdateError } from '../shared/domain/errors.js';
 import { ingestObject } from '../shared/usecases/ingest-object.js';
 import { withdrawObject } from '../shared/usecases/withdraw-object.js';
 import { requiredEnv } from './commons/config.js';
-import { logger } from './commons/observability.js';
+import { logger, MetricUnit, metrics } from './commons/observability.js';
 import { parseS3Notifications } from './commons/s3-notifications.js';
 
 const dependencies = {
@@ -21,6 +21,25 @@ const dependencies = {
   now: () => new Date(),
 };
 
+/** One metric per outcome; rejections also by code, so an alarm or a graph can tell why. */
+function countOutcome(status: string, code: string | undefined): void {
+  const name = {
+    published: 'ArticlesNormalised',
+    withheld: 'ArticlesNormalised',
+    unchanged: 'ArticlesUnchanged',
+    rejected: 'ArticlesRejected',
+    withdrawn: 'Withdrawals',
+    stale: 'StaleNotifications',
+  }[status];
+  if (!name) return;
+  metrics.addMetric(name, MetricUnit.Count, 1);
+  if (code) {
+    const byCode = metrics.singleMetric();
+    byCode.addDimension('code', code);
+    byCode.addMetric('ArticlesRejectedByCode', MetricUnit.Count, 1);
+  }
+}
+
 async function handleRecord(record: SQSRecord): Promise<void> {
   for (const notification of parseS3Notifications(record.body)) {
     const event = { bucket: notification.bucket, key: notification.key, sequencer: notification.sequencer };
@@ -29,6 +48,7 @@ async function handleRecord(record: SQSRecord): Promise<void> {
         ? await ingestObject(dependencies, event)
         : await withdrawObject(dependencies, event);
     logger.info('object processed', { objectKey: notification.key, event: notification.kind, ...outcome });
+    countOutcome(outcome.status, 'code' in outcome ? outcome.code : undefined);
   }
 }
 
@@ -46,5 +66,6 @@ export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
     });
     batchItemFailures.push({ itemIdentifier: record.messageId });
   });
+  metrics.publishStoredMetrics();
   return { batchItemFailures };
 }

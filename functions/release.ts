@@ -8,7 +8,7 @@ import { DynamoDbArticleIndex } from '../shared/adapters/dynamodb-article-index.
 import type { EmbargoRelease } from '../shared/ports/embargo-scheduler.js';
 import { type ReleaseOutcome, releaseEmbargo } from '../shared/usecases/release-embargo.js';
 import { requiredEnv } from './commons/config.js';
-import { logger } from './commons/observability.js';
+import { logger, MetricUnit, metrics } from './commons/observability.js';
 
 const dependencies = {
   index: new DynamoDbArticleIndex(dynamoDbClient, requiredEnv('TABLE_NAME')),
@@ -28,5 +28,7 @@ export async function handler(event: unknown): Promise<ReleaseOutcome> {
   if (!isRelease(event)) throw new Error('expected an embargo release { uri, version, at }');
   const outcome = await releaseEmbargo(dependencies, event);
   logger.info('embargo release', { ...outcome });
+  if (outcome.status === 'released') metrics.addMetric('EmbargoesReleased', MetricUnit.Count, 1);
+  metrics.publishStoredMetrics();
   return outcome;
 }

@@ -1,10 +1,25 @@
 /**
- * One logger for every function, configured once per process. Structured JSON; the service name and
- * level come from POWERTOOLS_SERVICE_NAME / POWERTOOLS_LOG_LEVEL (set by the stack). Never log
- * article bodies: log keys, uris, versions and outcomes.
+ * One observability module for every function, configured once per process (Powertools for AWS
+ * Lambda): structured JSON logs, CloudWatch metrics in Embedded Metric Format, X-Ray traces of the
+ * SDK calls. Service name and log level come from POWERTOOLS_SERVICE_NAME / POWERTOOLS_LOG_LEVEL
+ * (set by the stack). Never log article bodies: log keys, uris, versions and outcomes.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+import { dynamoDbClient, s3Client, schedulerClient, snsClient } from '../../shared/adapters/aws-clients.js';
 
-export const logger = new Logger({
-  serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'content-syndication',
-});
+const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? 'content-syndication';
+
+// Outside Lambda (the local runtime, tests) metrics would print EMF JSON into the CLI's output.
+if (!process.env.AWS_LAMBDA_FUNCTION_NAME) process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+
+export const logger = new Logger({ serviceName });
+export const metrics = new Metrics({ serviceName, namespace: 'ContentSyndication' });
+export const tracer = new Tracer({ serviceName });
+
+// Subsegments for every S3, DynamoDB, SNS and Scheduler call (a no-op when tracing is off).
+for (const client of [s3Client, dynamoDbClient, snsClient, schedulerClient])
+  tracer.captureAWSv3Client(client);
+
+export { MetricUnit };
