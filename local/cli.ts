@@ -12,23 +12,23 @@ import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDbArticleIndex } from '../shared/adapters/dynamodb-article-index.js';
 import { InMemoryArticleIndex, InMemoryObjectStore } from '../shared/adapters/memory/in-memory.js';
-import { SnsNotifier } from '../shared/adapters/sns-notifier.js';
-import { SqsDirectNotifier } from '../shared/adapters/sqs-direct-notifier.js';
 import { ConfigurationError } from '../shared/domain/errors.js';
 import { FORMATS, type Format } from '../shared/formats/detect.js';
 import { filterPolicyFor } from '../shared/partners/registry.js';
 import { loadPartnerRegistry } from '../shared/partners/registry-file.js';
-import type { Notifier } from '../shared/ports/notifier.js';
 import { ingestObject } from '../shared/usecases/ingest-object.js';
-import { replayArticles } from '../shared/usecases/replay.js';
 import { type Journey, JourneyTracker } from './journeys.js';
+import {
+  commandIngest,
+  commandRejects,
+  commandReplay,
+  commandStatus,
+  OperatorUsageError,
+} from './operator-commands.js';
 import { LocalPipeline } from './pipeline.js';
-import { readRuntimeInfo, removeRuntimeInfo, writeRuntimeInfo } from './runtime-file.js';
+import { removeRuntimeInfo, writeRuntimeInfo } from './runtime-file.js';
+import { TargetError } from './targets.js';
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SAMPLE_ARTICLES = join(REPO_ROOT, 'events', 'articles');
@@ -339,93 +339,6 @@ function commandPartners(args: string[]): number {
   return 0;
 }
 
-/** Clients and resources of the running local runtime (another terminal's `syndicate start`). */
-function localTarget() {
-  const info = readRuntimeInfo();
-  if (!info) {
-    throw new UsageError(
-      'no local runtime is running: start one with `npm start` (in another terminal), then run this again',
-    );
-  }
-  const region = 'us-east-1';
-  const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
-  const dynamoDb = new DynamoDBClient({ region, credentials, endpoint: info.endpoints.dynamodb });
-  const sns = new SNSClient({ region, credentials, endpoint: info.endpoints.messaging });
-  const sqs = new SQSClient({
-    region,
-    credentials,
-    endpoint: info.endpoints.messaging,
-    useQueueUrlAsEndpoint: false,
-  });
-  return {
-    info,
-    index: new DynamoDbArticleIndex(dynamoDb, info.resources.table),
-    sns,
-    sqs,
-    close: () => [dynamoDb, sns, sqs].forEach((client) => client.destroy()),
-  };
-}
-
-async function commandRejects(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: { limit: { type: 'string', default: '50' }, json: { type: 'boolean', default: false } },
-  });
-  const target = localTarget();
-  try {
-    const rejections = await target.index.rejections(Number(values.limit));
-    if (values.json) say(JSON.stringify(rejections, null, 2));
-    else if (rejections.length === 0) say('no rejected files');
-    for (const rejection of values.json ? [] : rejections) {
-      say(`${rejection.rejectedAt}  ${rejection.objectKey}  ${rejection.code}  ${rejection.sizeBytes} B`);
-      say(`    ${rejection.message}`);
-      if (rejection.quarantineKey)
-        say(`    original kept at s3://${target.info.resources.quarantineBucket}/${rejection.quarantineKey}`);
-    }
-    return 0;
-  } finally {
-    target.close();
-  }
-}
-
-async function commandReplay(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { since: { type: 'string' }, partner: { type: 'string' } },
-  });
-  if ((positionals.length === 0) === !values.since)
-    throw new UsageError('syndicate replay URI... | --since TIME [--partner NAME]');
-  const since = values.since ? new Date(values.since) : undefined;
-  if (since && Number.isNaN(since.getTime()))
-    throw new UsageError(`--since '${values.since}' is not a date-time`);
-  const target = localTarget();
-  try {
-    let notifier: Notifier = new SnsNotifier(target.sns, target.info.resources.topicArn);
-    if (values.partner) {
-      const queues = target.info.resources.partnerQueues.find(
-        ({ partner }) => partner.name === values.partner,
-      );
-      if (!queues) throw new UsageError(`no partner '${values.partner}'; see syndicate partners list`);
-      notifier = new SqsDirectNotifier(target.sqs, queues.queue.url);
-    }
-    const result = await replayArticles(
-      { index: target.index, notifier, now: () => new Date() },
-      since ? { since: since.toISOString() } : { uris: positionals },
-      values.partner,
-    );
-    for (const uri of result.replayed) say(`replayed ${uri}${values.partner ? ` to ${values.partner}` : ''}`);
-    for (const { uri, reason } of result.skipped) warn(`skipped ${uri}: ${reason}`);
-    for (const uri of result.failed) warn(`failed ${uri}`);
-    say(
-      `${result.replayed.length} replayed, ${result.skipped.length} skipped, ${result.failed.length} failed`,
-    );
-    return result.failed.length > 0 ? 1 : 0;
-  } finally {
-    target.close();
-  }
-}
-
 const HELP = `usage: syndicate <command>
 
   start [--articles DIR] [--drop DIR] [--once]   run the whole pipeline locally on in-process emulators,
@@ -435,7 +348,12 @@ const HELP = `usage: syndicate <command>
                                                  print the ninjs 3.2 document each file becomes (or write them to DIR)
   invoke normalise|publish EVENT.json            run one handler on a sample event (see events/)
   partners list                                  partners and their SNS filter policies
-  rejects [--limit N] [--json]                   rejected files of the running local runtime, newest first
+
+operator commands — against the running local runtime (npm start), or a deployed stack with
+--stack NAME [--profile P] [--region R]:
+  status [--json]                                counts, queue and dead-letter depths, latest rejections
+  ingest FILE|FOLDER... [--source NAME]          upload files to the ingest bucket, with progress
+  rejects [--limit N] [--json]                   rejected files, newest first, with code and reason
   replay URI... | --since TIME [--partner NAME]  send current versions again, marked article.replayed`;
 
 async function main(argv: string[]): Promise<number> {
@@ -452,6 +370,10 @@ async function main(argv: string[]): Promise<number> {
       return commandInvoke(rest);
     case 'partners':
       return commandPartners(rest);
+    case 'status':
+      return commandStatus(rest);
+    case 'ingest':
+      return commandIngest(rest);
     case 'rejects':
       return commandRejects(rest);
     case 'replay':
@@ -470,7 +392,8 @@ async function main(argv: string[]): Promise<number> {
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (error) {
-  if (error instanceof UsageError) warn(`usage: ${error.message}`);
+  if (error instanceof UsageError || error instanceof OperatorUsageError) warn(`usage: ${error.message}`);
+  else if (error instanceof TargetError) warn(`syndicate: ${error.message}`);
   else if (error instanceof ConfigurationError) warn(`syndicate: ${error.message}`);
   else warn(`syndicate: ${(error as Error).stack ?? String(error)}`);
   process.exitCode = 2;

@@ -1,0 +1,177 @@
+/**
+ * Where operator commands act: the running local runtime (`npm start` in another terminal), or a
+ * deployed stack in AWS (`--stack NAME`, with the standard AWS profile/region environment or
+ * `--profile`/`--region`), found through the stack's outputs. The commands use the same SDK calls
+ * against both.
+ */
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { readRuntimeInfo } from './runtime-file.js';
+
+export interface TargetQueue {
+  readonly name: string;
+  readonly url: string;
+  readonly role: 'ingest' | 'partner' | 'dead-letter';
+  /** For a dead-letter queue: the queue its messages go back to on redrive, when that makes sense. */
+  readonly redrivesTo?: string;
+}
+
+export interface Target {
+  readonly description: string;
+  readonly s3: S3Client;
+  readonly sqs: SQSClient;
+  readonly sns: SNSClient;
+  readonly dynamoDb: DynamoDBClient;
+  readonly bucket: string;
+  readonly quarantineBucket?: string;
+  readonly table: string;
+  readonly topicArn: string;
+  readonly queues: readonly TargetQueue[];
+  close(): void;
+}
+
+export interface TargetOptions {
+  readonly stack?: string;
+  readonly profile?: string;
+  readonly region?: string;
+}
+
+export class TargetError extends Error {}
+
+function localTarget(): Target {
+  const info = readRuntimeInfo();
+  if (!info) {
+    throw new TargetError(
+      'no local runtime is running: start one with `npm start` (in another terminal), or name a deployed stack with --stack',
+    );
+  }
+  const region = 'us-east-1';
+  // s3rver accepts only this key id; dynalite and fauxqs accept any.
+  const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+  const s3 = new S3Client({
+    region,
+    credentials,
+    endpoint: info.endpoints.s3,
+    forcePathStyle: true,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+  });
+  const dynamoDb = new DynamoDBClient({ region, credentials, endpoint: info.endpoints.dynamodb });
+  const sns = new SNSClient({ region, credentials, endpoint: info.endpoints.messaging });
+  const sqs = new SQSClient({
+    region,
+    credentials,
+    endpoint: info.endpoints.messaging,
+    useQueueUrlAsEndpoint: false,
+  });
+  const { resources } = info;
+  const queues: TargetQueue[] = [
+    { name: resources.ingestQueue.name, url: resources.ingestQueue.url, role: 'ingest' },
+    {
+      name: resources.ingestDeadLetterQueue.name,
+      url: resources.ingestDeadLetterQueue.url,
+      role: 'dead-letter',
+      redrivesTo: resources.ingestQueue.url,
+    },
+    // Stream failures are batch descriptions, not messages to resend: replay the articles instead.
+    {
+      name: resources.streamDeadLetterQueue.name,
+      url: resources.streamDeadLetterQueue.url,
+      role: 'dead-letter',
+    },
+    ...resources.partnerQueues.flatMap(({ queue, deadLetterQueue }) => [
+      { name: queue.name, url: queue.url, role: 'partner' as const },
+      {
+        name: deadLetterQueue.name,
+        url: deadLetterQueue.url,
+        role: 'dead-letter' as const,
+        redrivesTo: queue.url,
+      },
+    ]),
+  ];
+  return {
+    description: `local runtime (pid ${info.pid})`,
+    s3,
+    sqs,
+    sns,
+    dynamoDb,
+    bucket: resources.bucket,
+    quarantineBucket: resources.quarantineBucket,
+    table: resources.table,
+    topicArn: resources.topicArn,
+    queues,
+    close: () => [s3, dynamoDb, sns, sqs].forEach((client) => client.destroy()),
+  };
+}
+
+/** Queue outputs of the stack: `<Name>QueueUrl`, `<Name>DlqUrl` / `<Name>QueueDlqUrl` / `<Name>DeliveryDlqUrl`. */
+export function queuesFromOutputs(outputs: Readonly<Record<string, string>>): TargetQueue[] {
+  const queues: TargetQueue[] = [];
+  for (const [key, url] of Object.entries(outputs)) {
+    if (!key.endsWith('Url') || !url.includes('/')) continue;
+    const name = key.slice(0, -'Url'.length);
+    const dlq = name.match(/^(.*?)(Queue)?(Delivery)?Dlq$/);
+    if (dlq) {
+      const source = outputs[`${dlq[1]}QueueUrl`];
+      queues.push({ name, url, role: 'dead-letter', ...(source ? { redrivesTo: source } : {}) });
+    } else if (name.endsWith('Queue')) {
+      queues.push({ name, url, role: name === 'IngestQueue' ? 'ingest' : 'partner' });
+    }
+  }
+  return queues;
+}
+
+async function awsTarget(options: TargetOptions & { stack: string }): Promise<Target> {
+  if (options.profile) process.env.AWS_PROFILE = options.profile;
+  const config = options.region ? { region: options.region } : {};
+  const cloudFormation = new CloudFormationClient(config);
+  let outputs: Record<string, string>;
+  try {
+    const { Stacks } = await cloudFormation.send(new DescribeStacksCommand({ StackName: options.stack }));
+    outputs = Object.fromEntries(
+      (Stacks?.[0]?.Outputs ?? []).map((output) => [output.OutputKey ?? '', output.OutputValue ?? '']),
+    );
+  } catch (error) {
+    throw new TargetError(
+      `cannot read stack ${options.stack}: ${(error as Error).message} (set AWS_PROFILE/AWS_REGION or pass --profile/--region)`,
+    );
+  } finally {
+    cloudFormation.destroy();
+  }
+  const required = (key: string) => {
+    const value = outputs[key];
+    if (!value)
+      throw new TargetError(`stack ${options.stack} has no output ${key}: is it a syndication stack?`);
+    return value;
+  };
+  const s3 = new S3Client(config);
+  const sqs = new SQSClient(config);
+  const sns = new SNSClient(config);
+  const dynamoDb = new DynamoDBClient(config);
+  return {
+    description: `stack ${options.stack}${options.region ? ` in ${options.region}` : ''}`,
+    s3,
+    sqs,
+    sns,
+    dynamoDb,
+    bucket: required('IngestBucketName'),
+    ...(outputs.QuarantineBucketName ? { quarantineBucket: outputs.QuarantineBucketName } : {}),
+    table: required('ArticlesTableName'),
+    topicArn: required('ArticlesTopicArn'),
+    queues: queuesFromOutputs(outputs),
+    close: () => [s3, dynamoDb, sns, sqs].forEach((client) => client.destroy()),
+  };
+}
+
+export async function resolveTarget(options: TargetOptions): Promise<Target> {
+  return options.stack ? awsTarget({ ...options, stack: options.stack }) : localTarget();
+}
+
+/** The command-line options every operator command takes. */
+export const TARGET_OPTIONS = {
+  stack: { type: 'string' },
+  profile: { type: 'string' },
+  region: { type: 'string' },
+} as const;
