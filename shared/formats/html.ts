@@ -3,12 +3,12 @@
  * (JSON-LD, OpenGraph, `article:*` and other meta tags, `<link rel=canonical>`, `<html lang>`,
  * `<title>`), both read from one linkedom document (../shared/notes/platform-facts.md).
  *
- * Steps: check the element nesting depth with a streaming parse (no DOM yet); build the DOM once;
- * read the metadata from it; point relative links at the page's own URL; run Readability, which
- * mutates that same document, so everything it would destroy (scripts holding JSON-LD) is read
- * first; refuse pages whose "article" is too short or mostly links; choose each field from the most
- * explicit source and record the choice in `provenance`. The body is returned unsanitised: the
- * assembly sanitises it (./body.ts).
+ * Steps: one streaming pass before any DOM exists checks the nesting depth and keeps the JSON-LD
+ * scripts and `<html lang>`; build the DOM once; read the meta tags from `<head>`; point relative
+ * links at the page's own URL; run Readability, which mutates that same document (it removes the
+ * scripts, hence the JSON-LD read before); refuse pages whose "article" is too short or mostly
+ * links; choose each field from the most explicit source and record the choice in `provenance`.
+ * The body is returned unsanitised: the assembly sanitises it (./body.ts).
  */
 import { Readability } from '@mozilla/readability';
 import { Parser } from 'htmlparser2';
@@ -28,6 +28,8 @@ const MIN_ARTICLE_WORDS = 25;
  * with inline links stay far below it (the fixtures: 11% for heise, 0% for the Herald Sun).
  */
 const MAX_LINK_DENSITY = 0.5;
+/** A longer "title" is a paragraph or junk, not a headline (the plain-text parser's limit too). */
+const MAX_HEADLINE_CHARS = 300;
 /** More keywords than this is tag stuffing; they add noise to subject matching, not meaning. */
 const MAX_KEYWORDS = 50;
 
@@ -69,19 +71,39 @@ interface PageElement extends PageNode {
   getAttribute(name: string): string | null;
   setAttribute(name: string, value: string): void;
   querySelectorAll(selectors: string): Iterable<PageElement>;
+  getElementsByTagName(name: string): Iterable<PageElement>;
   closest(selectors: string): PageElement | null;
   readonly firstElementChild: PageElement | null;
   readonly nextElementSibling: PageElement | null;
   readonly childNodes: Iterable<PageNode>;
   append(...nodes: PageNode[]): void;
   prepend(...nodes: PageNode[]): void;
+  remove(): void;
 }
+
+/**
+ * Readability's declared `Document`: the DOM library's when some dependency's types load it, else
+ * unresolved. linkedom's document is one at run time; PageDocument names what this file uses of it.
+ */
+type ReadabilityDocument = ConstructorParameters<typeof Readability>[0];
 
 interface PageDocument {
   readonly documentElement: PageElement | null;
   readonly head: PageElement | null;
   querySelectorAll(selectors: string): Iterable<PageElement>;
   createElement(localName: string): PageElement;
+}
+
+/** What one streaming pass over the markup finds before any DOM is built. */
+interface MarkupScan {
+  /** `<html>` comes first: a whole document rather than a fragment. */
+  readonly isDocument: boolean;
+  /** The first `<html lang>`: the root's, or a fragment's own `<html>` further in. */
+  readonly lang?: string;
+  /** The text of each `<script type="application/ld+json">`, in document order. */
+  readonly jsonLd: readonly string[];
+  /** A named `<meta>` or a canonical `<link>` outside `<head>`: metadata is looked for everywhere. */
+  readonly metadataOutsideHead: boolean;
 }
 
 /** What the page states about its article, before any choice between sources. */
@@ -147,17 +169,26 @@ function lineAt(text: string, index: number): number {
   return line;
 }
 
+const JSON_LD_TYPE = /^\s*application\/ld\+json/i;
+const CANONICAL_REL = /(^|\s)canonical(\s|$)/i;
+
 /**
- * Checks the nesting depth with htmlparser2's streaming parser, which is what linkedom builds its
- * tree with (same implied closes, same void elements), so the depth seen here is the depth of the
- * DOM. It stops at the first element too deep and reports only tag names (no attribute objects, no
- * entity decoding): about 4% of the cost of the extraction. Returns whether the markup is a whole
- * document (`<html>` first) rather than a fragment.
+ * One pass of htmlparser2's streaming parser, which is what linkedom builds its tree with (same
+ * implied closes, same void elements), so the depth seen here is the depth of the DOM. It stops at
+ * the first element too deep. It decodes no entities and builds no attribute objects: about 4% of
+ * the cost of the extraction. Script text is never entity-decoded in HTML, so the JSON-LD kept here
+ * is what the DOM would hold.
  */
-function checkDepth(text: string, maxDepth: number): { readonly isDocument: boolean } {
+function scanMarkup(text: string, maxDepth: number): MarkupScan {
   let depth = 0;
   // A fragment gets an <html> and a <body> around it: two more levels.
   let wrapperDepth: number | undefined;
+  let tag = '';
+  let inHead = false;
+  let lang: string | undefined;
+  let metadataOutsideHead = false;
+  const jsonLd: string[] = [];
+  let script: string | undefined;
   const parser = new Parser(
     {
       onopentagname(name) {
@@ -170,16 +201,40 @@ function checkDepth(text: string, maxDepth: number): { readonly isDocument: bool
               'this is usually unclosed tags: close them, or send the article markup on its own',
           );
         }
+        tag = name;
+        if (name === 'head') inHead = true;
       },
-      onclosetag() {
+      // Called while the tag named last is open, so `tag` is the element the attribute is on.
+      onattribute(name, value) {
+        if (tag === 'script') {
+          if (name === 'type' && JSON_LD_TYPE.test(value)) script = '';
+        } else if (tag === 'html') {
+          if (name === 'lang') lang ??= value;
+        } else if (
+          !inHead &&
+          ((tag === 'meta' && (name === 'name' || name === 'property')) ||
+            (tag === 'link' && name === 'rel' && CANONICAL_REL.test(value)))
+        ) {
+          metadataOutsideHead = true;
+        }
+      },
+      ontext(data) {
+        if (script !== undefined) script += data;
+      },
+      onclosetag(name) {
         depth--;
+        if (name === 'head') inHead = false;
+        else if (name === 'script' && script !== undefined) {
+          jsonLd.push(script);
+          script = undefined;
+        }
       },
     },
     { decodeEntities: false },
   );
   parser.write(text);
   parser.end();
-  return { isDocument: wrapperDepth === 0 };
+  return { isDocument: wrapperDepth === 0, lang: clean(lang), jsonLd, metadataOutsideHead };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -305,20 +360,39 @@ function readJsonLd(scripts: readonly string[]): JsonLdArticle {
   return { authors: [], keywords: [], sections: [] };
 }
 
-/** One pass over the elements that carry metadata, before Readability removes any of them. */
-function readPageMetadata(document: PageDocument): PageMetadata {
+/**
+ * The elements inside `root` in document order, except inside SVG (whose `<title>` names a
+ * picture). A loop with a stack: a generator per element costs four times as much.
+ */
+function elementsUnder(root: PageElement): PageElement[] {
+  const found: PageElement[] = [];
+  const pending: PageElement[] = [root];
+  for (let parent = pending.pop(); parent; parent = pending.pop()) {
+    if (parent !== root) found.push(parent);
+    if (parent.localName === 'svg') continue;
+    const children: PageElement[] = [];
+    for (let child = parent.firstElementChild; child; child = child.nextElementSibling) children.push(child);
+    for (let index = children.length - 1; index >= 0; index--) pending.push(children[index] as PageElement);
+  }
+  return found;
+}
+
+/**
+ * Meta tags, canonical link, title and base: from `<head>` alone (a walk of a few dozen elements),
+ * unless the scan saw named metadata elsewhere; then from the whole document (~1 ms more).
+ */
+function readPageMetadata(document: PageDocument, scan: MarkupScan): PageMetadata {
   const meta = new Map<string, string[]>();
-  const scripts: string[] = [];
   let canonical: string | undefined;
   let title: string | undefined;
-  let lang: string | undefined;
   let baseHref: string | undefined;
-  for (const element of document.querySelectorAll('html, meta, link, script, title, base')) {
+  const head = document.head;
+  const elements =
+    scan.metadataOutsideHead || !head
+      ? document.querySelectorAll('meta, link, title, base')
+      : elementsUnder(head);
+  for (const element of elements) {
     switch (element.localName) {
-      case 'html':
-        // A wrapped fragment's own <html lang>, if any, comes after the wrapper.
-        lang ??= clean(element.getAttribute('lang'));
-        break;
       case 'meta': {
         const content = clean(element.getAttribute('content'));
         if (!content) break;
@@ -337,17 +411,11 @@ function readPageMetadata(document: PageDocument): PageMetadata {
         break;
       }
       case 'link':
-        if (!canonical && /(^|\s)canonical(\s|$)/i.test(element.getAttribute('rel') ?? '')) {
+        if (!canonical && CANONICAL_REL.test(element.getAttribute('rel') ?? '')) {
           canonical = clean(element.getAttribute('href'));
         }
         break;
-      case 'script':
-        if (/^\s*application\/ld\+json/i.test(element.getAttribute('type') ?? '')) {
-          scripts.push(element.textContent ?? '');
-        }
-        break;
       case 'title':
-        // An inline SVG's <title> names a picture, not the page.
         if (!title && !element.closest('svg')) title = clean(element.textContent);
         break;
       case 'base':
@@ -355,7 +423,7 @@ function readPageMetadata(document: PageDocument): PageMetadata {
         break;
     }
   }
-  return { meta, canonical, title, lang, baseHref, jsonLd: readJsonLd(scripts) };
+  return { meta, canonical, title, lang: scan.lang, baseHref, jsonLd: readJsonLd(scan.jsonLd) };
 }
 
 function absoluteUrl(value: string | undefined, base?: string): string | undefined {
@@ -408,7 +476,11 @@ function completeHeadAndBody(document: PageDocument): void {
     else beforeBody.push(node);
   }
   body.prepend(...beforeBody);
-  root.prepend(head, body);
+  // Every other child is now inside one of the two. linkedom's prepend() loses the order when a
+  // node is put before itself, so both leave and come back in order.
+  head.remove();
+  body.remove();
+  root.append(head, body);
 }
 
 /** A parser or extractor failure on given markup is permanent: retrying the same page cannot help. */
@@ -429,10 +501,13 @@ function buildDocument(html: string): PageDocument {
 function extractArticle(document: PageDocument): Extraction {
   let article: ReturnType<Readability<PageElement>['parse']>;
   try {
-    // The serializer hands back the article element itself, so link density and the HTML come
-    // from the same node without another parse.
-    article = new Readability<PageElement>(document, {
+    article = new Readability<PageElement>(document as unknown as ReadabilityDocument, {
+      // The serializer hands back the article element itself, so link density and the HTML come
+      // from the same node without another parse.
       serializer: (node: unknown) => node as PageElement,
+      // Read already, more fully (@graph, arrays, mainEntity): a second pass over every script
+      // would only feed Readability's metadata, which ranks below the page's own here.
+      disableJSONLD: true,
     }).parse();
   } catch (error) {
     throw malformed(error);
@@ -454,7 +529,7 @@ function extractArticle(document: PageDocument): Extraction {
     );
   }
   let linkChars = 0;
-  for (const link of content.querySelectorAll('a')) linkChars += clean(link.textContent)?.length ?? 0;
+  for (const link of content.getElementsByTagName('a')) linkChars += clean(link.textContent)?.length ?? 0;
   const linkDensity = linkChars / text.length;
   if (linkDensity > MAX_LINK_DENSITY) {
     throw new RejectedInputError(
@@ -506,7 +581,7 @@ function chooseHeadline(page: PageMetadata, extraction: Extraction): Choice | un
     [page.title, 'html:title', 70, true],
   ];
   for (const [value, rule, confidence, byPattern] of candidates) {
-    if (!value) continue;
+    if (!value || value.length > MAX_HEADLINE_CHARS) continue;
     const shortened = withoutSiteName(value, siteNames, byPattern);
     return shortened
       ? { value: shortened, provenance: { rule: `${rule}-without-site-name`, confidence: confidence - 10 } }
@@ -620,11 +695,11 @@ function keywordsOf(page: PageMetadata): string[] {
 }
 
 export const parseHtml: FormatParser = (text: string, context: ParseContext): ArticleParts => {
-  const { isDocument } = checkDepth(text, context.limits.maxDepth);
+  const scan = scanMarkup(text, context.limits.maxDepth);
   // A fragment gets the <html> it lacks; completeHeadAndBody then sorts its children into
   // <head> and <body> as a browser would.
-  const document = buildDocument(isDocument ? text : `<html>${text}</html>`);
-  const page = readPageMetadata(document);
+  const document = buildDocument(scan.isDocument ? text : `<html>${text}</html>`);
+  const page = readPageMetadata(document, scan);
   const statedUrl = absoluteUrl(page.jsonLd.url) ?? absoluteUrl(page.meta.get('og:url')?.[0]);
   // A relative canonical is resolved against the URL the page states elsewhere.
   const id = absoluteUrl(page.canonical, statedUrl) ?? statedUrl;
@@ -635,7 +710,7 @@ export const parseHtml: FormatParser = (text: string, context: ParseContext): Ar
   if (!headline) {
     throw new RejectedInputError(
       'NO_HEADLINE',
-      'the page has no JSON-LD headline, og:title meta tag or <title>; add one',
+      `the page has no JSON-LD headline, og:title meta tag or <title> of at most ${MAX_HEADLINE_CHARS} characters; add one`,
     );
   }
   const byline = chooseByline(page, extraction);
