@@ -10,6 +10,8 @@ import sanitizeHtml from 'sanitize-html';
  * else — scripts, styles, event handlers, iframes, forms, SVG, `javascript:`/`data:` URLs — goes.
  * Measured on 127 XSS/mXSS vectors: none survives a browser re-parse (../shared/notes/platform-facts.md).
  */
+const ABSOLUTE_URL = /^(https?:\/\/|mailto:)/i;
+
 const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
   allowedTags: [
     'p',
@@ -82,7 +84,17 @@ const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
     'svg',
     'math',
   ],
-  transformTags: { b: 'strong', i: 'em' },
+  transformTags: {
+    b: 'strong',
+    i: 'em',
+    // A relative link cannot resolve in a partner's page: keep the text, drop the href.
+    a: (tagName, attribs) => {
+      const { href, ...rest } = attribs;
+      return { tagName, attribs: href && ABSOLUTE_URL.test(href) ? { ...rest, href } : rest };
+    },
+  },
+  // An image without an absolute http(s) source (relative, lazy-loaded `data-src` only) shows nothing.
+  exclusiveFilter: (frame) => frame.tag === 'img' && !ABSOLUTE_URL.test(frame.attribs.src ?? ''),
 };
 
 export function sanitizeBodyHtml(html: string): string {
