@@ -1,13 +1,15 @@
 /**
  * publish: the article table's stream -> partner messages on the SNS topic (and embargo releases
- * scheduled for withheld versions). Reports the failed stream records; Lambda retries from the
- * earliest one (bisecting on error).
+ * scheduled for withheld versions). Documents too large for a message, and those summaries link to,
+ * go to the content bucket (claim check). Reports the failed stream records; Lambda retries from
+ * the earliest one (bisecting on error).
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { dynamoDbClient, schedulerClient, snsClient } from '../shared/adapters/aws-clients.js';
+import { dynamoDbClient, s3Client, schedulerClient, snsClient } from '../shared/adapters/aws-clients.js';
 import { DynamoDbArticleIndex, headFromItem } from '../shared/adapters/dynamodb-article-index.js';
 import { EventBridgeEmbargoScheduler } from '../shared/adapters/eventbridge-scheduler.js';
+import { S3ClaimCheck } from '../shared/adapters/s3-claim-check.js';
 import { SnsNotifier } from '../shared/adapters/sns-notifier.js';
 import { type ArticleChange, publishChanges } from '../shared/usecases/publish-changes.js';
 import { requiredEnv } from './commons/config.js';
@@ -23,6 +25,13 @@ const dependencies = {
     ...(process.env.RELEASE_DLQ_ARN ? { deadLetterArn: process.env.RELEASE_DLQ_ARN } : {}),
   }),
   now: () => new Date(),
+  contentStore: new S3ClaimCheck(
+    s3Client,
+    requiredEnv('CONTENT_BUCKET'),
+    Number(requiredEnv('CONTENT_LINK_EXPIRY_SECONDS')),
+  ),
+  // Set by the stack (and the local runtime) when some partner in the registry takes summaries.
+  summaries: process.env.PUBLISH_SUMMARIES === 'true',
 };
 
 type StreamImage = NonNullable<NonNullable<DynamoDBRecord['dynamodb']>['NewImage']>;

@@ -5,17 +5,21 @@
  *   syndicate run FILE... [--source NAME]                   one-shot: drop files, print their journeys as JSON
  *   syndicate normalise FILE                                print the ninjs a file becomes (no emulators)
  *   syndicate invoke normalise|publish EVENT.json           run one handler on a sample event, like `sam local invoke`
- *   syndicate partners list                                 the partner registry and each partner's SNS filter policy
+ *   syndicate partners list                                 the partner registry: delivery, filters, payload, SNS filter policy
+ *   syndicate partners preview PARTNER FILE                 would PARTNER receive FILE, under which rule, as which message
  */
 import { existsSync, mkdirSync, watch } from 'node:fs';
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { InMemoryContentStore } from '../shared/adapters/in-memory-content-store.js';
 import { InMemoryArticleIndex, InMemoryObjectStore } from '../shared/adapters/memory/in-memory.js';
 import { ConfigurationError } from '../shared/domain/errors.js';
+import { EVENT_TYPES, type EventType } from '../shared/domain/message.js';
 import { FORMATS, type Format } from '../shared/formats/detect.js';
-import { filterPolicyFor } from '../shared/partners/registry.js';
+import { previewDelivery } from '../shared/partners/preview.js';
+import { filterPolicyFor, type Partner, subscriptionFilterPolicyFor } from '../shared/partners/registry.js';
 import { loadPartnerRegistry } from '../shared/partners/registry-file.js';
 import { ingestObject } from '../shared/usecases/ingest-object.js';
 import { type Journey, JourneyTracker } from './journeys.js';
@@ -328,15 +332,92 @@ async function commandInvoke(args: string[]): Promise<number> {
   }
 }
 
-function commandPartners(args: string[]): number {
-  if (args[0] !== 'list') throw new UsageError('syndicate partners list');
-  for (const partner of loadPartnerRegistry()) {
-    say(
-      `${partner.name} (${partner.delivery.type})${partner.description ? ` — ${partner.description}` : ''}`,
-    );
-    say(`    filter policy: ${JSON.stringify(filterPolicyFor(partner))}`);
+/** How a partner's delivery and filters read in `partners list`. */
+function describePartner(partner: Partner): string[] {
+  const { delivery, filters } = partner;
+  const where =
+    delivery.type === 'sqs'
+      ? delivery.queueArn
+        ? `their queue ${delivery.queueArn}`
+        : `a queue we create${delivery.accountId ? `, readable by account ${delivery.accountId}` : ''}`
+      : delivery.type === 'https'
+        ? `HTTPS POST to ${delivery.endpoint}`
+        : delivery.type === 'email'
+          ? `email to ${delivery.address}`
+          : `Lambda ${delivery.functionArn}`;
+  const wants = [
+    filters.subjects ? `subjects ${filters.subjects.join(' | ')} (and their sub-topics)` : undefined,
+    filters.languages ? `languages ${filters.languages.join(' | ')}` : undefined,
+    filters.sources ? `sources ${filters.sources.join(' | ')}` : undefined,
+    filters.minUrgency !== undefined ? `urgency ${filters.minUrgency} or more urgent (1 = most)` : undefined,
+    filters.eventTypes ? `events ${filters.eventTypes.join(' | ')}` : undefined,
+  ].filter((part): part is string => part !== undefined);
+  return [
+    `${partner.name} (${delivery.type})${partner.description ? ` — ${partner.description}` : ''}`,
+    `    delivery: ${where}`,
+    `    payload: ${partner.payload === 'full' ? 'full ninjs document (a link instead when over 256 KiB)' : 'summary and a link to the full document'}`,
+    `    filters: ${wants.length > 0 ? wants.join('; ') : 'none (every article)'}`,
+    `    SNS filter policy: ${JSON.stringify(subscriptionFilterPolicyFor(partner))}`,
+  ];
+}
+
+const PARTNERS_USAGE = 'syndicate partners list | preview PARTNER FILE [--source NAME] [--event TYPE]';
+
+async function commandPartners(args: string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  const partners = loadPartnerRegistry();
+  if (sub === 'list') {
+    for (const partner of partners) for (const line of describePartner(partner)) say(line);
+    return 0;
   }
-  return 0;
+  if (sub !== 'preview') throw new UsageError(PARTNERS_USAGE);
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: { source: { type: 'string' }, event: { type: 'string', default: 'article.published' } },
+  });
+  const [name, file] = positionals;
+  if (!name || !file) throw new UsageError(PARTNERS_USAGE);
+  const partner = partners.find((candidate) => candidate.name === name);
+  if (!partner) throw new UsageError(`no partner '${name}'; see syndicate partners list`);
+  const eventType = values.event as EventType;
+  if (!EVENT_TYPES.includes(eventType))
+    throw new UsageError(`--event must be one of ${EVENT_TYPES.join(', ')}`);
+  // The in-memory dry run `normalise` uses, keyed like a drop (SOURCE/FILE) so that source filters apply.
+  const objects = new InMemoryObjectStore();
+  const index = new InMemoryArticleIndex();
+  const key = values.source ? `${values.source}/${basename(file)}` : basename(file);
+  objects.put('local', { key, bytes: await readFile(file) });
+  const outcome = await ingestObject({ objects, index, now: () => new Date() }, { bucket: 'local', key });
+  if (outcome.status === 'rejected') {
+    warn(`${file}: rejected (${outcome.code}): ${outcome.reason}; no partner would receive it`);
+    return 2;
+  }
+  const head = 'uri' in outcome ? await index.current(outcome.uri) : undefined;
+  const stored = head ? await index.version(head.uri, head.version) : undefined;
+  if (!head || !stored) throw new Error(`${file}: nothing was indexed (${outcome.status})`);
+  const preview = await previewDelivery(
+    partner,
+    partners,
+    head,
+    stored.ninjs,
+    eventType,
+    new InMemoryContentStore(),
+  );
+  say(
+    `${partner.name} ${preview.receives ? 'WOULD RECEIVE' : 'would NOT receive'} ${key} (${head.uri} v${head.version}) as ${eventType}`,
+  );
+  for (const reason of preview.reasons) say(`    ${reason}`);
+  const attributes = Object.entries(preview.message.attributes).map(([attribute, { value }]) => [
+    attribute,
+    value,
+  ]);
+  say(`message attributes: ${JSON.stringify(Object.fromEntries(attributes))}`);
+  if (preview.envelope.link)
+    say('(link: in AWS a pre-signed URL to the content bucket; here an in-memory placeholder)');
+  say(`message (${Buffer.byteLength(preview.message.body)} bytes):`);
+  say(JSON.stringify(preview.envelope, null, 2));
+  return preview.receives ? 0 : 1;
 }
 
 const HELP = `usage: syndicate <command>
@@ -347,7 +428,10 @@ const HELP = `usage: syndicate <command>
   normalise FILE... [--format F] [--out DIR] [--explain]
                                                  print the ninjs 3.2 document each file becomes (or write them to DIR)
   invoke normalise|publish EVENT.json            run one handler on a sample event (see events/)
-  partners list                                  partners and their SNS filter policies
+  partners list                                  partners: delivery, filters, payload and SNS filter policy
+  partners preview PARTNER FILE [--source NAME] [--event TYPE]
+                                                 would PARTNER receive FILE (normalised in memory), under
+                                                 which filter rule, and the message it would get
 
 operator commands — against the running local runtime (npm start), or a deployed stack with
 --stack NAME [--profile P] [--region R]:

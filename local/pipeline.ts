@@ -4,7 +4,9 @@
  * It starts the emulators, creates the stack's resources from the partner registry, points the
  * standard AWS environment at the emulators, loads the production handlers unchanged, and wires
  * them with the AWS event bridge (S3 notifications, table stream) and Lambda event-source emulation.
- * Partner queues are read like a partner would (receive, delete) into per-partner inboxes.
+ * Partner queues are read like a partner would (receive, delete) into per-partner inboxes, except
+ * those left unread for a real consumer (`unreadPartners`); HTTPS partners on this machine are served
+ * by the relay (./https-relay.ts), which records what their endpoint accepted.
  */
 import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -20,9 +22,10 @@ import type {
   SQSRecord,
 } from 'aws-lambda';
 import type { ArticleEnvelope } from '../shared/domain/message.js';
-import type { Partner } from '../shared/partners/registry.js';
+import { endpointOf, type Partner, registryWantsSummaries } from '../shared/partners/registry.js';
 import { DynamoDbStreamCapture, LOCAL_REGION, S3NotificationForwarder } from './aws-event-bridge.js';
 import { type Emulators, startEmulators } from './emulators.js';
+import { HttpsRelay } from './https-relay.js';
 import { SqsEventSource, StreamEventSource } from './lambda-event-sources.js';
 import { createLocalResources, type LocalResources, type PartnerQueues } from './resources.js';
 import { SchedulerEmulator } from './scheduler-emulator.js';
@@ -46,6 +49,16 @@ export interface PipelineEvents {
   error: [unknown];
 }
 
+export interface LocalPipelineOptions {
+  /**
+   * Partners whose queue the runtime leaves unread, so that a real consumer (examples/sqs-consumer.ts)
+   * can read it; their messages are not in `deliveries`.
+   */
+  readonly unreadPartners?: readonly string[];
+  /** Claim-check link expiry, as the stack's `contentLinkExpiry`. @default 3600 */
+  readonly linkExpirySeconds?: number;
+}
+
 /** The release function as the stack names it for the scheduler (a target ARN, played locally). */
 const LOCAL_RELEASE_FUNCTION_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:syndicate-release';
 
@@ -54,6 +67,7 @@ function pointAwsEnvironmentAt(
   emulators: Emulators,
   resources?: LocalResources,
   schedulerEndpoint?: string,
+  publishing?: { summaries: boolean; linkExpirySeconds: number },
 ): void {
   Object.assign(process.env, {
     AWS_REGION: LOCAL_REGION,
@@ -75,6 +89,13 @@ function pointAwsEnvironmentAt(
           QUARANTINE_BUCKET: resources.quarantineBucket,
           RELEASE_FUNCTION_ARN: LOCAL_RELEASE_FUNCTION_ARN,
           SCHEDULER_ROLE_ARN: 'arn:aws:iam::000000000000:role/syndicate-scheduler',
+          CONTENT_BUCKET: resources.contentBucket,
+        }
+      : {}),
+    ...(publishing
+      ? {
+          PUBLISH_SUMMARIES: String(publishing.summaries),
+          CONTENT_LINK_EXPIRY_SECONDS: String(publishing.linkExpirySeconds),
         }
       : {}),
   });
@@ -95,6 +116,8 @@ export class LocalPipeline extends EventEmitter<PipelineEvents> {
   forwarder: S3NotificationForwarder | undefined;
   /** The production handlers as loaded in this process, for `syndicate invoke`. */
   handlers: Handlers | undefined;
+  /** Plays SNS's HTTPS delivery for partners whose endpoint is on this machine. */
+  relay: HttpsRelay | undefined;
   private inboxBusy = 0;
 
   private constructor(
@@ -102,8 +125,33 @@ export class LocalPipeline extends EventEmitter<PipelineEvents> {
     readonly resources: LocalResources,
     readonly clients: { s3: S3Client; sqs: SQSClient; dynamoDb: DynamoDBClient },
     readonly scheduler: SchedulerEmulator,
+    readonly options: LocalPipelineOptions,
   ) {
     super();
+  }
+
+  /** Messages each partner received so far (its inbox, or what its HTTPS endpoint accepted). */
+  inboxCounts(): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const { partner } of this.resources.partnerQueues) counts[partner.name] = 0;
+    for (const { partner } of this.deliveries) counts[partner] = (counts[partner] ?? 0) + 1;
+    return counts;
+  }
+
+  /** One line per partner: how its delivery is played locally (what `npm start` should print). */
+  describePartners(): string[] {
+    const unread = new Set(this.options.unreadPartners ?? []);
+    return this.resources.partnerQueues.map(({ partner, queue, localDelivery }) => {
+      const head = `${partner.name} (${partner.delivery.type}, ${partner.payload})`;
+      if (unread.has(partner.name)) return `${head}: queue ${queue.name} left for your consumer`;
+      const endpoint = endpointOf(partner.delivery);
+      if (localDelivery === 'queue') return `${head}: queue ${queue.name}`;
+      if (localDelivery === 'https-relay')
+        return `${head}: queue ${queue.name} relayed to ${endpoint} by the local HTTPS relay (signed SNS posts; fauxqs does not deliver HTTP)`;
+      if (partner.delivery.type === 'https')
+        return `${head}: queue ${queue.name} takes its SNS notifications; ${endpoint} is not on this machine, so nothing is posted (an endpoint on 127.0.0.1 is relayed)`;
+      return `${head}: queue ${queue.name} takes the SNS notifications the ${partner.delivery.type === 'email' ? 'address' : 'function'} would get (no ${partner.delivery.type} delivery locally)`;
+    });
   }
 
   /** The scheduler's target: the production release handler, loaded with the others. */
@@ -112,7 +160,10 @@ export class LocalPipeline extends EventEmitter<PipelineEvents> {
     return this.handlers.release(input);
   }
 
-  static async start(partners: readonly Partner[]): Promise<LocalPipeline> {
+  static async start(
+    partners: readonly Partner[],
+    options: LocalPipelineOptions = {},
+  ): Promise<LocalPipeline> {
     const emulators = await startEmulators();
     pointAwsEnvironmentAt(emulators);
     const region = LOCAL_REGION;
@@ -127,9 +178,18 @@ export class LocalPipeline extends EventEmitter<PipelineEvents> {
     const scheduler = new SchedulerEmulator(
       new Map([[LOCAL_RELEASE_FUNCTION_ARN, (input: unknown) => pipeline.invokeRelease(input)]]),
     );
-    pointAwsEnvironmentAt(emulators, resources, await scheduler.start());
+    pointAwsEnvironmentAt(emulators, resources, await scheduler.start(), {
+      summaries: registryWantsSummaries(partners),
+      linkExpirySeconds: options.linkExpirySeconds ?? 3600,
+    });
 
-    const pipeline: LocalPipeline = new LocalPipeline(emulators, resources, { s3, sqs, dynamoDb }, scheduler);
+    const pipeline: LocalPipeline = new LocalPipeline(
+      emulators,
+      resources,
+      { s3, sqs, dynamoDb },
+      scheduler,
+      options,
+    );
     await pipeline.wire();
     return pipeline;
   }
@@ -177,7 +237,37 @@ export class LocalPipeline extends EventEmitter<PipelineEvents> {
       onInvoked: (records, failed) => this.reportProcessed(records, failed),
     });
 
-    const inboxLoops = resources.partnerQueues.map((partnerQueues) => this.readInbox(partnerQueues));
+    const unread = new Set(this.options.unreadPartners ?? []);
+    const relayed = resources.partnerQueues.filter(
+      ({ partner, localDelivery }) => localDelivery === 'https-relay' && !unread.has(partner.name),
+    );
+    const inboxes = resources.partnerQueues.filter(
+      ({ partner, localDelivery }) => localDelivery !== 'https-relay' && !unread.has(partner.name),
+    );
+    if (relayed.length > 0) {
+      this.relay = await HttpsRelay.start(
+        clients.sqs,
+        resources.topicArn,
+        relayed.map(({ partner, queue, subscriptionArn }) => ({
+          partner: partner.name,
+          endpoint: endpointOf(partner.delivery) as string,
+          queue,
+          subscriptionArn,
+        })),
+        {
+          onError,
+          onDelivered: ({ partner, message, attributes }) =>
+            this.record({
+              partner,
+              envelope: JSON.parse(message) as ArticleEnvelope,
+              attributes,
+              receivedAt: Date.now(),
+            }),
+        },
+      );
+    }
+    const relay = this.relay;
+    const inboxLoops = inboxes.map((partnerQueues) => this.readInbox(partnerQueues));
     this.idleChecks.push(
       () => forwarder.idle,
       () => capture.idle,
@@ -186,12 +276,18 @@ export class LocalPipeline extends EventEmitter<PipelineEvents> {
       () => this.inboxBusy === 0,
       () => this.scheduler.idleFor(50),
       () => this.queueIsEmpty(resources.ingestQueue.name),
-      () => resources.partnerQueues.every(({ queue }) => this.queueIsEmpty(queue.name)),
+      () => inboxes.every(({ queue }) => this.queueIsEmpty(queue.name)),
+      // A relay waiting for its receiver to confirm holds messages, as a pending subscription would.
+      () =>
+        relayed.every(
+          ({ partner, queue }) => !relay?.isConfirmed(partner.name) || this.queueIsEmpty(queue.name),
+        ),
+      () => relay?.idle ?? true,
     );
     this.stopping.push(async () => {
       emulators.s3.off('event', forwarder.listener);
       this.inboxesRunning = false;
-      await Promise.all([ingestSource.stop(), streamSource.stop(), ...inboxLoops]);
+      await Promise.all([ingestSource.stop(), streamSource.stop(), ...inboxLoops, relay?.stop()]);
       capture.close();
     });
   }
@@ -221,8 +317,16 @@ export class LocalPipeline extends EventEmitter<PipelineEvents> {
     return queue.messages.ready.length + queue.messages.delayed.length + queue.messages.inflight.length === 0;
   }
 
-  /** Reads a partner's queue as the partner would: receive, record, delete. */
-  private async readInbox({ partner, queue }: PartnerQueues): Promise<void> {
+  private record(delivery: Delivery): void {
+    this.deliveries.push(delivery);
+    this.emit('delivered', delivery);
+  }
+
+  /**
+   * Reads a partner's queue as the partner would: receive, record, delete. Non-raw queues (partners
+   * whose endpoint is not SQS) hold SNS JSON notifications: the envelope is their `Message`.
+   */
+  private async readInbox({ partner, queue, raw }: PartnerQueues): Promise<void> {
     while (this.inboxesRunning) {
       try {
         const { Messages } = await this.clients.sqs.send(
@@ -237,19 +341,35 @@ export class LocalPipeline extends EventEmitter<PipelineEvents> {
         this.inboxBusy++;
         try {
           for (const message of Messages) {
-            const delivery: Delivery = {
+            if (raw) {
+              this.record({
+                partner: partner.name,
+                envelope: JSON.parse(message.Body ?? '{}') as ArticleEnvelope,
+                attributes: Object.fromEntries(
+                  Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [
+                    name,
+                    value.StringValue ?? '',
+                  ]),
+                ),
+                receivedAt: Date.now(),
+              });
+              continue;
+            }
+            const notification = JSON.parse(message.Body ?? '{}') as {
+              Message?: string;
+              MessageAttributes?: Record<string, { Value: string }>;
+            };
+            this.record({
               partner: partner.name,
-              envelope: JSON.parse(message.Body ?? '{}') as ArticleEnvelope,
+              envelope: JSON.parse(notification.Message ?? '{}') as ArticleEnvelope,
               attributes: Object.fromEntries(
-                Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [
+                Object.entries(notification.MessageAttributes ?? {}).map(([name, value]) => [
                   name,
-                  value.StringValue ?? '',
+                  value.Value,
                 ]),
               ),
               receivedAt: Date.now(),
-            };
-            this.deliveries.push(delivery);
-            this.emit('delivered', delivery);
+            });
           }
           await this.clients.sqs.send(
             new DeleteMessageBatchCommand({

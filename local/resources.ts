@@ -1,14 +1,20 @@
 /**
  * Creates on the emulators the resources the CDK stack defines (infra/stacks/syndication-stack.ts):
- * ingest bucket, ingest queue with its DLQ, article table, stream DLQ, article topic, and one queue
- * per partner (with its DLQ) subscribed with the filter policy derived from the same registry.
+ * ingest bucket, ingest queue with its DLQ, article table, stream DLQ, article topic, content bucket,
+ * and one queue per partner (with its DLQ) subscribed with the filter policy derived from the same
+ * registry, payload variant included.
+ *
+ * fauxqs delivers to SQS only, so every partner gets a local queue whatever its delivery type: `sqs`
+ * partners read theirs (raw delivery, as in AWS); an HTTPS partner's queue receives the SNS JSON
+ * notification and is relayed to its URL (./https-relay.ts); email and Lambda partners' queues hold
+ * the SNS JSON notification their endpoint would get.
  */
 import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, type SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { INDEX_NAMES } from '../shared/adapters/table-layout.js';
-import { filterPolicyFor, type Partner } from '../shared/partners/registry.js';
+import { type Partner, subscriptionFilterPolicyFor } from '../shared/partners/registry.js';
 
 /** The table's global secondary indexes: `<name>Pk` / `<name>Sk` attributes, as in the stack. */
 const TABLE_INDEXES = Object.values(INDEX_NAMES);
@@ -19,10 +25,21 @@ export interface QueueRef {
   readonly arn: string;
 }
 
+/**
+ * How a partner's local queue stands in for its delivery: read like the partner's SQS queue, relayed
+ * to an HTTPS URL on this machine, or only held (an email address, a Lambda function, or an HTTPS URL
+ * the local runtime does not call).
+ */
+export type LocalDelivery = 'queue' | 'https-relay' | 'held';
+
 export interface PartnerQueues {
   readonly partner: Partner;
   readonly queue: QueueRef;
   readonly deadLetterQueue: QueueRef;
+  readonly subscriptionArn: string;
+  /** Whether SNS delivers raw bodies (SQS partners) or the JSON notification (the others). */
+  readonly raw: boolean;
+  readonly localDelivery: LocalDelivery;
 }
 
 export interface LocalResources {
@@ -33,6 +50,8 @@ export interface LocalResources {
   readonly table: string;
   readonly streamDeadLetterQueue: QueueRef;
   readonly topicArn: string;
+  /** Claim-check documents (too large for a message, or linked from summaries). */
+  readonly contentBucket: string;
   readonly partnerQueues: readonly PartnerQueues[];
 }
 
@@ -74,15 +93,34 @@ async function createQueueWithDlq(sqs: SQSClient, name: string, visibilityTimeou
   return { queue, deadLetterQueue };
 }
 
+/** Only loopback URLs are called from the local runtime: it never sends partner content off the machine. */
+export function isLocalEndpoint(endpoint: string): boolean {
+  try {
+    const { hostname } = new URL(endpoint);
+    return hostname === '127.0.0.1' || hostname === 'localhost' || hostname === '[::1]';
+  } catch {
+    return false;
+  }
+}
+
+function localDeliveryOf(partner: Partner): LocalDelivery {
+  const { delivery } = partner;
+  if (delivery.type === 'sqs') return 'queue';
+  if (delivery.type === 'https' && isLocalEndpoint(delivery.endpoint)) return 'https-relay';
+  return 'held';
+}
+
 export async function createLocalResources(
   clients: ResourceClients,
   partners: readonly Partner[],
 ): Promise<LocalResources> {
   const bucket = 'syndicate-ingest';
   const quarantineBucket = 'syndicate-quarantine';
+  const contentBucket = 'syndicate-content';
   const table = 'syndicate-articles';
   await clients.s3.send(new CreateBucketCommand({ Bucket: bucket }));
   await clients.s3.send(new CreateBucketCommand({ Bucket: quarantineBucket }));
+  await clients.s3.send(new CreateBucketCommand({ Bucket: contentBucket }));
   await clients.dynamoDb.send(
     new CreateTableCommand({
       TableName: table,
@@ -121,20 +159,28 @@ export async function createLocalResources(
   const partnerQueues: PartnerQueues[] = [];
   for (const partner of partners) {
     const { queue, deadLetterQueue } = await createQueueWithDlq(clients.sqs, `partner-${partner.name}`);
-    const policy = filterPolicyFor(partner);
-    await clients.sns.send(
+    const raw = partner.delivery.type === 'sqs';
+    const { SubscriptionArn } = await clients.sns.send(
       new SubscribeCommand({
         TopicArn: topicArn,
         Protocol: 'sqs',
         Endpoint: queue.arn,
+        ReturnSubscriptionArn: true,
         Attributes: {
-          RawMessageDelivery: 'true',
+          RawMessageDelivery: String(raw),
           RedrivePolicy: JSON.stringify({ deadLetterTargetArn: deadLetterQueue.arn }),
-          ...(Object.keys(policy).length > 0 ? { FilterPolicy: JSON.stringify(policy) } : {}),
+          FilterPolicy: JSON.stringify(subscriptionFilterPolicyFor(partner)),
         },
       }),
     );
-    partnerQueues.push({ partner, queue, deadLetterQueue });
+    partnerQueues.push({
+      partner,
+      queue,
+      deadLetterQueue,
+      subscriptionArn: SubscriptionArn as string,
+      raw,
+      localDelivery: localDeliveryOf(partner),
+    });
   }
   return {
     bucket,
@@ -144,6 +190,7 @@ export async function createLocalResources(
     table,
     streamDeadLetterQueue,
     topicArn,
+    contentBucket,
     partnerQueues,
   };
 }

@@ -2,33 +2,52 @@
  * The syndication pipeline as one stack:
  *
  *   S3 ingest bucket --(ObjectCreated/ObjectRemoved)--> ingest queue --> normalise --> articles table
- *   articles table stream --> publish --> articles topic --(filter policy per partner)--> partner queues
+ *   articles table stream --> publish --> articles topic --(filter policy per partner)--> partner endpoints
+ *                                    \--> content bucket (documents too large for a message; summary links)
  *
  * Every asynchronous edge has somewhere for failures to go: the ingest queue and each partner queue
  * redrive to a DLQ, the stream mapping sends failed batches to an on-failure queue, and each SNS
- * subscription has its own delivery DLQ.
+ * subscription has its own delivery DLQ. The topic, the partner queues and the content bucket are
+ * encrypted with customer-managed keys; the queues' key policy lets SNS deliver for this topic only.
  */
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import {
+  AnyPrincipal,
+  ArnPrincipal,
+  Effect,
+  PolicyStatement,
+  Role,
+  ServicePrincipal,
+} from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
 import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { BlockPublicAccess, Bucket, BucketEncryption, EventType } from 'aws-cdk-lib/aws-s3';
 import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { CfnScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
-import { SubscriptionFilter, Topic } from 'aws-cdk-lib/aws-sns';
-import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { type CfnSubscription, Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption, type QueueProps } from 'aws-cdk-lib/aws-sqs';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
+import { MAX_LINK_EXPIRY_SECONDS } from '../../shared/adapters/s3-claim-check.js';
 import { INDEX_NAMES } from '../../shared/adapters/table-layout.js';
-import { filterPolicyFor, type Partner } from '../../shared/partners/registry.js';
+import { endpointOf, type Partner, registryWantsSummaries } from '../../shared/partners/registry.js';
+import { PartnerDelivery, partnerId } from '../constructs/partner-delivery.js';
 import { PipelineFunction } from '../constructs/pipeline-function.js';
+
+export { PartnerDelivery, partnerId, subscriptionFilterPolicy } from '../constructs/partner-delivery.js';
 
 export interface SyndicationStackProps extends StackProps {
   /** Deployment stage, e.g. `dev` or `prod`; only `prod` retains data when the stack is deleted. */
   readonly stage: string;
   /** The validated partner registry (see `parsePartnerRegistry`). */
   readonly partners: readonly Partner[];
+  /**
+   * How long a claim-check link (pre-signed URL) is valid. Signed with the publish function's role
+   * credentials, a URL can stop working earlier, when those temporary credentials expire.
+   * @default 6 hours
+   */
+  readonly contentLinkExpiry?: Duration;
 }
 
 /** Stages whose data (objects, articles, logs) survives deleting the stack. */
@@ -48,22 +67,9 @@ const PUBLISH_TABLE_ACTIONS = ['dynamodb:GetItem'];
 const RELEASE_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem'];
 /** How long rejected originals are kept in the quarantine bucket. */
 const QUARANTINE_RETENTION = Duration.days(30);
-
-/** `all-news-wire` -> `AllNewsWire`, for construct and output ids. */
-export function partnerId(name: string): string {
-  return name
-    .split('-')
-    .filter((part) => part.length > 0)
-    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
-    .join('');
-}
-
-/** The partner's filter policy as CDK subscription filters; undefined when the partner takes everything. */
-export function subscriptionFilterPolicy(partner: Partner): Record<string, SubscriptionFilter> | undefined {
-  const entries = Object.entries(filterPolicyFor(partner));
-  if (entries.length === 0) return undefined;
-  return Object.fromEntries(entries.map(([key, conditions]) => [key, new SubscriptionFilter(conditions)]));
-}
+const DEFAULT_CONTENT_LINK_EXPIRY = Duration.hours(6);
+/** Claim-check documents outlive their links a little, then go (partners fetch on receipt). */
+const CONTENT_RETENTION = Duration.days(8);
 
 /** Every queue in the stack: SQS-managed encryption at rest, TLS-only access. */
 function secureQueue(scope: Construct, id: string, props: QueueProps = {}): Queue {
@@ -72,31 +78,6 @@ function secureQueue(scope: Construct, id: string, props: QueueProps = {}): Queu
 
 function deadLetterQueue(scope: Construct, id: string): Queue {
   return secureQueue(scope, id, { retentionPeriod: DLQ_RETENTION });
-}
-
-/** One partner's delivery: its queue (with a DLQ for its own consumer) and the SNS delivery DLQ. */
-class PartnerDelivery extends Construct {
-  readonly queue: Queue;
-  readonly queueDlq: Queue;
-  readonly deliveryDlq: Queue;
-
-  constructor(scope: Construct, id: string, topic: Topic, partner: Partner) {
-    super(scope, id);
-    this.queueDlq = deadLetterQueue(this, 'QueueDlq');
-    this.queue = secureQueue(this, 'Queue', {
-      deadLetterQueue: { queue: this.queueDlq, maxReceiveCount: MAX_RECEIVE_COUNT },
-    });
-    // Messages SNS could not deliver to the partner queue; redrive them into `queue`.
-    this.deliveryDlq = deadLetterQueue(this, 'DeliveryDlq');
-    topic.addSubscription(
-      new SqsSubscription(this.queue, {
-        rawMessageDelivery: true,
-        deadLetterQueue: this.deliveryDlq,
-        filterPolicy: subscriptionFilterPolicy(partner),
-      }),
-    );
-    Tags.of(this).add('partner', partner.name);
-  }
 }
 
 export class SyndicationStack extends Stack {
@@ -109,6 +90,11 @@ export class SyndicationStack extends Stack {
   readonly releaseDlq: Queue;
   readonly streamDlq: Queue;
   readonly articlesTopic: Topic;
+  /** Encrypts the articles topic. */
+  readonly topicKey: Key;
+  /** Encrypts the partner queues, their DLQs and the content bucket; SNS may use it for the topic. */
+  readonly messagingKey: Key;
+  readonly contentBucket: Bucket;
   readonly normaliseFunction: PipelineFunction;
   readonly publishFunction: PipelineFunction;
   readonly partnerDeliveries: ReadonlyMap<string, PartnerDelivery>;
@@ -228,9 +214,49 @@ export class SyndicationStack extends Stack {
     this.releaseDlq.grantSendMessages(schedulerRole);
     const scheduleGroup = new CfnScheduleGroup(this, 'EmbargoSchedules', {});
 
-    // --- publish: table stream -> topic ----------------------------------------------------------
-    // No KMS key yet (a later issue): an unencrypted topic can deliver to SQS-managed-SSE queues.
-    this.articlesTopic = new Topic(this, 'ArticlesTopic', { enforceSSL: true });
+    // --- publish: table stream -> topic (and content bucket) ---------------------------------------
+    // Two keys, because the queue key's policy names the topic and the topic names its key: one key
+    // for both would be a dependency cycle CloudFormation cannot create.
+    this.topicKey = new Key(this, 'TopicKey', {
+      description: 'Encrypts the articles topic',
+      enableKeyRotation: true,
+      removalPolicy,
+    });
+    this.messagingKey = new Key(this, 'MessagingKey', {
+      description: 'Encrypts partner queues, their dead-letter queues and claim-check documents',
+      enableKeyRotation: true,
+      removalPolicy,
+    });
+    this.articlesTopic = new Topic(this, 'ArticlesTopic', { enforceSSL: true, masterKey: this.topicKey });
+    // SNS encrypts what it puts in the (KMS-encrypted) partner queues and delivery DLQs, for this topic only.
+    this.messagingKey.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal('sns.amazonaws.com')],
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: ['*'],
+        conditions: { ArnEquals: { 'aws:SourceArn': this.articlesTopic.topicArn } },
+      }),
+    );
+    this.restrictSubscribers(props.partners);
+
+    const linkExpiry = props.contentLinkExpiry ?? DEFAULT_CONTENT_LINK_EXPIRY;
+    if (linkExpiry.toSeconds() < 60 || linkExpiry.toSeconds() > MAX_LINK_EXPIRY_SECONDS) {
+      throw new Error(`contentLinkExpiry must be 1 minute to 7 days, not ${linkExpiry.toHumanString()}`);
+    }
+    // Documents too large for a message, and the documents summary messages link to (claim check).
+    this.contentBucket = new Bucket(this, 'ContentBucket', {
+      encryption: BucketEncryption.KMS,
+      encryptionKey: this.messagingKey,
+      bucketKeyEnabled: true,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      lifecycleRules: [
+        { expiration: CONTENT_RETENTION },
+        { abortIncompleteMultipartUploadAfter: Duration.days(1) },
+      ],
+      removalPolicy,
+      autoDeleteObjects: !retainData,
+    });
 
     this.streamDlq = deadLetterQueue(this, 'StreamDlq');
     this.publishFunction = new PipelineFunction(this, 'Publish', {
@@ -245,6 +271,9 @@ export class SyndicationStack extends Stack {
         SCHEDULER_ROLE_ARN: schedulerRole.roleArn,
         SCHEDULE_GROUP: scheduleGroup.ref,
         RELEASE_DLQ_ARN: this.releaseDlq.queueArn,
+        CONTENT_BUCKET: this.contentBucket.bucketName,
+        CONTENT_LINK_EXPIRY_SECONDS: String(linkExpiry.toSeconds()),
+        PUBLISH_SUMMARIES: String(registryWantsSummaries(props.partners)),
       },
     });
     this.publishFunction.addEventSource(
@@ -259,6 +288,15 @@ export class SyndicationStack extends Stack {
       }),
     );
     this.articlesTopic.grantPublish(this.publishFunction);
+    // Writes claim-check documents and signs GET links to them: a pre-signed URL acts with the
+    // signer's permissions, so publish needs GetObject too (and the key, for SSE-KMS).
+    this.publishFunction.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['s3:PutObject', 's3:GetObject'],
+        resources: [this.contentBucket.arnForObjects('documents/*')],
+      }),
+    );
+    this.messagingKey.grant(this.publishFunction, 'kms:GenerateDataKey', 'kms:Decrypt');
     this.articlesTable.grant(this.publishFunction, ...PUBLISH_TABLE_ACTIONS);
     this.publishFunction.addToRolePolicy(
       new PolicyStatement({
@@ -274,13 +312,16 @@ export class SyndicationStack extends Stack {
     );
     schedulerRole.grantPassRole(this.publishFunction.grantPrincipal);
 
-    // --- Partners: one filtered subscription and queue each ----------------------------------------
+    // --- Partners: one filtered subscription each (and a queue for sqs partners without one) -------
     const deliveries = new Map<string, PartnerDelivery>();
     for (const partner of props.partners) {
-      if (partner.delivery.type !== 'sqs') continue;
       deliveries.set(
         partner.name,
-        new PartnerDelivery(this, `Partner${partnerId(partner.name)}`, this.articlesTopic, partner),
+        new PartnerDelivery(this, `Partner${partnerId(partner.name)}`, {
+          topic: this.articlesTopic,
+          partner,
+          key: this.messagingKey,
+        }),
       );
     }
     this.partnerDeliveries = deliveries;
@@ -309,20 +350,72 @@ export class SyndicationStack extends Stack {
       value: this.streamDlq.queueUrl,
       description: 'Descriptions of table stream batches publish could not process',
     });
+    new CfnOutput(this, 'ContentBucketName', {
+      value: this.contentBucket.bucketName,
+      description: 'Claim-check documents (too large for a message, or linked from summaries)',
+    });
     for (const [name, delivery] of deliveries) {
       const prefix = `Partner${partnerId(name)}`;
-      new CfnOutput(this, `${prefix}QueueUrl`, {
-        value: delivery.queue.queueUrl,
-        description: `Queue of partner ${name}`,
-      });
-      new CfnOutput(this, `${prefix}QueueDlqUrl`, {
-        value: delivery.queueDlq.queueUrl,
-        description: `Messages partner ${name} received 5 times without deleting`,
-      });
+      if (delivery.queue && delivery.queueDlq) {
+        new CfnOutput(this, `${prefix}QueueUrl`, {
+          value: delivery.queue.queueUrl,
+          description: `Queue of partner ${name}`,
+        });
+        new CfnOutput(this, `${prefix}QueueDlqUrl`, {
+          value: delivery.queueDlq.queueUrl,
+          description: `Messages partner ${name} received 5 times without deleting`,
+        });
+      }
+      if (delivery.subscription) {
+        new CfnOutput(this, `${prefix}SubscriptionArn`, {
+          value: (delivery.subscription.node.defaultChild as CfnSubscription).ref,
+          description: `Subscription of partner ${name} to ${endpointOf(delivery.partner.delivery)} (the endpoint owner confirms it)`,
+        });
+      }
       new CfnOutput(this, `${prefix}DeliveryDlqUrl`, {
         value: delivery.deliveryDlq.queueUrl,
         description: `Messages SNS could not deliver to partner ${name}`,
       });
     }
+  }
+
+  /**
+   * Only registered partner accounts may subscribe, and only their registered endpoint: SNS cannot
+   * constrain a filter policy in IAM, but it refuses a second subscription of the same endpoint with
+   * different attributes, so a partner cannot widen the subscription we create for it. Everyone
+   * outside this account and the registered ones is denied outright.
+   */
+  private restrictSubscribers(partners: readonly Partner[]): void {
+    const accounts = new Set<string>();
+    for (const partner of partners) {
+      const { delivery } = partner;
+      const [endpoint, account] =
+        delivery.type === 'sqs'
+          ? [delivery.queueArn, delivery.accountId]
+          : delivery.type === 'lambda'
+            ? [delivery.functionArn, delivery.accountId]
+            : [];
+      if (!endpoint || !account) continue;
+      accounts.add(account);
+      this.articlesTopic.addToResourcePolicy(
+        new PolicyStatement({
+          sid: `PartnerSubscribe${partnerId(partner.name)}`,
+          principals: [new ArnPrincipal(`arn:${this.partition}:iam::${account}:root`)],
+          actions: ['sns:Subscribe'],
+          resources: [this.articlesTopic.topicArn],
+          conditions: { StringEquals: { 'sns:Protocol': delivery.type, 'sns:Endpoint': endpoint } },
+        }),
+      );
+    }
+    this.articlesTopic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'OnlyRegisteredPartnersSubscribe',
+        effect: Effect.DENY,
+        principals: [new AnyPrincipal()],
+        actions: ['sns:Subscribe'],
+        resources: [this.articlesTopic.topicArn],
+        conditions: { StringNotEquals: { 'aws:PrincipalAccount': [this.account, ...[...accounts].sort()] } },
+      }),
+    );
   }
 }

@@ -1,19 +1,10 @@
 import { PublishBatchCommand, type PublishBatchRequestEntry, type SNSClient } from '@aws-sdk/client-sns';
-import type { OutboundMessage } from '../domain/message.js';
+import { messageSize, type OutboundMessage } from '../domain/message.js';
 import type { Notifier, PublishResult } from '../ports/notifier.js';
 
 /** SNS PublishBatch limits: 10 entries and 256 KiB of payload (bodies and attributes) per call. */
 const MAX_BATCH_ENTRIES = 10;
 const MAX_BATCH_BYTES = 256 * 1024;
-
-function sizeOf(message: OutboundMessage): number {
-  let bytes = Buffer.byteLength(message.body);
-  for (const [name, attribute] of Object.entries(message.attributes)) {
-    bytes +=
-      Buffer.byteLength(name) + Buffer.byteLength(attribute.dataType) + Buffer.byteLength(attribute.value);
-  }
-  return bytes;
-}
 
 /** Splits messages into PublishBatch calls that respect both the count and the size limit. */
 export function batchesOf(messages: readonly OutboundMessage[]): OutboundMessage[][] {
@@ -21,7 +12,7 @@ export function batchesOf(messages: readonly OutboundMessage[]): OutboundMessage
   let current: OutboundMessage[] = [];
   let currentBytes = 0;
   for (const message of messages) {
-    const bytes = sizeOf(message);
+    const bytes = messageSize(message);
     if (
       current.length > 0 &&
       (current.length === MAX_BATCH_ENTRIES || currentBytes + bytes > MAX_BATCH_BYTES)

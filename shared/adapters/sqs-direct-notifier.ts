@@ -27,7 +27,10 @@ export class SqsDirectNotifier implements Notifier {
                 Object.entries(message.attributes).map(([name, attribute]) => [
                   name,
                   // SQS has no String.Array type: SNS raw delivery passes it on as String.
-                  { DataType: attribute.dataType === 'Number' ? 'Number' : 'String', StringValue: attribute.value },
+                  {
+                    DataType: attribute.dataType === 'Number' ? 'Number' : 'String',
+                    StringValue: attribute.value,
+                  },
                 ]),
               ),
             })),

@@ -1,33 +1,27 @@
 /**
- * The message partners receive: a versioned envelope around the ninjs document, plus SNS message
- * attributes that subscription filter policies match on.
+ * The message partners receive: a versioned envelope around the ninjs document (or a summary of it
+ * with a link), plus SNS message attributes that subscription filter policies match on.
+ * The envelope's shape is the published contract (contract/article-envelope.ts and its JSON Schema).
  */
+import {
+  type ArticleEnvelope,
+  type DocumentLink,
+  EVENT_TYPES,
+  type EventType,
+  PAYLOADS,
+  type Payload,
+  SPEC_VERSION,
+} from '../../contract/article-envelope.js';
 import type { Ninjs } from '../ninjs/types.js';
 import type { ArticleHead } from './article.js';
 
-export const MESSAGE_SPEC_VERSION = '1.0';
+export type { ArticleEnvelope, DocumentLink, EventType, Payload };
+export { EVENT_TYPES, PAYLOADS };
 
-export const EVENT_TYPES = [
-  'article.published',
-  'article.updated',
-  'article.withdrawn',
-  'article.replayed',
-] as const;
-export type EventType = (typeof EVENT_TYPES)[number];
+export const MESSAGE_SPEC_VERSION = SPEC_VERSION;
 
-export interface ArticleEnvelope {
-  readonly specVersion: string;
-  readonly eventType: EventType;
-  readonly uri: string;
-  readonly version: number;
-  /** `uri` + `#` + `version`: the same key means the same delivery; consumers deduplicate on it. */
-  readonly idempotencyKey: string;
-  readonly source: string;
-  readonly publishedAt: string;
-  /** Set on `article.replayed`: why it was sent again (operator replay). */
-  readonly replay?: { readonly requestedAt: string; readonly partner?: string };
-  readonly ninjs: Ninjs;
-}
+/** SNS's limit for one message, body and attributes together (256 KiB). */
+export const SNS_MAX_MESSAGE_BYTES = 256 * 1024;
 
 /** Message attributes, as SNS types them. `String.Array` values are JSON arrays of strings. */
 export interface MessageAttribute {
@@ -36,7 +30,7 @@ export interface MessageAttribute {
 }
 
 export interface OutboundMessage {
-  /** Unique within one publish batch; the stream record it came from. */
+  /** Unique within one publish batch (the stream record it came from, plus the variant). */
   readonly id: string;
   readonly body: string;
   readonly attributes: Readonly<Record<string, MessageAttribute>>;
@@ -61,21 +55,77 @@ export function envelopeFor(
     idempotencyKey: idempotencyKeyOf(article.uri, article.version),
     source: article.source,
     publishedAt,
+    payload: 'full',
     ...(replay ? { replay } : {}),
     ninjs,
   };
 }
 
 /**
+ * What a summary keeps of a document: identity, dates, status, headlines, the summary description,
+ * subjects, byline and rights, so a partner can list, route and credit it without the bodies.
+ */
+export function summaryOf(ninjs: Ninjs): Ninjs {
+  const summaries = ninjs.descriptions?.filter((description) => description.role === 'summary') ?? [];
+  const descriptions = summaries.length > 0 ? summaries : (ninjs.descriptions ?? []).slice(0, 1);
+  const kept: Ninjs = {
+    uri: ninjs.uri,
+    type: ninjs.type,
+    representationType: 'partial' as const,
+    profile: ninjs.profile,
+    version: ninjs.version,
+    firstCreated: ninjs.firstCreated,
+    versionCreated: ninjs.versionCreated,
+    contentCreated: ninjs.contentCreated,
+    pubStatus: ninjs.pubStatus,
+    urgency: ninjs.urgency,
+    language: ninjs.language,
+    headlines: ninjs.headlines,
+    descriptions: descriptions.length > 0 ? descriptions : undefined,
+    subjects: ninjs.subjects,
+    genres: ninjs.genres,
+    by: ninjs.by,
+    slugline: ninjs.slugline,
+    located: ninjs.located,
+    infoSources: ninjs.infoSources,
+    copyrightHolder: ninjs.copyrightHolder,
+    copyrightNotice: ninjs.copyrightNotice,
+    usageTerms: ninjs.usageTerms,
+    rightsInfo: ninjs.rightsInfo,
+    altIds: ninjs.altIds,
+    standard: ninjs.standard,
+  };
+  // Absent, not undefined: the summary is serialised and compared as JSON.
+  for (const key of Object.keys(kept) as (keyof Ninjs)[]) if (kept[key] === undefined) delete kept[key];
+  return kept;
+}
+
+/** The same envelope carrying a summary of its document and where the whole document is. */
+export function linkedEnvelope(
+  envelope: ArticleEnvelope,
+  link: DocumentLink,
+  payload: Payload,
+): ArticleEnvelope {
+  const { ninjs, ...rest } = envelope;
+  return { ...rest, payload, ninjs: summaryOf(ninjs), link };
+}
+
+/**
  * Attribute names partner filter policies refer to (see ../partners/registry.ts). A withdrawal
  * carries every subject and language any version had, so it passes every filter that let one through
- * (SNS matches a String.Array element by element).
+ * (SNS matches a String.Array element by element). `payload` names the variant, so that each
+ * subscription takes exactly one.
  */
-export function attributesFor(article: ArticleHead, eventType: EventType): Record<string, MessageAttribute> {
+export function attributesFor(
+  article: ArticleHead,
+  eventType: EventType,
+  payload: Payload = 'full',
+): Record<string, MessageAttribute> {
   const attributes: Record<string, MessageAttribute> = {
     eventType: { dataType: 'String', value: eventType },
     source: { dataType: 'String', value: article.source },
     ninjsVersion: { dataType: 'String', value: '3.2' },
+    payload: { dataType: 'String', value: payload },
   };
   const withdrawal = eventType === 'article.withdrawn';
   const languages = withdrawal ? article.everLanguages : article.language ? [article.language] : [];
@@ -88,4 +138,14 @@ export function attributesFor(article: ArticleHead, eventType: EventType): Recor
   if (article.urgency !== undefined)
     attributes.urgency = { dataType: 'Number', value: String(article.urgency) };
   return attributes;
+}
+
+/** Bytes SNS counts for a message: the body plus each attribute's name, type and value. */
+export function messageSize(message: Pick<OutboundMessage, 'body' | 'attributes'>): number {
+  let bytes = Buffer.byteLength(message.body);
+  for (const [name, attribute] of Object.entries(message.attributes)) {
+    bytes +=
+      Buffer.byteLength(name) + Buffer.byteLength(attribute.dataType) + Buffer.byteLength(attribute.value);
+  }
+  return bytes;
 }

@@ -1,15 +1,51 @@
 /**
- * The partner registry: who receives what. One JSON document (config/partners.json) is read by both
- * the CDK stack and the local runtime, so a filter means the same thing locally and in AWS.
+ * The partner registry: who receives what, how, and in which form. One JSON document
+ * (config/partners.json) is read by both the CDK stack and the local runtime, so a filter means the
+ * same thing locally and in AWS.
  *
  * Filters become SNS subscription filter policies on message attributes (see ../domain/message.ts):
- * values within one filter are alternatives (OR), different filters must all match (AND).
+ * values within one filter are alternatives (OR), different filters must all match (AND). Every
+ * subscription also matches on the `payload` attribute, so each partner gets exactly one of the
+ * message variants (full document or summary) published for an article version.
  */
 import { ConfigurationError } from '../domain/errors.js';
-import { EVENT_TYPES, type EventType } from '../domain/message.js';
+import { EVENT_TYPES, type EventType, PAYLOADS, type Payload } from '../domain/message.js';
 import { isMediaTopic } from '../enrich/mediatopics.js';
+import { type FilterPolicy, filterPolicyProblems } from './filter-policy.js';
 
-export type Delivery = { readonly type: 'sqs' };
+export type { FilterPolicy } from './filter-policy.js';
+
+/**
+ * `sqs` without `queueArn`: a queue we create (with a DLQ); `accountId`, when set, may read it
+ * cross-account. `sqs` with `queueArn`: the partner's own queue (standard, not FIFO).
+ */
+export interface SqsDelivery {
+  readonly type: 'sqs';
+  readonly accountId?: string;
+  readonly queueArn?: string;
+}
+
+/** SNS posts JSON notifications (signed, not raw) to this URL after the partner confirms. */
+export interface HttpsDelivery {
+  readonly type: 'https';
+  readonly endpoint: string;
+}
+
+export interface EmailDelivery {
+  readonly type: 'email';
+  readonly address: string;
+}
+
+/** A function in the partner's account; its account id is the one in the ARN. */
+export interface LambdaDelivery {
+  readonly type: 'lambda';
+  readonly functionArn: string;
+  readonly accountId: string;
+}
+
+export type Delivery = SqsDelivery | HttpsDelivery | EmailDelivery | LambdaDelivery;
+export type DeliveryType = Delivery['type'];
+export const DELIVERY_TYPES: readonly DeliveryType[] = ['sqs', 'https', 'email', 'lambda'];
 
 export interface PartnerFilters {
   /** Media Topic qcodes; a code matches articles tagged with it or any of its descendants. */
@@ -18,6 +54,11 @@ export interface PartnerFilters {
   readonly languages?: readonly string[];
   /** Publisher ids (the first segment of the object key). */
   readonly sources?: readonly string[];
+  /**
+   * ninjs urgency runs from 1 (most urgent) to 9: `minUrgency: 3` takes urgency 1, 2 and 3.
+   * Articles without an urgency never match this filter.
+   */
+  readonly minUrgency?: number;
   readonly eventTypes?: readonly EventType[];
 }
 
@@ -26,17 +67,42 @@ export interface Partner {
   readonly description?: string;
   readonly delivery: Delivery;
   readonly filters: PartnerFilters;
+  /** `full`: the whole ninjs document; `summary`: headline, summary, subjects and a link. */
+  readonly payload: Payload;
 }
 
-/** SNS limits on one filter policy (AWS documentation, "Filter policy constraints"). */
-export const SNS_FILTER_MAX_KEYS = 5;
-export const SNS_FILTER_MAX_COMBINATIONS = 150;
+export interface RegistryOptions {
+  /**
+   * Accept `http://127.0.0.1[:port]` endpoints (the local runtime's relay and tests). Never for a
+   * deployment: SNS cannot reach a loopback address and delivers to HTTPS only in this design.
+   */
+  readonly allowLoopbackHttp?: boolean;
+}
 
 const NAME_PATTERN = /^[a-z][a-z0-9-]{2,39}$/;
 const LANGUAGE_PATTERN = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
 const SOURCE_PATTERN = /^[A-Za-z0-9._-]{1,100}$/;
+const ACCOUNT_PATTERN = /^\d{12}$/;
+const REGION = '[a-z]{2}(?:-[a-z]+)+-\\d';
+const SQS_ARN_PATTERN = new RegExp(`^arn:aws(?:-[a-z]+)*:sqs:${REGION}:(\\d{12}):([A-Za-z0-9_-]{1,80})$`);
+const LAMBDA_ARN_PATTERN = new RegExp(
+  `^arn:aws(?:-[a-z]+)*:lambda:${REGION}:(\\d{12}):function:[A-Za-z0-9_-]{1,64}(?::(?:\\$LATEST|[A-Za-z0-9_-]{1,128}))?$`,
+);
+/** Deliberately simple: SNS itself rejects what it cannot send to; this catches typos early. */
+const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-export type FilterPolicy = Record<string, unknown[]>;
+const PARTNER_KEYS = new Set(['name', 'description', 'delivery', 'filters', 'payload']);
+const FILTER_KEYS = new Set(['subjects', 'languages', 'sources', 'minUrgency', 'eventTypes']);
+const DELIVERY_KEYS: Readonly<Record<DeliveryType, readonly string[]>> = {
+  sqs: ['type', 'accountId', 'queueArn'],
+  https: ['type', 'endpoint'],
+  email: ['type', 'address'],
+  lambda: ['type', 'functionArn', 'accountId'],
+};
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
 
 function stringList(value: unknown, where: string, problems: string[]): string[] | undefined {
   if (value === undefined) return undefined;
@@ -47,31 +113,122 @@ function stringList(value: unknown, where: string, problems: string[]): string[]
   return value as string[];
 }
 
-function parsePartner(raw: unknown, index: number, problems: string[]): Partner | undefined {
-  const at = `partners[${index}]`;
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    problems.push(`${at} must be an object`);
+function optionalString(entry: Record<string, unknown>, key: string, where: string, problems: string[]) {
+  const value = entry[key];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.length === 0) {
+    problems.push(`${where}.${key} must be a non-empty string`);
     return undefined;
   }
-  const entry = raw as Record<string, unknown>;
-  const known = new Set(['name', 'description', 'delivery', 'filters']);
-  for (const key of Object.keys(entry))
-    if (!known.has(key)) problems.push(`${at}.${key} is not a known setting`);
+  return value;
+}
 
-  const name = entry.name;
-  if (typeof name !== 'string' || !NAME_PATTERN.test(name)) {
-    problems.push(`${at}.name must be 3-40 characters of a-z, 0-9 and '-', starting with a letter`);
+/** An endpoint SNS can post to: https with a host, no credentials in the URL. */
+function endpointProblem(endpoint: string, options: RegistryOptions): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    return `'${endpoint}' is not a URL`;
+  }
+  if (url.username || url.password) return `'${endpoint}' must not carry credentials`;
+  if (url.protocol === 'https:') return undefined;
+  if (url.protocol === 'http:' && url.hostname === '127.0.0.1' && options.allowLoopbackHttp) return undefined;
+  return options.allowLoopbackHttp
+    ? `'${endpoint}' must be an https:// URL (or http://127.0.0.1 for the local runtime)`
+    : `'${endpoint}' must be an https:// URL`;
+}
+
+function parseDelivery(
+  raw: unknown,
+  where: string,
+  problems: string[],
+  options: RegistryOptions,
+): Delivery | undefined {
+  const types = DELIVERY_TYPES.map((type) => `'${type}'`);
+  const expected = `${types.slice(0, -1).join(', ')} or ${types.at(-1)}`;
+  if (!isRecord(raw) || !DELIVERY_TYPES.includes(raw.type as DeliveryType)) {
+    problems.push(`${where}: delivery.type must be ${expected}`);
     return undefined;
   }
-  const where = `partner '${name}'`;
-  const delivery = entry.delivery as Record<string, unknown> | undefined;
-  if (delivery?.type !== 'sqs')
-    problems.push(`${where}: delivery.type must be 'sqs' (other deliveries are not built yet)`);
+  const type = raw.type as DeliveryType;
+  for (const key of Object.keys(raw)) {
+    if (!DELIVERY_KEYS[type].includes(key))
+      problems.push(`${where}: delivery.${key} is not a setting of ${type} deliveries`);
+  }
+  const at = `${where}: delivery`;
+  const accountId = optionalString(raw, 'accountId', at, problems);
+  if (accountId !== undefined && !ACCOUNT_PATTERN.test(accountId))
+    problems.push(`${at}.accountId '${accountId}' is not an AWS account id (12 digits)`);
+  const before = problems.length;
+  switch (type) {
+    case 'sqs': {
+      const queueArn = optionalString(raw, 'queueArn', at, problems);
+      if (queueArn === undefined) return { type, ...(accountId ? { accountId } : {}) };
+      if (queueArn.endsWith('.fifo')) {
+        problems.push(
+          `${at}.queueArn '${queueArn}' is a FIFO queue; a standard topic delivers to standard queues`,
+        );
+        return undefined;
+      }
+      const owner = SQS_ARN_PATTERN.exec(queueArn)?.[1];
+      if (!owner) {
+        problems.push(
+          `${at}.queueArn '${queueArn}' is not an SQS queue ARN (arn:aws:sqs:REGION:ACCOUNT:NAME)`,
+        );
+        return undefined;
+      }
+      if (accountId && accountId !== owner)
+        problems.push(`${at}.accountId ${accountId} is not the account of queueArn (${owner})`);
+      return problems.length === before ? { type, queueArn, accountId: owner } : undefined;
+    }
+    case 'lambda': {
+      const functionArn = optionalString(raw, 'functionArn', at, problems);
+      if (functionArn === undefined) {
+        problems.push(`${at}.functionArn is required for a 'lambda' delivery`);
+        return undefined;
+      }
+      const owner = LAMBDA_ARN_PATTERN.exec(functionArn)?.[1];
+      if (!owner) {
+        problems.push(
+          `${at}.functionArn '${functionArn}' is not a Lambda function ARN (arn:aws:lambda:REGION:ACCOUNT:function:NAME)`,
+        );
+        return undefined;
+      }
+      if (accountId && accountId !== owner)
+        problems.push(`${at}.accountId ${accountId} is not the account of functionArn (${owner})`);
+      return problems.length === before ? { type, functionArn, accountId: owner } : undefined;
+    }
+    case 'https': {
+      const endpoint = optionalString(raw, 'endpoint', at, problems);
+      if (endpoint === undefined) {
+        problems.push(`${at}.endpoint is required for an 'https' delivery`);
+        return undefined;
+      }
+      const problem = endpointProblem(endpoint, options);
+      if (problem) problems.push(`${at}.endpoint ${problem}`);
+      return problem ? undefined : { type, endpoint };
+    }
+    case 'email': {
+      const address = optionalString(raw, 'address', at, problems);
+      if (address === undefined) {
+        problems.push(`${at}.address is required for an 'email' delivery`);
+        return undefined;
+      }
+      if (!EMAIL_PATTERN.test(address)) problems.push(`${at}.address '${address}' is not an email address`);
+      return EMAIL_PATTERN.test(address) ? { type, address } : undefined;
+    }
+  }
+}
 
-  const rawFilters = (entry.filters ?? {}) as Record<string, unknown>;
-  const knownFilters = new Set(['subjects', 'languages', 'sources', 'eventTypes']);
+function parseFilters(raw: unknown, where: string, problems: string[]): PartnerFilters {
+  if (raw !== undefined && !isRecord(raw)) {
+    problems.push(`${where}: filters must be an object`);
+    return {};
+  }
+  const rawFilters = raw ?? {};
   for (const key of Object.keys(rawFilters)) {
-    if (!knownFilters.has(key)) problems.push(`${where}: filters.${key} is not a known filter`);
+    if (!FILTER_KEYS.has(key)) problems.push(`${where}: filters.${key} is not a known filter`);
   }
   const subjects = stringList(rawFilters.subjects, `${where}: filters.subjects`, problems);
   for (const code of subjects ?? []) {
@@ -93,41 +250,99 @@ function parsePartner(raw: unknown, index: number, problems: string[]): Partner 
       problems.push(`${where}: '${eventType}' is not one of ${EVENT_TYPES.join(', ')}`);
     }
   }
-  const filters: PartnerFilters = {
+  const minUrgency = rawFilters.minUrgency;
+  const urgencyValid =
+    minUrgency === undefined ||
+    (Number.isInteger(minUrgency) && Number(minUrgency) >= 1 && Number(minUrgency) <= 9);
+  if (!urgencyValid)
+    problems.push(`${where}: filters.minUrgency must be a whole number from 1 (most urgent) to 9`);
+  return {
     ...(subjects ? { subjects } : {}),
     ...(languages ? { languages } : {}),
     ...(sources ? { sources } : {}),
+    ...(minUrgency !== undefined && urgencyValid ? { minUrgency: Number(minUrgency) } : {}),
     ...(eventTypes ? { eventTypes: eventTypes as EventType[] } : {}),
   };
+}
+
+function parsePartner(
+  raw: unknown,
+  index: number,
+  problems: string[],
+  options: RegistryOptions,
+): Partner | undefined {
+  const at = `partners[${index}]`;
+  if (!isRecord(raw)) {
+    problems.push(`${at} must be an object`);
+    return undefined;
+  }
+  for (const key of Object.keys(raw))
+    if (!PARTNER_KEYS.has(key)) problems.push(`${at}.${key} is not a known setting`);
+
+  const name = raw.name;
+  if (typeof name !== 'string' || !NAME_PATTERN.test(name)) {
+    problems.push(`${at}.name must be 3-40 characters of a-z, 0-9 and '-', starting with a letter`);
+    return undefined;
+  }
+  const where = `partner '${name}'`;
+  const delivery = parseDelivery(raw.delivery, where, problems, options);
+  const filters = parseFilters(raw.filters, where, problems);
+  const payload = raw.payload ?? 'full';
+  if (!PAYLOADS.includes(payload as Payload))
+    problems.push(`${where}: payload must be ${PAYLOADS.map((value) => `'${value}'`).join(' or ')}`);
+  if (!delivery || !PAYLOADS.includes(payload as Payload)) return undefined;
   const partner: Partner = {
     name,
-    ...(typeof entry.description === 'string' ? { description: entry.description } : {}),
-    delivery: { type: 'sqs' },
+    ...(typeof raw.description === 'string' ? { description: raw.description } : {}),
+    delivery,
     filters,
+    payload: payload as Payload,
   };
-  const policy = filterPolicyFor(partner);
-  const keys = Object.keys(policy).length;
-  if (keys > SNS_FILTER_MAX_KEYS)
-    problems.push(`${where}: ${keys} filter keys, SNS allows ${SNS_FILTER_MAX_KEYS}`);
-  const combinations = Object.values(policy).reduce((product, values) => product * values.length, 1);
-  if (combinations > SNS_FILTER_MAX_COMBINATIONS) {
-    problems.push(`${where}: ${combinations} value combinations, SNS allows ${SNS_FILTER_MAX_COMBINATIONS}`);
-  }
+  for (const problem of filterPolicyProblems(subscriptionFilterPolicyFor(partner)))
+    problems.push(`${where}: ${problem}`);
   return partner;
 }
 
-/** Parses and validates a registry document; throws one ConfigurationError listing every problem. */
-export function parsePartnerRegistry(document: unknown): Partner[] {
+/** The endpoint a delivery sends to, for duplicate checks and listings. */
+export function endpointOf(delivery: Delivery): string | undefined {
+  switch (delivery.type) {
+    case 'sqs':
+      return delivery.queueArn;
+    case 'https':
+      return delivery.endpoint;
+    case 'email':
+      return delivery.address;
+    case 'lambda':
+      return delivery.functionArn;
+  }
+}
+
+/**
+ * Parses and validates a registry document; throws one ConfigurationError listing every problem.
+ * Partners whose own entry is invalid are left out of the cross-partner checks.
+ */
+export function parsePartnerRegistry(document: unknown, options: RegistryOptions = {}): Partner[] {
   const problems: string[] = [];
   const list = (document as { partners?: unknown } | null)?.partners;
   if (!Array.isArray(list)) throw new ConfigurationError('partner registry: "partners" must be an array');
+  const names = new Set<string>();
+  for (const raw of list) {
+    const name = isRecord(raw) ? raw.name : undefined;
+    if (typeof name !== 'string') continue;
+    if (names.has(name)) problems.push(`partner '${name}' is defined twice`);
+    names.add(name);
+  }
   const partners = list
-    .map((raw, index) => parsePartner(raw, index, problems))
+    .map((raw, index) => parsePartner(raw, index, problems, options))
     .filter((partner): partner is Partner => partner !== undefined);
-  const seen = new Set<string>();
+  // SNS keeps one subscription per topic, protocol and endpoint: a second one would be refused.
+  const endpoints = new Map<string, string>();
   for (const partner of partners) {
-    if (seen.has(partner.name)) problems.push(`partner '${partner.name}' is defined twice`);
-    seen.add(partner.name);
+    const endpoint = endpointOf(partner.delivery);
+    if (!endpoint) continue;
+    const other = endpoints.get(endpoint);
+    if (other) problems.push(`partners '${other}' and '${partner.name}' both deliver to ${endpoint}`);
+    endpoints.set(endpoint, partner.name);
   }
   if (problems.length > 0) {
     throw new ConfigurationError(`partner registry is invalid:\n  - ${problems.join('\n  - ')}`);
@@ -136,15 +351,41 @@ export function parsePartnerRegistry(document: unknown): Partner[] {
 }
 
 /**
- * The SNS filter policy (MessageAttributes scope) for a partner; `{}` means "everything".
- * Attribute names are those set by the publisher, see MESSAGE_ATTRIBUTES in ../domain/message.ts.
+ * The filter the partner asked for, as an SNS filter policy on message attributes; `{}` means
+ * "everything". Attribute names are those set by the publisher (MESSAGE_ATTRIBUTES in ../domain/message.ts).
  */
 export function filterPolicyFor(partner: Partner): FilterPolicy {
   const policy: FilterPolicy = {};
-  const { subjects, languages, sources, eventTypes } = partner.filters;
+  const { subjects, languages, sources, minUrgency, eventTypes } = partner.filters;
   if (subjects) policy.subjects = [...subjects];
   if (languages) policy.language = [...languages];
   if (sources) policy.source = [...sources];
+  if (minUrgency !== undefined) policy.urgency = [{ numeric: ['<=', minUrgency] }];
   if (eventTypes) policy.eventType = [...eventTypes];
   return policy;
+}
+
+/**
+ * The policy the SNS subscription carries: the partner's filter plus the payload variant it takes.
+ * This is what counts against the SNS limits (5 keys, 150 combinations), so a partner can use at
+ * most four of the five filters.
+ */
+export function subscriptionFilterPolicyFor(partner: Partner): FilterPolicy {
+  return { ...filterPolicyFor(partner), payload: [partner.payload] };
+}
+
+/** Whether the publisher must send the summary variant at all. */
+export function registryWantsSummaries(partners: readonly Partner[]): boolean {
+  return partners.some((partner) => partner.payload === 'summary');
+}
+
+/** Accounts that own a delivery endpoint (their own queue or function) and may subscribe it. */
+export function subscribingAccounts(partners: readonly Partner[]): string[] {
+  const accounts = new Set<string>();
+  for (const { delivery } of partners) {
+    if ((delivery.type === 'sqs' && delivery.queueArn) || delivery.type === 'lambda') {
+      if (delivery.accountId) accounts.add(delivery.accountId);
+    }
+  }
+  return [...accounts].sort();
 }

@@ -1,6 +1,18 @@
 import type { ArticleHead } from '../domain/article.js';
-import { attributesFor, type EventType, envelopeFor, type OutboundMessage } from '../domain/message.js';
+import {
+  type ArticleEnvelope,
+  attributesFor,
+  type DocumentLink,
+  type EventType,
+  envelopeFor,
+  linkedEnvelope,
+  messageSize,
+  type OutboundMessage,
+  SNS_MAX_MESSAGE_BYTES,
+} from '../domain/message.js';
+import type { Ninjs } from '../ninjs/types.js';
 import type { ArticleIndex } from '../ports/article-index.js';
+import type { ContentStore } from '../ports/content-store.js';
 import type { EmbargoScheduler } from '../ports/embargo-scheduler.js';
 import type { Notifier } from '../ports/notifier.js';
 
@@ -17,6 +29,67 @@ export interface PublishDependencies {
   readonly index: ArticleIndex;
   readonly scheduler: EmbargoScheduler;
   readonly now: () => Date;
+  /** Where documents go that a message cannot carry, and that summaries link to. */
+  readonly contentStore?: ContentStore;
+  /** Publish the summary variant as well (some partner takes summaries). */
+  readonly summaries?: boolean;
+}
+
+/** Building the messages of one article version (shared with replays). */
+export interface MessageOptions {
+  readonly contentStore?: ContentStore;
+  readonly summaries?: boolean;
+}
+
+/** A document too large for a message, with no content store to put it in. */
+export class MessageTooLargeError extends Error {
+  override readonly name = 'MessageTooLargeError';
+}
+
+/**
+ * The partner messages for one article version: the full variant (the document inline, or a summary
+ * and a link when it would exceed the SNS limit) and, when asked, the summary variant. Each carries
+ * the `payload` attribute its subscribers' filter policies match on. Message ids are `id` for the
+ * full variant and `id` + `/summary` for the summary.
+ */
+export async function partnerMessagesFor(
+  id: string,
+  article: ArticleHead,
+  document: Ninjs,
+  envelope: ArticleEnvelope,
+  options: MessageOptions,
+): Promise<OutboundMessage[]> {
+  let link: DocumentLink | undefined;
+  const linkToDocument = async (): Promise<DocumentLink> => {
+    if (!options.contentStore)
+      throw new MessageTooLargeError(`${article.uri} v${article.version}: no content store for a link`);
+    link ??= await options.contentStore.put(article.uri, article.version, document);
+    return link;
+  };
+  const eventType = envelope.eventType;
+  const fullAttributes = attributesFor(article, eventType, 'full');
+  let full: OutboundMessage = { id, body: JSON.stringify(envelope), attributes: fullAttributes };
+  if (messageSize(full) > SNS_MAX_MESSAGE_BYTES) {
+    // Claim check: same envelope, the document replaced by its summary and a link to the whole.
+    full = { ...full, body: JSON.stringify(linkedEnvelope(envelope, await linkToDocument(), 'full')) };
+  }
+  const messages = [full];
+  if (options.summaries) {
+    const body = JSON.stringify(linkedEnvelope(envelope, await linkToDocument(), 'summary'));
+    messages.push({ id: `${id}/summary`, body, attributes: attributesFor(article, eventType, 'summary') });
+  }
+  for (const message of messages) {
+    if (messageSize(message) > SNS_MAX_MESSAGE_BYTES)
+      throw new MessageTooLargeError(
+        `${article.uri} v${article.version}: even its summary exceeds the SNS limit`,
+      );
+  }
+  return messages;
+}
+
+/** The change (or replay) id a message id belongs to. */
+export function sourceIdOf(messageId: string): string {
+  return messageId.endsWith('/summary') ? messageId.slice(0, -'/summary'.length) : messageId;
 }
 
 /** What a change means for partners; undefined when it means nothing to them. */
@@ -46,8 +119,10 @@ function needsRelease(change: ArticleChange): boolean {
  * Publishes the partner-visible changes of one batch.
  * 1. Turn each change into an event type (published, updated, withdrawn) or skip it; schedule the
  *    release of newly withheld (embargoed) versions.
- * 2. Load each version's document and build the envelope and the filter attributes.
- * 3. Publish them all; return the ids of the changes that failed and must be retried.
+ * 2. Load each version's document and build its messages: the envelope and the filter attributes,
+ *    with a claim-check link when the document is too large, plus the summary variant when asked.
+ * 3. Publish them all; return the ids of the changes that failed and must be retried (a change
+ *    counts as published when every message of it was accepted).
  */
 export async function publishChanges(
   deps: PublishDependencies,
@@ -72,19 +147,18 @@ export async function publishChanges(
       if (!eventType) continue;
       const stored = await deps.index.version(after.uri, after.version);
       if (!stored) throw new Error(`${after.uri}: version ${after.version} is missing from the index`);
-      messages.push({
-        id: change.id,
-        body: JSON.stringify(envelopeFor(after, stored.ninjs, eventType, publishedAt)),
-        attributes: attributesFor(after, eventType),
-      });
+      const envelope = envelopeFor(after, stored.ninjs, eventType, publishedAt);
+      messages.push(...(await partnerMessagesFor(change.id, after, stored.ninjs, envelope, deps)));
     } catch {
       failedIds.push(change.id);
     }
   }
   if (messages.length === 0) return { failedIds, published: 0 };
   const result = await deps.notifier.publish(messages);
+  const failedChanges = new Set(result.failedIds.map(sourceIdOf));
+  const publishedChanges = new Set(messages.map((message) => sourceIdOf(message.id)));
   return {
-    failedIds: [...failedIds, ...result.failedIds],
-    published: messages.length - result.failedIds.length,
+    failedIds: [...failedIds, ...failedChanges],
+    published: [...publishedChanges].filter((id) => !failedChanges.has(id)).length,
   };
 }

@@ -7,16 +7,29 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { before, describe, test } from 'node:test';
 import type { CfnElement } from 'aws-cdk-lib';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { IConstruct } from 'constructs';
 import { type PipelineFunction, resolveEntry } from '../../infra/constructs/pipeline-function.js';
 import { partnerId, SyndicationStack } from '../../infra/stacks/syndication-stack.js';
 import { INDEX_NAMES } from '../../shared/adapters/table-layout.js';
 import { ConfigurationError } from '../../shared/domain/errors.js';
-import { filterPolicyFor, type Partner, parsePartnerRegistry } from '../../shared/partners/registry.js';
+import {
+  type Partner,
+  parsePartnerRegistry,
+  subscriptionFilterPolicyFor,
+} from '../../shared/partners/registry.js';
 
-/** The test's own registry: a catch-all partner, a subject+language partner, and a multi-filter one. */
+const PARTNER_ACCOUNT = '210987654321';
+const OTHER_ACCOUNT = '123456789012';
+const THEIR_QUEUE = `arn:aws:sqs:eu-west-1:${OTHER_ACCOUNT}:their-articles`;
+const THEIR_FUNCTION = `arn:aws:lambda:eu-west-1:${PARTNER_ACCOUNT}:function:archive-ingest`;
+
+/**
+ * The test's own registry: a catch-all partner, a subject+language partner, a multi-filter one read
+ * cross-account and taking summaries, and one of each other delivery type.
+ */
 const partners = parsePartnerRegistry({
   partners: [
     { name: 'everything-feed', delivery: { type: 'sqs' }, filters: {} },
@@ -27,11 +40,31 @@ const partners = parsePartnerRegistry({
     },
     {
       name: 'sport-wire',
-      delivery: { type: 'sqs' },
-      filters: { subjects: ['medtop:15000000'], sources: ['wire-a', 'wire-b'] },
+      delivery: { type: 'sqs', accountId: PARTNER_ACCOUNT },
+      filters: { subjects: ['medtop:15000000'], sources: ['wire-a', 'wire-b'], minUrgency: 4 },
+      payload: 'summary',
     },
+    { name: 'own-queue', delivery: { type: 'sqs', queueArn: THEIR_QUEUE }, filters: { languages: ['fr'] } },
+    {
+      name: 'alerts-hook',
+      delivery: { type: 'https', endpoint: 'https://alerts.partner.example/sns' },
+      filters: { minUrgency: 2 },
+      payload: 'summary',
+    },
+    {
+      name: 'desk-email',
+      delivery: { type: 'email', address: 'desk@partner.example' },
+      filters: { eventTypes: ['article.published'] },
+      payload: 'summary',
+    },
+    { name: 'archive-fn', delivery: { type: 'lambda', functionArn: THEIR_FUNCTION }, filters: {} },
   ],
 });
+
+/** Partners with a queue we create for them. */
+const queuePartners = partners.filter(
+  (partner) => partner.delivery.type === 'sqs' && !partner.delivery.queueArn,
+);
 
 type Resource = { Type: string; Properties?: Record<string, unknown>; DeletionPolicy?: string };
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
@@ -175,11 +208,20 @@ describe('queues', () => {
     assert.ok((visibility as number) >= 6 * (timeout as number), `${visibility} < 6 x ${timeout}`);
   });
 
-  test('every queue is encrypted with SQS-managed keys and TLS-only', () => {
+  test('every queue is encrypted (partner queues with the messaging key, others SQS-managed) and TLS-only', () => {
     const queues = resourcesOfType('AWS::SQS::Queue');
     assert.ok(queues.length > 0);
+    const partnerQueueIds = new Set(
+      [...dev.partnerDeliveries.values()].flatMap((delivery) =>
+        [delivery.queue, delivery.queueDlq, delivery.deliveryDlq].flatMap((queue) =>
+          queue ? [logicalId(queue)] : [],
+        ),
+      ),
+    );
     for (const [id, queue] of queues) {
-      assert.equal(queue.Properties?.SqsManagedSseEnabled, true, `${id} is not encrypted`);
+      if (partnerQueueIds.has(id))
+        assert.deepEqual(queue.Properties?.KmsMasterKeyId, arnOf(dev.messagingKey), id);
+      else assert.equal(queue.Properties?.SqsManagedSseEnabled, true, `${id} is not encrypted`);
       template.hasResourceProperties('AWS::SQS::QueuePolicy', {
         Queues: Match.arrayWith([{ Ref: id }]),
         PolicyDocument: { Statement: Match.arrayWith([tlsOnlyStatement]) },
@@ -347,6 +389,20 @@ describe('IAM', () => {
 });
 
 describe('partner subscriptions', () => {
+  const deliveryOf = (partner: Partner) => {
+    const delivery = dev.partnerDeliveries.get(partner.name);
+    assert.ok(delivery, `no delivery for ${partner.name}`);
+    return delivery;
+  };
+  const keyStatements = () =>
+    (resources[logicalId(dev.messagingKey)]?.Properties?.KeyPolicy as { Statement: Statement[] } | undefined)
+      ?.Statement ?? [];
+  const topicStatements = () =>
+    resourcesOfType('AWS::SNS::TopicPolicy').flatMap(
+      ([, policy]) =>
+        (policy.Properties?.PolicyDocument as { Statement?: Statement[] } | undefined)?.Statement ?? [],
+    );
+
   test('the articles topic refuses requests without TLS', () => {
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
       Topics: [refOf(dev.articlesTopic)],
@@ -354,39 +410,78 @@ describe('partner subscriptions', () => {
     });
   });
 
-  test('each partner has one raw-delivery subscription with its filter policy and a delivery DLQ', () => {
-    const subscriptions = resourcesOfType('AWS::SNS::Subscription');
-    assert.equal(subscriptions.length, partners.length);
-    for (const partner of partners) {
-      const delivery = dev.partnerDeliveries.get(partner.name);
-      assert.ok(delivery, `no delivery for ${partner.name}`);
-      const matching = subscriptions.filter(
-        ([, subscription]) =>
-          JSON.stringify(subscription.Properties?.Endpoint) === JSON.stringify(arnOf(delivery.queue)),
-      );
-      assert.equal(matching.length, 1, `one subscription for ${partner.name}`);
-      const properties = matching[0]?.[1].Properties ?? {};
-      assert.equal(properties.Protocol, 'sqs');
-      assert.deepEqual(properties.TopicArn, refOf(dev.articlesTopic));
-      assert.equal(properties.RawMessageDelivery, true);
-      assert.deepEqual(properties.RedrivePolicy, { deadLetterTargetArn: arnOf(delivery.deliveryDlq) });
-      const policy = filterPolicyFor(partner);
-      if (Object.keys(policy).length === 0) {
-        assert.equal(properties.FilterPolicy, undefined, `${partner.name} takes everything`);
-      } else {
-        assert.deepEqual(properties.FilterPolicy, policy);
-        assert.ok(
-          properties.FilterPolicyScope === undefined || properties.FilterPolicyScope === 'MessageAttributes',
-        );
-      }
+  test('the topic is encrypted with a customer-managed key that rotates', () => {
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: arnOf(dev.topicKey) });
+    for (const key of [dev.topicKey, dev.messagingKey])
+      assert.equal(resources[logicalId(key)]?.Properties?.EnableKeyRotation, true);
+  });
+
+  test('the key lets SNS encrypt for the partner queues, only on behalf of the articles topic', () => {
+    const sns = keyStatements().filter(
+      (statement) => JSON.stringify(statement).includes('sns.amazonaws.com') && statement.Effect === 'Allow',
+    );
+    assert.ok(sns.length > 0, 'a statement for sns.amazonaws.com');
+    for (const statement of sns) {
+      assert.ok(actionsOf([statement]).includes('kms:GenerateDataKey'));
+      assert.ok(actionsOf([statement]).includes('kms:Decrypt'));
+      assert.deepEqual(statement.Condition, { ArnEquals: { 'aws:SourceArn': refOf(dev.articlesTopic) } });
     }
   });
 
-  test('the articles topic (and only it) may send to each partner queue and delivery DLQ', () => {
+  test('each partner has one subscription of its delivery type, with its filter policy, payload and a delivery DLQ', () => {
+    const subscriptions = resourcesOfType('AWS::SNS::Subscription');
+    assert.equal(subscriptions.length, partners.length);
+    const expected: Record<string, { protocol: string; endpoint: unknown; raw?: boolean }> = {
+      'own-queue': { protocol: 'sqs', endpoint: THEIR_QUEUE, raw: true },
+      'alerts-hook': { protocol: 'https', endpoint: 'https://alerts.partner.example/sns', raw: false },
+      'desk-email': { protocol: 'email', endpoint: 'desk@partner.example' },
+      'archive-fn': { protocol: 'lambda', endpoint: THEIR_FUNCTION },
+    };
+    for (const partner of queuePartners) {
+      expected[partner.name] = {
+        protocol: 'sqs',
+        endpoint: arnOf(deliveryOf(partner).queue as Queue),
+        raw: true,
+      };
+    }
     for (const partner of partners) {
-      const delivery = dev.partnerDeliveries.get(partner.name);
-      assert.ok(delivery);
+      const want = expected[partner.name];
+      assert.ok(want, partner.name);
+      const matching = subscriptions.filter(
+        ([, subscription]) =>
+          JSON.stringify(subscription.Properties?.Endpoint) === JSON.stringify(want.endpoint),
+      );
+      assert.equal(matching.length, 1, `one subscription for ${partner.name}`);
+      const properties = matching[0]?.[1].Properties ?? {};
+      assert.equal(properties.Protocol, want.protocol, partner.name);
+      assert.deepEqual(properties.TopicArn, refOf(dev.articlesTopic));
+      assert.equal(properties.RawMessageDelivery, want.raw, `${partner.name} raw delivery`);
+      assert.deepEqual(properties.RedrivePolicy, {
+        deadLetterTargetArn: arnOf(deliveryOf(partner).deliveryDlq),
+      });
+      assert.deepEqual(properties.FilterPolicy, subscriptionFilterPolicyFor(partner));
+      assert.deepEqual((properties.FilterPolicy as Record<string, unknown>).payload, [partner.payload]);
+      assert.ok(
+        properties.FilterPolicyScope === undefined || properties.FilterPolicyScope === 'MessageAttributes',
+      );
+    }
+  });
+
+  test('minimum urgency becomes a numeric filter; HTTPS retries with backoff', () => {
+    const hook = resourcesOfType('AWS::SNS::Subscription').find(
+      ([, subscription]) => subscription.Properties?.Protocol === 'https',
+    )?.[1];
+    assert.deepEqual((hook?.Properties?.FilterPolicy as Record<string, unknown> | undefined)?.urgency, [
+      { numeric: ['<=', 2] },
+    ]);
+    assert.match(JSON.stringify(hook?.Properties?.DeliveryPolicy), /healthyRetryPolicy/);
+  });
+
+  test('the articles topic (and only it) may send to each partner queue and every delivery DLQ', () => {
+    for (const partner of partners) {
+      const delivery = deliveryOf(partner);
       for (const queue of [delivery.queue, delivery.deliveryDlq]) {
+        if (!queue) continue;
         template.hasResourceProperties('AWS::SQS::QueuePolicy', {
           Queues: [refOf(queue)],
           PolicyDocument: {
@@ -405,10 +500,69 @@ describe('partner subscriptions', () => {
     }
   });
 
-  test('each partner queue redrives to its own DLQ', () => {
-    for (const partner of partners) {
-      const delivery = dev.partnerDeliveries.get(partner.name);
-      assert.ok(delivery);
+  test("a partner account may read (not send to) its own queue and decrypt only through SQS; nobody else's", () => {
+    const sport = partners.find((partner) => partner.name === 'sport-wire');
+    assert.ok(sport);
+    const delivery = deliveryOf(sport);
+    const principal = {
+      AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${PARTNER_ACCOUNT}:root`]] },
+    };
+    for (const queue of [delivery.queue, delivery.queueDlq]) {
+      assert.ok(queue);
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [refOf(queue)],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Allow', Principal: principal, Resource: arnOf(queue) }),
+          ]),
+        },
+      });
+    }
+    const queuePolicies = resourcesOfType('AWS::SQS::QueuePolicy').map(([, policy]) =>
+      JSON.stringify(policy),
+    );
+    const withAccount = queuePolicies.filter((policy) => policy.includes(PARTNER_ACCOUNT));
+    assert.equal(withAccount.length, 2, 'only the partner queue and its DLQ name the partner account');
+    for (const policy of withAccount) {
+      assert.ok(
+        !policy.includes(`"sqs:SendMessage","Effect":"Allow","Principal":${JSON.stringify(principal)}`),
+      );
+    }
+    const decrypt = keyStatements().find((statement) =>
+      JSON.stringify(statement.Condition ?? {}).includes('kms:ViaService'),
+    );
+    assert.ok(decrypt, 'kms:Decrypt for the partner account');
+    assert.deepEqual(actionsOf([decrypt]), ['kms:Decrypt']);
+    assert.match(JSON.stringify(decrypt), new RegExp(PARTNER_ACCOUNT));
+  });
+
+  test('only registered accounts may subscribe, each only its own endpoint and protocol', () => {
+    const statements = topicStatements();
+    const allows = statements.filter(
+      (statement) => statement.Effect === 'Allow' && actionsOf([statement]).includes('sns:Subscribe'),
+    );
+    const byEndpoint = Object.fromEntries(
+      allows.map((statement) => [
+        (statement.Condition as { StringEquals: Record<string, string> }).StringEquals['sns:Endpoint'],
+        (statement.Condition as { StringEquals: Record<string, string> }).StringEquals['sns:Protocol'],
+      ]),
+    );
+    assert.deepEqual(byEndpoint, { [THEIR_QUEUE]: 'sqs', [THEIR_FUNCTION]: 'lambda' });
+    const deny = statements.find(
+      (statement) => statement.Effect === 'Deny' && actionsOf([statement]).includes('sns:Subscribe'),
+    );
+    assert.ok(deny, 'a Deny for everyone else');
+    assert.deepEqual(deny.Condition, {
+      StringNotEquals: {
+        'aws:PrincipalAccount': [{ Ref: 'AWS::AccountId' }, OTHER_ACCOUNT, PARTNER_ACCOUNT],
+      },
+    });
+  });
+
+  test('each partner queue we create redrives to its own DLQ', () => {
+    for (const partner of queuePartners) {
+      const delivery = deliveryOf(partner);
+      assert.ok(delivery.queue && delivery.queueDlq);
       assert.deepEqual(resources[logicalId(delivery.queue)]?.Properties?.RedrivePolicy, {
         deadLetterTargetArn: arnOf(delivery.queueDlq),
         maxReceiveCount: 5,
@@ -416,21 +570,100 @@ describe('partner subscriptions', () => {
     }
   });
 
-  test('outputs name every queue an operator needs', () => {
+  test('outputs name every queue and subscription an operator needs', () => {
     template.hasOutput('IngestBucketName', { Value: refOf(dev.ingestBucket) });
     template.hasOutput('ArticlesTableName', { Value: refOf(dev.articlesTable) });
     template.hasOutput('ArticlesTopicArn', { Value: refOf(dev.articlesTopic) });
+    template.hasOutput('ContentBucketName', { Value: refOf(dev.contentBucket) });
     template.hasOutput('IngestQueueUrl', { Value: refOf(dev.ingestQueue) });
     template.hasOutput('IngestDlqUrl', { Value: refOf(dev.ingestDlq) });
     template.hasOutput('StreamDlqUrl', { Value: refOf(dev.streamDlq) });
     for (const partner of partners) {
-      const delivery = dev.partnerDeliveries.get(partner.name);
-      assert.ok(delivery);
+      const delivery = deliveryOf(partner);
       const prefix = `Partner${partnerId(partner.name)}`;
-      template.hasOutput(`${prefix}QueueUrl`, { Value: refOf(delivery.queue) });
-      template.hasOutput(`${prefix}QueueDlqUrl`, { Value: refOf(delivery.queueDlq) });
       template.hasOutput(`${prefix}DeliveryDlqUrl`, { Value: refOf(delivery.deliveryDlq) });
+      if (delivery.queue && delivery.queueDlq) {
+        template.hasOutput(`${prefix}QueueUrl`, { Value: refOf(delivery.queue) });
+        template.hasOutput(`${prefix}QueueDlqUrl`, { Value: refOf(delivery.queueDlq) });
+      } else {
+        assert.ok(delivery.subscription);
+        template.hasOutput(`${prefix}SubscriptionArn`, { Value: refOf(delivery.subscription) });
+      }
     }
+  });
+});
+
+describe('claim check (content bucket)', () => {
+  test('is private, TLS-only, encrypted with the messaging key and expires its documents', () => {
+    const bucket = resources[logicalId(dev.contentBucket)];
+    assert.ok(bucket?.Properties?.PublicAccessBlockConfiguration);
+    assert.match(JSON.stringify(bucket?.Properties?.BucketEncryption), /aws:kms/);
+    assert.match(
+      JSON.stringify(bucket?.Properties?.BucketEncryption),
+      new RegExp(logicalId(dev.messagingKey)),
+    );
+    assert.match(JSON.stringify(bucket?.Properties?.LifecycleConfiguration), /"ExpirationInDays":8/);
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: refOf(dev.contentBucket),
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Action: 's3:*' })]) },
+    });
+  });
+
+  test('publish knows the bucket, the link expiry and that summaries are wanted', () => {
+    const environment = resources[logicalId(dev.publishFunction)]?.Properties?.Environment as
+      | { Variables: Record<string, unknown> }
+      | undefined;
+    const variables = environment?.Variables ?? {};
+    assert.deepEqual(variables.CONTENT_BUCKET, refOf(dev.contentBucket));
+    assert.equal(variables.CONTENT_LINK_EXPIRY_SECONDS, String(6 * 3600));
+    assert.equal(variables.PUBLISH_SUMMARIES, 'true');
+  });
+
+  test('publish may write and sign links to documents only, and use the key', () => {
+    const statements = roleStatements(dev.publishFunction);
+    const s3 = statements.filter((statement) =>
+      actionsOf([statement]).some((action) => action.startsWith('s3:')),
+    );
+    assert.equal(s3.length, 1);
+    assert.deepEqual(actionsOf(s3).sort(), ['s3:GetObject', 's3:PutObject']);
+    assert.deepEqual(s3[0]?.Resource, { 'Fn::Join': ['', [arnOf(dev.contentBucket), '/documents/*']] });
+    const kms = statements.filter((statement) =>
+      actionsOf([statement]).some((action) => action.startsWith('kms:')),
+    );
+    const keys = [arnOf(dev.topicKey), arnOf(dev.messagingKey)].map((arn) => JSON.stringify(arn));
+    assert.ok(kms.every((statement) => keys.includes(JSON.stringify(statement.Resource))));
+    assert.ok(actionsOf(kms).includes('kms:GenerateDataKey'));
+  });
+
+  test('a link expiry beyond what SigV4 allows is refused at synth', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    assert.throws(
+      () =>
+        new SyndicationStack(app, 'TooLong', { stage: 'dev', partners, contentLinkExpiry: Duration.days(8) }),
+      /contentLinkExpiry must be 1 minute to 7 days/,
+    );
+  });
+});
+
+describe('partner registry', () => {
+  test('config/partners.json is a valid registry', () => {
+    const document: unknown = JSON.parse(
+      readFileSync(new URL('../../config/partners.json', import.meta.url), 'utf8'),
+    );
+    const registry: Partner[] = parsePartnerRegistry(document);
+    assert.ok(registry.length > 0);
+  });
+
+  test('an invalid registry is rejected before any stack can be built from it', () => {
+    assert.throws(
+      () =>
+        parsePartnerRegistry({
+          partners: [
+            { name: 'bad-topics', delivery: { type: 'sqs' }, filters: { subjects: ['medtop:99999999'] } },
+          ],
+        }),
+      (error: unknown) => error instanceof ConfigurationError && /medtop:99999999/.test(error.message),
+    );
   });
 });
 
@@ -466,29 +699,6 @@ describe('stages', () => {
       const property = nameProperty[resource.Type];
       if (property) assert.equal(resource.Properties?.[property], undefined, `${id} sets ${property}`);
     }
-  });
-});
-
-describe('partner registry', () => {
-  test('config/partners.json is a valid registry of SQS partners', () => {
-    const document: unknown = JSON.parse(
-      readFileSync(new URL('../../config/partners.json', import.meta.url), 'utf8'),
-    );
-    const registry: Partner[] = parsePartnerRegistry(document);
-    assert.ok(registry.length > 0);
-    assert.ok(registry.every((partner) => partner.delivery.type === 'sqs'));
-  });
-
-  test('an invalid registry is rejected before any stack can be built from it', () => {
-    assert.throws(
-      () =>
-        parsePartnerRegistry({
-          partners: [
-            { name: 'bad-topics', delivery: { type: 'sqs' }, filters: { subjects: ['medtop:99999999'] } },
-          ],
-        }),
-      (error: unknown) => error instanceof ConfigurationError && /medtop:99999999/.test(error.message),
-    );
   });
 });
 

@@ -1,0 +1,167 @@
+/**
+ * One partner's delivery: an SNS subscription with the partner's filter policy and its own delivery
+ * dead-letter queue, whatever the endpoint (our queue, their queue, HTTPS, email, Lambda), plus the
+ * queue we create for `sqs` partners without a queue of their own.
+ *
+ * Every subscription is created here, in our account, so the filter policy, the payload variant and
+ * the redrive policy stay ours (a partner cannot widen what it receives). Endpoints outside this
+ * account (their queue or function, an HTTPS URL, an email address) must confirm the subscription,
+ * as SNS requires.
+ */
+import { Duration, Tags } from 'aws-cdk-lib';
+import { AccountPrincipal, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import {
+  BackoffFunction,
+  type ITopic,
+  Subscription,
+  SubscriptionFilter,
+  SubscriptionProtocol,
+} from 'aws-cdk-lib/aws-sns';
+import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Queue, QueueEncryption, type QueueProps } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { type Partner, subscriptionFilterPolicyFor } from '../../shared/partners/registry.js';
+
+export const PARTNER_MAX_RECEIVE_COUNT = 5;
+const DLQ_RETENTION = Duration.days(14);
+
+/** What a partner account may do on the queue we create for it: read and delete, nothing else. */
+export const PARTNER_QUEUE_ACTIONS = [
+  'sqs:ReceiveMessage',
+  'sqs:DeleteMessage',
+  'sqs:ChangeMessageVisibility',
+  'sqs:GetQueueAttributes',
+  'sqs:GetQueueUrl',
+];
+
+/** `all-news-wire` -> `AllNewsWire`, for construct and output ids. */
+export function partnerId(name: string): string {
+  return name
+    .split('-')
+    .filter((part) => part.length > 0)
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
+}
+
+/** The partner's subscription filter policy (its filters plus the payload variant) as CDK filters. */
+export function subscriptionFilterPolicy(partner: Partner): Record<string, SubscriptionFilter> {
+  return Object.fromEntries(
+    Object.entries(subscriptionFilterPolicyFor(partner)).map(([key, conditions]) => [
+      key,
+      new SubscriptionFilter(conditions),
+    ]),
+  );
+}
+
+export interface PartnerDeliveryProps {
+  readonly topic: ITopic;
+  readonly partner: Partner;
+  /** The customer-managed key of the topic and of every partner queue. */
+  readonly key: IKey;
+}
+
+export class PartnerDelivery extends Construct {
+  readonly partner: Partner;
+  /** Messages SNS could not deliver to the endpoint (every delivery type has one). */
+  readonly deliveryDlq: Queue;
+  /** The queue we create for an `sqs` partner without its own queue, and its consumer DLQ. */
+  readonly queue?: Queue;
+  readonly queueDlq?: Queue;
+  /** The SNS subscription (for every type except our own queue, where SqsSubscription creates it). */
+  readonly subscription?: Subscription;
+
+  constructor(scope: Construct, id: string, props: PartnerDeliveryProps) {
+    super(scope, id);
+    const { topic, partner, key } = props;
+    this.partner = partner;
+    const secureQueue = (queueId: string, queueProps: QueueProps = {}) =>
+      new Queue(this, queueId, {
+        encryption: QueueEncryption.KMS,
+        encryptionMasterKey: key,
+        enforceSSL: true,
+        ...queueProps,
+      });
+    this.deliveryDlq = secureQueue('DeliveryDlq', { retentionPeriod: DLQ_RETENTION });
+    const filterPolicy = subscriptionFilterPolicy(partner);
+    const { delivery } = partner;
+
+    if (delivery.type === 'sqs' && !delivery.queueArn) {
+      this.queueDlq = secureQueue('QueueDlq', { retentionPeriod: DLQ_RETENTION });
+      this.queue = secureQueue('Queue', {
+        deadLetterQueue: { queue: this.queueDlq, maxReceiveCount: PARTNER_MAX_RECEIVE_COUNT },
+      });
+      topic.addSubscription(
+        new SqsSubscription(this.queue, {
+          rawMessageDelivery: true,
+          deadLetterQueue: this.deliveryDlq,
+          filterPolicy,
+        }),
+      );
+      if (delivery.accountId) this.grantPartnerAccount(delivery.accountId, key, [this.queue, this.queueDlq]);
+    } else {
+      this.subscription = new Subscription(this, 'Subscription', {
+        topic,
+        filterPolicy,
+        deadLetterQueue: this.deliveryDlq,
+        ...this.endpointProps(partner),
+      });
+    }
+    Tags.of(this).add('partner', partner.name);
+  }
+
+  private endpointProps(partner: Partner) {
+    const { delivery } = partner;
+    switch (delivery.type) {
+      case 'sqs':
+        // Their queue: its policy must let this topic send (and its key let SNS encrypt).
+        return {
+          protocol: SubscriptionProtocol.SQS,
+          endpoint: delivery.queueArn as string,
+          rawMessageDelivery: true,
+        };
+      case 'https':
+        // Not raw: the JSON notification carries the signature the receiver verifies.
+        return {
+          protocol: SubscriptionProtocol.HTTPS,
+          endpoint: delivery.endpoint,
+          rawMessageDelivery: false,
+          deliveryPolicy: {
+            healthyRetryPolicy: {
+              minDelayTarget: Duration.seconds(1),
+              maxDelayTarget: Duration.seconds(60),
+              numRetries: 20,
+              backoffFunction: BackoffFunction.EXPONENTIAL,
+            },
+          },
+        };
+      case 'email':
+        return { protocol: SubscriptionProtocol.EMAIL, endpoint: delivery.address };
+      case 'lambda':
+        // Their function: its resource policy must let sns.amazonaws.com invoke it for this topic.
+        return { protocol: SubscriptionProtocol.LAMBDA, endpoint: delivery.functionArn };
+    }
+  }
+
+  /** Lets the partner account read its queues, and decrypt their messages through SQS only. */
+  private grantPartnerAccount(accountId: string, key: IKey, queues: readonly Queue[]): void {
+    const principal = new AccountPrincipal(accountId);
+    for (const queue of queues) {
+      queue.addToResourcePolicy(
+        new PolicyStatement({
+          principals: [principal],
+          actions: PARTNER_QUEUE_ACTIONS,
+          resources: [queue.queueArn],
+        }),
+      );
+    }
+    key.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [principal],
+        actions: ['kms:Decrypt'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'kms:ViaService': `sqs.${queues[0]?.stack.region}.amazonaws.com` } },
+      }),
+    );
+  }
+}
