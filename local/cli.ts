@@ -79,7 +79,8 @@ function describe(journey: Journey): string {
 }
 
 async function startPipeline(): Promise<{ pipeline: LocalPipeline; tracker: JourneyTracker }> {
-  const partners = loadPartnerRegistry();
+  // Locally an https partner may be a receiver on 127.0.0.1 (synth stays strict: https only).
+  const partners = loadPartnerRegistry(undefined, { allowLoopbackHttp: true });
   const pipeline = await LocalPipeline.start(partners);
   pipeline.on('error', (error) => warn(`local runtime: ${(error as Error).message ?? String(error)}`));
   return { pipeline, tracker: new JourneyTracker(pipeline) };
@@ -105,9 +106,7 @@ async function commandStart(args: string[]): Promise<number> {
     `  bucket ${resources.bucket} → queue ${resources.ingestQueue.name} → normalise → table ${resources.table}`,
   );
   say(`  → stream → publish → topic ${resources.topicArn}`);
-  for (const { partner } of resources.partnerQueues) {
-    say(`  → partner ${partner.name}: filter ${JSON.stringify(filterPolicyFor(partner))}`);
-  }
+  for (const line of pipeline.describePartners()) say(`  → partner ${line}`);
 
   writeRuntimeInfo({
     pid: process.pid,
@@ -125,6 +124,11 @@ async function commandStart(args: string[]): Promise<number> {
   for (const file of samples) await pipeline.upload(keyFor(articlesRoot, file), await readFile(file));
   await pipeline.waitForIdle();
   for (const file of samples) say(describe(await tracker.journeyOf(keyFor(articlesRoot, file))));
+  say(
+    `Partner inboxes: ${Object.entries(pipeline.inboxCounts())
+      .map(([name, count]) => `${name} ${count}`)
+      .join(', ')}`,
+  );
 
   if (values.once) {
     removeRuntimeInfo();

@@ -8,14 +8,20 @@ import { parseArgs } from 'node:util';
 import { DescribeTableCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import type { Payload } from '../contract/article-envelope.js';
 import { DynamoDbArticleIndex } from '../shared/adapters/dynamodb-article-index.js';
+import { S3ClaimCheck } from '../shared/adapters/s3-claim-check.js';
 import { SnsNotifier } from '../shared/adapters/sns-notifier.js';
 import { SqsDirectNotifier } from '../shared/adapters/sqs-direct-notifier.js';
+import { loadPartnerRegistry } from '../shared/partners/registry-file.js';
 import type { Notifier } from '../shared/ports/notifier.js';
 import { replayArticles } from '../shared/usecases/replay.js';
 import { resolveTarget, TARGET_OPTIONS, type Target } from './targets.js';
 
 export class OperatorUsageError extends Error {}
+
+/** How long replayed claim-check links stay valid (the stack's default for published ones). */
+const LINK_EXPIRY_SECONDS = 6 * 3600;
 
 const say = (line = '') => process.stdout.write(`${line}\n`);
 const warn = (line: string) => process.stderr.write(`${line}\n`);
@@ -216,8 +222,15 @@ export async function commandReplay(args: string[]): Promise<number> {
   if (since && Number.isNaN(since.getTime()))
     throw new OperatorUsageError(`--since '${values.since}' is not a date-time`);
   return withTarget(values, async (target) => {
+    // The registry says which payloads partners take (the same file the stack was deployed from).
+    const partners = loadPartnerRegistry(undefined, { allowLoopbackHttp: !values.stack });
     let notifier: Notifier = new SnsNotifier(target.sns, target.topicArn);
+    let payloads: Payload[] = partners.some((partner) => partner.payload === 'summary')
+      ? ['full', 'summary']
+      : ['full'];
     if (values.partner) {
+      const partner = partners.find((candidate) => candidate.name === values.partner);
+      if (!partner) throw new OperatorUsageError(`no partner '${values.partner}' in config/partners.json`);
       // One partner only: straight to its queue, since a topic publish reaches every matching partner.
       const wanted = values.partner.replace(/-/g, '').toLowerCase();
       const queue = target.queues.find(
@@ -227,9 +240,19 @@ export async function commandReplay(args: string[]): Promise<number> {
       if (!queue)
         throw new OperatorUsageError(`no queue for partner '${values.partner}' in ${target.description}`);
       notifier = new SqsDirectNotifier(target.sqs, queue.url);
+      payloads = [partner.payload];
     }
+    const contentStore = target.contentBucket
+      ? new S3ClaimCheck(target.s3, target.contentBucket, LINK_EXPIRY_SECONDS)
+      : undefined;
     const result = await replayArticles(
-      { index: new DynamoDbArticleIndex(target.dynamoDb, target.table), notifier, now: () => new Date() },
+      {
+        index: new DynamoDbArticleIndex(target.dynamoDb, target.table),
+        notifier,
+        now: () => new Date(),
+        payloads,
+        ...(contentStore ? { contentStore } : {}),
+      },
       since ? { since: since.toISOString() } : { uris: positionals },
       values.partner,
     );

@@ -27,6 +27,8 @@ export interface Target {
   readonly dynamoDb: DynamoDBClient;
   readonly bucket: string;
   readonly quarantineBucket?: string;
+  /** Where claim-checked documents go (and replays put theirs). */
+  readonly contentBucket?: string;
   readonly table: string;
   readonly topicArn: string;
   readonly queues: readonly TargetQueue[];
@@ -99,6 +101,7 @@ function localTarget(): Target {
     dynamoDb,
     bucket: resources.bucket,
     quarantineBucket: resources.quarantineBucket,
+    contentBucket: resources.contentBucket,
     table: resources.table,
     topicArn: resources.topicArn,
     queues,
@@ -158,6 +161,7 @@ async function awsTarget(options: TargetOptions & { stack: string }): Promise<Ta
     dynamoDb,
     bucket: required('IngestBucketName'),
     ...(outputs.QuarantineBucketName ? { quarantineBucket: outputs.QuarantineBucketName } : {}),
+    ...(outputs.ContentBucketName ? { contentBucket: outputs.ContentBucketName } : {}),
     table: required('ArticlesTableName'),
     topicArn: required('ArticlesTopicArn'),
     queues: queuesFromOutputs(outputs),

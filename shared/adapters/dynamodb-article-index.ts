@@ -17,6 +17,7 @@
  * ~3 KB compressed, so ~3 write units instead of ~10; see README "Stored documents").
  * Only head items change through the stream in a way the publisher acts on.
  */
+import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import {
   type AttributeValue,
@@ -262,7 +263,8 @@ export class DynamoDbArticleIndex implements ArticleIndex {
             sk: `rejection#${rejection.rejectedAt}`,
             ...rejection,
             byStatusPk: 'status#rejected',
-            byStatusSk: `${rejection.rejectedAt}#${rejection.objectKey}`,
+            // GSI sort keys are limited to 1,024 bytes; S3 keys may be as long.
+            byStatusSk: `${rejection.rejectedAt}#${Buffer.byteLength(rejection.objectKey) > 900 ? createHash('sha256').update(rejection.objectKey).digest('hex') : rejection.objectKey}`,
           },
           { removeUndefinedValues: true },
         ),

@@ -2,10 +2,15 @@
  * The article as the index keeps it: a small head record per article (the current version's
  * metadata, whose changes drive publishing) and one stored document per version.
  */
+import { createHash } from 'node:crypto';
 import type { Provenance } from '../formats/parts.js';
 import type { Ninjs, PubStatus } from '../ninjs/types.js';
 
 export const ARTICLE_URI_PREFIX = 'urn:syndicate:';
+/** Longest uri (and input id used as one), so that every key and GSI sort key built from it fits DynamoDB. */
+export const MAX_URI_CHARS = 512;
+const MAX_ENCODED_KEY_CHARS = MAX_URI_CHARS - ARTICLE_URI_PREFIX.length;
+const KEPT_PREFIX_CHARS = 256;
 
 /** What the normaliser produces: a ninjs document without the index-assigned version fields. */
 export interface NormalisedArticle {
@@ -87,7 +92,12 @@ export interface ObjectState {
  * new version of it. Each path segment is percent-encoded so any S3 key gives a valid RFC 3986 URI.
  */
 export function articleUriForKey(objectKey: string): string {
-  return `${ARTICLE_URI_PREFIX}${objectKey.split('/').map(encodeURIComponent).join('/')}`;
+  const encoded = objectKey.split('/').map(encodeURIComponent).join('/');
+  if (encoded.length <= MAX_ENCODED_KEY_CHARS) return `${ARTICLE_URI_PREFIX}${encoded}`;
+  // Percent-encoding can triple a key (S3 allows 1,024 bytes): keep a readable start and make it
+  // unique with a hash, so uris stay within DynamoDB's key limits (2,048 bytes; 1,024 for sort keys).
+  const start = encoded.slice(0, KEPT_PREFIX_CHARS).replace(/%[0-9A-F]?$/i, '');
+  return `${ARTICLE_URI_PREFIX}${start}~${createHash('sha256').update(objectKey).digest('hex').slice(0, 32)}`;
 }
 
 /**

@@ -31,46 +31,86 @@ const KINDS: Readonly<Record<string, PlaceKind>> = {
   R: 'region',
 };
 
+/** Written in capitals: at least one letter and no lower-case one ("US", "U.K.", "MOSCOW"). */
+export function isWrittenInCapitals(surface: string): boolean {
+  let letters = 0;
+  for (let at = 0; at < surface.length; at++) {
+    const code = surface.charCodeAt(at);
+    if (code >= 97 && code <= 122) return false;
+    if (code >= 65 && code <= 90) letters++;
+    else if (code > 127) {
+      const character = surface.charAt(at);
+      if (character !== character.toUpperCase()) return false;
+      if (character !== character.toLowerCase()) letters++;
+    }
+  }
+  return letters > 0;
+}
+
 /** Diacritics and case folded, curly apostrophes straightened: the key every table is indexed by. */
 export function foldName(text: string): string {
   // Plain ASCII is by far the common case in English copy; skip the Unicode work for it.
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: the range is the whole ASCII set
-  const ascii = /^[\x00-\x7f]*$/.test(text);
-  const base = ascii ? text : text.normalize('NFD').replace(/\p{M}+/gu, '').replace(/[’ʼ‘]/g, "'");
-  return base.toLowerCase();
+  let upper = false;
+  for (let at = 0; at < text.length; at++) {
+    const code = text.charCodeAt(at);
+    if (code > 127)
+      return text
+        .normalize('NFD')
+        .replace(/\p{M}+/gu, '')
+        .replace(/[’ʼ‘]/g, "'")
+        .toLowerCase();
+    if (code >= 65 && code <= 90) upper = true;
+  }
+  return upper ? text.toLowerCase() : text;
 }
 
 interface Tables {
-  readonly places: ReadonlyMap<string, GazetteerPlace>;
+  /** One line per place: kind, GeoNames id, name. */
+  readonly rows: readonly string[];
+  readonly parsed: Map<number, GazetteerPlace>;
   readonly firstNames: ReadonlySet<string>;
   readonly lastNames: ReadonlySet<string>;
   readonly demonyms: ReadonlySet<string>;
   readonly organisations: ReadonlySet<string>;
 }
 
+/** Folded name -> line in `places.places`, as generated: a plain object the JSON parser builds natively. */
+const placeKeys: Readonly<Record<string, number>> = places.keys;
+
 let tables: Tables | undefined;
 
 function load(): Tables {
   if (tables) return tables;
-  // Keys were folded when the file was generated: loading is splitting, not Unicode work.
-  const byKey = new Map<string, GazetteerPlace>();
-  for (const row of places.rows) {
-    const [kindCode = '', id = '', name = '', keys = ''] = row.split('\t');
-    const kind = KINDS[kindCode];
-    if (!kind || !name) continue;
-    const place: GazetteerPlace = id ? { name, kind, uri: `${GEONAMES_URI_PREFIX}${id}/` } : { name, kind };
-    // Rows come in priority order (countries, capitals, cities by size, divisions): first one wins.
-    for (const key of keys.split('|')) if (!byKey.has(key)) byKey.set(key, place);
-  }
   const list = (joined: string) => new Set(joined.split('|'));
   tables = {
-    places: byKey,
+    rows: places.places.split('\n'),
+    parsed: new Map(),
     firstNames: list(names.firstNames),
     lastNames: list(names.lastNames),
     demonyms: list(names.demonyms),
     organisations: list(names.organisations),
   };
   return tables;
+}
+
+/** The place on line `index`, parsed on first use: an article only ever touches a few dozen. */
+function placeAt(index: number | undefined): GazetteerPlace | undefined {
+  if (index === undefined) return undefined;
+  const { rows, parsed } = load();
+  const known = parsed.get(index);
+  if (known) return known;
+  const [kindCode = '', id = '', name = ''] = (rows[index] ?? '').split('\t');
+  const kind = KINDS[kindCode];
+  if (!kind || !name) return undefined;
+  const place: GazetteerPlace = id ? { name, kind, uri: `${GEONAMES_URI_PREFIX}${id}/` } : { name, kind };
+  parsed.set(index, place);
+  return place;
+}
+
+function keyed(key: string): number | undefined {
+  // One lookup; inherited members ("constructor") are functions, never line numbers.
+  const index = placeKeys[key];
+  return typeof index === 'number' ? index : undefined;
 }
 
 /** Builds the tables now rather than on the first article (for a Lambda's init phase). */
@@ -83,12 +123,11 @@ export function preloadGazetteer(): void {
  * All-capital names match their acronym aliases as written ("US"); longer ones ("MOSCOW") also by name.
  */
 export function placeNamed(surface: string, folded: string = foldName(surface)): GazetteerPlace | undefined {
-  const byKey = load().places;
-  if (surface.length <= 6 && surface === surface.toUpperCase()) {
-    const acronym = byKey.get(`=${surface}`);
-    if (acronym || surface.replaceAll('.', '').length <= 4) return acronym;
+  if (surface.length <= 6 && isWrittenInCapitals(surface)) {
+    const acronym = keyed(`=${surface}`);
+    if (acronym !== undefined || surface.replaceAll('.', '').length <= 4) return placeAt(acronym);
   }
-  return byKey.get(folded);
+  return placeAt(keyed(folded));
 }
 
 export function isFirstName(folded: string): boolean {
@@ -107,4 +146,9 @@ export function isDemonym(folded: string): boolean {
 /** Organisation names from the generated list (folded, several words joined by single spaces). */
 export function isListedOrganisation(folded: string): boolean {
   return load().organisations.has(folded);
+}
+
+/** All listed organisation names, for callers that merge them into one table. */
+export function listedOrganisations(): Iterable<string> {
+  return load().organisations;
 }

@@ -51,7 +51,8 @@ function index(): Map<string, string[]> {
     if (!label) continue;
     for (const term of termsOf(label)) {
       const words = term.split(' ');
-      for (let length = 1; length < words.length; length++) phrasePrefixes.add(words.slice(0, length).join(' '));
+      for (let length = 1; length < words.length; length++)
+        phrasePrefixes.add(words.slice(0, length).join(' '));
       const codes = termIndex.get(term) ?? [];
       codes.push(topic.code);
       termIndex.set(term, codes);

@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { detect as detectLanguage } from 'tinyld/light';
-import { articleUriForKey, type NormalisedArticle, sourceForKey } from '../domain/article.js';
+import { articleUriForKey, MAX_URI_CHARS, type NormalisedArticle, sourceForKey } from '../domain/article.js';
 import { RejectedInputError } from '../domain/errors.js';
 import { authorOf, findEntities } from '../enrich/entities.js';
 import { mediaTopic, mediaTopicForSubjectCode, mediaTopicUri, withAncestors } from '../enrich/mediatopics.js';
@@ -47,7 +47,7 @@ export function countWords(text: string): number {
 
 /** An input id becomes the uri only if it is an absolute URI partners can use as an identifier. */
 function usableUri(id: string | undefined): string | undefined {
-  if (!id || /\s/.test(id)) return undefined;
+  if (!id || /\s/.test(id) || id.length > MAX_URI_CHARS) return undefined;
   if (!/^(https?|urn|tag):/i.test(id)) return undefined;
   try {
     new URL(id);
@@ -104,14 +104,37 @@ function statedSubject(subject: SourceSubject): { subject: Subject; codes: strin
   return { subject: ninjsSubject, codes: subject.code ? [subject.code] : [] };
 }
 
+/** One entry per entity: the same uri or the same name (the input's and the finder's) is one entity. */
 function dedupeParties<T extends Party>(parties: readonly T[]): T[] {
   const seen = new Set<string>();
   return parties.filter((party) => {
-    const key = (party.uri ?? party.name ?? '').toLowerCase();
-    if (!key || seen.has(key)) return false;
-    seen.add(key);
+    const keys = [party.uri, party.name?.toLowerCase()].filter((key): key is string => Boolean(key));
+    if (keys.length === 0 || keys.some((key) => seen.has(key))) return false;
+    for (const key of keys) seen.add(key);
     return true;
   });
+}
+
+/** C0 controls other than tab and newline, and DEL: escaped in JSON they are valid input, but no reader wants them. */
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
+
+/**
+ * Cleans every string of the document in place: control characters out, lone surrogates replaced
+ * (DynamoDB and SNS refuse them as invalid UTF-8). Whatever the format, partners get clean text.
+ */
+function cleanStrings(value: unknown): void {
+  if (Array.isArray(value)) {
+    value.forEach((item, index) => {
+      if (typeof item === 'string') value[index] = item.replace(CONTROL_CHARACTERS, '').toWellFormed();
+      else cleanStrings(item);
+    });
+  } else if (value && typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    for (const [key, item] of Object.entries(record)) {
+      if (typeof item === 'string') record[key] = item.replace(CONTROL_CHARACTERS, '').toWellFormed();
+      else cleanStrings(item);
+    }
+  }
 }
 
 export function assembleArticle(parts: ArticleParts, context: AssemblyContext): NormalisedArticle {
@@ -241,6 +264,7 @@ export function assembleArticle(parts: ArticleParts, context: AssemblyContext): 
     ...inputIds,
   ];
 
+  cleanStrings(ninjs);
   const problems = ninjsProblems(ninjs);
   if (problems.length > 0) {
     throw new RejectedInputError(

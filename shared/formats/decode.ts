@@ -158,8 +158,10 @@ export function decodeObject(stored: Uint8Array, options: DecodeOptions): Decode
 
   const utf8 = validUtf8(bytes);
   if (utf8 !== undefined) {
-    if (looksBinary(bytes))
+    // NUL anywhere (not just in the sampled start) means binary: no text format carries it.
+    if (bytes.includes(0) || looksBinary(bytes)) {
       throw new RejectedInputError('BINARY', 'the object contains NUL bytes or control characters');
+    }
     return finish(utf8, 'utf-8', compressed, {
       rule: declared ? `declared:${declared}` : 'valid-utf-8',
       confidence: 100,

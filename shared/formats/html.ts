@@ -179,8 +179,12 @@ const CANONICAL_REL = /(^|\s)canonical(\s|$)/i;
  * the cost of the extraction. Script text is never entity-decoded in HTML, so the JSON-LD kept here
  * is what the DOM would hold.
  */
+/** Real article pages have a few thousand elements; 40,000 empty <p> already take Readability ~3.5 s. */
+const MAX_HTML_ELEMENTS = 20_000;
+
 function scanMarkup(text: string, maxDepth: number): MarkupScan {
   let depth = 0;
+  let elements = 0;
   // A fragment gets an <html> and a <body> around it: two more levels.
   let wrapperDepth: number | undefined;
   let tag = '';
@@ -194,6 +198,13 @@ function scanMarkup(text: string, maxDepth: number): MarkupScan {
       onopentagname(name) {
         wrapperDepth ??= name === 'html' ? 0 : 2;
         depth++;
+        // Readability on linkedom is super-linear in the number of elements: refuse before building a DOM.
+        if (++elements > MAX_HTML_ELEMENTS) {
+          throw new RejectedInputError(
+            'TOO_LARGE',
+            `the page has more than ${MAX_HTML_ELEMENTS} HTML elements; no article page needs that many`,
+          );
+        }
         if (depth + wrapperDepth > maxDepth) {
           throw new RejectedInputError(
             'TOO_DEEP',
@@ -699,6 +710,13 @@ export const parseHtml: FormatParser = (text: string, context: ParseContext): Ar
   // A fragment gets the <html> it lacks; completeHeadAndBody then sorts its children into
   // <head> and <body> as a browser would.
   const document = buildDocument(scan.isDocument ? text : `<html>${text}</html>`);
+  if (!document.documentElement) {
+    // e.g. a page cut off inside its <html start tag: there is no tree to read, and retrying cannot help.
+    throw new RejectedInputError(
+      'MALFORMED',
+      'the page has no <html> element a parser can build (is it cut off?)',
+    );
+  }
   const page = readPageMetadata(document, scan);
   const statedUrl = absoluteUrl(page.jsonLd.url) ?? absoluteUrl(page.meta.get('og:url')?.[0]);
   // A relative canonical is resolved against the URL the page states elsewhere.

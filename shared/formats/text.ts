@@ -38,13 +38,29 @@ interface Story {
 
 export function parseText(text: string, _context?: ParseContext): ArticleParts {
   const source = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
-  if (stripControls(source).trim() === '') throw new RejectedInputError('EMPTY');
-  const story = isAnpa(source)
-    ? anpaStory(source)
-    : isIptc7901(source)
-      ? iptc7901Story(source)
+  if (isBlank(stripControls(source))) throw new RejectedInputError('EMPTY');
+  // IPTC 7901 first: its messages may open with SOH too.
+  const story = isIptc7901(source)
+    ? iptc7901Story(source)
+    : isAnpa(source)
+      ? anpaStory(source)
       : plainStory(source);
   return finish(story);
+}
+
+/**
+ * Whether the text is an agency transmission (IPTC 7901 header line, ANPA control characters): for
+ * format detection, which would otherwise take dpa's Markdown-like editors' notes for Markdown.
+ */
+/** IPTC 7901 header lines end in '='. Linear: a regex like /\s*=\s*$/ backtracks quadratically on long runs of spaces. */
+function stripClosingEquals(line: string): string {
+  const trimmed = line.trimEnd();
+  return trimmed.endsWith('=') ? trimmed.slice(0, -1).trimEnd() : trimmed;
+}
+
+export function isAgencyTransmission(text: string): boolean {
+  const source = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
+  return isIptc7901(source) || isAnpa(source);
 }
 
 // --- Characters and lines -----------------------------------------------------------------------
@@ -52,15 +68,20 @@ export function parseText(text: string, _context?: ParseContext): ArticleParts {
 // biome-ignore lint/suspicious/noControlCharactersInRegex: transmission control characters are the point
 const CONTROLS = /[\x00-\x08\x0b-\x1f\x7f]/g;
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: transmission control characters are the point
+const HAS_CONTROLS = /[\x00-\x08\x0b-\x1f\x7f]/;
+
 /** Drops C0 control characters (SOH, STX, ETX, EOT, SYN, form feeds...), keeping tabs and newlines. */
 function stripControls(text: string): string {
-  return text.replace(CONTROLS, '');
+  // Most text has none: a test is cheaper than a replace that copies the string.
+  return HAS_CONTROLS.test(text) ? text.replace(CONTROLS, '') : text;
 }
 
 const isBlank = (line: string) => line.trim() === '';
 const isIndented = (line: string) =>
   line.length > 0 && (line.charCodeAt(0) === 32 || line.charCodeAt(0) === 9);
-const squash = (text: string) => text.replace(/\s+/g, ' ').trim();
+/** Whitespace runs to one space; single spaces, the vast majority, are not matched at all. */
+const squash = (text: string) => text.replace(/\s{2,}|[^\S ]/g, ' ').trim();
 
 // --- Plain text ---------------------------------------------------------------------------------
 
@@ -81,6 +102,7 @@ function isAnpa(source: string): boolean {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: ANPA framing characters
   if (/^[\x16\x01]/.test(source)) return true;
   const stx = source.indexOf('\x02');
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: STX before a format line
   return stx >= 0 && stx < 400 && /\n\x02?\^/.test(source.slice(0, 2000));
 }
 
@@ -171,12 +193,12 @@ function iptc7901Story(source: string): Story {
     }
     // Take keys ("2ND LEAD", "3RD NET", "EIL") are all capitals; notes are in parentheses.
     if ((/^[^a-z]{2,40}$/.test(line) && /[A-Z]/.test(line)) || /^\(.*\)$/.test(line)) continue;
-    headline = line.replace(/\s*=\s*$/, '');
+    headline = stripClosingEquals(line);
   }
   let byline: Found | undefined;
   // The header runs to the first blank line; "By ... =" closes it.
   for (; index < lines.length && !isBlank(lines[index] as string); index++) {
-    const line = (lines[index] as string).trim().replace(/\s*=\s*$/, '');
+    const line = stripClosingEquals((lines[index] as string).trim());
     const found = /^by\s+/i.test(line) ? bylineOf(line) : undefined;
     if (found) byline = { value: found.value, provenance: { rule: 'iptc7901-byline', confidence: 95 } };
     else if (!byline) headline = `${headline} ${line}`;
@@ -237,7 +259,7 @@ function finish(story: Story): ArticleParts {
  * closes a hard-wrapped paragraph.
  */
 function paragraphsOf(lines: readonly string[]): string[] {
-  const content = lines.map((line) => line.replace(/\s+$/, ''));
+  const content = lines.map((line) => line.trimEnd());
   const first = content.findIndex((line) => !isBlank(line));
   if (first < 0) return [];
   let last = content.length - 1;
@@ -279,7 +301,9 @@ function splitIndented(lines: readonly string[]): string[] {
 
 /** Hard-wrapped text without blank lines: a sentence that ends well short of the wrap width ends a paragraph. */
 function splitWrapped(lines: readonly string[]): string[] {
-  const width = Math.max(...lines.map((line) => line.length));
+  // A loop, not Math.max(...lines): a spread of 100,000s of lines overflows the stack.
+  let width = 0;
+  for (const line of lines) width = Math.max(width, line.length);
   const paragraphs: string[][] = [[]];
   for (const line of lines) {
     paragraphs.at(-1)?.push(line);

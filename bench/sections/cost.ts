@@ -1,0 +1,286 @@
+/**
+ * Section 5: AWS cost per million articles, by service, from the measured handler durations, the
+ * functions' memory setting, the real sizes of the sample article's items and message, and the
+ * prices below (us-east-1). Every price and assumption is printed with the result.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { REPO_ROOT } from '../corpus.js';
+import type { Row } from '../lib/report.js';
+import { fmt, fmtUsd } from '../lib/stats.js';
+
+export const COST_TARGET_PER_MILLION = 8;
+
+/** us-east-1 prices. `facts`: ../shared/notes/platform-facts.md; `assumed`: AWS price pages as of 2026, not re-checked here. */
+export const PRICES = {
+  lambdaGbSecond: { usd: 0.0000133334, source: 'facts', text: 'Lambda arm64 $0.0000133334 per GB-s' },
+  lambdaRequest: { usd: 0.2 / 1e6, source: 'facts', text: 'Lambda $0.20 per million requests' },
+  snsPublish: {
+    usd: 0.5 / 1e6,
+    source: 'facts',
+    text: 'SNS $0.50 per million publishes (64 KB chunks; deliveries to SQS free)',
+  },
+  s3Put: { usd: 0.005 / 1000, source: 'facts', text: 'S3 PUT $0.005 per 1,000' },
+  s3Get: { usd: 0.0004 / 1000, source: 'facts', text: 'S3 GET $0.0004 per 1,000' },
+  dynamoWrite: {
+    usd: 0.625 / 1e6,
+    source: 'facts',
+    text: 'DynamoDB on-demand $0.625 per million write units (1 KB)',
+  },
+  dynamoRead: {
+    usd: 0.125 / 1e6,
+    source: 'assumed',
+    text: 'DynamoDB on-demand $0.125 per million read units (4 KB strongly consistent)',
+  },
+  sqsRequest: {
+    usd: 0.4 / 1e6,
+    source: 'assumed',
+    text: 'SQS standard $0.40 per million requests (64 KB chunks)',
+  },
+  logsGb: { usd: 0.5, source: 'assumed', text: 'CloudWatch Logs ingestion $0.50 per GB' },
+  xrayTrace: { usd: 5 / 1e6, source: 'assumed', text: 'X-Ray $5.00 per million traces recorded' },
+} as const;
+
+const ARTICLE = 'events/articles/wire/trump-putin-syria.txt';
+/** Lambda adds START, END and REPORT lines (and X-Ray ids) to each invocation's log. */
+const PLATFORM_LOG_BYTES_PER_INVOCATION = 350;
+const NORMALISE_RECORDS_PER_INVOCATION = 10;
+/** Stream records per article (version item, head item, object state item) and per publish invocation. */
+const STREAM_RECORDS_PER_ARTICLE = 3;
+const STREAM_RECORDS_PER_INVOCATION = 100;
+const COLD_STARTS_PER_INVOCATION = 1 / 1000;
+const XRAY_SAMPLED = 0.05;
+
+/** DynamoDB item size (AWS "Item sizes and formats"): names + values; numbers ~1 byte per 2 digits + 1. */
+function attributeSize(value: AttributeValue): number {
+  if (value.S !== undefined) return Buffer.byteLength(value.S);
+  if (value.N !== undefined) return Math.ceil(value.N.replace(/[-.]/g, '').replace(/^0+/, '').length / 2) + 1;
+  if (value.B !== undefined) return value.B.length;
+  if (value.BOOL !== undefined || value.NULL !== undefined) return 1;
+  if (value.L !== undefined) return 3 + value.L.reduce((total, item) => total + 1 + attributeSize(item), 0);
+  if (value.M !== undefined)
+    return (
+      3 +
+      Object.entries(value.M).reduce(
+        (total, [name, item]) => total + 1 + Buffer.byteLength(name) + attributeSize(item),
+        0,
+      )
+    );
+  if (value.SS !== undefined) return value.SS.reduce((total, item) => total + Buffer.byteLength(item), 0);
+  return 0;
+}
+
+export function itemSize(item: Record<string, AttributeValue>): number {
+  return Object.entries(item).reduce(
+    (total, [name, value]) => total + Buffer.byteLength(name) + attributeSize(value),
+    0,
+  );
+}
+
+export interface CostInputs {
+  readonly memoryMb: number;
+  /** Warm handler time per article, ms (normalise, publish). */
+  readonly normaliseMsPerArticle: number;
+  readonly publishMsPerArticle: number;
+  /** Init (bundle load) time, ms. */
+  readonly normaliseInitMs: number;
+  readonly publishInitMs: number;
+  /** Handler log bytes per article. */
+  readonly normaliseLogBytesPerArticle: number;
+  readonly publishLogBytesPerArticle: number;
+  /** Partner deliveries per article (from the end-to-end mix, else the registry's catch-alls). */
+  readonly deliveriesPerArticle: number;
+  /** Messages published per article (payload variants seen end to end, else 1). */
+  readonly messagesPerArticle: number;
+  readonly deliveriesSource: string;
+}
+
+export interface ArticleSizes {
+  readonly documentGzipBytes: number;
+  readonly versionItemBytes: number;
+  readonly headItemBytes: number;
+  readonly stateItemBytes: number;
+  readonly gsiWrites: number;
+  readonly envelopeBytes: number;
+  readonly words: number;
+}
+
+/** Sizes of what the sample article becomes: items as dynamodb-article-index.ts writes them, the message as publish sends it. */
+export async function measureArticleSizes(): Promise<ArticleSizes> {
+  const { normaliseObject } = await import('../../shared/formats/normalise.js');
+  const { headToItem } = await import('../../shared/adapters/dynamodb-article-index.js');
+  const { attributesFor, envelopeFor } = await import('../../shared/domain/message.js');
+  const key = 'wire/trump-putin-syria.txt';
+  const normalised = normaliseObject({ key, bytes: readFileSync(join(REPO_ROOT, ARTICLE)) });
+  const now = new Date().toISOString();
+  const ninjs = {
+    ...normalised.ninjs,
+    version: '1',
+    firstCreated: now,
+    versionCreated: now,
+    pubStatus: 'usable' as const,
+  };
+  const head = {
+    uri: ninjs.uri,
+    version: 1,
+    contentHash: normalised.contentHash,
+    pubStatus: 'usable' as const,
+    headline: ninjs.headlines?.[0]?.value ?? '',
+    origin: { key, sequencer: '0018EB44CDAEFBDA01' },
+    source: normalised.source,
+    ...(ninjs.language ? { language: ninjs.language } : {}),
+    subjectCodes: normalised.subjectCodes,
+    everSubjectCodes: normalised.subjectCodes,
+    everLanguages: ninjs.language ? [ninjs.language] : [],
+    everPublished: true,
+    firstCreated: now,
+    versionCreated: now,
+  };
+  const headItem = headToItem(head);
+  // As DynamoDbArticleIndex.saveVersion writes it (versionToItem is not exported).
+  const document = gzipSync(JSON.stringify({ ninjs, provenance: normalised.provenance }));
+  const versionItem = marshall({
+    pk: `article#${head.uri}`,
+    sk: 'version#0000000001',
+    uri: head.uri,
+    version: 1,
+    contentHash: head.contentHash,
+    writtenAt: Date.now(),
+    document,
+  });
+  const stateItem = marshall({
+    pk: `object#${key}`,
+    sk: 'state',
+    key,
+    uri: head.uri,
+    lastEvent: 'created',
+    at: now,
+    sequencer: '0018EB44CDAEFBDA01',
+  });
+  const envelope = JSON.stringify(envelopeFor(head, ninjs, 'article.published', now));
+  const attributes = attributesFor(head, 'article.published') as Record<
+    string,
+    { dataType: string; value: string }
+  >;
+  const envelopeBytes =
+    Buffer.byteLength(envelope) +
+    Object.entries(attributes).reduce(
+      (total, [name, attribute]) =>
+        total +
+        Buffer.byteLength(name) +
+        Buffer.byteLength(attribute.dataType) +
+        Buffer.byteLength(attribute.value),
+      0,
+    );
+  const gsiWrites = ['bySourcePk', 'bySubjectPk', 'byStatusPk'].filter(
+    (name) => headItem[name] !== undefined,
+  ).length;
+  const words = normalised.ninjs.bodies?.find((body) => body.wordCount !== undefined)?.wordCount ?? 0;
+  return {
+    documentGzipBytes: document.length,
+    versionItemBytes: itemSize(versionItem),
+    headItemBytes: itemSize(headItem),
+    stateItemBytes: itemSize(stateItem),
+    gsiWrites,
+    envelopeBytes,
+    words,
+  };
+}
+
+const kb = (bytes: number) => Math.max(1, Math.ceil(bytes / 1024));
+const chunks64 = (bytes: number) => Math.max(1, Math.ceil(bytes / (64 * 1024)));
+
+export function costRows(inputs: CostInputs, sizes: ArticleSizes): { rows: Row[]; notes: string[] } {
+  const million = 1e6;
+  const gb = inputs.memoryMb / 1024;
+  const normaliseInvocations = million / NORMALISE_RECORDS_PER_INVOCATION;
+  const publishInvocations = (million * STREAM_RECORDS_PER_ARTICLE) / STREAM_RECORDS_PER_INVOCATION;
+  const invocations = normaliseInvocations + publishInvocations;
+  const durationSeconds =
+    (million * (inputs.normaliseMsPerArticle + inputs.publishMsPerArticle)) / 1000 +
+    (COLD_STARTS_PER_INVOCATION *
+      (normaliseInvocations * inputs.normaliseInitMs + publishInvocations * inputs.publishInitMs)) /
+      1000;
+  const lambda = durationSeconds * gb * PRICES.lambdaGbSecond.usd + invocations * PRICES.lambdaRequest.usd;
+
+  const writeUnits =
+    kb(sizes.versionItemBytes) +
+    kb(sizes.headItemBytes) +
+    sizes.gsiWrites * kb(sizes.headItemBytes) +
+    kb(sizes.stateItemBytes);
+  // normalise: object state and head (strongly consistent, absent items still cost 1); publish: the version item.
+  const readUnits = 1 + 1 + Math.max(1, Math.ceil(sizes.versionItemBytes / 4096));
+  const dynamo = million * (writeUnits * PRICES.dynamoWrite.usd + readUnits * PRICES.dynamoRead.usd);
+
+  const s3 = million * (PRICES.s3Put.usd + PRICES.s3Get.usd);
+  const publishes = inputs.messagesPerArticle * chunks64(sizes.envelopeBytes);
+  const sns = million * publishes * PRICES.snsPublish.usd;
+  // ingest queue: S3's send, Lambda's receive and delete per batch of 10; partner queues: SNS's send, the partner's receive and delete per 10.
+  const sqsPerArticle =
+    1 +
+    2 / NORMALISE_RECORDS_PER_INVOCATION +
+    inputs.deliveriesPerArticle * chunks64(sizes.envelopeBytes) * (1 + 2 / 10);
+  const sqs = million * sqsPerArticle * PRICES.sqsRequest.usd;
+  const logBytes =
+    million * (inputs.normaliseLogBytesPerArticle + inputs.publishLogBytesPerArticle) +
+    invocations * PLATFORM_LOG_BYTES_PER_INVOCATION;
+  const logs = (logBytes / 1024 ** 3) * PRICES.logsGb.usd;
+  const xray = invocations * XRAY_SAMPLED * PRICES.xrayTrace.usd;
+  const total = lambda + dynamo + s3 + sns + sqs + logs + xray;
+
+  const row = (item: string, usd: number, measured: string): Row => ({
+    section: '5',
+    item,
+    measured: `${fmtUsd(usd)} — ${measured}`,
+    target: '',
+  });
+  const rows: Row[] = [
+    row(
+      'Lambda (normalise + publish)',
+      lambda,
+      `${fmt(inputs.normaliseMsPerArticle)} + ${fmt(inputs.publishMsPerArticle)} ms per article at ${inputs.memoryMb} MB, ` +
+        `${fmt(invocations / 1000, 0)}k invocations, init ${fmt(inputs.normaliseInitMs, 0)}/${fmt(inputs.publishInitMs, 0)} ms per cold start`,
+    ),
+    row(
+      'DynamoDB',
+      dynamo,
+      `${writeUnits} WU per article (version item ${fmt(sizes.versionItemBytes / 1024, 1)} KB → ${kb(sizes.versionItemBytes)}, head ${kb(sizes.headItemBytes)}, ${sizes.gsiWrites} GSI writes × ${kb(sizes.headItemBytes)}, object state ${kb(sizes.stateItemBytes)}) + ${readUnits} RU`,
+    ),
+    row('S3', s3, '1 PUT (the publisher’s upload) + 1 GET (normalise) per article'),
+    row(
+      'SNS',
+      sns,
+      `${fmt(publishes, 2)} publishes per article (${fmt(inputs.messagesPerArticle, 2)} payload variants; full message ${fmt(sizes.envelopeBytes / 1024, 1)} KB)`,
+    ),
+    row(
+      'SQS',
+      sqs,
+      `${fmt(sqsPerArticle, 2)} requests per article (${fmt(inputs.deliveriesPerArticle, 2)} partner deliveries per article, ${inputs.deliveriesSource})`,
+    ),
+    row('CloudWatch Logs', logs, `${fmt(logBytes / million, 0)} bytes per article`),
+    row('X-Ray', xray, `${fmt(XRAY_SAMPLED * 100, 0)}% of invocations traced`),
+    {
+      section: '5',
+      item: 'total per million articles, all services',
+      measured: fmtUsd(total),
+      target: `≤ ${fmtUsd(COST_TARGET_PER_MILLION)}`,
+      pass: total <= COST_TARGET_PER_MILLION,
+    },
+  ];
+  const lowTrafficXray = (million + million) * PRICES.xrayTrace.usd;
+  const notes = [
+    `Prices (us-east-1): ${Object.values(PRICES)
+      .map((price) => `${price.text}${price.source === 'assumed' ? ' [not in platform-facts: check]' : ''}`)
+      .join('; ')}.`,
+    `Assumptions: every article is new (version 1) and accepted; the sample wire article (${sizes.words} words; ninjs + provenance gzip ${fmt(sizes.documentGzipBytes / 1024, 1)} KB) stands for an article; ` +
+      `Lambda durations are the warm handler times measured in section 3 against the local emulators on this machine (AWS I/O latency and Graviton speed differ), memory ${inputs.memoryMb} MB as infra/constructs/pipeline-function.ts sets for every function; ` +
+      `full batches: normalise ${NORMALISE_RECORDS_PER_INVOCATION} notifications per invocation, publish ${STREAM_RECORDS_PER_INVOCATION} stream records per invocation with ${STREAM_RECORDS_PER_ARTICLE} records per article (version, head and object-state items all stream); ` +
+      `one cold start per ${fmt(1 / COLD_STARTS_PER_INVOCATION, 0)} invocations, its init billed; GSIs project all attributes (1 write unit per GSI item under 1 KB); stream reads by Lambda are free; SNS→SQS deliveries are free on the SNS side, each delivery is one SQS request; ` +
+      `empty long polls, storage, quarantine copies, KMS, data transfer and the release function (only embargoed articles) are not counted; logs: measured handler log bytes (INFO, metrics off) + ${PLATFORM_LOG_BYTES_PER_INVOCATION} bytes of platform lines per invocation.`,
+    `Low traffic changes the picture: with one article per invocation (batches not filling within the 1 s window) Lambda requests become ${fmtUsd(2 * million * PRICES.lambdaRequest.usd)} and, since X-Ray's default rule traces the first request each second, X-Ray up to ${fmtUsd(lowTrafficXray)} per million.`,
+  ];
+  return { rows, notes };
+}

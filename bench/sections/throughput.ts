@@ -1,0 +1,257 @@
+/**
+ * Sections 1 and 2: normalise throughput per format, and HTML against its peers on the same pages.
+ * Each extractor runs in its own worker process; the three HTML extractors take turns over slices
+ * of the same pages, so drifting machine load falls on all of them alike.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BENCH_FORMATS, type BenchFormat, REPO_ROOT } from '../corpus.js';
+import type { Row } from '../lib/report.js';
+import { fmt, fmtMb, quantile, sum } from '../lib/stats.js';
+import { Worker } from '../lib/worker.js';
+import type { PrepareReply, RunReply, ThroughputMode } from '../workers/throughput.js';
+
+export const NORMALISE_TARGET_PER_CORE = 2000;
+export const HTML_TARGET_VS_BARE = 0.9;
+export const HTML_TARGET_VS_JSDOM = 5;
+const HTML_SLICES = 10;
+
+/** The installed version of a package, as its package.json states it. */
+function versionOf(name: string): string {
+  try {
+    return (
+      JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', name, 'package.json'), 'utf8')) as {
+        version: string;
+      }
+    ).version;
+  } catch {
+    return '?';
+  }
+}
+
+export interface ThroughputResult {
+  readonly label: string;
+  readonly prepared: PrepareReply;
+  readonly count: number;
+  readonly times: readonly number[];
+  readonly wallMs: number;
+  readonly cpuMs: number;
+  readonly peakRssKb: number;
+  readonly failures: readonly { readonly source: string; readonly error: string }[];
+  readonly consoleErrors: readonly { readonly source: string; readonly error: string }[];
+}
+
+export const perSecond = (result: ThroughputResult): number => (result.count / result.wallMs) * 1000;
+export const perCpuSecond = (result: ThroughputResult): number => (result.count / result.cpuMs) * 1000;
+
+interface Running {
+  readonly worker: Worker;
+  readonly label: string;
+  readonly prepared: PrepareReply;
+  readonly runs: RunReply[];
+}
+
+async function startRunning(
+  label: string,
+  mode: ThroughputMode,
+  format: BenchFormat,
+  count: number,
+  warmupRounds: number,
+): Promise<Running> {
+  const worker = Worker.start('workers/throughput.ts', label);
+  try {
+    const prepared = await worker.request<PrepareReply>({
+      type: 'prepare',
+      mode,
+      format,
+      count,
+      warmupRounds,
+    });
+    return { worker, label, prepared, runs: [] };
+  } catch (error) {
+    await worker.stop();
+    throw error;
+  }
+}
+
+async function finish(running: Running): Promise<ThroughputResult> {
+  const peakRssKb = await running.worker.close();
+  const all = running.runs.flatMap((run) => run.failures);
+  const unique = (list: typeof all) => [
+    ...new Map(list.map((failure) => [`${failure.source}\n${failure.error}`, failure])).values(),
+  ];
+  return {
+    label: running.label,
+    prepared: running.prepared,
+    count: sum(running.runs.map((run) => run.times.length)),
+    times: running.runs.flatMap((run) => run.times),
+    wallMs: sum(running.runs.map((run) => run.wallMs)),
+    cpuMs: sum(running.runs.map((run) => run.cpuMs)),
+    peakRssKb,
+    failures: all.filter((failure) => !failure.error.startsWith('console: ')),
+    consoleErrors: unique(all.filter((failure) => failure.error.startsWith('console: '))),
+  };
+}
+
+/** Runs the workers' slices in turns: slice 1 on each worker, slice 2 on each (rotated order), … */
+async function takeTurns(workers: readonly Running[], count: number, slices: number): Promise<void> {
+  const size = Math.ceil(count / slices);
+  for (let slice = 0; slice < slices; slice++) {
+    const from = slice * size;
+    const to = Math.min(count, from + size);
+    if (from >= to) break;
+    for (let turn = 0; turn < workers.length; turn++) {
+      const running = workers[(slice + turn) % workers.length] as Running;
+      running.runs.push(await running.worker.request<RunReply>({ type: 'run', from, to }));
+    }
+  }
+}
+
+function describe(result: ThroughputResult, unit: string): string {
+  const failed = result.failures.length > 0 ? `; ${result.failures.length} failed` : '';
+  return (
+    `${fmt(perSecond(result), 0)} ${unit}/s wall, ${fmt(perCpuSecond(result), 0)} per CPU-s; ` +
+    `p50 ${fmt(quantile(result.times, 0.5))} / p95 ${fmt(quantile(result.times, 0.95))} ms; ` +
+    `peak RSS ${fmtMb(result.peakRssKb)}${failed}`
+  );
+}
+
+function corpusLabel(format: string, result: ThroughputResult): string {
+  return `${format}: ${result.count} docs from ${result.prepared.sources.length} sources, mean ${fmt(result.prepared.meanBytes / 1024, 1)} KB`;
+}
+
+export interface ThroughputSection {
+  readonly rows: Row[];
+  readonly notes: string[];
+  readonly formats: Partial<Record<BenchFormat, ThroughputResult>>;
+  readonly html?: { ours: ThroughputResult; bare: ThroughputResult; jsdom: ThroughputResult };
+}
+
+export async function runThroughput(options: {
+  documents: number;
+  htmlPages: number;
+  /** Every format (section 1), or HTML and its peers only (section 2). */
+  allFormats: boolean;
+  log: (line: string) => void;
+}): Promise<ThroughputSection> {
+  const rows: Row[] = [];
+  const notes: string[] = [];
+  const formats: Partial<Record<BenchFormat, ThroughputResult>> = {};
+
+  for (const format of BENCH_FORMATS.filter((name) => name !== 'html' && options.allFormats)) {
+    options.log(`  normalise ${format} ×${options.documents}`);
+    const running = await startRunning(`normalise-${format}`, 'normalise', format, options.documents, 5);
+    try {
+      await takeTurns([running], running.prepared.count, 4);
+    } catch (error) {
+      await running.worker.stop();
+      throw error;
+    }
+    formats[format] = await finish(running);
+  }
+
+  options.log(
+    `  HTML: ours, Readability on linkedom, Readability on jsdom, ×${options.htmlPages} pages each, in turns`,
+  );
+  const started = await Promise.allSettled([
+    startRunning('html-ours', 'normalise', 'html', options.htmlPages, 3),
+    startRunning('html-readability-linkedom', 'readability-linkedom', 'html', options.htmlPages, 3),
+    startRunning('html-readability-jsdom', 'readability-jsdom', 'html', options.htmlPages, 3),
+  ]);
+  const peers = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  const notStarted = started.find((result) => result.status === 'rejected');
+  if (notStarted) {
+    await Promise.all(peers.map((running) => running.worker.stop()));
+    throw notStarted.reason;
+  }
+  try {
+    await takeTurns(peers, options.htmlPages, HTML_SLICES);
+  } catch (error) {
+    await Promise.all(peers.map((running) => running.worker.stop()));
+    throw error;
+  }
+  const [ours, bare, jsdom] = (await Promise.all(peers.map(finish))) as [
+    ThroughputResult,
+    ThroughputResult,
+    ThroughputResult,
+  ];
+  formats.html = ours;
+
+  for (const format of BENCH_FORMATS) {
+    const result = formats[format];
+    if (!result) continue;
+    const targeted = format !== 'html';
+    rows.push({
+      section: '1',
+      item: `normalise ${corpusLabel(format, result)}`,
+      measured: describe(result, 'art'),
+      target: targeted ? `≥ ${fmt(NORMALISE_TARGET_PER_CORE, 0)} art/s per core (CPU-s)` : 'see 2',
+      ...(targeted
+        ? { pass: perCpuSecond(result) >= NORMALISE_TARGET_PER_CORE && result.failures.length === 0 }
+        : {}),
+    });
+    const mismatched = Object.entries(result.prepared.detected).filter(([, detected]) => detected !== format);
+    for (const [source, detected] of mismatched)
+      notes.push(
+        `${format} corpus: ${source} is detected as ${detected} (it is still counted as ${format}).`,
+      );
+    for (const { source, reason } of result.prepared.skipped)
+      notes.push(`${format} corpus: ${source} skipped, the normaliser rejects it (${reason}).`);
+    for (const failure of result.failures.slice(0, 3))
+      notes.push(`${format} corpus: a copy of ${failure.source} failed: ${failure.error}`);
+  }
+
+  const jsdomFailedPages = [...new Set(jsdom.failures.map((failure) => failure.source))];
+  rows.push(
+    {
+      section: '2',
+      item: `HTML ours (full normaliser), ${ours.count} pages`,
+      measured: describe(ours, 'pages'),
+      target: '',
+    },
+    {
+      section: '2',
+      item: `HTML Readability ${versionOf('@mozilla/readability')} on linkedom ${versionOf('linkedom')} (bare extractor)`,
+      measured: describe(bare, 'pages'),
+      target: '',
+    },
+    {
+      section: '2',
+      item: `HTML Readability ${versionOf('@mozilla/readability')} on jsdom ${versionOf('jsdom')}`,
+      measured:
+        describe(jsdom, 'pages') +
+        (jsdomFailedPages.length > 0
+          ? `; failed on: ${jsdomFailedPages.join(', ')}`
+          : '; failed on no page') +
+        (jsdom.consoleErrors.length > 0
+          ? `; errors reported on: ${[...new Set(jsdom.consoleErrors.map((error) => error.source))].join(', ')}`
+          : ''),
+      target: '',
+    },
+    {
+      section: '2',
+      item: 'HTML ours ÷ bare extractor (pages/s)',
+      measured: `${fmt(perSecond(ours) / perSecond(bare))}× wall (${fmt(perCpuSecond(ours) / perCpuSecond(bare))}× CPU)`,
+      target: `≥ ${HTML_TARGET_VS_BARE}×`,
+      pass: perSecond(ours) / perSecond(bare) >= HTML_TARGET_VS_BARE,
+    },
+    {
+      section: '2',
+      item: 'HTML ours ÷ Readability on jsdom',
+      measured: `${fmt(perSecond(ours) / perSecond(jsdom))}× wall (${fmt(perCpuSecond(ours) / perCpuSecond(jsdom))}× CPU)`,
+      target: `≥ ${HTML_TARGET_VS_JSDOM}×`,
+      pass: perSecond(ours) / perSecond(jsdom) >= HTML_TARGET_VS_JSDOM,
+    },
+  );
+  for (const error of jsdom.consoleErrors)
+    notes.push(`jsdom reported on ${error.source}: ${error.error.replace(/^console: /, '')}`);
+  for (const failure of jsdom.failures.slice(0, 3))
+    notes.push(`jsdom failed on ${failure.source}: ${failure.error}`);
+  notes.push(
+    `HTML pages: ${ours.prepared.sources.join(', ')}, replicated with one word changed per copy; the three extractors took turns over ${HTML_SLICES} slices of the same pages. ` +
+      'Each page is handed over as bytes; the peers decode UTF-8, ours detects the charset. ' +
+      'Every extractor awaits one turn of the event loop between pages (jsdom frees a closed window only then). ' +
+      `Load time of each extractor (import): ours ${fmt(ours.prepared.loadMs, 0)} ms, linkedom+Readability ${fmt(bare.prepared.loadMs, 0)} ms, jsdom+Readability ${fmt(jsdom.prepared.loadMs, 0)} ms.`,
+  );
+  return { rows, notes, formats, html: { ours, bare, jsdom } };
+}
