@@ -29,7 +29,7 @@ const SUMMARY_MAX_CHARS = 300;
 const MIN_WORDS_FOR_DETECTION = 5;
 
 /** Language detection needs a few sentences, not the whole article; longer text only costs time. */
-const LANGUAGE_SAMPLE_CHARS = 400;
+const LANGUAGE_SAMPLE_CHARS = 200;
 
 /**
  * Words as a reader counts them: runs of letters and digits, with inner apostrophes and hyphens

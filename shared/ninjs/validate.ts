@@ -1,32 +1,11 @@
 /**
  * Validates documents against the official IPTC ninjs 3.2 JSON Schema with Ajv (draft 2020-12).
- * The schema is compiled once per process, on first use.
+ * The schema is compiled ahead of time into standalone code (see scripts/build-ninjs-validator.ts).
  */
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import ajvFormats from 'ajv-formats';
-import schema from './ninjs-schema_3.2.json' with { type: 'json' };
-import type { Ninjs } from './types.js';
-
-// ajv-formats is CommonJS and sets `exports.default` to the plugin itself, so `.default` is the
-// plugin under Node's ESM interop and under esbuild's alike.
-const addFormats = ajvFormats.default;
-
-/**
- * `places[].geoJSON` refers to the remote GeoJSON schema. We never fetch at run time, so a local
- * stand-in with the same $id accepts any GeoJSON object; its shape is checked where we create it.
- */
-const GEOJSON_STAND_IN = { $id: 'https://geojson.org/schema/GeoJSON.json', type: 'object' };
-
-let compiled: ValidateFunction<Ninjs> | undefined;
-
-function validator(): ValidateFunction<Ninjs> {
-  if (compiled) return compiled;
-  const ajv = new Ajv2020({ strict: false, allErrors: true });
-  addFormats(ajv);
-  ajv.addSchema(GEOJSON_STAND_IN);
-  compiled = ajv.compile<Ninjs>(schema);
-  return compiled;
-}
+import type { ErrorObject } from 'ajv';
+// Precompiled from the official schema by scripts/build-ninjs-validator.ts: no schema compilation
+// at cold start (a unit test checks it matches the schema and compiler settings).
+import { validate } from './ninjs-validator.generated.js';
 
 export interface SchemaProblem {
   readonly path: string;
@@ -43,7 +22,6 @@ function describe(error: ErrorObject): SchemaProblem {
 
 /** Returns the schema problems of a document; an empty list means it is valid ninjs 3.2. */
 export function ninjsProblems(document: unknown): SchemaProblem[] {
-  const validate = validator();
   if (validate(document)) return [];
   return (validate.errors ?? []).map(describe);
 }
