@@ -10,6 +10,7 @@ import { assembleArticle } from '../../../shared/formats/assemble.js';
 import { isoDateTime, parseHtml } from '../../../shared/formats/html.js';
 import { DEFAULT_PARSE_LIMITS, type ParseContext } from '../../../shared/formats/parts.js';
 import { ninjsProblems } from '../../../shared/ninjs/validate.js';
+import { rejection } from '../../helpers/formats.js';
 import { FIXTURES } from '../../helpers/paths.js';
 
 /** readability's test-suite expectations (what Readability.parse() returns on jsdom). */
@@ -38,16 +39,6 @@ function bodies(html: string) {
   const { ninjs } = assemble(html);
   const find = (type: string) => ninjs.bodies?.find((body) => body.contentType === type)?.value ?? '';
   return { html: find('text/html'), plain: find('text/plain') };
-}
-
-function rejection(run: () => unknown): RejectedInputError {
-  try {
-    run();
-  } catch (error) {
-    assert.ok(error instanceof RejectedInputError, `expected a RejectedInputError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected the input to be rejected');
 }
 
 /** Every tag is a word boundary: the reference text must not glue the words of two paragraphs. */

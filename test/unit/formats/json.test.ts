@@ -7,6 +7,7 @@ import { assembleArticle } from '../../../shared/formats/assemble.js';
 import { isRecord, jsonDialectOf, parseJson } from '../../../shared/formats/json.js';
 import { type ArticleParts, DEFAULT_PARSE_LIMITS } from '../../../shared/formats/parts.js';
 import { ninjsProblems } from '../../../shared/ninjs/validate.js';
+import { rejection } from '../../helpers/formats.js';
 import { FIXTURES, REFERENCE } from '../../helpers/paths.js';
 
 const NINJS_FIXTURES = `${FIXTURES}ninjs/`;
@@ -18,16 +19,6 @@ function partsOf(text: string, key = 'agency/story.json'): ArticleParts {
 
 function normalised(text: string, key = 'agency/story.json'): NormalisedArticle {
   return assembleArticle(partsOf(text, key), { key, format: 'json' });
-}
-
-function rejection(run: () => unknown): RejectedInputError {
-  try {
-    run();
-  } catch (error) {
-    assert.ok(error instanceof RejectedInputError, `expected a RejectedInputError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected the input to be rejected');
 }
 
 function plainBody(article: NormalisedArticle): string {

@@ -7,6 +7,7 @@ import { assembleArticle } from '../../../shared/formats/assemble.js';
 import { parseMarkdown } from '../../../shared/formats/markdown.js';
 import { type ArticleParts, DEFAULT_PARSE_LIMITS } from '../../../shared/formats/parts.js';
 import { ninjsProblems } from '../../../shared/ninjs/validate.js';
+import { rejection } from '../../helpers/formats.js';
 import { FIXTURES } from '../../helpers/paths.js';
 
 const MARKDOWN_FIXTURES = `${FIXTURES}markdown/`;
@@ -17,16 +18,6 @@ function partsOf(text: string, key = 'blog/post.md'): ArticleParts {
 
 function normalised(text: string, key = 'blog/post.md'): NormalisedArticle {
   return assembleArticle(partsOf(text, key), { key, format: 'markdown' });
-}
-
-function rejection(run: () => unknown): RejectedInputError {
-  try {
-    run();
-  } catch (error) {
-    assert.ok(error instanceof RejectedInputError, `expected a RejectedInputError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected the input to be rejected');
 }
 
 function htmlOf(parts: ArticleParts): string {

@@ -7,6 +7,7 @@ import { assembleArticle } from '../../../shared/formats/assemble.js';
 import { parseNewsml } from '../../../shared/formats/newsml.js';
 import type { ArticleParts } from '../../../shared/formats/parts.js';
 import { ninjsProblems } from '../../../shared/ninjs/validate.js';
+import { decodedFixture, rejection } from '../../helpers/formats.js';
 import { FIXTURES } from '../../helpers/paths.js';
 
 const CONTEXT = { key: 'wire/item.xml', limits: { maxDepth: 64 } };
@@ -17,13 +18,7 @@ const NAR = 'http://iptc.org/std/nar/2006-10-01/';
  * shared/formats/decode.ts; here it is only what the parser needs: already-decoded text.
  */
 function readFixture(name: string): string {
-  const bytes = readFileSync(`${FIXTURES}newsml-g2/${name}`);
-  const declared = /^\uFEFF?<\?xml[^>]*encoding=["']([\w.-]+)["']/.exec(
-    bytes.subarray(0, 200).toString('latin1'),
-  )?.[1];
-  const encoding =
-    !declared || /^(iso-8859-1|latin-?1)$/i.test(declared) ? (declared ? 'windows-1252' : 'utf-8') : declared;
-  return iconv.decode(bytes, encoding);
+  return decodedFixture(`${FIXTURES}newsml-g2/${name}`);
 }
 
 function parse(text: string): ArticleParts {
@@ -38,16 +33,6 @@ function assemble(parts: ArticleParts, key = CONTEXT.key) {
   const plain = article.ninjs.bodies?.find((body) => body.contentType === 'text/plain')?.value ?? '';
   assert.ok(html.trim() && plain.trim(), 'non-empty bodies');
   return { article, html, plain };
-}
-
-function rejection(run: () => unknown): RejectedInputError {
-  try {
-    run();
-  } catch (error) {
-    assert.ok(error instanceof RejectedInputError, `expected a RejectedInputError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected the input to be rejected');
 }
 
 interface ItemOptions {

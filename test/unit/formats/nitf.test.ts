@@ -7,6 +7,7 @@ import { assembleArticle } from '../../../shared/formats/assemble.js';
 import { isNitfDtdReference, parseNitf } from '../../../shared/formats/nitf.js';
 import type { ArticleParts } from '../../../shared/formats/parts.js';
 import { ninjsProblems } from '../../../shared/ninjs/validate.js';
+import { decodedFixture, rejection } from '../../helpers/formats.js';
 import { FIXTURES } from '../../helpers/paths.js';
 
 const CONTEXT = { key: 'wire/story.xml', limits: { maxDepth: 64 } };
@@ -16,13 +17,7 @@ const CONTEXT = { key: 'wire/story.xml', limits: { maxDepth: 64 } };
  * shared/formats/decode.ts; here it is only what the parser needs: already-decoded text.
  */
 function readFixture(name: string): string {
-  const bytes = readFileSync(`${FIXTURES}nitf/${name}`);
-  const declared = /^\uFEFF?<\?xml[^>]*encoding=["']([\w.-]+)["']/.exec(
-    bytes.subarray(0, 200).toString('latin1'),
-  )?.[1];
-  const encoding =
-    !declared || /^(iso-8859-1|latin-?1)$/i.test(declared) ? (declared ? 'windows-1252' : 'utf-8') : declared;
-  return iconv.decode(bytes, encoding);
+  return decodedFixture(`${FIXTURES}nitf/${name}`);
 }
 
 function parse(text: string): ArticleParts {
@@ -37,16 +32,6 @@ function assemble(parts: ArticleParts, key = CONTEXT.key) {
   const plain = article.ninjs.bodies?.find((body) => body.contentType === 'text/plain')?.value ?? '';
   assert.ok(html.trim() && plain.trim(), 'non-empty bodies');
   return { article, html, plain };
-}
-
-function rejection(run: () => unknown): RejectedInputError {
-  try {
-    run();
-  } catch (error) {
-    assert.ok(error instanceof RejectedInputError, `expected a RejectedInputError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected the input to be rejected');
 }
 
 /** A minimal NITF document; `docdata`, `bodyHead` and `content` replace the defaults. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { RejectedInputError } from '../../../shared/domain/errors.js';
+import type { RejectedInputError } from '../../../shared/domain/errors.js';
 import {
   attr,
   bodyToHtml,
@@ -18,18 +18,9 @@ import {
   trimCommas,
   type XmlElement,
 } from '../../../shared/formats/xml.js';
+import { rejection } from '../../helpers/formats.js';
 
 const LIMITS = { maxDepth: 64 };
-
-function rejection(run: () => unknown): RejectedInputError {
-  try {
-    run();
-  } catch (error) {
-    assert.ok(error instanceof RejectedInputError, `expected a RejectedInputError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected the input to be rejected');
-}
 
 function timed(run: () => unknown): { error: RejectedInputError; ms: number } {
   const start = performance.now();
