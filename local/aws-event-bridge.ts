@@ -164,10 +164,14 @@ export class DynamoDbStreamCapture {
         );
         return this.serialised(JSON.stringify(key), async () => {
           const before = await this.read(key);
-          const result = await next(args); // a failed condition throws here: no change, no record
-          const after = await this.read(key);
-          if (!isDeepStrictEqual(before, after)) this.sink(this.recordOf(key, before, after));
-          return result;
+          try {
+            return await next(args);
+          } finally {
+            // Compare even when the call failed: a write can succeed and its answer be lost (a retry then
+            // fails its condition). DynamoDB Streams records the change either way; so must we.
+            const after = await this.read(key);
+            if (!isDeepStrictEqual(before, after)) this.sink(this.recordOf(key, before, after));
+          }
         });
       },
       { step: 'initialize', name: 'localDynamoDbStreamCapture' },

@@ -25,6 +25,7 @@ import { ingestObject } from '../shared/usecases/ingest-object.js';
 import { type Journey, JourneyTracker } from './journeys.js';
 import {
   commandIngest,
+  commandRedrive,
   commandRejects,
   commandReplay,
   commandStatus,
@@ -442,6 +443,7 @@ operator commands — against the running local runtime (npm start), or a deploy
   status [--json]                                counts, queue and dead-letter depths, latest rejections
   ingest FILE|FOLDER... [--source NAME]          upload files to the ingest bucket, with progress
   rejects [--limit N] [--json]                   rejected files, newest first, with code and reason
+  redrive [DLQ...] [--limit N]                   move dead-lettered messages back to their queue (all DLQs by default)
   replay URI... | --since TIME [--partner NAME]  send current versions again, marked article.replayed`;
 
 async function main(argv: string[]): Promise<number> {
@@ -464,6 +466,8 @@ async function main(argv: string[]): Promise<number> {
       return commandIngest(rest);
     case 'rejects':
       return commandRejects(rest);
+    case 'redrive':
+      return commandRedrive(rest);
     case 'replay':
       return commandReplay(rest);
     case undefined:

@@ -13,8 +13,10 @@ import { DynamoDbArticleIndex } from '../shared/adapters/dynamodb-article-index.
 import { S3ClaimCheck } from '../shared/adapters/s3-claim-check.js';
 import { SnsNotifier } from '../shared/adapters/sns-notifier.js';
 import { SqsDirectNotifier } from '../shared/adapters/sqs-direct-notifier.js';
+import { SqsRedriveQueues } from '../shared/adapters/sqs-redrive.js';
 import { loadPartnerRegistry } from '../shared/partners/registry-file.js';
 import type { Notifier } from '../shared/ports/notifier.js';
+import { redriveMessages, redriveStreamFailures } from '../shared/usecases/redrive.js';
 import { replayArticles } from '../shared/usecases/replay.js';
 import { resolveTarget, TARGET_OPTIONS, type Target } from './targets.js';
 
@@ -263,5 +265,75 @@ export async function commandReplay(args: string[]): Promise<number> {
       `${result.replayed.length} replayed, ${result.skipped.length} skipped, ${result.failed.length} failed`,
     );
     return result.failed.length > 0 ? 1 : 0;
+  });
+}
+
+/** Embargo releases are scheduled by the publish function, which holds the scheduler role; the CLI does not. */
+const noScheduling = {
+  async schedule(): Promise<void> {
+    throw new Error(
+      'a withheld version needs its release scheduled by the publish function: leave it in the DLQ',
+    );
+  },
+};
+
+export async function commandRedrive(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { ...TARGET_OPTIONS, limit: { type: 'string' } },
+  });
+  const limit = values.limit ? Number(values.limit) : undefined;
+  if (limit !== undefined && !(Number.isInteger(limit) && limit > 0))
+    throw new OperatorUsageError('--limit must be a positive integer');
+  return withTarget(values, async (target) => {
+    const deadLetters = target.queues.filter(
+      (queue) =>
+        queue.role === 'dead-letter' && (positionals.length === 0 || positionals.includes(queue.name)),
+    );
+    if (positionals.length > 0 && deadLetters.length !== positionals.length) {
+      const known = target.queues.filter((queue) => queue.role === 'dead-letter').map((queue) => queue.name);
+      throw new OperatorUsageError(
+        `unknown dead-letter queue; ${target.description} has: ${known.join(', ')}`,
+      );
+    }
+    const queues = new SqsRedriveQueues(target.sqs);
+    let failed = 0;
+    for (const queue of deadLetters) {
+      if (queue.redrivesTo) {
+        const result = await redriveMessages(
+          { queues },
+          { from: queue.url, to: queue.redrivesTo, ...(limit ? { limit } : {}) },
+        );
+        failed += result.failed;
+        say(
+          `${queue.name}: ${result.moved} moved back${result.failed ? `, ${result.failed} could not be sent` : ''}`,
+        );
+        continue;
+      }
+      // The stream's on-failure queue holds batch descriptions: republish the changes they cover.
+      const index = new DynamoDbArticleIndex(target.dynamoDb, target.table);
+      const partners = loadPartnerRegistry(undefined, { allowLoopbackHttp: !values.stack });
+      const contentStore = target.contentBucket
+        ? new S3ClaimCheck(target.s3, target.contentBucket, LINK_EXPIRY_SECONDS)
+        : undefined;
+      const result = await redriveStreamFailures(
+        {
+          queues,
+          index,
+          notifier: new SnsNotifier(target.sns, target.topicArn),
+          scheduler: noScheduling,
+          now: () => new Date(),
+          summaries: partners.some((partner) => partner.payload === 'summary'),
+          ...(contentStore ? { contentStore } : {}),
+        },
+        { from: queue.url, ...(limit ? { limit } : {}) },
+      );
+      failed += result.failed.length + result.unreadable;
+      say(
+        `${queue.name}: ${result.records} failure records, ${result.handled.length} articles republished${result.failed.length ? `, ${result.failed.length} failed` : ''}`,
+      );
+    }
+    return failed > 0 ? 1 : 0;
   });
 }

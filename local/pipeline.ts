@@ -25,6 +25,7 @@ import type { ArticleEnvelope } from '../shared/domain/message.js';
 import { endpointOf, type Partner, registryWantsSummaries } from '../shared/partners/registry.js';
 import { DynamoDbStreamCapture, LOCAL_REGION, S3NotificationForwarder } from './aws-event-bridge.js';
 import { type Emulators, startEmulators } from './emulators.js';
+import { attachFaultInjection, faultConfigFromEnvironment } from './fault-injection.js';
 import { HttpsRelay } from './https-relay.js';
 import { SqsEventSource, StreamEventSource } from './lambda-event-sources.js';
 import { createLocalResources, type LocalResources, type PartnerQueues } from './resources.js';
@@ -220,6 +221,9 @@ export class LocalPipeline extends EventEmitter<PipelineEvents> {
       onError,
     });
     capture.attachTo(dynamoDbClient);
+    // SYNDICATE_FAULTS makes S3 reads, DynamoDB writes and SNS publishes fail or throttle (see local/fault-injection.ts).
+    const faultConfig = faultConfigFromEnvironment();
+    const faults = faultConfig ? await attachFaultInjection(faultConfig) : undefined;
 
     const forwarder = new S3NotificationForwarder(
       clients.sqs,
@@ -288,6 +292,7 @@ export class LocalPipeline extends EventEmitter<PipelineEvents> {
       emulators.s3.off('event', forwarder.listener);
       this.inboxesRunning = false;
       await Promise.all([ingestSource.stop(), streamSource.stop(), ...inboxLoops, relay?.stop()]);
+      faults?.detach();
       capture.close();
     });
   }
