@@ -19,7 +19,7 @@ import { ConfigurationError } from '../shared/domain/errors.js';
 import { EVENT_TYPES, type EventType } from '../shared/domain/message.js';
 import { FORMATS, type Format } from '../shared/formats/detect.js';
 import { previewDelivery } from '../shared/partners/preview.js';
-import { filterPolicyFor, type Partner, subscriptionFilterPolicyFor } from '../shared/partners/registry.js';
+import { type Partner, subscriptionFilterPolicyFor } from '../shared/partners/registry.js';
 import { loadPartnerRegistry } from '../shared/partners/registry-file.js';
 import { ingestObject } from '../shared/usecases/ingest-object.js';
 import { type Journey, JourneyTracker } from './journeys.js';

@@ -105,7 +105,9 @@ function localTarget(): Target {
     table: resources.table,
     topicArn: resources.topicArn,
     queues,
-    close: () => [s3, dynamoDb, sns, sqs].forEach((client) => client.destroy()),
+    close: () => {
+      for (const client of [s3, dynamoDb, sns, sqs]) client.destroy();
+    },
   };
 }
 
@@ -165,7 +167,9 @@ async function awsTarget(options: TargetOptions & { stack: string }): Promise<Ta
     table: required('ArticlesTableName'),
     topicArn: required('ArticlesTopicArn'),
     queues: queuesFromOutputs(outputs),
-    close: () => [s3, dynamoDb, sns, sqs].forEach((client) => client.destroy()),
+    close: () => {
+      for (const client of [s3, dynamoDb, sns, sqs]) client.destroy();
+    },
   };
 }
 

@@ -116,6 +116,7 @@ function dedupeParties<T extends Party>(parties: readonly T[]): T[] {
 }
 
 /** C0 controls other than tab and newline, and DEL: escaped in JSON they are valid input, but no reader wants them. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
 const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
 
 /**

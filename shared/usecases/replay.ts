@@ -4,7 +4,7 @@ import { envelopeFor, type OutboundMessage } from '../domain/message.js';
 import type { ArticleIndex } from '../ports/article-index.js';
 import type { ContentStore } from '../ports/content-store.js';
 import type { Notifier } from '../ports/notifier.js';
-import { partnerMessagesFor, sourceIdOf } from './publish-changes.js';
+import { partnerMessagesFor } from './publish-changes.js';
 
 export interface ReplayDependencies {
   readonly index: ArticleIndex;

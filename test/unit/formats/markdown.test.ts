@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import type { NormalisedArticle } from '../../../shared/domain/article.js';
-import { RejectedInputError } from '../../../shared/domain/errors.js';
 import { assembleArticle } from '../../../shared/formats/assemble.js';
 import { parseMarkdown } from '../../../shared/formats/markdown.js';
 import { type ArticleParts, DEFAULT_PARSE_LIMITS } from '../../../shared/formats/parts.js';

@@ -1,8 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import iconv from 'iconv-lite';
-import { RejectedInputError } from '../../../shared/domain/errors.js';
 import { assembleArticle } from '../../../shared/formats/assemble.js';
 import { isNitfDtdReference, parseNitf } from '../../../shared/formats/nitf.js';
 import type { ArticleParts } from '../../../shared/formats/parts.js';
