@@ -11,9 +11,9 @@ import { DynamoDbArticleIndex, headFromItem } from '../shared/adapters/dynamodb-
 import { EventBridgeEmbargoScheduler } from '../shared/adapters/eventbridge-scheduler.js';
 import { S3ClaimCheck } from '../shared/adapters/s3-claim-check.js';
 import { SnsNotifier } from '../shared/adapters/sns-notifier.js';
-import { type ArticleChange, publishChanges } from '../shared/usecases/publish-changes.js';
+import { type ArticleChange, eventTypeOf, publishChanges } from '../shared/usecases/publish-changes.js';
 import { requiredEnv } from './commons/config.js';
-import { logger } from './commons/observability.js';
+import { logger, MetricUnit, metrics } from './commons/observability.js';
 
 const dependencies = {
   notifier: new SnsNotifier(snsClient, requiredEnv('TOPIC_ARN')),
@@ -51,6 +51,25 @@ function changeOf(record: DynamoDBRecord): ArticleChange {
   };
 }
 
+/** Versions sent, by event type, and how long after the version was indexed each went out. */
+function recordDeliveries(changes: readonly ArticleChange[], failed: ReadonlySet<string>): void {
+  const now = Date.now();
+  for (const change of changes) {
+    const eventType = eventTypeOf(change);
+    if (!eventType || !change.after || failed.has(change.id)) continue;
+    logger.info('version published', { uri: change.after.uri, version: change.after.version, eventType });
+    const single = metrics.singleMetric();
+    single.addDimension('eventType', eventType);
+    single.addMetric('VersionsPublished', MetricUnit.Count, 1);
+    metrics.addMetric(
+      'IngestToPublishLatency',
+      MetricUnit.Milliseconds,
+      Math.max(0, now - Date.parse(change.after.versionCreated)),
+    );
+  }
+  metrics.publishStoredMetrics();
+}
+
 export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
   const changes = event.Records.map(changeOf);
   try {
@@ -58,6 +77,7 @@ export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatch
     if (failedIds.length > 0)
       logger.warn('changes not published, will be retried', { failed: failedIds.length });
     logger.info('stream batch published', { records: changes.length, published });
+    recordDeliveries(changes, new Set(failedIds));
     return { batchItemFailures: failedIds.map((itemIdentifier) => ({ itemIdentifier })) };
   } catch (error) {
     logger.error('stream batch failed', { error: error as Error });

@@ -1,29 +1,32 @@
 /**
- * CDK app: `npx cdk synth -c stage=prod`. Synth needs no AWS credentials; the account and region come
- * from the CLI profile (CDK_DEFAULT_ACCOUNT / CDK_DEFAULT_REGION) when there is one.
+ * CDK app: `npx cdk synth -c stage=prod -c operatorEmails=oncall@example.com`. Synth needs no AWS
+ * credentials; the account and region come from the CLI profile (CDK_DEFAULT_ACCOUNT /
+ * CDK_DEFAULT_REGION) when there is one. Settings: see `infra/config.ts`. cdk-nag's AwsSolutions
+ * checks run in every synth and fail it on any unacknowledged finding.
  */
-import { App, Tags } from 'aws-cdk-lib';
+import { App, Duration, Tags } from 'aws-cdk-lib';
 import { loadPartnerRegistry } from '../shared/partners/registry-file.js';
+import { stageConfigFrom } from './config.js';
+import { addNagChecks } from './nag.js';
 import { SyndicationStack } from './stacks/syndication-stack.js';
-
-const STAGE_PATTERN = /^[a-z][a-z0-9-]{0,19}$/;
 
 const app = new App();
 
-const stage = String(app.node.tryGetContext('stage') ?? 'dev');
-if (!STAGE_PATTERN.test(stage)) {
-  throw new Error(`stage '${stage}' must be 1-20 characters of a-z, 0-9 and '-', starting with a letter`);
-}
-
-// Throws a ConfigurationError listing every problem, so an invalid registry never reaches a deployment.
+// Both throw a ConfigurationError listing every problem, so invalid settings never reach a deployment.
+const config = stageConfigFrom((key) => app.node.tryGetContext(key));
 const partners = loadPartnerRegistry();
 
-new SyndicationStack(app, `Syndication-${stage}`, {
-  stage,
+new SyndicationStack(app, `Syndication-${config.stage}`, {
+  stage: config.stage,
   partners,
-  description: `Content syndication pipeline (${stage})`,
+  operatorEmails: config.operatorEmails,
+  noncurrentVersionRetention: Duration.days(config.noncurrentVersionDays),
+  quarantineRetention: Duration.days(config.quarantineDays),
+  accessLogRetention: Duration.days(config.accessLogDays),
+  description: `Content syndication pipeline (${config.stage})`,
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
 });
 
 Tags.of(app).add('project', 'content-syndication');
-Tags.of(app).add('stage', stage);
+Tags.of(app).add('stage', config.stage);
+addNagChecks(app);

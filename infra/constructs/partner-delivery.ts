@@ -22,6 +22,7 @@ import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption, type QueueProps } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { type Partner, subscriptionFilterPolicyFor } from '../../shared/partners/registry.js';
+import { acknowledge } from '../nag.js';
 
 export const PARTNER_MAX_RECEIVE_COUNT = 5;
 const DLQ_RETENTION = Duration.days(14);
@@ -83,6 +84,12 @@ export class PartnerDelivery extends Construct {
         ...queueProps,
       });
     this.deliveryDlq = secureQueue('DeliveryDlq', { retentionPeriod: DLQ_RETENTION });
+    acknowledge(
+      this.deliveryDlq.node.defaultChild as Construct,
+      'SQS3',
+      `This queue is the SNS delivery DLQ of partner ${partner.name}'s subscription (a subscription redrive ` +
+        'policy, which cdk-nag does not read); a DLQ of a DLQ would only move the problem.',
+    );
     const filterPolicy = subscriptionFilterPolicy(partner);
     const { delivery } = partner;
 

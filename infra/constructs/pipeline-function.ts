@@ -1,20 +1,43 @@
 /**
  * The one way this project defines a Lambda function, so every function gets the same runtime,
  * architecture, bundling, tracing and log settings instead of a copied block of props.
+ *
+ * Each function gets its own execution role with no managed policy: instead of
+ * AWSLambdaBasicExecutionRole (logs on every log group of the account) it may write to its own log
+ * group only. Grants made later (`grant*`, `addToRolePolicy`, event sources) land in the role's
+ * default policy as usual.
  */
 import { isAbsolute, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { acknowledge } from '../nag.js';
 
 /** The repository root (this file lives in `infra/constructs/`). */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const FUNCTIONS_DIR = resolve(REPO_ROOT, 'functions');
 
 export const DEFAULT_SERVICE_NAME = 'content-syndication';
+
+/**
+ * The newest Node.js runtime aws-cdk-lib knows (cdk-nag's L1 flags anything older). Named, not
+ * `NODEJS_LATEST`, so a CDK upgrade never changes the runtime without a code change and a test run.
+ */
+export const FUNCTION_RUNTIME = Runtime.NODEJS_24_X;
+
+/**
+ * Actions IAM cannot scope to a resource, the only ones a function may hold on `*`: X-Ray's (active
+ * tracing) and `dynamodb:ListStreams` (stream event sources). The infra tests hold the stack to this list.
+ */
+export const UNSCOPED_ACTIONS: readonly string[] = [
+  'xray:PutTraceSegments',
+  'xray:PutTelemetryRecords',
+  'dynamodb:ListStreams',
+];
 
 /**
  * ESM bundles have no `require`; some CommonJS dependencies call it for Node built-ins at run time.
@@ -37,7 +60,7 @@ export interface PipelineFunctionProps {
   readonly logRetention?: RetentionDays;
   /** What happens to the function's log group when the stack is deleted. @default RETAIN */
   readonly logRemovalPolicy?: RemovalPolicy;
-  /** Powertools service name. @default 'content-syndication' */
+  /** Powertools service name: the `service` dimension of every custom metric. @default 'content-syndication' */
   readonly serviceName?: string;
 }
 
@@ -60,18 +83,24 @@ export function resolveEntry(entry: string): string {
 
 export class PipelineFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: PipelineFunctionProps) {
-    // The log group is a sibling: a subclass cannot create children before calling super().
+    // The log group and the role are siblings: a subclass cannot create children before calling super().
     const logGroup = new LogGroup(scope, `${id}LogGroup`, {
       retention: props.logRetention ?? RetentionDays.ONE_MONTH,
       removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
     });
+    const role = new Role(scope, `${id}ServiceRole`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of the ${id} function`,
+    });
+    logGroup.grantWrite(role);
     super(scope, id, {
       entry: resolveEntry(props.entry),
       handler: 'handler',
       projectRoot: REPO_ROOT,
       depsLockFilePath: resolve(REPO_ROOT, 'package-lock.json'),
       description: props.description,
-      runtime: Runtime.NODEJS_24_X,
+      runtime: FUNCTION_RUNTIME,
+      role,
       architecture: Architecture.ARM_64,
       memorySize: (props.memorySize ?? Size.mebibytes(512)).toMebibytes(),
       timeout: props.timeout ?? Duration.seconds(30),
@@ -95,5 +124,16 @@ export class PipelineFunction extends NodejsFunction {
         externalModules: ['@aws-sdk/*'],
       },
     });
+    // The log grant created the default policy; active tracing has added its X-Ray statement to it.
+    const defaultPolicy = role.node.tryFindChild('DefaultPolicy');
+    if (defaultPolicy) {
+      acknowledge(
+        defaultPolicy,
+        'IAM5[Resource::*]',
+        `Only actions without resource-level permissions are granted on '*': ${UNSCOPED_ACTIONS.join(', ')} ` +
+          '(X-Ray for active tracing; ListStreams for a stream event source). Every other statement names its ' +
+          'resource; test/infra fails if any other action is granted on *.',
+      );
+    }
   }
 }

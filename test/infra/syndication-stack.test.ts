@@ -1,17 +1,26 @@
 /**
- * Fine-grained assertions on the synthesised stack. One App holds a dev and a prod stack and is
- * synthesised once; bundling is skipped (asset hashes therefore differ from `cdk synth`, so nothing
- * here compares whole templates).
+ * Fine-grained assertions on the synthesised stack. One App holds a dev and a prod stack, runs the
+ * cdk-nag AwsSolutions checks like `cdk synth` does, and is synthesised once; bundling is skipped
+ * (asset hashes therefore differ from `cdk synth`, so nothing here compares whole templates).
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { before, describe, test } from 'node:test';
-import type { CfnElement } from 'aws-cdk-lib';
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import type { Acknowledgment, CfnElement } from 'aws-cdk-lib';
+import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { type PipelineFunction, resolveEntry } from '../../infra/constructs/pipeline-function.js';
+import { CONFIG_DEFAULTS, stageConfigFrom } from '../../infra/config.js';
+import {
+  type PipelineFunction,
+  resolveEntry,
+  UNSCOPED_ACTIONS,
+} from '../../infra/constructs/pipeline-function.js';
+import { CUSTOM_METRICS, METRICS_NAMESPACE } from '../../infra/constructs/pipeline-monitoring.js';
+import { addNagChecks } from '../../infra/nag.js';
 import { partnerId, SyndicationStack } from '../../infra/stacks/syndication-stack.js';
 import { INDEX_NAMES } from '../../shared/adapters/table-layout.js';
 import { ConfigurationError } from '../../shared/domain/errors.js';
@@ -61,12 +70,16 @@ const partners = parsePartnerRegistry({
   ],
 });
 
+const OPERATORS = ['oncall@example.com', 'desk-lead@example.com'];
+
 /** Partners with a queue we create for them. */
 const queuePartners = partners.filter(
   (partner) => partner.delivery.type === 'sqs' && !partner.delivery.queueArn,
 );
 
 type Resource = { Type: string; Properties?: Record<string, unknown>; DeletionPolicy?: string };
+/** An acknowledgement as the stack makes it, with the path of the construct it is made on. */
+type RecordedAcknowledgement = Acknowledgment & { path: string };
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
 
 let dev: SyndicationStack;
@@ -74,6 +87,7 @@ let prod: SyndicationStack;
 let template: Template;
 let prodTemplate: Template;
 let resources: Record<string, Resource>;
+let prodResources: Record<string, Resource>;
 
 /** The logical id of a construct's CloudFormation resource. */
 function logicalId(construct: IConstruct): string {
@@ -120,14 +134,67 @@ function cdkJsonContext(): Record<string, unknown> {
   return cdkJson.context ?? {};
 }
 
-before(() => {
+/** An app like `cdk synth` builds: the feature flags of cdk.json, the nag checks, no bundling. */
+function testApp(): App {
   const app = new App({ context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] } });
-  dev = new SyndicationStack(app, 'Syndication-dev', { stage: 'dev', partners });
-  prod = new SyndicationStack(app, 'Syndication-prod', { stage: 'prod', partners });
+  addNagChecks(app);
+  return app;
+}
+
+before(() => {
+  const app = testApp();
+  // dev with the defaults (and operators); prod with every retention configured.
+  dev = new SyndicationStack(app, 'Syndication-dev', { stage: 'dev', partners, operatorEmails: OPERATORS });
+  prod = new SyndicationStack(app, 'Syndication-prod', {
+    stage: 'prod',
+    partners,
+    noncurrentVersionRetention: Duration.days(45),
+    quarantineRetention: Duration.days(10),
+    accessLogRetention: Duration.days(400),
+  });
+  // Synthesis runs the AwsSolutions checks: an unacknowledged finding fails here already.
   template = Template.fromStack(dev);
   prodTemplate = Template.fromStack(prod);
   resources = template.toJSON().Resources as Record<string, Resource>;
+  prodResources = prodTemplate.toJSON().Resources as Record<string, Resource>;
 });
+
+/**
+ * Builds a stack while recording its acknowledgements instead of applying them, so cdk-nag reports
+ * every raw finding: each acknowledgement must answer one of them.
+ */
+function buildWithoutAcknowledgements(): {
+  stack: SyndicationStack;
+  acknowledgements: RecordedAcknowledgement[];
+} {
+  const acknowledgements: RecordedAcknowledgement[] = [];
+  const original = Validations.prototype.acknowledge;
+  Validations.prototype.acknowledge = function (this: Validations, ...rules: Acknowledgment[]) {
+    const { scope } = this as unknown as { scope: IConstruct };
+    for (const rule of rules) acknowledgements.push({ ...rule, path: scope.node.path });
+  };
+  try {
+    const app = new App({ context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] } });
+    const stack = new SyndicationStack(app, 'Syndication-raw', { stage: 'prod', partners });
+    return { stack, acknowledgements };
+  } finally {
+    Validations.prototype.acknowledge = original;
+  }
+}
+
+/** Every statement of every identity policy in a template. */
+function allPolicyStatements(from: Record<string, Resource>): [string, Statement][] {
+  return Object.entries(from)
+    .filter(([, resource]) => resource.Type === 'AWS::IAM::Policy')
+    .flatMap(([id, policy]) =>
+      ((policy.Properties?.PolicyDocument as { Statement?: Statement[] } | undefined)?.Statement ?? []).map(
+        (statement): [string, Statement] => [id, statement],
+      ),
+    );
+}
+
+const resourcesOf = (statement: Statement): unknown[] =>
+  Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource];
 
 describe('ingest bucket', () => {
   test('is encrypted, versioned and blocks all public access', () => {
@@ -261,7 +328,8 @@ describe('functions', () => {
       assert.equal(properties.MemorySize, 512);
       const variables = (properties.Environment as { Variables: Record<string, unknown> }).Variables;
       assert.equal(variables.NODE_OPTIONS, '--enable-source-maps');
-      assert.equal(variables.POWERTOOLS_SERVICE_NAME, 'content-syndication');
+      // Per stage, so two stages in one account never mix their metrics (the `service` dimension).
+      assert.equal(variables.POWERTOOLS_SERVICE_NAME, 'content-syndication-dev');
       const logGroup = (properties.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup;
       assert.equal(resources[logGroup.Ref]?.Type, 'AWS::Logs::LogGroup');
       assert.equal(resources[logGroup.Ref]?.Properties?.RetentionInDays, 30);
@@ -429,7 +497,10 @@ describe('partner subscriptions', () => {
   });
 
   test('each partner has one subscription of its delivery type, with its filter policy, payload and a delivery DLQ', () => {
-    const subscriptions = resourcesOfType('AWS::SNS::Subscription');
+    const subscriptions = resourcesOfType('AWS::SNS::Subscription').filter(
+      ([, subscription]) =>
+        JSON.stringify(subscription.Properties?.TopicArn) === JSON.stringify(refOf(dev.articlesTopic)),
+    );
     assert.equal(subscriptions.length, partners.length);
     const expected: Record<string, { protocol: string; endpoint: unknown; raw?: boolean }> = {
       'own-queue': { protocol: 'sqs', endpoint: THEIR_QUEUE, raw: true },
@@ -631,8 +702,10 @@ describe('claim check (content bucket)', () => {
       actionsOf([statement]).some((action) => action.startsWith('kms:')),
     );
     const keys = [arnOf(dev.topicKey), arnOf(dev.messagingKey)].map((arn) => JSON.stringify(arn));
-    assert.ok(kms.every((statement) => keys.includes(JSON.stringify(statement.Resource))));
-    assert.ok(actionsOf(kms).includes('kms:GenerateDataKey'));
+    for (const statement of kms) {
+      for (const resource of resourcesOf(statement)) assert.ok(keys.includes(JSON.stringify(resource)));
+    }
+    assert.deepEqual([...new Set(actionsOf(kms))].sort(), ['kms:Decrypt', 'kms:GenerateDataKey']);
   });
 
   test('a link expiry beyond what SigV4 allows is refused at synth', () => {
@@ -669,7 +742,7 @@ describe('partner registry', () => {
 
 describe('stages', () => {
   test('prod retains the bucket, the table and the logs, and protects the table', () => {
-    prodTemplate.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    prodTemplate.allResources('AWS::S3::Bucket', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
     prodTemplate.hasResource('AWS::DynamoDB::Table', {
       DeletionPolicy: 'Retain',
       Properties: Match.objectLike({ DeletionProtectionEnabled: true }),
@@ -679,13 +752,13 @@ describe('stages', () => {
   });
 
   test('dev deletes the bucket (emptying it first), the table and the logs', () => {
-    template.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Delete' });
+    template.allResources('AWS::S3::Bucket', { DeletionPolicy: 'Delete' });
     template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Delete' });
     template.allResources('AWS::Logs::LogGroup', { DeletionPolicy: 'Delete' });
     template.hasResourceProperties('Custom::S3AutoDeleteObjects', { BucketName: refOf(dev.ingestBucket) });
   });
 
-  test('no resource has a hard-coded physical name', () => {
+  test('no resource has a hard-coded physical name; alarms and the dashboard are named after the stack', () => {
     const nameProperty: Record<string, string> = {
       'AWS::S3::Bucket': 'BucketName',
       'AWS::DynamoDB::Table': 'TableName',
@@ -694,11 +767,79 @@ describe('stages', () => {
       'AWS::Lambda::Function': 'FunctionName',
       'AWS::Logs::LogGroup': 'LogGroupName',
       'AWS::IAM::Role': 'RoleName',
+      'AWS::KMS::Key': 'KeyName',
     };
-    for (const [id, resource] of Object.entries(resources)) {
-      const property = nameProperty[resource.Type];
-      if (property) assert.equal(resource.Properties?.[property], undefined, `${id} sets ${property}`);
+    const stackNamed: Record<string, string> = {
+      'AWS::CloudWatch::Alarm': 'AlarmName',
+      'AWS::CloudWatch::Dashboard': 'DashboardName',
+    };
+    for (const [stack, from] of [
+      [dev, resources],
+      [prod, prodResources],
+    ] as const) {
+      for (const [id, resource] of Object.entries(from)) {
+        const property = nameProperty[resource.Type];
+        if (property) assert.equal(resource.Properties?.[property], undefined, `${id} sets ${property}`);
+        const named = stackNamed[resource.Type];
+        if (named) {
+          assert.match(JSON.stringify(resource.Properties?.[named]), new RegExp(`"${stack.stackName}-`), id);
+        }
+      }
     }
+  });
+
+  test('two stages synthesise side by side with distinct names', () => {
+    assert.notEqual(dev.stackName, prod.stackName);
+    const namesOf = (from: Record<string, Resource>, type: string, property: string) =>
+      Object.values(from)
+        .filter((resource) => resource.Type === type)
+        .map((resource) => JSON.stringify(resource.Properties?.[property]));
+    for (const [type, property] of [
+      ['AWS::CloudWatch::Alarm', 'AlarmName'],
+      ['AWS::CloudWatch::Dashboard', 'DashboardName'],
+    ] as const) {
+      const devNames = namesOf(resources, type, property);
+      const prodNames = new Set(namesOf(prodResources, type, property));
+      assert.ok(devNames.length > 0, type);
+      assert.equal(new Set(devNames).size, devNames.length, `${type} names are unique within a stage`);
+      for (const name of devNames) assert.ok(!prodNames.has(name), `${name} is used by both stages`);
+    }
+    // Metrics are told apart by the service dimension, so dev's rejections never trip prod's alarm.
+    const services = [dev, prod].map((stack) => stack.serviceName);
+    assert.deepEqual(services, ['content-syndication-dev', 'content-syndication-prod']);
+  });
+
+  test('retention periods come from configuration (defaults in dev, configured in prod)', () => {
+    const rules = (from: Record<string, Resource>, bucket: IConstruct) =>
+      JSON.stringify(from[logicalId(bucket)]?.Properties?.LifecycleConfiguration);
+    assert.match(
+      rules(resources, dev.ingestBucket),
+      new RegExp(`"NoncurrentDays":${CONFIG_DEFAULTS.noncurrentVersionDays}`),
+    );
+    assert.match(rules(prodResources, prod.ingestBucket), /"NoncurrentDays":45/);
+    assert.match(
+      rules(resources, dev.quarantineBucket),
+      new RegExp(`"ExpirationInDays":${CONFIG_DEFAULTS.quarantineDays}`),
+    );
+    assert.match(rules(prodResources, prod.quarantineBucket), /"ExpirationInDays":10/);
+    assert.match(
+      rules(resources, dev.accessLogsBucket),
+      new RegExp(`"ExpirationInDays":${CONFIG_DEFAULTS.accessLogDays}`),
+    );
+    assert.match(rules(prodResources, prod.accessLogsBucket), /"ExpirationInDays":400/);
+  });
+
+  test('a retention that is not a whole number of days is refused', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    assert.throws(
+      () =>
+        new SyndicationStack(app, 'HalfDay', {
+          stage: 'dev',
+          partners,
+          noncurrentVersionRetention: Duration.hours(12),
+        }),
+      /noncurrentVersionRetention must be a whole number of days/,
+    );
   });
 });
 
@@ -734,5 +875,531 @@ describe('article lifecycle resources', () => {
     );
     assert.equal(roles.length, 1);
     assert.match(JSON.stringify(roles[0]?.[1].Properties?.AssumeRolePolicyDocument), /aws:SourceAccount/);
+  });
+});
+
+describe('cdk-nag (AwsSolutions)', () => {
+  const describeViolations = (stack: Stack) =>
+    new AwsSolutionsChecks()
+      .validateScope(stack)
+      .violations.map(
+        (violation) =>
+          `${violation.ruleName} on ${violation.violatingResources.map((resource) => resource.constructPath).join(', ')}`,
+      );
+
+  test('dev and prod have no unacknowledged findings', () => {
+    for (const stack of [dev, prod]) assert.deepEqual(describeViolations(stack), [], stack.stackName);
+  });
+
+  test('each acknowledgement is on one resource, names its finding, says why, and answers a real finding', () => {
+    const { stack, acknowledgements } = buildWithoutAcknowledgements();
+    const raw = new AwsSolutionsChecks().validateScope(stack).violations;
+    assert.ok(acknowledgements.length > 0, 'some acknowledgements are made');
+    for (const { id, reason, path } of acknowledgements) {
+      assert.notEqual(path, stack.node.path, `${id} is acknowledged on the whole stack`);
+      assert.match(id, /^AwsSolutions-[A-Z]+\d+/, id);
+      if (/^AwsSolutions-IAM[45]/.test(id)) assert.match(id, /\[(Action|Resource|Policy)::.+\]$/, id);
+      assert.ok(reason.length >= 60, `${id} on ${path}: the reason is too short to say why`);
+      const answered = raw.some(
+        (violation) =>
+          violation.ruleName === id &&
+          violation.violatingResources.some(
+            (resource) =>
+              resource.constructPath === path || (resource.constructPath ?? '').startsWith(`${path}/`),
+          ),
+      );
+      assert.ok(answered, `${id} on ${path} acknowledges nothing cdk-nag reports`);
+    }
+    // And every raw finding has its acknowledgement: nothing else keeps the stack clean.
+    for (const violation of raw) {
+      for (const resource of violation.violatingResources) {
+        assert.ok(
+          acknowledgements.some(
+            ({ id, path }) =>
+              id === violation.ruleName &&
+              (resource.constructPath === path || (resource.constructPath ?? '').startsWith(`${path}/`)),
+          ),
+          `${violation.ruleName} on ${resource.constructPath} is not acknowledged`,
+        );
+      }
+    }
+  });
+
+  test('the checks make a synth fail on an unacknowledged finding', () => {
+    const app = new App();
+    addNagChecks(app);
+    new Bucket(new Stack(app, 'Careless'), 'Unlogged');
+    assert.throws(() => app.synth(), /Validation failed/);
+  });
+});
+
+describe('data protection', () => {
+  const buckets = () => resourcesOfType('AWS::S3::Bucket');
+
+  test('every bucket is encrypted, private and TLS-only; all but the log bucket log their access to it', () => {
+    const logBucket = logicalId(dev.accessLogsBucket);
+    assert.equal(buckets().length, 4);
+    for (const [id, bucket] of buckets()) {
+      const encryption = JSON.stringify(bucket.Properties?.BucketEncryption);
+      assert.match(encryption, /"SSEAlgorithm":"(AES256|aws:kms)"/, `${id} is not encrypted`);
+      assert.deepEqual(
+        bucket.Properties?.PublicAccessBlockConfiguration,
+        {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+        id,
+      );
+      template.hasResourceProperties('AWS::S3::BucketPolicy', {
+        Bucket: { Ref: id },
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Deny',
+              Action: 's3:*',
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            }),
+          ]),
+        },
+      });
+      if (id === logBucket) assert.equal(bucket.Properties?.LoggingConfiguration, undefined);
+      else
+        assert.deepEqual(
+          (bucket.Properties?.LoggingConfiguration as { DestinationBucketName?: unknown } | undefined)
+            ?.DestinationBucketName,
+          { Ref: logBucket },
+          `${id} has no server access logs`,
+        );
+    }
+  });
+
+  test('the access log bucket is SSE-S3 (all log delivery supports), owner-enforced, written by a bucket policy', () => {
+    const bucket = resources[logicalId(dev.accessLogsBucket)];
+    assert.match(JSON.stringify(bucket?.Properties?.BucketEncryption), /"SSEAlgorithm":"AES256"/);
+    assert.deepEqual(bucket?.Properties?.OwnershipControls, {
+      Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }],
+    });
+    assert.equal(bucket?.Properties?.AccessControl, undefined);
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: refOf(dev.accessLogsBucket),
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 'logging.s3.amazonaws.com' },
+            Action: 's3:PutObject',
+          }),
+        ]),
+      },
+    });
+  });
+
+  test('the ingest bucket expires noncurrent versions and leftover delete markers', () => {
+    const lifecycle = resources[logicalId(dev.ingestBucket)]?.Properties?.LifecycleConfiguration as
+      | { Rules: Record<string, unknown>[] }
+      | undefined;
+    const rules = lifecycle?.Rules ?? [];
+    assert.ok(
+      rules.some(
+        (rule) =>
+          JSON.stringify(rule.NoncurrentVersionExpiration) === JSON.stringify({ NoncurrentDays: 30 }) &&
+          rule.ExpiredObjectDeleteMarker === true,
+      ),
+      'a rule for noncurrent versions and delete markers',
+    );
+  });
+
+  test('every topic is encrypted with a customer-managed key that rotates, and refuses requests without TLS', () => {
+    const topics = resourcesOfType('AWS::SNS::Topic');
+    assert.equal(topics.length, 2);
+    for (const [id, topic] of topics) {
+      const keyId = (topic.Properties?.KmsMasterKeyId as { 'Fn::GetAtt'?: [string, string] } | undefined)?.[
+        'Fn::GetAtt'
+      ]?.[0];
+      assert.ok(keyId, `${id} has no customer-managed key`);
+      assert.equal(resources[keyId]?.Type, 'AWS::KMS::Key');
+      assert.equal(resources[keyId]?.Properties?.EnableKeyRotation, true, `${keyId} does not rotate`);
+      template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+        Topics: [{ Ref: id }],
+        PolicyDocument: { Statement: Match.arrayWith([tlsOnlyStatement]) },
+      });
+    }
+  });
+
+  test('every key rotates', () => {
+    for (const [id, key] of resourcesOfType('AWS::KMS::Key'))
+      assert.equal(key.Properties?.EnableKeyRotation, true, id);
+  });
+});
+
+describe('least privilege', () => {
+  test("no role of ours carries a managed policy (only CDK's own notifications handler does)", () => {
+    for (const [id, role] of resourcesOfType('AWS::IAM::Role')) {
+      if (id.startsWith('BucketNotificationsHandler') || id.startsWith('CustomS3AutoDeleteObjects')) continue;
+      assert.equal(role.Properties?.ManagedPolicyArns, undefined, `${id} has managed policies`);
+    }
+  });
+
+  test('no statement grants a wildcard action, and only actions IAM cannot scope are granted on *', () => {
+    const statements = allPolicyStatements(resources);
+    assert.ok(statements.length > 0, 'there are policies');
+    for (const [policy, statement] of statements) {
+      assert.equal(statement.Effect, 'Allow');
+      for (const action of actionsOf([statement]))
+        assert.ok(!action.includes('*'), `${policy} grants ${action}`);
+      if (resourcesOf(statement).includes('*')) {
+        for (const action of actionsOf([statement]))
+          assert.ok(UNSCOPED_ACTIONS.includes(action), `${policy} grants ${action} on *`);
+      }
+    }
+  });
+
+  test('each function writes logs to its own log group only', () => {
+    for (const fn of [dev.normaliseFunction, dev.publishFunction, dev.releaseFunction]) {
+      const logs = roleStatements(fn).filter((statement) =>
+        actionsOf([statement]).some((action) => action.startsWith('logs:')),
+      );
+      assert.equal(logs.length, 1, fn.node.id);
+      assert.deepEqual(actionsOf(logs).sort(), ['logs:CreateLogStream', 'logs:PutLogEvents']);
+      const logging = resources[logicalId(fn)]?.Properties?.LoggingConfig as
+        | { LogGroup: { Ref: string } }
+        | undefined;
+      const logGroup = logging?.LogGroup.Ref;
+      assert.ok(logGroup, `${fn.node.id} has a log group`);
+      assert.deepEqual(logs[0]?.Resource, { 'Fn::GetAtt': [logGroup, 'Arn'] });
+    }
+  });
+
+  test('table actions are granted on the table itself, not on its indexes', () => {
+    for (const fn of [dev.normaliseFunction, dev.publishFunction, dev.releaseFunction]) {
+      for (const statement of roleStatements(fn)) {
+        if (!actionsOf([statement]).some((action) => /^dynamodb:(Get|Put)Item$/.test(action))) continue;
+        assert.deepEqual(statement.Resource, arnOf(dev.articlesTable), fn.node.id);
+      }
+    }
+  });
+
+  test('the scheduler role may invoke the unqualified release function and send to the release DLQ, nothing else', () => {
+    const role = resourcesOfType('AWS::IAM::Role').find(([, candidate]) =>
+      JSON.stringify(candidate.Properties?.AssumeRolePolicyDocument).includes('scheduler.amazonaws.com'),
+    );
+    assert.ok(role, 'a scheduler role');
+    const statements = allPolicyStatements(resources)
+      .filter(
+        ([id]) => JSON.stringify(resources[id]?.Properties?.Roles) === JSON.stringify([{ Ref: role[0] }]),
+      )
+      .map(([, statement]) => ({ Action: statement.Action, Resource: statement.Resource }));
+    assert.deepEqual(statements, [
+      { Action: 'lambda:InvokeFunction', Resource: arnOf(dev.releaseFunction) },
+      { Action: 'sqs:SendMessage', Resource: arnOf(dev.releaseDlq) },
+    ]);
+  });
+});
+
+describe('event sources', () => {
+  const mappings = () => resourcesOfType('AWS::Lambda::EventSourceMapping').map(([, mapping]) => mapping);
+
+  test('every SQS source reports partial batch failures and reads a queue that redrives to a DLQ', () => {
+    const sqs = mappings().filter((mapping) =>
+      JSON.stringify(mapping.Properties?.EventSourceArn).includes('Queue'),
+    );
+    assert.ok(sqs.length > 0, 'an SQS event source');
+    for (const mapping of sqs) {
+      assert.deepEqual(mapping.Properties?.FunctionResponseTypes, ['ReportBatchItemFailures']);
+      const source = mapping.Properties?.EventSourceArn as { 'Fn::GetAtt': [string, string] } | undefined;
+      const queueId = source?.['Fn::GetAtt'][0] ?? '';
+      assert.ok(resources[queueId]?.Properties?.RedrivePolicy, `${queueId} has no DLQ`);
+    }
+  });
+
+  test('every stream source bisects, retries a bounded number of times, reports partial failures and has an on-failure DLQ', () => {
+    const streams = mappings().filter((mapping) => mapping.Properties?.StartingPosition !== undefined);
+    assert.ok(streams.length > 0, 'a stream event source');
+    for (const mapping of streams) {
+      const properties = mapping.Properties ?? {};
+      assert.equal(properties.BisectBatchOnFunctionError, true);
+      assert.ok(
+        typeof properties.MaximumRetryAttempts === 'number' && properties.MaximumRetryAttempts <= 10,
+        'a bounded number of retries',
+      );
+      assert.deepEqual(properties.FunctionResponseTypes, ['ReportBatchItemFailures']);
+      assert.ok(
+        (properties.DestinationConfig as { OnFailure?: { Destination?: unknown } } | undefined)?.OnFailure
+          ?.Destination,
+        'an on-failure destination',
+      );
+    }
+  });
+});
+
+describe('alarms', () => {
+  const alarms = () => resourcesOfType('AWS::CloudWatch::Alarm');
+  const operatorTopic = () => refOf(dev.alerts.topic);
+
+  /** Queues that are dead-letter queues, read from the template: every queue without a DLQ of its own. */
+  function deadLetterQueueIds(): string[] {
+    return resourcesOfType('AWS::SQS::Queue')
+      .filter(([, queue]) => queue.Properties?.RedrivePolicy === undefined)
+      .map(([id]) => id)
+      .sort();
+  }
+
+  test('every queue without a DLQ of its own is one: something dead-letters into it', () => {
+    const targets = new Set<string>();
+    const note = (arn: unknown) => {
+      const id = (arn as { 'Fn::GetAtt'?: [string, string] } | undefined)?.['Fn::GetAtt']?.[0];
+      if (id) targets.add(id);
+    };
+    for (const [, resource] of Object.entries(resources)) {
+      const properties = resource.Properties ?? {};
+      if (resource.Type === 'AWS::SQS::Queue' || resource.Type === 'AWS::SNS::Subscription')
+        note(
+          (properties.RedrivePolicy as { deadLetterTargetArn?: unknown } | undefined)?.deadLetterTargetArn,
+        );
+      if (resource.Type === 'AWS::Lambda::EventSourceMapping')
+        note(
+          (properties.DestinationConfig as { OnFailure?: { Destination?: unknown } } | undefined)?.OnFailure
+            ?.Destination,
+        );
+      if (resource.Type === 'AWS::Lambda::Function')
+        note(
+          (properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables
+            ?.RELEASE_DLQ_ARN,
+        );
+    }
+    assert.deepEqual(deadLetterQueueIds(), [...targets].sort());
+    assert.deepEqual(
+      deadLetterQueueIds(),
+      dev.deadLetterQueues.map(({ queue }) => logicalId(queue)).sort(),
+      'the stack describes every DLQ',
+    );
+  });
+
+  test('every DLQ has exactly one alarm on any visible message', () => {
+    const dlqs = deadLetterQueueIds();
+    // ingest, stream, release; per partner a delivery DLQ, and a queue DLQ where we create the queue.
+    assert.equal(dlqs.length, 3 + partners.length + queuePartners.length);
+    for (const id of dlqs) {
+      const matching = alarms().filter(
+        ([, alarm]) =>
+          JSON.stringify(alarm.Properties?.Dimensions) ===
+          JSON.stringify([{ Name: 'QueueName', Value: { 'Fn::GetAtt': [id, 'QueueName'] } }]),
+      );
+      assert.equal(matching.length, 1, `alarms on ${id}`);
+      const properties = matching[0]?.[1].Properties ?? {};
+      assert.equal(properties.Namespace, 'AWS/SQS');
+      assert.equal(properties.MetricName, 'ApproximateNumberOfMessagesVisible');
+      assert.equal(properties.Statistic, 'Maximum');
+      assert.equal(properties.Threshold, 1);
+      assert.equal(properties.ComparisonOperator, 'GreaterThanOrEqualToThreshold');
+      assert.equal(properties.TreatMissingData, 'notBreaching');
+    }
+  });
+
+  test('each function has an errors alarm', () => {
+    for (const fn of [dev.normaliseFunction, dev.publishFunction, dev.releaseFunction]) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Errors',
+        Dimensions: [{ Name: 'FunctionName', Value: refOf(fn) }],
+        Statistic: 'Sum',
+        Threshold: 1,
+      });
+    }
+  });
+
+  test('publish iterator age, oldest ingest message and failed SNS deliveries alarm', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Lambda',
+      MetricName: 'IteratorAge',
+      Dimensions: [{ Name: 'FunctionName', Value: refOf(dev.publishFunction) }],
+      Statistic: 'Maximum',
+      Threshold: 5 * 60 * 1000,
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateAgeOfOldestMessage',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(dev.ingestQueue), 'QueueName'] } }],
+      Threshold: 20 * 60,
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SNS',
+      MetricName: 'NumberOfNotificationsFailed',
+      Dimensions: [
+        { Name: 'TopicName', Value: { 'Fn::GetAtt': [logicalId(dev.articlesTopic), 'TopicName'] } },
+      ],
+      Statistic: 'Sum',
+    });
+  });
+
+  test("the rejection-rate alarm reads this stage's ArticlesRejected among all files processed", () => {
+    const rate = resources[logicalId(dev.monitoring.rejectionRateAlarm)];
+    const metrics = rate?.Properties?.Metrics as {
+      Id: string;
+      Expression?: string;
+      MetricStat?: { Metric: { MetricName: string; Namespace: string; Dimensions: unknown } };
+    }[];
+    const stats = metrics.filter((metric) => metric.MetricStat).map((metric) => metric.MetricStat?.Metric);
+    assert.deepEqual(stats.map((metric) => metric?.MetricName).sort(), [
+      'ArticlesNormalised',
+      'ArticlesRejected',
+      'ArticlesUnchanged',
+    ]);
+    for (const metric of stats) {
+      assert.equal(metric?.Namespace, METRICS_NAMESPACE);
+      assert.deepEqual(metric?.Dimensions, [{ Name: 'service', Value: 'content-syndication-dev' }]);
+    }
+    assert.match(metrics.find((metric) => metric.Expression)?.Expression ?? '', /100 \* FILL\(rejected, 0\)/);
+  });
+
+  test('every alarm notifies the operators on ALARM and on OK, and says what it means and what to do', () => {
+    assert.ok(alarms().length >= deadLetterQueueIds().length + 7, 'an alarm per DLQ and the others');
+    for (const [id, alarm] of alarms()) {
+      const properties = alarm.Properties ?? {};
+      assert.deepEqual(properties.AlarmActions, [operatorTopic()], id);
+      assert.deepEqual(properties.OKActions, [operatorTopic()], id);
+      const description = properties.AlarmDescription;
+      assert.equal(typeof description, 'string', id);
+      assert.ok((description as string).length <= 1024, `${id}: CloudWatch takes 1024 characters at most`);
+      assert.match(description as string, /What to do: /, id);
+    }
+  });
+
+  test('the operator topic takes its subscribers from configuration and lets only CloudWatch of this account publish', () => {
+    const topicId = logicalId(dev.alerts.topic);
+    const emails = resourcesOfType('AWS::SNS::Subscription')
+      .filter(
+        ([, subscription]) =>
+          JSON.stringify(subscription.Properties?.TopicArn) === JSON.stringify({ Ref: topicId }),
+      )
+      .map(([, subscription]) => [subscription.Properties?.Protocol, subscription.Properties?.Endpoint]);
+    assert.deepEqual(
+      emails,
+      OPERATORS.map((email) => ['email', email]),
+    );
+    prodTemplate.resourcePropertiesCountIs(
+      'AWS::SNS::Subscription',
+      { TopicArn: refOf(prod.alerts.topic) },
+      0,
+    );
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [{ Ref: topicId }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: 'sns:Publish',
+            Condition: Match.objectLike({ StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } }),
+          }),
+        ]),
+      },
+    });
+    const keyPolicy = JSON.stringify(resources[logicalId(dev.alerts.key)]?.Properties?.KeyPolicy);
+    assert.match(keyPolicy, /cloudwatch\.amazonaws\.com/);
+  });
+});
+
+describe('dashboard', () => {
+  const body = () => {
+    const dashboards = resourcesOfType('AWS::CloudWatch::Dashboard');
+    assert.equal(dashboards.length, 1);
+    return JSON.stringify(dashboards[0]?.[1].Properties?.DashboardBody);
+  };
+
+  test('shows ingest, outcomes, rejections by code, deliveries, lag, durations, queue depths and every DLQ', () => {
+    const text = body();
+    for (const needle of [
+      'NumberOfMessagesSent',
+      ...Object.values(CUSTOM_METRICS),
+      'NumberOfMessagesPublished',
+      'NumberOfNotificationsDelivered',
+      'NumberOfNotificationsFailed',
+      'IteratorAge',
+      'Duration',
+      'Throttles',
+      'ApproximateAgeOfOldestMessage',
+      'ApproximateNumberOfMessagesVisible',
+      'content-syndication-dev',
+    ])
+      assert.ok(text.includes(needle), `the dashboard does not show ${needle}`);
+    for (const { id, queue } of dev.deadLetterQueues)
+      assert.ok(text.includes(`"${logicalId(queue)}","QueueName"`), `the dashboard does not show ${id}`);
+  });
+
+  test('lists the state of every alarm', () => {
+    const text = body();
+    for (const [id] of resourcesOfType('AWS::CloudWatch::Alarm'))
+      assert.ok(text.includes(`"${id}","Arn"`), `${id} is not on the dashboard`);
+  });
+
+  test('every custom metric it or an alarm reads is emitted by a function, in the namespace they use', () => {
+    const source = [
+      'functions/commons/observability.ts',
+      'functions/normalise.ts',
+      'functions/publish.ts',
+      'functions/release.ts',
+    ]
+      .map((path) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8'))
+      .join('\n');
+    assert.ok(source.includes(`namespace: '${METRICS_NAMESPACE}'`), 'the namespace of the functions');
+    for (const name of Object.values(CUSTOM_METRICS))
+      assert.ok(source.includes(`'${name}'`), `${name} is not emitted`);
+  });
+});
+
+describe('deployment settings (context)', () => {
+  const from = (context: Record<string, unknown>) => stageConfigFrom((key) => context[key]);
+
+  test('defaults: dev, no operators, 30 / 30 / 90 days', () => {
+    assert.deepEqual(from({}), {
+      stage: 'dev',
+      operatorEmails: [],
+      noncurrentVersionDays: 30,
+      quarantineDays: 30,
+      accessLogDays: 90,
+    });
+  });
+
+  test('reads -c strings and cdk.json values alike', () => {
+    const config = from({
+      stage: 'prod',
+      operatorEmails: 'Oncall@Example.com, desk@example.com;oncall@example.com',
+      noncurrentVersionDays: '45',
+      quarantineDays: 7,
+      accessLogDays: '365',
+    });
+    assert.deepEqual(config, {
+      stage: 'prod',
+      operatorEmails: ['oncall@example.com', 'desk@example.com'],
+      noncurrentVersionDays: 45,
+      quarantineDays: 7,
+      accessLogDays: 365,
+    });
+    assert.deepEqual(from({ operatorEmails: '["a@example.com","b@example.org"]' }).operatorEmails, [
+      'a@example.com',
+      'b@example.org',
+    ]);
+    assert.deepEqual(from({ operatorEmails: ['a@example.com'] }).operatorEmails, ['a@example.com']);
+  });
+
+  test('lists every problem at once', () => {
+    assert.throws(
+      () =>
+        from({
+          stage: 'Prod_1',
+          operatorEmails: 'oncall@example.com,not-an-address',
+          noncurrentVersionDays: '0',
+          quarantineDays: '1.5',
+          accessLogDays: 'forever',
+        }),
+      (error: unknown) =>
+        error instanceof ConfigurationError &&
+        ['stage', 'not-an-address', 'noncurrentVersionDays', 'quarantineDays', 'accessLogDays'].every(
+          (word) => error.message.includes(word),
+        ),
+    );
   });
 });

@@ -1,0 +1,400 @@
+/**
+ * Alarms and the CloudWatch dashboard of the pipeline. Every alarm goes to the operators (ALARM and OK)
+ * and its description says what it means and what to do: it is the runbook an operator reads in the
+ * notification email, and the README's alarm table says the same.
+ *
+ * Custom metrics come from the functions (Powertools, namespace `ContentSyndication`, dimension
+ * `service` = the stage's service name, so two stages in one account never mix): normalise emits
+ * ArticlesNormalised, ArticlesUnchanged, ArticlesRejected, ArticlesRejectedByCode (+ `code`),
+ * Withdrawals and StaleNotifications; release emits EmbargoesReleased. publish emits none: what it
+ * publishes is read from the topic's own metrics.
+ */
+import { Aws, Duration, Stack } from 'aws-cdk-lib';
+import {
+  Alarm,
+  AlarmStatusWidget,
+  ComparisonOperator,
+  Dashboard,
+  GraphWidget,
+  type IMetric,
+  MathExpression,
+  Metric,
+  Stats,
+  TextWidget,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { OperatorAlerts } from './operator-alerts.js';
+
+/** The functions' metrics namespace (functions/commons/observability.ts). */
+export const METRICS_NAMESPACE = 'ContentSyndication';
+
+/** Custom metrics the alarms and the dashboard read; test/infra checks the functions emit each one. */
+export const CUSTOM_METRICS = {
+  normalised: 'ArticlesNormalised',
+  unchanged: 'ArticlesUnchanged',
+  rejected: 'ArticlesRejected',
+  rejectedByCode: 'ArticlesRejectedByCode',
+  withdrawals: 'Withdrawals',
+  stale: 'StaleNotifications',
+  embargoesReleased: 'EmbargoesReleased',
+} as const;
+
+export interface AlarmThresholds {
+  /** Function errors (crashes, timeouts, init failures) in 5 minutes. */
+  readonly functionErrors: number;
+  /** Age of the oldest unprocessed table change, sustained for 3 minutes. */
+  readonly iteratorAge: Duration;
+  /** Age of the oldest S3 notification in the ingest queue, sustained for 3 minutes. */
+  readonly ingestMessageAge: Duration;
+  /** Failed SNS deliveries of the articles topic per 5 minutes, two periods in a row. */
+  readonly deliveryFailures: number;
+  /** Share of processed files rejected, in percent, over three 5-minute periods in a row... */
+  readonly rejectedPercent: number;
+  /** ...counted only in periods with at least this many files. */
+  readonly rejectedMinimumFiles: number;
+}
+
+/**
+ * A message retried to exhaustion is at most ~15 minutes old (5 receives x 181 s visibility): 20 minutes
+ * means a backlog, not one bad file (that one trips the ingest DLQ alarm).
+ */
+export const ALARM_DEFAULTS: AlarmThresholds = {
+  functionErrors: 1,
+  iteratorAge: Duration.minutes(5),
+  ingestMessageAge: Duration.minutes(20),
+  deliveryFailures: 5,
+  rejectedPercent: 25,
+  rejectedMinimumFiles: 20,
+};
+
+/** A dead-letter queue and what an operator needs to know about it. */
+export interface MonitoredDeadLetterQueue {
+  /** Construct and output id prefix, e.g. `IngestDlq`, `PartnerSportsDeskDeliveryDlq`. */
+  readonly id: string;
+  readonly queue: IQueue;
+  /** What a message in it means, one or two sentences. */
+  readonly meaning: string;
+  /** What to do, one or two sentences. */
+  readonly action: string;
+}
+
+export interface MonitoredFunction {
+  readonly id: string;
+  readonly fn: IFunction;
+  /** What an error of this function means for the pipeline. */
+  readonly impact: string;
+}
+
+export interface PipelineMonitoringProps {
+  readonly alerts: OperatorAlerts;
+  /** Powertools service name of this stage's functions (the `service` metric dimension). */
+  readonly serviceName: string;
+  readonly ingestQueue: IQueue;
+  readonly normalise: MonitoredFunction;
+  readonly publish: MonitoredFunction;
+  readonly release: MonitoredFunction;
+  readonly articlesTopic: ITopic;
+  readonly partnerQueues: readonly { readonly name: string; readonly queue: IQueue }[];
+  readonly deadLetterQueues: readonly MonitoredDeadLetterQueue[];
+  readonly thresholds?: Partial<AlarmThresholds>;
+}
+
+const FIVE_MINUTES = Duration.minutes(5);
+const ONE_MINUTE = Duration.minutes(1);
+
+export class PipelineMonitoring extends Construct {
+  readonly dashboard: Dashboard;
+  /** One alarm per dead-letter queue, by the queue's id. */
+  readonly deadLetterAlarms: ReadonlyMap<string, Alarm>;
+  readonly functionErrorAlarms: ReadonlyMap<string, Alarm>;
+  readonly iteratorAgeAlarm: Alarm;
+  readonly ingestAgeAlarm: Alarm;
+  readonly deliveryFailuresAlarm: Alarm;
+  readonly rejectionRateAlarm: Alarm;
+
+  private readonly props: PipelineMonitoringProps;
+  private readonly stackName: string;
+
+  constructor(scope: Construct, id: string, props: PipelineMonitoringProps) {
+    super(scope, id);
+    this.props = props;
+    this.stackName = Stack.of(this).stackName;
+    const limits = { ...ALARM_DEFAULTS, ...props.thresholds };
+    const stack = `--stack ${this.stackName}`;
+
+    // --- Dead letters: anything in any DLQ is work the pipeline gave up on ---------------------------
+    const deadLetterAlarms = new Map<string, Alarm>();
+    for (const dlq of props.deadLetterQueues) {
+      deadLetterAlarms.set(
+        dlq.id,
+        this.alarm(`${dlq.id}NotEmpty`, {
+          metric: dlq.queue.metricApproximateNumberOfMessagesVisible({
+            period: ONE_MINUTE,
+            statistic: Stats.MAXIMUM,
+          }),
+          threshold: 1,
+          evaluationPeriods: 1,
+          description: `${dlq.id} has messages. ${dlq.meaning} What to do: ${dlq.action} Output ${dlq.id}Url names the queue.`,
+        }),
+      );
+    }
+    this.deadLetterAlarms = deadLetterAlarms;
+
+    // --- Function errors -----------------------------------------------------------------------------
+    const functionErrorAlarms = new Map<string, Alarm>();
+    for (const monitored of [props.normalise, props.publish, props.release]) {
+      functionErrorAlarms.set(
+        monitored.id,
+        this.alarm(`${monitored.id}Errors`, {
+          metric: monitored.fn.metricErrors({ period: FIVE_MINUTES, statistic: Stats.SUM }),
+          threshold: limits.functionErrors,
+          evaluationPeriods: 1,
+          description:
+            `The ${monitored.id.toLowerCase()} function failed (uncaught error, timeout, out of memory or a missing ` +
+            `setting at cold start) at least ${limits.functionErrors} time(s) in 5 minutes. ${monitored.impact} ` +
+            'What to do: run the Logs Insights query "errors" on its log group; if a deployment just happened, ' +
+            'roll it back; check Throttles and Duration on the dashboard.',
+        }),
+      );
+    }
+    this.functionErrorAlarms = functionErrorAlarms;
+
+    // --- Stream lag: publish falling behind the table --------------------------------------------------
+    const iteratorMinutes = limits.iteratorAge.toMinutes();
+    this.iteratorAgeAlarm = this.alarm('PublishIteratorAge', {
+      metric: props.publish.fn.metric('IteratorAge', { period: ONE_MINUTE, statistic: Stats.MAXIMUM }),
+      threshold: limits.iteratorAge.toMilliseconds(),
+      evaluationPeriods: 3,
+      description:
+        `publish is more than ${iteratorMinutes} minutes behind the articles table stream (for 3 minutes): ` +
+        'partners receive new versions late, and a change not read within 24 hours is lost from the stream. ' +
+        'What to do: look at publish Errors, Throttles and Duration and the "errors" query on its log group ' +
+        '(a batch being retried holds its shard); the lag drains by itself once publish succeeds. If changes ' +
+        `were lost or landed in StreamDlq, redrive it or run \`npx syndicate replay --since <time> ${stack}\`.`,
+    });
+
+    // --- Ingest backlog --------------------------------------------------------------------------------
+    const ingestMinutes = limits.ingestMessageAge.toMinutes();
+    this.ingestAgeAlarm = this.alarm('IngestMessageAge', {
+      metric: props.ingestQueue.metricApproximateAgeOfOldestMessage({
+        period: ONE_MINUTE,
+        statistic: Stats.MAXIMUM,
+      }),
+      threshold: limits.ingestMessageAge.toSeconds(),
+      evaluationPeriods: 3,
+      description:
+        `A dropped file has waited more than ${ingestMinutes} minutes in the ingest queue (for 3 minutes): ` +
+        'normalise is not keeping up or not running, and new files are not indexed. What to do: check ' +
+        'normalise Errors and Throttles on the dashboard and that its SQS trigger is enabled; ' +
+        `\`npx syndicate status ${stack}\` shows the queue depth. A burst drains by itself.`,
+    });
+
+    // --- SNS deliveries --------------------------------------------------------------------------------
+    this.deliveryFailuresAlarm = this.alarm('ArticleDeliveryFailures', {
+      metric: props.articlesTopic.metricNumberOfNotificationsFailed({
+        period: FIVE_MINUTES,
+        statistic: Stats.SUM,
+      }),
+      threshold: limits.deliveryFailures,
+      evaluationPeriods: 2,
+      description:
+        `SNS failed at least ${limits.deliveryFailures} deliveries of the articles topic in each of the last ` +
+        'two 5-minute periods. HTTPS endpoints count every failed attempt, retries included; other endpoints ' +
+        "count messages SNS gave up on (they are in that partner's DeliveryDlq). What to do: find the partner " +
+        'whose DeliveryDlq fills or whose endpoint fails (HTTPS down, their queue policy or key refusing ' +
+        `SNS, a deleted subscription) and contact them; then redrive or \`npx syndicate replay ... --partner NAME ${stack}\`.`,
+    });
+
+    // --- Rejections ------------------------------------------------------------------------------------
+    const files = 'FILL(rejected, 0) + FILL(normalised, 0) + FILL(unchanged, 0)';
+    this.rejectionRateAlarm = this.alarm('RejectionRate', {
+      metric: new MathExpression({
+        expression: `IF((${files}) >= ${limits.rejectedMinimumFiles}, 100 * FILL(rejected, 0) / (${files}), 0)`,
+        usingMetrics: {
+          rejected: this.custom(CUSTOM_METRICS.rejected),
+          normalised: this.custom(CUSTOM_METRICS.normalised),
+          unchanged: this.custom(CUSTOM_METRICS.unchanged),
+        },
+        label: 'Rejected files (%)',
+        period: FIVE_MINUTES,
+      }),
+      threshold: limits.rejectedPercent,
+      evaluationPeriods: 3,
+      description:
+        `More than ${limits.rejectedPercent}% of the files processed were rejected for 15 minutes (periods with ` +
+        `${limits.rejectedMinimumFiles}+ files only): a publisher changed its format or a release broke a ` +
+        `parser. What to do: \`npx syndicate rejects ${stack}\` and the Logs Insights query "rejections by ` +
+        'code" show which source and code; tell the publisher, or fix and roll back. Originals are kept in ' +
+        'the quarantine bucket: copy them back to the ingest bucket to ingest them again.',
+    });
+
+    this.dashboard = this.buildDashboard();
+  }
+
+  /** A custom metric of this stage's functions. */
+  custom(metricName: string): Metric {
+    return new Metric({
+      namespace: METRICS_NAMESPACE,
+      metricName,
+      dimensionsMap: { service: this.props.serviceName },
+      statistic: Stats.SUM,
+      period: FIVE_MINUTES,
+    });
+  }
+
+  private alarm(
+    id: string,
+    options: { metric: IMetric; threshold: number; evaluationPeriods: number; description: string },
+  ): Alarm {
+    const alarm = new Alarm(this, id, {
+      alarmName: `${this.stackName}-${id}`,
+      alarmDescription: options.description,
+      metric: options.metric,
+      threshold: options.threshold,
+      evaluationPeriods: options.evaluationPeriods,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    return this.props.alerts.notify(alarm);
+  }
+
+  private buildDashboard(): Dashboard {
+    const { props } = this;
+    const functions = [props.normalise, props.publish, props.release];
+    const perFunction = (make: (monitored: MonitoredFunction) => IMetric) => functions.map(make);
+    const rejectionsByCode = new MathExpression({
+      expression:
+        `SEARCH('{${METRICS_NAMESPACE},code,service} MetricName="${CUSTOM_METRICS.rejectedByCode}" ` +
+        `service="${props.serviceName}"', 'Sum', 300)`,
+      label: '',
+      period: FIVE_MINUTES,
+    });
+    const graph = (title: string, left: IMetric[], right: IMetric[] = [], width = 8) =>
+      new GraphWidget({ title, left, right, width, height: 6 });
+
+    const dashboard = new Dashboard(this, 'Dashboard', {
+      dashboardName: `${this.stackName}-${Aws.REGION}`,
+      defaultInterval: Duration.hours(3),
+    });
+    dashboard.addWidgets(
+      new TextWidget({
+        markdown:
+          `# Content syndication: ${this.stackName}\n` +
+          'S3 ingest bucket → ingest queue → **normalise** → articles table → stream → **publish** → articles ' +
+          "topic → partners. Each alarm's description says what it means and what to do.",
+        width: 24,
+        height: 2,
+      }),
+    );
+    dashboard.addWidgets(
+      new AlarmStatusWidget({ title: 'Alarms', alarms: [...props.alerts.alarms], width: 24, height: 4 }),
+    );
+    dashboard.addWidgets(
+      graph('Ingest: files in (S3 notifications)', [
+        props.ingestQueue.metricNumberOfMessagesSent({ period: FIVE_MINUTES, label: 'notifications' }),
+      ]),
+      graph('Normalise outcomes', [
+        this.custom(CUSTOM_METRICS.normalised).with({ label: 'normalised' }),
+        this.custom(CUSTOM_METRICS.unchanged).with({ label: 'unchanged' }),
+        this.custom(CUSTOM_METRICS.rejected).with({ label: 'rejected' }),
+        this.custom(CUSTOM_METRICS.stale).with({ label: 'stale notifications' }),
+      ]),
+      graph('Rejections by code', [rejectionsByCode]),
+    );
+    dashboard.addWidgets(
+      graph('Articles topic (messages published = versions sent)', [
+        props.articlesTopic.metricNumberOfMessagesPublished({ period: FIVE_MINUTES, label: 'published' }),
+        props.articlesTopic.metricNumberOfNotificationsDelivered({
+          period: FIVE_MINUTES,
+          label: 'delivered',
+        }),
+        props.articlesTopic.metricNumberOfNotificationsFilteredOut({
+          period: FIVE_MINUTES,
+          label: 'filtered out',
+        }),
+        props.articlesTopic.metricNumberOfNotificationsFailed({ period: FIVE_MINUTES, label: 'failed' }),
+      ]),
+      graph('Withdrawals and embargo releases', [
+        this.custom(CUSTOM_METRICS.withdrawals).with({ label: 'withdrawals' }),
+        this.custom(CUSTOM_METRICS.embargoesReleased).with({ label: 'embargoes released' }),
+      ]),
+      graph('Publish lag (stream iterator age, max)', [
+        props.publish.fn.metric('IteratorAge', { period: ONE_MINUTE, statistic: Stats.MAXIMUM, label: 'ms' }),
+      ]),
+    );
+    dashboard.addWidgets(
+      graph(
+        'Durations (p50 / p99, ms)',
+        [
+          ...perFunction(({ id, fn }) =>
+            fn.metricDuration({ period: FIVE_MINUTES, statistic: Stats.p(50), label: `${id} p50` }),
+          ),
+          ...perFunction(({ id, fn }) =>
+            fn.metricDuration({ period: FIVE_MINUTES, statistic: Stats.p(99), label: `${id} p99` }),
+          ),
+        ],
+        [],
+        12,
+      ),
+      graph(
+        'Waiting: oldest ingest message (s)',
+        [
+          props.ingestQueue.metricApproximateAgeOfOldestMessage({
+            period: ONE_MINUTE,
+            statistic: Stats.MAXIMUM,
+            label: 'ingest queue',
+          }),
+        ],
+        [],
+        12,
+      ),
+    );
+    dashboard.addWidgets(
+      graph(
+        'Invocations',
+        perFunction(({ id, fn }) => fn.metricInvocations({ period: FIVE_MINUTES, label: id })),
+      ),
+      graph('Errors and throttles', [
+        ...perFunction(({ id, fn }) => fn.metricErrors({ period: FIVE_MINUTES, label: `${id} errors` })),
+        ...perFunction(({ id, fn }) =>
+          fn.metricThrottles({ period: FIVE_MINUTES, label: `${id} throttles` }),
+        ),
+      ]),
+      graph(
+        'Concurrent executions (max)',
+        perFunction(({ id, fn }) =>
+          fn.metric('ConcurrentExecutions', { period: ONE_MINUTE, statistic: Stats.MAXIMUM, label: id }),
+        ),
+      ),
+    );
+    const depth = (queue: IQueue, label: string) =>
+      queue.metricApproximateNumberOfMessagesVisible({ period: ONE_MINUTE, statistic: Stats.MAXIMUM, label });
+    dashboard.addWidgets(
+      graph(
+        'Queue depths (visible / in flight)',
+        [
+          depth(props.ingestQueue, 'ingest visible'),
+          props.ingestQueue.metricApproximateNumberOfMessagesNotVisible({
+            period: ONE_MINUTE,
+            statistic: Stats.MAXIMUM,
+            label: 'ingest in flight',
+          }),
+          ...props.partnerQueues.map(({ name, queue }) => depth(queue, name)),
+        ],
+        [],
+        12,
+      ),
+      graph(
+        'Dead-letter queues (messages; anything above 0 alarms)',
+        props.deadLetterQueues.map(({ id, queue }) => depth(queue, id)),
+        [],
+        12,
+      ),
+    );
+    return dashboard;
+  }
+}
