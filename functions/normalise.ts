@@ -11,7 +11,7 @@ import { ConcurrentUpdateError } from '../shared/domain/errors.js';
 import { ingestObject } from '../shared/usecases/ingest-object.js';
 import { withdrawObject } from '../shared/usecases/withdraw-object.js';
 import { requiredEnv } from './commons/config.js';
-import { logger, MetricUnit, metrics } from './commons/observability.js';
+import { flushMetrics, logger, MetricUnit, metrics } from './commons/observability.js';
 import { parseS3Notifications } from './commons/s3-notifications.js';
 
 const dependencies = {
@@ -66,6 +66,6 @@ export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
     });
     batchItemFailures.push({ itemIdentifier: record.messageId });
   });
-  metrics.publishStoredMetrics();
+  flushMetrics();
   return { batchItemFailures };
 }

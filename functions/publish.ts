@@ -13,7 +13,7 @@ import { S3ClaimCheck } from '../shared/adapters/s3-claim-check.js';
 import { SnsNotifier } from '../shared/adapters/sns-notifier.js';
 import { type ArticleChange, eventTypeOf, publishChanges } from '../shared/usecases/publish-changes.js';
 import { requiredEnv } from './commons/config.js';
-import { logger, MetricUnit, metrics } from './commons/observability.js';
+import { flushMetrics, logger, MetricUnit, metrics } from './commons/observability.js';
 
 const dependencies = {
   notifier: new SnsNotifier(snsClient, requiredEnv('TOPIC_ARN')),
@@ -67,7 +67,7 @@ function recordDeliveries(changes: readonly ArticleChange[], failed: ReadonlySet
       Math.max(0, now - Date.parse(change.after.versionCreated)),
     );
   }
-  metrics.publishStoredMetrics();
+  flushMetrics();
 }
 
 export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {

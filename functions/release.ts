@@ -8,7 +8,7 @@ import { DynamoDbArticleIndex } from '../shared/adapters/dynamodb-article-index.
 import type { EmbargoRelease } from '../shared/ports/embargo-scheduler.js';
 import { type ReleaseOutcome, releaseEmbargo } from '../shared/usecases/release-embargo.js';
 import { requiredEnv } from './commons/config.js';
-import { logger, MetricUnit, metrics } from './commons/observability.js';
+import { flushMetrics, logger, MetricUnit, metrics } from './commons/observability.js';
 
 const dependencies = {
   index: new DynamoDbArticleIndex(dynamoDbClient, requiredEnv('TABLE_NAME')),
@@ -29,6 +29,6 @@ export async function handler(event: unknown): Promise<ReleaseOutcome> {
   const outcome = await releaseEmbargo(dependencies, event);
   logger.info('embargo release', { ...outcome });
   if (outcome.status === 'released') metrics.addMetric('EmbargoesReleased', MetricUnit.Count, 1);
-  metrics.publishStoredMetrics();
+  flushMetrics();
   return outcome;
 }

@@ -26,4 +26,12 @@ export const tracer = process.env.AWS_LAMBDA_FUNCTION_NAME
 for (const client of [s3Client, dynamoDbClient, snsClient, schedulerClient])
   tracer?.captureAWSv3Client(client);
 
+/**
+ * Flushes the invocation's metrics (EMF). Outside Lambda metrics are off, and Powertools would still
+ * warn on every call that there is nothing to publish, in the middle of the CLI's output.
+ */
+export function flushMetrics(): void {
+  if (process.env.AWS_LAMBDA_FUNCTION_NAME) metrics.publishStoredMetrics();
+}
+
 export { MetricUnit };
