@@ -311,6 +311,11 @@ export async function commandRedrive(args: string[]): Promise<number> {
         );
         continue;
       }
+      if (!/stream/i.test(queue.name)) {
+        // e.g. the release DLQ or a partner-owned endpoint's delivery DLQ: nothing to move back into.
+        say(`${queue.name}: not redriven (no source queue): see the README's alarm table for what to do`);
+        continue;
+      }
       // The stream's on-failure queue holds batch descriptions: republish the changes they cover.
       const index = new DynamoDbArticleIndex(target.dynamoDb, target.table);
       const partners = loadPartnerRegistry(undefined, { allowLoopbackHttp: !values.stack });
