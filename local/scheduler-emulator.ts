@@ -59,6 +59,10 @@ export class SchedulerEmulator {
     return this.running.size === 0 && [...this.schedules.values()].every((schedule) => schedule.at > horizon);
   }
 
+  private notFound(response: ServerResponse, name: string): void {
+    this.reply(response, 404, { Message: `Schedule ${name} does not exist.` }, 'ResourceNotFoundException');
+  }
+
   private reply(response: ServerResponse, status: number, body: unknown, errorType?: string): void {
     response.writeHead(status, {
       'content-type': 'application/json',
@@ -101,24 +105,12 @@ export class SchedulerEmulator {
     }
     if (request.method === 'GET') {
       const schedule = this.schedules.get(name);
-      if (!schedule)
-        return this.reply(
-          response,
-          404,
-          { Message: `Schedule ${name} does not exist.` },
-          'ResourceNotFoundException',
-        );
+      if (!schedule) return this.notFound(response, name);
       return this.reply(response, 200, { Name: name, ...schedule.request, State: 'ENABLED' });
     }
     if (request.method === 'DELETE') {
       const schedule = this.schedules.get(name);
-      if (!schedule)
-        return this.reply(
-          response,
-          404,
-          { Message: `Schedule ${name} does not exist.` },
-          'ResourceNotFoundException',
-        );
+      if (!schedule) return this.notFound(response, name);
       clearTimeout(schedule.timer);
       this.schedules.delete(name);
       return this.reply(response, 200, {});

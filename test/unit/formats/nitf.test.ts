@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { assembleArticle } from '../../../shared/formats/assemble.js';
 import { isNitfDtdReference, parseNitf } from '../../../shared/formats/nitf.js';
 import type { ArticleParts } from '../../../shared/formats/parts.js';
-import { ninjsProblems } from '../../../shared/ninjs/validate.js';
-import { decodedFixture, rejection } from '../../helpers/formats.js';
+import { assembleValid, decodedFixture, rejection } from '../../helpers/formats.js';
 import { FIXTURES } from '../../helpers/paths.js';
 
 const CONTEXT = { key: 'wire/story.xml', limits: { maxDepth: 64 } };
@@ -22,13 +20,7 @@ function parse(text: string): ArticleParts {
 }
 
 function assemble(parts: ArticleParts, key = CONTEXT.key) {
-  const article = assembleArticle(parts, { key, format: 'nitf' });
-  assert.deepEqual(ninjsProblems(article.ninjs), []);
-  assert.ok(article.ninjs.headlines?.[0]?.value);
-  const html = article.ninjs.bodies?.find((body) => body.contentType === 'text/html')?.value ?? '';
-  const plain = article.ninjs.bodies?.find((body) => body.contentType === 'text/plain')?.value ?? '';
-  assert.ok(html.trim() && plain.trim(), 'non-empty bodies');
-  return { article, html, plain };
+  return assembleValid(parts, key, 'nitf');
 }
 
 /** A minimal NITF document; `docdata`, `bodyHead` and `content` replace the defaults. */
