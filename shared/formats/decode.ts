@@ -3,13 +3,15 @@
  * charset — byte order mark, then the charset the document declares (XML declaration, HTML meta,
  * Content-Type), then UTF-8 if the bytes are valid UTF-8, then statistical detection (chardet).
  *
- * Why not TextDecoder for legacy charsets: Node 20's windows-1252 decoder maps 0x80-0x9F to C1
- * controls (nodejs/node#56542); iconv-lite decodes them right. ISO-8859-1 is decoded as
- * windows-1252, as browsers do, because that is what "Latin-1" files really contain.
+ * Charsets are decoded by the platform's `TextDecoder` (Node has full ICU, on Lambda too), which
+ * knows the WHATWG Encoding Standard's charsets and labels — what browsers read — with two
+ * exceptions handled here: windows-1252 (see `decodeWindows1252`) and UTF-32, which WHATWG dropped
+ * but chardet still reports. ISO-8859-1 and ASCII labels mean windows-1252, as in browsers, because
+ * that is what "Latin-1" files really contain. Charsets outside WHATWG (UTF-7, EBCDIC, old DOS code
+ * pages) are not decoded: browsers refuse them too, and UTF-7 is a known way to smuggle markup.
  */
 import { gunzipSync } from 'node:zlib';
 import chardet from 'chardet';
-import iconv from 'iconv-lite';
 import { RejectedInputError } from '../domain/errors.js';
 import type { Provenance } from './parts.js';
 
@@ -46,30 +48,70 @@ function gunzip(bytes: Uint8Array, maxBytes: number): Uint8Array {
   }
 }
 
-/** Canonical iconv-lite names; Latin-1 labels mean windows-1252 in practice (WHATWG Encoding). */
+/**
+ * WHATWG index-windows-1252 for bytes 0x80-0x9F (https://encoding.spec.whatwg.org/index-windows-1252.txt);
+ * every other byte is its own code point. The five bytes cp1252 leaves undefined (0x81, 0x8D, 0x8F,
+ * 0x90, 0x9D) map to the C1 control of the same value, as the index says.
+ */
+const WINDOWS_1252_C1 =
+  '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f' +
+  '\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
+
+/**
+ * windows-1252 (and so ISO-8859-1), the commonest legacy charset in news. Not `TextDecoder`: Node 20
+ * decodes it as ISO-8859-1, so curly quotes, dashes and the euro sign (0x80-0x9F) become C1 controls
+ * (nodejs/node#56542). Latin-1 bytes map 1:1 to code points; only that 32-byte gap needs the index.
+ */
+function decodeWindows1252(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    .toString('latin1')
+    .replace(/[\u0080-\u009f]/g, (c1) => WINDOWS_1252_C1[c1.charCodeAt(0) - 0x80] as string);
+}
+
+/** UTF-32 (not in WHATWG, so not in `TextDecoder`): one code unit of four bytes per code point. */
+function decodeUtf32(bytes: Uint8Array, encoding: 'utf-32le' | 'utf-32be'): string {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const littleEndian = encoding === 'utf-32le';
+  const parts: string[] = [];
+  let chunk: number[] = [];
+  for (let offset = 0; offset + 4 <= bytes.byteLength; offset += 4) {
+    const codePoint = view.getUint32(offset, littleEndian);
+    const valid = codePoint <= 0x10ffff && (codePoint < 0xd800 || codePoint > 0xdfff);
+    chunk.push(valid ? codePoint : 0xfffd);
+    // String.fromCodePoint takes its code points as arguments: keep each call well under the stack limit.
+    if (chunk.length === 8192) {
+      parts.push(String.fromCodePoint(...chunk));
+      chunk = [];
+    }
+  }
+  if (bytes.byteLength % 4 !== 0) chunk.push(0xfffd);
+  parts.push(String.fromCodePoint(...chunk));
+  return parts.join('');
+}
+
+function decodeAs(bytes: Uint8Array, encoding: string): string {
+  if (encoding === 'windows-1252') return decodeWindows1252(bytes);
+  if (encoding === 'utf-32le' || encoding === 'utf-32be') return decodeUtf32(bytes, encoding);
+  return new TextDecoder(encoding).decode(bytes);
+}
+
+/**
+ * The WHATWG name of a charset label (`latin1` -> `windows-1252`, `sjis` -> `shift_jis`), or
+ * undefined when it names no charset we decode.
+ */
 function canonicalCharset(label: string): string | undefined {
   const name = label
     .trim()
     .toLowerCase()
     .replace(/^["']|["']$/g, '');
-  if (
-    [
-      'iso-8859-1',
-      'iso8859-1',
-      'latin1',
-      'latin-1',
-      'l1',
-      'us-ascii',
-      'ascii',
-      'cp1252',
-      'windows-1252',
-      'x-cp1252',
-    ].includes(name)
-  ) {
-    return 'windows-1252';
+  if (name === 'utf-32' || name === 'utf-32le' || name === 'utf32' || name === 'utf32le') return 'utf-32le';
+  if (name === 'utf-32be' || name === 'utf32be') return 'utf-32be';
+  try {
+    return new TextDecoder(name).encoding;
+  } catch {
+    // ERR_ENCODING_NOT_SUPPORTED, also for the labels WHATWG maps to its "replacement" decoder.
+    return undefined;
   }
-  if (name === 'utf8' || name === 'utf-8') return 'utf-8';
-  return iconv.encodingExists(name) ? name : undefined;
 }
 
 /** The charset the document declares about itself, read from its first bytes as ASCII. */
@@ -139,7 +181,7 @@ export function decodeObject(stored: Uint8Array, options: DecodeOptions): Decode
   }
   if (startsWith(bytes, [0xff, 0xfe]) || startsWith(bytes, [0xfe, 0xff])) {
     const encoding = bytes[0] === 0xff ? 'utf-16le' : 'utf-16be';
-    return finish(iconv.decode(Buffer.from(bytes.subarray(2)), encoding), encoding, compressed, {
+    return finish(decodeAs(bytes.subarray(2), encoding), encoding, compressed, {
       rule: 'byte-order-mark',
       confidence: 100,
     });
@@ -150,7 +192,7 @@ export function decodeObject(stored: Uint8Array, options: DecodeOptions): Decode
   if (declaredEncoding && declaredEncoding !== 'utf-8') {
     if (bytes.includes(0) && !declaredEncoding.startsWith('utf-16'))
       throw new RejectedInputError('BINARY', 'the object contains NUL bytes');
-    return finish(iconv.decode(Buffer.from(bytes), declaredEncoding), declaredEncoding, compressed, {
+    return finish(decodeAs(bytes, declaredEncoding), declaredEncoding, compressed, {
       rule: `declared:${declared}`,
       confidence: 95,
     });
@@ -172,7 +214,7 @@ export function decodeObject(stored: Uint8Array, options: DecodeOptions): Decode
   const detected = chardet.detect(bytes);
   const encoding = detected ? canonicalCharset(detected) : undefined;
   if (encoding?.startsWith('utf-16') || encoding?.startsWith('utf-32')) {
-    return finish(iconv.decode(Buffer.from(bytes), encoding), encoding, compressed, {
+    return finish(decodeAs(bytes, encoding), encoding, compressed, {
       rule: 'chardet',
       confidence: 70,
     });
@@ -185,7 +227,7 @@ export function decodeObject(stored: Uint8Array, options: DecodeOptions): Decode
       `the bytes are not valid UTF-8 and no other charset fits${declared ? ` (declared ${declared})` : ''}`,
     );
   }
-  return finish(iconv.decode(Buffer.from(bytes), encoding), encoding, compressed, {
+  return finish(decodeAs(bytes, encoding), encoding, compressed, {
     rule: declared ? `declared:${declared}-but-invalid;chardet` : 'chardet',
     confidence: 70,
   });

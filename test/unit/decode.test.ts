@@ -66,6 +66,57 @@ describe('decoding stored bytes to Unicode', () => {
     );
   });
 
+  test('every windows-1252 byte decodes as the WHATWG index says (0x80-0x9F included, unlike Node 20)', () => {
+    const all = Uint8Array.from({ length: 256 }, (_, byte) => byte);
+    const html = Buffer.concat([Buffer.from('<meta charset="windows-1252">'), all.subarray(0x20)]);
+    const decoded = decode(html).text.slice('<meta charset="windows-1252">'.length);
+    // iconv-lite has the same table but maps the five bytes cp1252 leaves undefined to U+FFFD;
+    // the WHATWG index (what browsers use) maps them to the C1 control of the same value.
+    const undefinedBytes = [0x81, 0x8d, 0x8f, 0x90, 0x9d];
+    const expected = [...iconv.decode(Buffer.from(all.subarray(0x20)), 'windows-1252')].map((char, index) =>
+      undefinedBytes.includes(index + 0x20) ? String.fromCharCode(index + 0x20) : char,
+    );
+    assert.deepEqual([...decoded], expected);
+    assert.equal(decoded.charAt(0x93 - 0x20), '\u201c');
+    assert.equal(decoded.charAt(0x80 - 0x20), '\u20ac');
+  });
+
+  test('declared multi-byte and Cyrillic charsets are decoded', () => {
+    const cases: [string, string][] = [
+      ['shift_jis', '\u65e5\u672c\u8a9e\u306e\u8a18\u4e8b'],
+      ['gbk', '\u4e2d\u6587\u65b0\u95fb'],
+      ['big5', '\u7e41\u9ad4\u4e2d\u6587'],
+      ['euc-kr', '\ud55c\uad6d\uc5b4 \uae30\uc0ac'],
+      ['koi8-r', '\u041f\u0440\u0438\u043c\u0435\u0440'],
+      ['windows-1251', '\u041f\u0440\u0438\u043c\u0435\u0440 \u0456'],
+      ['iso-8859-2', 'Pr\u00edklad \u0159\u010de\u0161tina \u0141\u00f3d\u017a'],
+    ];
+    for (const [charset, text] of cases) {
+      const decoded = decode(iconv.encode(text, charset), `text/plain; charset=${charset}`);
+      assert.equal(decoded.text, text, charset);
+      assert.equal(decoded.encoding, charset);
+    }
+    assert.equal(
+      decode(iconv.encode('\u65e5\u672c', 'shift_jis'), 'text/plain; charset=SJIS').encoding,
+      'shift_jis',
+    );
+  });
+
+  test('UTF-32 without a byte order mark is detected and decoded', () => {
+    const text = 'Caf\u00e9 cr\u00e8me \u00e0 Z\u00fcrich, M\u00fcnchen und Gen\u00e8ve \u{1f4f0}.';
+    for (const encoding of ['utf-32le', 'utf-32be']) {
+      const decoded = decode(iconv.encode(text, encoding));
+      assert.equal(decoded.text, text);
+      assert.equal(decoded.encoding, encoding);
+    }
+  });
+
+  test('charsets browsers do not decode (UTF-7, EBCDIC) are not decoded either', () => {
+    const page = '<meta charset="utf-7"><p>+ADw-script+AD4-alert(1)+ADw-/script+AD4-</p>';
+    assert.equal(decode(Buffer.from(page)).text, page);
+    assert.equal(decode(Buffer.from('plain words'), 'text/plain; charset=cp500').text, 'plain words');
+  });
+
   test('text is returned in NFC', () => {
     assert.equal(decode(Buffer.from('Erdog\u0306an')).text, 'Erdoğan');
   });
