@@ -21,7 +21,7 @@ export const PRICES = {
   snsPublish: {
     usd: 0.5 / 1e6,
     source: 'facts',
-    text: 'SNS $0.50 per million publishes (64 KB chunks; deliveries to SQS free)',
+    text: 'SNS $0.50 per million publish requests (a Publish or PublishBatch call is billed per 64 KB chunk of its payload; deliveries to SQS free)',
   },
   s3Put: { usd: 0.005 / 1000, source: 'facts', text: 'S3 PUT $0.005 per 1,000' },
   s3Get: { usd: 0.0004 / 1000, source: 'facts', text: 'S3 GET $0.0004 per 1,000' },
@@ -104,15 +104,30 @@ export interface ArticleSizes {
   readonly headItemBytes: number;
   readonly stateItemBytes: number;
   readonly gsiWrites: number;
+  /** The full variant's message (body and attributes as SNS counts them). */
   readonly envelopeBytes: number;
+  /** The summary variant's message (summary and a link to the document in the content bucket). */
+  readonly summaryBytes: number;
+  /**
+   * Billed SNS requests per article and variant count: the article's messages published by the
+   * notifier's own batching (shared/adapters/sns-notifier.ts `batchesOf`) over a full stream batch,
+   * each PublishBatch call billed per 64 KB chunk of its whole payload.
+   */
+  readonly billedPublishesPerArticle: (variants: number) => number;
   readonly words: number;
 }
 
-/** Sizes of what the sample article becomes: items as dynamodb-article-index.ts writes them, the message as publish sends it. */
+/** Articles in one publish invocation when its stream batch is full. */
+const ARTICLES_PER_STREAM_BATCH = Math.floor(STREAM_RECORDS_PER_INVOCATION / STREAM_RECORDS_PER_ARTICLE);
+
+/** Sizes of what the sample article becomes: items as dynamodb-article-index.ts writes them, the messages as publish sends them. */
 export async function measureArticleSizes(): Promise<ArticleSizes> {
   const { normaliseObject } = await import('../../shared/formats/normalise.js');
-  const { headToItem } = await import('../../shared/adapters/dynamodb-article-index.js');
-  const { attributesFor, envelopeFor } = await import('../../shared/domain/message.js');
+  const { headToItem, INDEX_NAMES } = await import('../../shared/adapters/dynamodb-article-index.js');
+  const { envelopeFor, messageSize } = await import('../../shared/domain/message.js');
+  const { partnerMessagesFor } = await import('../../shared/usecases/publish-changes.js');
+  const { batchesOf } = await import('../../shared/adapters/sns-notifier.js');
+  const { InMemoryContentStore } = await import('../../shared/adapters/in-memory-content-store.js');
   const key = 'wire/trump-putin-syria.txt';
   const normalised = normaliseObject({ key, bytes: readFileSync(join(REPO_ROOT, ARTICLE)) });
   const now = new Date().toISOString();
@@ -160,24 +175,25 @@ export async function measureArticleSizes(): Promise<ArticleSizes> {
     at: now,
     sequencer: '0018EB44CDAEFBDA01',
   });
-  const envelope = JSON.stringify(envelopeFor(head, ninjs, 'article.published', now));
-  const attributes = attributesFor(head, 'article.published') as Record<
-    string,
-    { dataType: string; value: string }
-  >;
-  const envelopeBytes =
-    Buffer.byteLength(envelope) +
-    Object.entries(attributes).reduce(
-      (total, [name, attribute]) =>
-        total +
-        Buffer.byteLength(name) +
-        Buffer.byteLength(attribute.dataType) +
-        Buffer.byteLength(attribute.value),
+  const envelope = envelopeFor(head, ninjs, 'article.published', now);
+  const messages = await partnerMessagesFor('0', head, ninjs, envelope, {
+    contentStore: new InMemoryContentStore(),
+    summaries: true,
+  });
+  const [full, summary] = messages;
+  if (!full || !summary) throw new Error('publish built no summary variant for the sample article');
+  const billedPublishesPerArticle = (variants: number): number => {
+    const perArticle = variants >= 2 ? [full, summary] : [full];
+    const batch = Array.from({ length: ARTICLES_PER_STREAM_BATCH }, (_, index) =>
+      perArticle.map((message) => ({ ...message, id: `${index}/${message.id}` })),
+    ).flat();
+    const billed = batchesOf(batch).reduce(
+      (total, call) => total + chunks64(call.reduce((bytes, message) => bytes + messageSize(message), 0)),
       0,
     );
-  const gsiWrites = ['bySourcePk', 'bySubjectPk', 'byStatusPk'].filter(
-    (name) => headItem[name] !== undefined,
-  ).length;
+    return billed / ARTICLES_PER_STREAM_BATCH;
+  };
+  const gsiWrites = Object.values(INDEX_NAMES).filter((name) => headItem[`${name}Pk`] !== undefined).length;
   const words = normalised.ninjs.bodies?.find((body) => body.wordCount !== undefined)?.wordCount ?? 0;
   return {
     documentGzipBytes: document.length,
@@ -185,7 +201,9 @@ export async function measureArticleSizes(): Promise<ArticleSizes> {
     headItemBytes: itemSize(headItem),
     stateItemBytes: itemSize(stateItem),
     gsiWrites,
-    envelopeBytes,
+    envelopeBytes: messageSize(full),
+    summaryBytes: messageSize(summary),
+    billedPublishesPerArticle,
     words,
   };
 }
@@ -215,8 +233,10 @@ export function costRows(inputs: CostInputs, sizes: ArticleSizes): { rows: Row[]
   const readUnits = 1 + 1 + Math.max(1, Math.ceil(sizes.versionItemBytes / 4096));
   const dynamo = million * (writeUnits * PRICES.dynamoWrite.usd + readUnits * PRICES.dynamoRead.usd);
 
-  const s3 = million * (PRICES.s3Put.usd + PRICES.s3Get.usd);
-  const publishes = inputs.messagesPerArticle * chunks64(sizes.envelopeBytes);
+  // The summary variant links to the whole document, which publish puts in the content bucket once per version.
+  const contentPuts = inputs.messagesPerArticle >= 2 ? 1 : 0;
+  const s3 = million * ((1 + contentPuts) * PRICES.s3Put.usd + PRICES.s3Get.usd);
+  const publishes = sizes.billedPublishesPerArticle(inputs.messagesPerArticle);
   const sns = million * publishes * PRICES.snsPublish.usd;
   // ingest queue: S3's send, Lambda's receive and delete per batch of 10; partner queues: SNS's send, the partner's receive and delete per 10.
   const sqsPerArticle =
@@ -249,11 +269,15 @@ export function costRows(inputs: CostInputs, sizes: ArticleSizes): { rows: Row[]
       dynamo,
       `${writeUnits} WU per article (version item ${fmt(sizes.versionItemBytes / 1024, 1)} KB → ${kb(sizes.versionItemBytes)}, head ${kb(sizes.headItemBytes)}, ${sizes.gsiWrites} GSI writes × ${kb(sizes.headItemBytes)}, object state ${kb(sizes.stateItemBytes)}) + ${readUnits} RU`,
     ),
-    row('S3', s3, '1 PUT (the publisher’s upload) + 1 GET (normalise) per article'),
+    row(
+      'S3',
+      s3,
+      `${1 + contentPuts} PUT (the publisher’s upload${contentPuts ? '; the document the summary variant links to, in the content bucket' : ''}) + 1 GET (normalise) per article`,
+    ),
     row(
       'SNS',
       sns,
-      `${fmt(publishes, 2)} publishes per article (${fmt(inputs.messagesPerArticle, 2)} payload variants; full message ${fmt(sizes.envelopeBytes / 1024, 1)} KB)`,
+      `${fmt(publishes, 2)} billed requests per article: ${fmt(inputs.messagesPerArticle, 2)} messages (full ${fmt(sizes.envelopeBytes / 1024, 1)} KB${inputs.messagesPerArticle >= 2 ? `, summary ${fmt(sizes.summaryBytes / 1024, 1)} KB` : ''}) in PublishBatch calls of ≤ 10, billed per 64 KB chunk of each call`,
     ),
     row(
       'SQS',
@@ -278,7 +302,7 @@ export function costRows(inputs: CostInputs, sizes: ArticleSizes): { rows: Row[]
     `Assumptions: every article is new (version 1) and accepted; the sample wire article (${sizes.words} words; ninjs + provenance gzip ${fmt(sizes.documentGzipBytes / 1024, 1)} KB) stands for an article; ` +
       `Lambda durations are the warm handler times measured in section 3 against the local emulators on this machine (AWS I/O latency and Graviton speed differ), memory ${inputs.memoryMb} MB as infra/constructs/pipeline-function.ts sets for every function; ` +
       `full batches: normalise ${NORMALISE_RECORDS_PER_INVOCATION} notifications per invocation, publish ${STREAM_RECORDS_PER_INVOCATION} stream records per invocation with ${STREAM_RECORDS_PER_ARTICLE} records per article (version, head and object-state items all stream); ` +
-      `one cold start per ${fmt(1 / COLD_STARTS_PER_INVOCATION, 0)} invocations, its init billed; GSIs project all attributes (1 write unit per GSI item under 1 KB); stream reads by Lambda are free; SNS→SQS deliveries are free on the SNS side, each delivery is one SQS request; ` +
+      `one cold start per ${fmt(1 / COLD_STARTS_PER_INVOCATION, 0)} invocations, its init billed; a head enters a GSI only where it has that index's key (1 write unit per GSI item under 1 KB; byStatus is sparse, so a published article enters none); stream reads by Lambda are free; SNS→SQS deliveries are free on the SNS side, each delivery is one SQS request; ` +
       `empty long polls, storage, quarantine copies, KMS, data transfer and the release function (only embargoed articles) are not counted; logs: measured handler log bytes (INFO, metrics off) + ${PLATFORM_LOG_BYTES_PER_INVOCATION} bytes of platform lines per invocation.`,
     `Low traffic changes the picture: with one article per invocation (batches not filling within the 1 s window) Lambda requests become ${fmtUsd(2 * million * PRICES.lambdaRequest.usd)} and, since X-Ray's default rule traces the first request each second, X-Ray up to ${fmtUsd(lowTrafficXray)} per million.`,
   ];

@@ -7,8 +7,6 @@
  * | one version's document / history      | GetItem / Query pk=`article#<uri>`, sk begins `version#` |
  * | what an object key feeds, its order   | GetItem pk=`object#<key>`, sk=`state`                    |
  * | a key's rejections                    | Query pk=`object#<key>`, sk begins `rejection#`          |
- * | by source and time                    | GSI `bySource`: `source#<source>`, versionCreated        |
- * | by subject and time                   | GSI `bySubject`: `subject#<top-level topic>`, versionCreated |
  * | rejected / withheld items             | GSI `byStatus` (sparse): `status#rejected|withheld`, time |
  * | changed since a time (replay)         | Scan of heads with a filter (operator tool, rare)        |
  *
@@ -59,7 +57,6 @@ function isConditionFailure(error: unknown): boolean {
 }
 
 export function headToItem(head: ArticleHead): Item {
-  const mainTopic = head.subjectCodes.find((code) => code.startsWith('medtop:') && code.endsWith('000000'));
   return marshall(
     {
       pk: articleKey(head.uri),
@@ -81,11 +78,6 @@ export function headToItem(head: ArticleHead): Item {
       everPublished: head.everPublished,
       firstCreated: head.firstCreated,
       versionCreated: head.versionCreated,
-      bySourcePk: `source#${head.source}`,
-      bySourceSk: `${head.versionCreated}#${head.uri}`,
-      ...(mainTopic
-        ? { bySubjectPk: `subject#${mainTopic}`, bySubjectSk: `${head.versionCreated}#${head.uri}` }
-        : {}),
       ...(head.pubStatus === 'withheld'
         ? {
             byStatusPk: 'status#withheld',
