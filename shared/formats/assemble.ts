@@ -31,6 +31,25 @@ const MIN_WORDS_FOR_DETECTION = 5;
 /** Language detection needs a few sentences, not the whole article; longer text only costs time. */
 const LANGUAGE_SAMPLE_CHARS = 200;
 
+const ENGLISH_FUNCTION_WORDS = /(?<!\S)(?:the|of|and|to)(?!\S)/gi;
+const ENGLISH_ARTICLE = /(?<!\S)the(?!\S)/i;
+
+/**
+ * Whether a sample is plainly English: "the", "of", "and", "to" at least three times and once every
+ * 100 characters, "the" among them. Most wire copy is English, and this costs about a microsecond
+ * where tinyld costs 0.2–1 ms a call. On 2,666 samples of 20 European languages (6 words, 15 words,
+ * 200 characters of the UDHR) it never fired on another language (Dutch "of" and Polish "to" are
+ * why "the" is required) and caught every 200-character English one but one; anything it does not
+ * catch goes to tinyld.
+ */
+export function isPlainlyEnglish(sample: string): boolean {
+  if (!ENGLISH_ARTICLE.test(sample)) return false;
+  let count = 0;
+  ENGLISH_FUNCTION_WORDS.lastIndex = 0;
+  while (ENGLISH_FUNCTION_WORDS.exec(sample)) count++;
+  return count >= 3 && count * 100 >= sample.length;
+}
+
 /**
  * Words as a reader counts them: runs of letters and digits, with inner apostrophes and hyphens
  * (`don't`, `war-torn`). A regex rather than Intl.Segmenter: within 2% on news text and ~50x faster,
@@ -152,8 +171,14 @@ export function assembleArticle(parts: ArticleParts, context: AssemblyContext): 
 
   let language = parts.language;
   if (!language && wordCount + countWords(headline) >= MIN_WORDS_FOR_DETECTION) {
-    language = detectLanguage(`${headline}\n${plain.slice(0, LANGUAGE_SAMPLE_CHARS)}`) || undefined;
-    if (language) provenance.language = { rule: 'tinyld', confidence: wordCount >= 15 ? 90 : 70 };
+    const sample = `${headline}\n${plain.slice(0, LANGUAGE_SAMPLE_CHARS)}`;
+    if (isPlainlyEnglish(sample)) {
+      language = 'en';
+      provenance.language = { rule: 'english-function-words', confidence: 90 };
+    } else {
+      language = detectLanguage(sample) || undefined;
+      if (language) provenance.language = { rule: 'tinyld', confidence: wordCount >= 15 ? 90 : 70 };
+    }
   }
 
   let summary = parts.summary?.trim() || undefined;

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { RejectedInputError } from '../../shared/domain/errors.js';
+import { isPlainlyEnglish } from '../../shared/formats/assemble.js';
 import { normaliseObject } from '../../shared/formats/normalise.js';
 import { ninjsProblems } from '../../shared/ninjs/validate.js';
 import { WIRE_ARTICLE } from '../helpers/paths.js';
@@ -129,6 +130,40 @@ describe('plain-text normaliser on variations', () => {
     const { ninjs } = textOf('Headline\n\nBody.', 'agence/été 2026/a+b %.txt');
     assert.equal(ninjs.uri, 'urn:syndicate:agence/%C3%A9t%C3%A9%202026/a%2Bb%20%25.txt');
     assert.deepEqual(ninjsProblems(ninjs), []);
+  });
+});
+
+describe('language of text that states none', () => {
+  test('plainly English text is English by its function words, without the statistical detector', () => {
+    const { ninjs, provenance } = normaliseObject({ key: 'wire/trump-putin.txt', bytes: wireBytes });
+    assert.equal(ninjs.language, 'en');
+    assert.deepEqual(provenance.language, { rule: 'english-function-words', confidence: 90 });
+  });
+
+  test('other languages go to tinyld, also when they use "of" or "to"', () => {
+    const german = textOf(
+      'Bundestag beschließt neues Gesetz\n\nDer Bundestag hat am Donnerstag ein neues Gesetz zur Förderung der erneuerbaren Energien beschlossen. Die Abgeordneten stimmten mit großer Mehrheit für den Entwurf der Regierung.',
+    );
+    assert.equal(german.ninjs.language, 'de');
+    assert.equal(german.provenance.language?.rule, 'tinyld');
+    const dutch = textOf(
+      'Kabinet twijfelt over nieuwe regels\n\nHet kabinet weet nog niet of de nieuwe regels voor de woningmarkt op tijd klaar zijn. De minister zei dat hij het voorstel of volgende week of in maart naar de Kamer stuurt.',
+    );
+    assert.equal(dutch.ninjs.language, 'nl');
+    assert.equal(dutch.provenance.language?.rule, 'tinyld');
+  });
+
+  test('the function-word rule needs "the" and one function word every 100 characters', () => {
+    assert.equal(isPlainlyEnglish('The talks of the two leaders went on to the evening.'), true);
+    assert.equal(isPlainlyEnglish('Talks of leaders and ministers went on to evening.'), false);
+    assert.equal(
+      isPlainlyEnglish(`The result of ${'long words without any function word '.repeat(5)}`),
+      false,
+    );
+    assert.equal(
+      isPlainlyEnglish('To jest to, o czym mówił premier: to nie koniec, to dopiero początek.'),
+      false,
+    );
   });
 });
 
