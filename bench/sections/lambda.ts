@@ -14,6 +14,7 @@ import { basename, join, relative } from 'node:path';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { build, type Metafile } from 'esbuild';
+import { bundlingAliases } from '../../infra/bundling-stubs/aliases.js';
 import { REPO_ROOT, variantOf } from '../corpus.js';
 import type { Row } from '../lib/report.js';
 import { fmt, fmtKb, median } from '../lib/stats.js';
@@ -79,6 +80,7 @@ export function readConstructSettings(): ConstructSettings {
     'sourceMap: true',
     'sourcesContent: false',
     "externalModules: ['@aws-sdk/*']",
+    "'--alias': Object.entries(bundlingAliases())",
   ];
   const drift = expected.filter((option) => !source.includes(option));
   const stack = readFileSync(join(REPO_ROOT, 'infra/stacks/syndication-stack.ts'), 'utf8');
@@ -119,6 +121,7 @@ export async function buildBundles(settings: ConstructSettings): Promise<BundleR
       sourcemap: true,
       sourcesContent: false,
       external: ['@aws-sdk/*'],
+      alias: bundlingAliases(),
       metafile: true,
       logLevel: 'silent',
     });
@@ -470,7 +473,7 @@ export function lambdaRows(
     });
   }
   notes.push(
-    `Bundles: esbuild with the options of ${CONSTRUCT} (ESM, platform node, target node22, mainFields module/main, minify, source map without sources, @aws-sdk/* external, createRequire banner) plus a metafile; "largest inputs" sums bytesInOutput per npm package or own file.` +
+    `Bundles: esbuild with the options of ${CONSTRUCT} (ESM, platform node, target node22, mainFields module/main, minify, source map without sources, @aws-sdk/* external, createRequire banner, the stub aliases of infra/bundling-stubs/aliases.ts) plus a metafile; "largest inputs" sums bytesInOutput per npm package or own file.` +
       (settings.drift.length > 0
         ? ` WARNING, the construct no longer shows: ${settings.drift.join('; ')}.`
         : ''),

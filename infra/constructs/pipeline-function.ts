@@ -15,6 +15,7 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { bundlingAliases } from '../bundling-stubs/aliases.js';
 import { acknowledge } from '../nag.js';
 
 /** The repository root (this file lives in `infra/constructs/`). */
@@ -122,6 +123,10 @@ export class PipelineFunction extends NodejsFunction {
         sourcesContent: false,
         // The SDK v3 ships with the Node.js runtime; JSON imports (`with { type: 'json' }`) are inlined by esbuild.
         externalModules: ['@aws-sdk/*'],
+        // Dependencies' code the pipeline never runs, replaced by stubs (infra/bundling-stubs/aliases.ts).
+        esbuildArgs: {
+          '--alias': Object.entries(bundlingAliases()).map(([module, stub]) => `${module}=${stub}`),
+        },
       },
     });
     // The log grant created the default policy; active tracing has added its X-Ray statement to it.
