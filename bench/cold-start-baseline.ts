@@ -1,11 +1,13 @@
 /**
- * The cold-start floor: a handler that creates the SDK clients every function creates
- * (`shared/adapters/aws-clients.ts`) and makes one DynamoDB read, and nothing else. Bundled and
+ * The cold-start floor: a handler that creates the SDK clients normalise creates (S3 and DynamoDB,
+ * from `shared/adapters/clients/`) and makes one DynamoDB read, and nothing else. Bundled and
  * started like the functions, it shows how much of a cold start is Node and the AWS SDK (external:
  * loaded from node_modules here, from the runtime in Lambda) rather than our code.
  */
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { dynamoDbClient } from '../shared/adapters/aws-clients.js';
+import { dynamoDbClient } from '../shared/adapters/clients/dynamodb.js';
+// Created, not called: normalise's other client, loaded at its cold start.
+import '../shared/adapters/clients/s3.js';
 
 export async function handler(): Promise<{ status: string }> {
   const { Item } = await dynamoDbClient.send(

@@ -3,7 +3,8 @@
  * Reports per-message failures so only the failed messages are retried (then dead-lettered).
  */
 import type { SQSBatchItemFailure, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { dynamoDbClient, s3Client } from '../shared/adapters/aws-clients.js';
+import { dynamoDbClient } from '../shared/adapters/clients/dynamodb.js';
+import { s3Client } from '../shared/adapters/clients/s3.js';
 import { DynamoDbArticleIndex } from '../shared/adapters/dynamodb-article-index.js';
 import { S3ObjectStore } from '../shared/adapters/s3-object-store.js';
 import { S3Quarantine } from '../shared/adapters/s3-quarantine.js';
@@ -11,8 +12,10 @@ import { ConcurrentUpdateError } from '../shared/domain/errors.js';
 import { ingestObject } from '../shared/usecases/ingest-object.js';
 import { withdrawObject } from '../shared/usecases/withdraw-object.js';
 import { requiredEnv } from './commons/config.js';
-import { flushMetrics, logger, MetricUnit, metrics } from './commons/observability.js';
+import { flushMetrics, logger, MetricUnit, metrics, traceClients } from './commons/observability.js';
 import { parseS3Notifications } from './commons/s3-notifications.js';
+
+traceClients(s3Client, dynamoDbClient);
 
 const dependencies = {
   objects: new S3ObjectStore(s3Client),

@@ -6,14 +6,19 @@
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { dynamoDbClient, s3Client, schedulerClient, snsClient } from '../shared/adapters/aws-clients.js';
+import { dynamoDbClient } from '../shared/adapters/clients/dynamodb.js';
+import { s3Client } from '../shared/adapters/clients/s3.js';
+import { schedulerClient } from '../shared/adapters/clients/scheduler.js';
+import { snsClient } from '../shared/adapters/clients/sns.js';
 import { DynamoDbArticleIndex, headFromItem } from '../shared/adapters/dynamodb-article-index.js';
 import { EventBridgeEmbargoScheduler } from '../shared/adapters/eventbridge-scheduler.js';
 import { S3ClaimCheck } from '../shared/adapters/s3-claim-check.js';
 import { SnsNotifier } from '../shared/adapters/sns-notifier.js';
 import { type ArticleChange, eventTypeOf, publishChanges } from '../shared/usecases/publish-changes.js';
 import { requiredEnv } from './commons/config.js';
-import { flushMetrics, logger, MetricUnit, metrics } from './commons/observability.js';
+import { flushMetrics, logger, MetricUnit, metrics, traceClients } from './commons/observability.js';
+
+traceClients(s3Client, dynamoDbClient, snsClient, schedulerClient);
 
 const dependencies = {
   notifier: new SnsNotifier(snsClient, requiredEnv('TOPIC_ARN')),

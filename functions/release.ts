@@ -3,12 +3,14 @@
  * withheld version usable, which the stream then publishes. Throws when it is too early or the
  * index fails, so the scheduler retries (and dead-letters after its retry policy).
  */
-import { dynamoDbClient } from '../shared/adapters/aws-clients.js';
+import { dynamoDbClient } from '../shared/adapters/clients/dynamodb.js';
 import { DynamoDbArticleIndex } from '../shared/adapters/dynamodb-article-index.js';
 import type { EmbargoRelease } from '../shared/ports/embargo-scheduler.js';
 import { type ReleaseOutcome, releaseEmbargo } from '../shared/usecases/release-embargo.js';
 import { requiredEnv } from './commons/config.js';
-import { flushMetrics, logger, MetricUnit, metrics } from './commons/observability.js';
+import { flushMetrics, logger, MetricUnit, metrics, traceClients } from './commons/observability.js';
+
+traceClients(dynamoDbClient);
 
 const dependencies = {
   index: new DynamoDbArticleIndex(dynamoDbClient, requiredEnv('TABLE_NAME')),

@@ -94,7 +94,7 @@ function inputGroup(input: string): string {
   return match ? (match[1] as string) : input;
 }
 
-/** The cold-start floor (not a function): Node and the SDK clients only. */
+/** The cold-start floor (not a function): Node and normalise's SDK clients only. */
 export const BASELINE = 'baseline';
 const BASELINE_ENTRY = 'bench/cold-start-baseline.ts';
 
@@ -439,7 +439,7 @@ export function lambdaRows(
     if (measurement.name === BASELINE) {
       rows.push({
         section: '3',
-        item: `cold start floor: Node + the SDK clients + one GetItem (${BASELINE_ENTRY}), median of ${runs.length}`,
+        item: `cold start floor: Node + the S3 and DynamoDB clients + one GetItem (${BASELINE_ENTRY}), median of ${runs.length}`,
         measured:
           `${fmt(median(runs.map(coldMs)), 0)} ms (load ${fmt(median(runs.map((run) => run.loadMs)), 0)} + event ${fmt(median(runs.map((run) => run.durations[0] ?? Number.NaN)), 1)}); ` +
           `node start ${fmt(median(runs.map((run) => run.bootMs)), 0)} ms before that; peak RSS ${fmt(median(runs.map((run) => run.peakRssKb)) / 1024, 0)} MB`,

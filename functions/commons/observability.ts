@@ -6,7 +6,6 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { dynamoDbClient, s3Client, schedulerClient, snsClient } from '../../shared/adapters/aws-clients.js';
 
 const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? 'content-syndication';
 
@@ -23,8 +22,11 @@ export const metrics = new Metrics({ serviceName, namespace: 'ContentSyndication
 export const tracer = process.env.AWS_LAMBDA_FUNCTION_NAME
   ? new (await import('@aws-lambda-powertools/tracer')).Tracer({ serviceName })
   : undefined;
-for (const client of [s3Client, dynamoDbClient, snsClient, schedulerClient])
-  tracer?.captureAWSv3Client(client);
+
+/** Traces the calls of the SDK clients a function uses (in Lambda; a no-op elsewhere). */
+export function traceClients(...clients: readonly object[]): void {
+  for (const client of clients) tracer?.captureAWSv3Client(client);
+}
 
 /**
  * Flushes the invocation's metrics (EMF). Outside Lambda metrics are off, and Powertools would still
