@@ -89,6 +89,7 @@ type ReadabilityDocument = ConstructorParameters<typeof Readability>[0];
 
 interface PageDocument {
   readonly documentElement: PageElement | null;
+  readonly firstElementChild: PageElement | null;
   readonly head: PageElement | null;
   querySelectorAll(selectors: string): Iterable<PageElement>;
   createElement(localName: string): PageElement;
@@ -151,16 +152,27 @@ function clean(value: string | null | undefined): string | undefined {
   return cleaned || undefined;
 }
 
-/**
- * Counts words up to `limit` only. The segmenter copies all the text it is given, so it gets a
- * prefix long enough for `limit` words of any language: the cost does not grow with the article.
- */
-function wordsUpTo(text: string, limit: number): number {
+function wordsIn(text: string, limit: number): number {
   let words = 0;
-  for (const segment of wordSegmenter.segment(text.slice(0, limit * 50))) {
+  for (const segment of wordSegmenter.segment(text)) {
     if (segment.isWordLike && ++words >= limit) break;
   }
   return words;
+}
+
+/**
+ * Counts words up to `limit` only. The segmenter copies all the text it is given, so it gets a
+ * prefix: first one where `limit` words of a Latin-script language fit, then, if they were not
+ * all there, one long enough for any language. The cost does not grow with the article.
+ */
+function wordsUpTo(text: string, limit: number): number {
+  const short = limit * 12;
+  if (text.length > short) {
+    // A word cut at the end of the prefix is still one word: the count up to `limit` is the same.
+    const words = wordsIn(text.slice(0, short), limit);
+    if (words >= limit) return words;
+  }
+  return wordsIn(text.slice(0, limit * 50), limit);
 }
 
 function lineAt(text: string, index: number): number {
@@ -172,16 +184,48 @@ function lineAt(text: string, index: number): number {
 const JSON_LD_TYPE = /^\s*application\/ld\+json/i;
 const CANONICAL_REL = /(^|\s)canonical(\s|$)/i;
 
-/**
- * One pass of htmlparser2's streaming parser, which is what linkedom builds its tree with (same
- * implied closes, same void elements), so the depth seen here is the depth of the DOM. It stops at
- * the first element too deep. It decodes no entities and builds no attribute objects: about 4% of
- * the cost of the extraction. Script text is never entity-decoded in HTML, so the JSON-LD kept here
- * is what the DOM would hold.
- */
 /** Real article pages have a few thousand elements; 40,000 empty <p> already take Readability ~3.5 s. */
 const MAX_HTML_ELEMENTS = 20_000;
 
+/**
+ * At least the number of elements any parse of `text` can make: every element comes from a `<`
+ * (an open tag, or htmlparser2's `</p>` and `</br>` for stray end tags). Counting them costs ~1%
+ * of tokenising, so pages that cannot be too large are never tokenised just to count.
+ */
+function elementBound(text: string): number {
+  let count = 0;
+  for (let at = text.indexOf('<'); at !== -1; at = text.indexOf('<', at + 1)) count++;
+  return count;
+}
+
+/**
+ * Whether the first tag htmlparser2 opens is `<html>` (a whole document rather than a fragment).
+ * The parser is paused at that tag, so only the page's first few bytes are read.
+ */
+function opensWithHtml(text: string): boolean {
+  let first: string | undefined;
+  const parser = new Parser(
+    {
+      onopentagname(name) {
+        first ??= name;
+        parser.pause();
+      },
+    },
+    { decodeEntities: false },
+  );
+  parser.write(text);
+  return first === 'html';
+}
+
+/**
+ * One pass of htmlparser2's streaming parser, which is what linkedom builds its tree with (same
+ * implied closes, same void elements), so the depth seen here is the depth of the DOM. It stops at
+ * the first element too deep. It decodes no entities and builds no attribute objects, but it is a
+ * second tokenisation of the page (~5% of the normaliser's time): it runs only when the page may
+ * be too large for a DOM (elementBound), and to name the line of an element found too deep in
+ * the DOM (scanDocument). Script text is never entity-decoded in HTML, so the JSON-LD kept here is
+ * what the DOM would hold.
+ */
 function scanMarkup(text: string, maxDepth: number): MarkupScan {
   let depth = 0;
   let elements = 0;
@@ -246,6 +290,54 @@ function scanMarkup(text: string, maxDepth: number): MarkupScan {
   parser.write(text);
   parser.end();
   return { isDocument: wrapperDepth === 0, lang: clean(lang), jsonLd, metadataOutsideHead };
+}
+
+/**
+ * What scanMarkup finds, read from the DOM linkedom built (before Readability removes the scripts
+ * and before completeHeadAndBody moves elements): one walk over the elements, no tokenising.
+ * `wrapperLevels` is how many levels the page will have above its own first elements (a fragment
+ * gets an `<html>` here and a `<body>` later). Undefined when an element is nested deeper than
+ * `maxDepth`: the caller then asks scanMarkup for the line to name.
+ */
+function scanDocument(document: PageDocument, isDocument: boolean, maxDepth: number): MarkupScan | undefined {
+  // The fragment's own elements are children of the <html> added around it: one more level to come.
+  const extraLevels = isDocument ? 0 : 1;
+  let lang: string | undefined;
+  let metadataOutsideHead = false;
+  const jsonLd: string[] = [];
+  const ancestors: PageElement[] = [];
+  let headsOpen = 0;
+  let element = document.firstElementChild;
+  while (element) {
+    if (ancestors.length + 1 + extraLevels > maxDepth) return undefined;
+    const name = element.localName;
+    if (name === 'script') {
+      if (JSON_LD_TYPE.test(element.getAttribute('type') ?? '')) jsonLd.push(element.textContent ?? '');
+    } else if (name === 'html') {
+      lang ??= element.getAttribute('lang') ?? undefined;
+    } else if (!metadataOutsideHead && headsOpen === 0) {
+      metadataOutsideHead =
+        (name === 'meta' &&
+          (element.getAttribute('name') !== null || element.getAttribute('property') !== null)) ||
+        (name === 'link' && CANONICAL_REL.test(element.getAttribute('rel') ?? ''));
+    }
+    const child = element.firstElementChild;
+    if (child) {
+      ancestors.push(element);
+      if (name === 'head') headsOpen++;
+      element = child;
+      continue;
+    }
+    let next = element.nextElementSibling;
+    while (!next) {
+      const parent = ancestors.pop();
+      if (!parent) break;
+      if (parent.localName === 'head') headsOpen--;
+      next = parent.nextElementSibling;
+    }
+    element = next;
+  }
+  return { isDocument, lang: clean(lang), jsonLd, metadataOutsideHead };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -499,14 +591,34 @@ function malformed(error: unknown): RejectedInputError {
   return new RejectedInputError('MALFORMED', `the page could not be read as HTML (${String(error)})`);
 }
 
-function buildDocument(html: string): PageDocument {
+/**
+ * The DOM of the page and what scanMarkup would have found in it. A page that may have too many
+ * elements for a DOM is scanned first; any other is read once by linkedom and walked.
+ */
+function buildDocument(text: string, maxDepth: number): { document: PageDocument; scan: MarkupScan } {
+  const prescan = elementBound(text) > MAX_HTML_ELEMENTS ? scanMarkup(text, maxDepth) : undefined;
+  const isDocument = prescan?.isDocument ?? opensWithHtml(text);
+  // A fragment gets the <html> it lacks; completeHeadAndBody then sorts its children into
+  // <head> and <body> as a browser would.
+  const html = isDocument ? text : `<html>${text}</html>`;
+  let document: PageDocument;
   try {
-    const { document } = parseHTML(html) as { document: PageDocument };
-    completeHeadAndBody(document);
-    return document;
+    document = (parseHTML(html) as { document: PageDocument }).document;
   } catch (error) {
     throw malformed(error);
   }
+  const scan = prescan ?? scanDocument(document, isDocument, maxDepth);
+  if (!scan) {
+    // Too deep: the streaming scan throws the same rejection as before any DOM, naming the line.
+    scanMarkup(text, maxDepth);
+    throw new RejectedInputError('TOO_DEEP', `HTML elements are nested more than ${maxDepth} levels deep`);
+  }
+  try {
+    completeHeadAndBody(document);
+  } catch (error) {
+    throw malformed(error);
+  }
+  return { document, scan };
 }
 
 function extractArticle(document: PageDocument): Extraction {
@@ -519,6 +631,8 @@ function extractArticle(document: PageDocument): Extraction {
       // Read already, more fully (@graph, arrays, mainEntity): a second pass over every script
       // would only feed Readability's metadata, which ranks below the page's own here.
       disableJSONLD: true,
+      // The sanitiser keeps no class attribute: Readability's own walk removing them is wasted.
+      keepClasses: true,
     }).parse();
   } catch (error) {
     throw malformed(error);
@@ -706,10 +820,7 @@ function keywordsOf(page: PageMetadata): string[] {
 }
 
 export const parseHtml: FormatParser = (text: string, context: ParseContext): ArticleParts => {
-  const scan = scanMarkup(text, context.limits.maxDepth);
-  // A fragment gets the <html> it lacks; completeHeadAndBody then sorts its children into
-  // <head> and <body> as a browser would.
-  const document = buildDocument(scan.isDocument ? text : `<html>${text}</html>`);
+  const { document, scan } = buildDocument(text, context.limits.maxDepth);
   if (!document.documentElement) {
     // e.g. a page cut off inside its <html start tag: there is no tree to read, and retrying cannot help.
     throw new RejectedInputError(

@@ -410,7 +410,7 @@ describe('HTML parser on hostile and non-article pages', () => {
     assert.equal(error.code, 'NO_HEADLINE');
   });
 
-  test('rejects 5,000 nested divs as TOO_DEEP before building a DOM', () => {
+  test('rejects 5,000 nested divs as TOO_DEEP, naming the line of the first element too deep', () => {
     const deep = page('<title>Deep</title>', `${'<div>'.repeat(5000)}${STORY_HTML}${'</div>'.repeat(5000)}`);
     const started = performance.now();
     const error = rejection(() => parse(deep));
@@ -429,6 +429,26 @@ describe('HTML parser on hostile and non-article pages', () => {
       `${'<div>'.repeat(60)}${STORY_HTML}${'</div>'.repeat(60)}`,
     );
     assert.ok(parse(withinLimit).headline);
+  });
+
+  test('counts a fragment as inside the <html> and <body> it is given', () => {
+    // html > body + 61 divs + p = 64 levels; one div more is too deep, as in a whole page.
+    const fragment = (divs: number) => `<title>Bridge</title>${'<div>'.repeat(divs)}${STORY_HTML}`;
+    assert.ok(parse(fragment(61)).headline);
+    const error = rejection(() => parse(fragment(62)));
+    assert.equal(error.code, 'TOO_DEEP');
+    assert.match(error.message, /\(<p> on line 1\)/);
+  });
+
+  test('rejects more than 20,000 elements as TOO_LARGE', () => {
+    const flood = page('<title>Flood</title>', `${'<p>'.repeat(20_001)}${STORY_HTML}`);
+    assert.equal(rejection(() => parse(flood)).code, 'TOO_LARGE');
+  });
+
+  test('reads pages with many "<" in text and scripts that are not elements', () => {
+    const lessThan = `<script>${'if (a < b) {}\n'.repeat(21_000)}</script>`;
+    const parts = parse(page(`<title>Bridge vote</title>${lessThan}`, STORY_HTML));
+    assert.equal(parts.headline, 'Bridge vote');
   });
 
   test('returns parts or a RejectedInputError for any mix of tags, text and metadata', () => {
