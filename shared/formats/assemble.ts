@@ -50,17 +50,41 @@ export function isPlainlyEnglish(sample: string): boolean {
   return count >= 3 && count * 100 >= sample.length;
 }
 
+/** A letter or a digit (`[\p{L}\p{N}]`) at a position: the code point there, read by the engine. */
+const LETTER_OR_DIGIT_AT = /[\p{L}\p{N}]/uy;
+
 /**
  * Words as a reader counts them: runs of letters and digits, with inner apostrophes and hyphens
- * (`don't`, `war-torn`). A regex rather than Intl.Segmenter: within 2% on news text and ~50x faster,
- * which matters at thousands of articles per second.
+ * (`don't`, `war-torn`), as the Unicode regex `[\p{L}\p{N}]+(?:['’-][\p{L}\p{N}]+)*` would match them,
+ * counted in one pass over the characters: ASCII is classified by its code, anything else by a
+ * Unicode regex at that position. About ten times faster than that regex over a whole article, and ~50x faster than
+ * Intl.Segmenter (within 2% of it on news text), which matters at thousands of articles per second.
  */
-const WORD = /[\p{L}\p{N}]+(?:['’-][\p{L}\p{N}]+)*/gu;
-
 export function countWords(text: string): number {
   let words = 0;
-  WORD.lastIndex = 0;
-  while (WORD.exec(text)) words++;
+  let inWord = false;
+  /** An apostrophe or hyphen right after a word: a letter next continues that word. */
+  let joined = false;
+  for (let at = 0; at < text.length; at++) {
+    const code = text.charCodeAt(at);
+    let letterOrDigit: boolean;
+    if (code < 128) {
+      letterOrDigit = (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57);
+    } else {
+      LETTER_OR_DIGIT_AT.lastIndex = at;
+      letterOrDigit = LETTER_OR_DIGIT_AT.test(text);
+      // A letter outside the Basic Multilingual Plane is one code point in two code units.
+      if (code >= 0xd800 && code <= 0xdbff && LETTER_OR_DIGIT_AT.lastIndex === at + 2) at++;
+    }
+    if (letterOrDigit) {
+      if (!inWord && !joined) words++;
+      inWord = true;
+      joined = false;
+    } else {
+      joined = inWord && (code === 39 || code === 0x2019 || code === 45);
+      inWord = false;
+    }
+  }
   return words;
 }
 
@@ -137,22 +161,37 @@ function dedupeParties<T extends Party>(parties: readonly T[]): T[] {
 /** C0 controls other than tab and newline, and DEL: escaped in JSON they are valid input, but no reader wants them. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
 const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+const HAS_CONTROL_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+
+/** The string without control characters and lone surrogates; the same string when it has neither (the usual case). */
+function cleanString(text: string): string {
+  if (!HAS_CONTROL_CHARACTER.test(text)) return text.isWellFormed() ? text : text.toWellFormed();
+  return text.replace(CONTROL_CHARACTERS, '').toWellFormed();
+}
 
 /**
  * Cleans every string of the document in place: control characters out, lone surrogates replaced
  * (DynamoDB and SNS refuse them as invalid UTF-8). Whatever the format, partners get clean text.
+ * Clean strings (nearly all) are only tested, not copied.
  */
 function cleanStrings(value: unknown): void {
   if (Array.isArray(value)) {
-    value.forEach((item, index) => {
-      if (typeof item === 'string') value[index] = item.replace(CONTROL_CHARACTERS, '').toWellFormed();
-      else cleanStrings(item);
-    });
+    for (let index = 0; index < value.length; index++) {
+      const item: unknown = value[index];
+      if (typeof item === 'string') {
+        const clean = cleanString(item);
+        if (clean !== item) value[index] = clean;
+      } else if (item && typeof item === 'object') cleanStrings(item);
+    }
   } else if (value && typeof value === 'object') {
     const record = value as Record<string, unknown>;
-    for (const [key, item] of Object.entries(record)) {
-      if (typeof item === 'string') record[key] = item.replace(CONTROL_CHARACTERS, '').toWellFormed();
-      else cleanStrings(item);
+    for (const key in record) {
+      const item = record[key];
+      if (typeof item === 'string') {
+        const clean = cleanString(item);
+        if (clean !== item) record[key] = clean;
+      } else if (item && typeof item === 'object') cleanStrings(item);
     }
   }
 }
