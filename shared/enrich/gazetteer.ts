@@ -8,8 +8,18 @@
  * exactly, so that a sentence-initial "Us" is not the United States. The tables are built on first
  * use: a cold Lambda that never reads plain text does not pay for them.
  */
-import names from './gazetteer/names.json' with { type: 'json' };
-import places from './gazetteer/places.json' with { type: 'json' };
+
+import { NAMES, PLACES } from './packed-data.generated.js';
+import { unpackJson } from './packed-data.js';
+
+/** ./gazetteer/places.json and names.json, shipped packed (see ./packed-data.ts). */
+const places = unpackJson<{ readonly places: string; readonly keys: Record<string, number> }>(PLACES);
+const names = unpackJson<{
+  readonly firstNames: string;
+  readonly lastNames: string;
+  readonly demonyms: string;
+  readonly organisations: string;
+}>(NAMES);
 
 export type PlaceKind = 'country' | 'capital' | 'city' | 'division' | 'region';
 

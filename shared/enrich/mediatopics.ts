@@ -3,7 +3,9 @@
  * Codes are qcodes such as `medtop:11000000`; a concept's ancestors let a filter on a top-level
  * topic match articles tagged with any of its descendants.
  */
-import vocabulary from './mediatopics.json' with { type: 'json' };
+
+import { MEDIA_TOPICS } from './packed-data.generated.js';
+import { unpackJson } from './packed-data.js';
 
 export interface MediaTopic {
   readonly code: string;
@@ -13,8 +15,13 @@ export interface MediaTopic {
   readonly subjectCode?: string;
 }
 
+/** ./mediatopics.json, shipped packed (see ./packed-data.ts). */
+const vocabulary = unpackJson<{ readonly attribution: string; readonly concepts: readonly MediaTopic[] }>(
+  MEDIA_TOPICS,
+);
+
 const topics: ReadonlyMap<string, MediaTopic> = new Map(
-  (vocabulary.concepts as MediaTopic[]).map((topic) => [topic.code, topic]),
+  vocabulary.concepts.map((topic) => [topic.code, topic]),
 );
 
 const bySubjectCode: ReadonlyMap<string, MediaTopic> = new Map(
