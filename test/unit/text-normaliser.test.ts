@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { RejectedInputError } from '../../shared/domain/errors.js';
-import { isPlainlyEnglish } from '../../shared/formats/assemble.js';
+import { isPlainlyEnglish, isRunningText } from '../../shared/formats/assemble.js';
 import { normaliseObject } from '../../shared/formats/normalise.js';
 import { ninjsProblems } from '../../shared/ninjs/validate.js';
 import { WIRE_ARTICLE } from '../helpers/paths.js';
@@ -151,6 +151,19 @@ describe('language of text that states none', () => {
     );
     assert.equal(dutch.ninjs.language, 'nl');
     assert.equal(dutch.provenance.language?.rule, 'tinyld');
+  });
+
+  test('a list of names is not running text: no language is detected from it', () => {
+    assert.equal(
+      isRunningText('Mexico: Talavera, M. Herrera, I. Jimenez, Torres Nilo, Rivas, Jonathan, Guemez.'),
+      false,
+    );
+    assert.equal(isRunningText('Der Trainer von Borussia Dortmund regte sich über den Elfmeter auf.'), true);
+    assert.equal(isRunningText('رئيس الوزراء يزور العاصمة'), true);
+    const lineUp = textOf(
+      'Cup final teams\n\nHarbour City: Smith, Jones, Brown, Taylor, Wilson, Evans, Thomas, Roberts, Walker, Wright, Green.\n\nRiverside United: Hall, Wood, Clarke, Hughes, Edwards, Turner, Hill, Moore, Cooper, Ward, King.',
+    );
+    assert.equal(lineUp.ninjs.language, undefined);
   });
 
   test('the function-word rule needs "the" and one function word every 100 characters', () => {

@@ -170,6 +170,12 @@ describe('NITF fixture pa2.xml (PA Sport data, no body.head)', () => {
     const { plain } = assemble(parts, 'pa/pa2.xml');
     assert.ok(plain.startsWith('International Match Mexico v Panama'));
   });
+
+  test('a line-up of names gets no detected language (a detector calls it Spanish)', () => {
+    const { article } = assemble(parts, 'pa/pa2.xml');
+    assert.equal(article.ninjs.language, undefined);
+    assert.equal(article.provenance.language, undefined);
+  });
 });
 
 describe('NITF DOCTYPEs', () => {
