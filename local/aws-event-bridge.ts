@@ -7,15 +7,16 @@
  *    (URL-encoded key with '+' for spaces, `arn:aws:s3:::bucket`, monotonically increasing
  *    sequencer) and send it to the ingest queue, as the bucket notification configuration does.
  * 2. DynamoDB Streams (NEW_AND_OLD_IMAGES). dynalite has no streams. A middleware on the shared
- *    DynamoDB client captures each write to the table: it reads the item before and after the write
- *    (writes to one key are serialised so the images are exact) and emits an INSERT, MODIFY or REMOVE
- *    record — none when the write changed nothing, as DynamoDB Streams does.
+ *    DynamoDB client captures each write to the table: it takes the old image from the write's own
+ *    answer (or reads it), the new one from the written item (writes to one key are serialised so
+ *    the images are exact) and emits an INSERT, MODIFY or REMOVE record — none when the write
+ *    changed nothing, as DynamoDB Streams does.
  */
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBRecord, S3EventRecord } from 'aws-lambda';
 
 export const LOCAL_REGION = 'us-east-1';
@@ -67,9 +68,18 @@ export function productionS3Record(record: S3rverRecord): S3EventRecord {
   };
 }
 
-/** Forwards s3rver's events to the ingest queue as S3 event notifications. */
+/** SQS takes at most 10 messages per SendMessageBatch. */
+const SQS_BATCH_LIMIT = 10;
+
+/**
+ * Forwards s3rver's events to the ingest queue as S3 event notifications, one message per event as S3
+ * sends them. Events that arrive while a send is in flight go out together in one SendMessageBatch
+ * call when it returns: a burst costs fewer calls and a lone event waits for nothing.
+ */
 export class S3NotificationForwarder {
   private pending = 0;
+  private readonly queued: string[] = [];
+  private sending = false;
   /** Keys whose next event is not forwarded: objects seeded for `syndicate invoke`, as if written before the notification existed. */
   readonly suppressed = new Set<string>();
   /** While holding, notifications are kept instead of sent: tests replay them late, twice or out of order. */
@@ -89,9 +99,37 @@ export class S3NotificationForwarder {
       if (this.suppressed.delete(record.s3.object.key)) continue;
       const body = JSON.stringify({ Records: [productionS3Record(record)] });
       if (this.held) this.held.push(body);
-      else void this.send(body);
+      else this.enqueue(body);
     }
   };
+
+  private enqueue(body: string): void {
+    this.queued.push(body);
+    if (!this.sending) void this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    this.sending = true;
+    try {
+      while (this.queued.length > 0) {
+        const bodies = this.queued.splice(0, SQS_BATCH_LIMIT);
+        try {
+          const { Failed } = await this.sqs.send(
+            new SendMessageBatchCommand({
+              QueueUrl: this.queueUrl,
+              Entries: bodies.map((body, index) => ({ Id: String(index), MessageBody: body })),
+            }),
+          );
+          for (const failure of Failed ?? [])
+            this.onError(new Error(`S3 notification not sent: ${failure.Code} ${failure.Message ?? ''}`));
+        } catch (error) {
+          this.onError(error);
+        }
+      }
+    } finally {
+      this.sending = false;
+    }
+  }
 
   /** Sends a notification body to the ingest queue, as S3 does (at least once: callers may repeat it). */
   async send(body: string): Promise<void> {
@@ -117,7 +155,7 @@ export class S3NotificationForwarder {
   }
 
   get idle(): boolean {
-    return this.pending === 0;
+    return this.pending === 0 && !this.sending;
   }
 }
 
@@ -130,11 +168,28 @@ interface WriteInput {
   TableName?: string;
   Item?: Item;
   Key?: Item;
+  ReturnValues?: string;
 }
 
+/** What the outer (per call) middleware tells the inner (per HTTP attempt) one through the SDK's context. */
+interface AttemptCapture {
+  readonly key: Item;
+  /** The item as the write leaves it: `Item` for PutItem, nothing for DeleteItem. */
+  readonly after: Item | undefined;
+}
+
+const ATTEMPT_CAPTURE = Symbol('localDynamoDbStreamCapture');
+
 /**
- * Emulates the table's stream by capturing writes made through `client`. Reads go through a
- * separate client so they are not captured themselves.
+ * Emulates the table's stream by capturing writes made through `client`.
+ *
+ * PutItem and DeleteItem are sent with `ReturnValues: 'ALL_OLD'` (unless the caller asked for
+ * something itself, which it then gets unchanged): each HTTP attempt that carried out the write
+ * answers with the old image, and the new one is the written `Item` (or nothing for a delete), so
+ * the record costs no extra read. This is read inside the SDK's retry loop, so a write carried out
+ * whose answer was then lost (and retried) is recorded too. Other writes (UpdateItem, or a caller's
+ * own ReturnValues) read the item before and after through a separate client, which is not captured.
+ * Writes to one key are serialised, so records of one key come in the order of the writes.
  */
 export class DynamoDbStreamCapture {
   private readonly reader: DynamoDBClient;
@@ -155,13 +210,26 @@ export class DynamoDbStreamCapture {
     client.middlewareStack.add(
       (next, context) => async (args) => {
         const input = args.input as WriteInput;
-        if (!CAPTURED_COMMANDS.has(context.commandName ?? '') || input.TableName !== this.tableName)
-          return next(args);
+        const command = context.commandName ?? '';
+        if (!CAPTURED_COMMANDS.has(command) || input.TableName !== this.tableName) return next(args);
         const keySource = input.Item ?? input.Key;
         if (!keySource) return next(args);
         const key = Object.fromEntries(
           this.keyNames.map((name) => [name, keySource[name] as AttributeValue]),
         );
+        if (command !== 'UpdateItemCommand' && input.ReturnValues === undefined) {
+          const capture: AttemptCapture = {
+            key,
+            after: command === 'PutItemCommand' ? input.Item : undefined,
+          };
+          (context as Record<symbol, unknown>)[ATTEMPT_CAPTURE] = capture;
+          return this.serialised(JSON.stringify(key), async () => {
+            const result = await next({ ...args, input: { ...input, ReturnValues: 'ALL_OLD' } });
+            // The caller asked for no old image: it gets none, as without the capture.
+            delete (result.output as { Attributes?: Item }).Attributes;
+            return result;
+          });
+        }
         return this.serialised(JSON.stringify(key), async () => {
           const before = await this.read(key);
           try {
@@ -175,6 +243,27 @@ export class DynamoDbStreamCapture {
         });
       },
       { step: 'initialize', name: 'localDynamoDbStreamCapture' },
+    );
+    const attempt =
+      (next: (args: unknown) => Promise<{ output: unknown }>, context: object) => async (args: unknown) => {
+        const capture = (context as Record<symbol, unknown>)[ATTEMPT_CAPTURE] as AttemptCapture | undefined;
+        const result = await next(args);
+        if (capture) {
+          // Only an attempt that carried out the write gets here (a failed condition is an error).
+          const before = (result.output as { Attributes?: Item }).Attributes;
+          if (!isDeepStrictEqual(before, capture.after))
+            this.sink(this.recordOf(capture.key, before, capture.after));
+        }
+        return result;
+      };
+    client.middlewareStack.addRelativeTo(
+      attempt as unknown as Parameters<typeof client.middlewareStack.addRelativeTo>[0],
+      // Just outside the deserializer (it sees the parsed answer), inside the retry loop (every attempt).
+      {
+        relation: 'before',
+        toMiddleware: 'deserializerMiddleware',
+        name: 'localDynamoDbStreamCaptureAttempt',
+      },
     );
   }
 

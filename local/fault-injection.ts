@@ -27,9 +27,8 @@
  * inside the SDK's retry loop instead, as a flaky service does (with the SDK's 3 attempts, a rate r
  * then fails about r³ of the calls).
  *
- * Known local gap: with `scope=attempt`, a `lost` DynamoDB write whose retry then fails its condition
- * leaves no record in the emulated stream (local/aws-event-bridge.ts emits one only when the write
- * call returns), where DynamoDB Streams would have one; use `scope=call` for `lost` writes.
+ * A `lost` DynamoDB write still reaches the emulated stream with either scope: the capture in
+ * local/aws-event-bridge.ts reads each HTTP attempt's answer, inside the SDK's retry loop.
  */
 
 export const FAULTS_ENVIRONMENT_VARIABLE = 'SYNDICATE_FAULTS';

@@ -39,7 +39,7 @@ export function e2eRows(reply: E2eReply): { rows: Row[]; notes: string[] } {
       item: `local end to end: ${reply.articles} articles, ${E2E_CONCURRENCY} concurrent uploads`,
       measured:
         `${fmt(perSecond, 0)} articles/s (uploads done after ${fmt(reply.uploadMs / 1000, 1)} s, last delivery after ${fmt(reply.wallMs / 1000, 1)} s); ` +
-        `peak RSS ${fmtMb(reply.peakRssKb)}`,
+        `peak RSS ${fmtMb(reply.peakRssKb)}; CPU ${fmt(reply.cpuMs / reply.articles, 1)} ms per article`,
       target: `≥ ${E2E_TARGET_PER_SECOND} articles/s`,
       pass: perSecond >= E2E_TARGET_PER_SECOND,
     },

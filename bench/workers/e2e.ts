@@ -67,6 +67,8 @@ export interface E2eReply {
   readonly idleTimedOut: boolean;
   readonly startMs: number;
   readonly peakRssKb: number;
+  /** CPU time (user + system) of the runtime from the first upload until idle, ms: what the run cost whatever the machine's load. */
+  readonly cpuMs: number;
 }
 
 type Attribute = { readonly dataType: string; readonly value: string };
@@ -158,6 +160,7 @@ async function run(request: E2eRequest): Promise<E2eReply> {
   const uploadedAt = new Map<string, number>();
 
   const started = Date.now();
+  const cpuAtStart = process.cpuUsage();
   let next = 0;
   const uploader = async () => {
     while (next < articles.length) {
@@ -174,6 +177,7 @@ async function run(request: E2eRequest): Promise<E2eReply> {
   } catch {
     idleTimedOut = true;
   }
+  const cpu = process.cpuUsage(cpuAtStart);
   const deliveries = [...pipeline.deliveries];
   const peakRss = peakRssKb();
   await pipeline.stop();
@@ -286,6 +290,7 @@ async function run(request: E2eRequest): Promise<E2eReply> {
     idleTimedOut,
     startMs,
     peakRssKb: peakRss,
+    cpuMs: (cpu.user + cpu.system) / 1000,
   };
 }
 
