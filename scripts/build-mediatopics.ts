@@ -3,7 +3,8 @@
  * IPTC's full JSON-LD export (../shared/iptc/mediatopics-cptall.json by default).
  *
  * Why a derivative: the export is 2 MB with eleven languages and history; the Lambda bundle needs
- * only live concepts, their parent and their labels. Run with `npx tsx scripts/build-mediatopics.ts [SOURCE]`.
+ * only live concepts, their parent and their labels. Run with `npx tsx scripts/build-mediatopics.ts [SOURCE]`,
+ * then `npx tsx scripts/pack-enrich-data.ts` (the bundle ships the tables brotli-packed; a test checks they match).
  * The output keeps IPTC's attribution (CC BY 4.0) and says that it was changed.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
