@@ -143,7 +143,7 @@ describe('the bundled normalise function', () => {
   let bundle: string;
 
   before(async () => {
-    // Inside the repository (.tmp is ignored), so the bundle resolves the external @aws-sdk/* from node_modules.
+    // Inside the repository (.tmp is ignored), where scratch files of the tests belong.
     mkdirSync(join(REPO_ROOT, '.tmp'), { recursive: true });
     scratch = mkdtempSync(join(REPO_ROOT, '.tmp', 'bundle-test-'));
     bundle = bundleNormalise(join(scratch, 'cdk.out'));
