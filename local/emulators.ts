@@ -1,74 +1,116 @@
 /**
- * The three in-process AWS emulators the local runtime is built on (no Docker, no account):
- * s3rver for S3, dynalite for DynamoDB, fauxqs for SNS and SQS. All listen on 127.0.0.1 on free ports.
+ * The three AWS emulators the local runtime is built on (no Docker, no account): s3rver for S3,
+ * dynalite for DynamoDB, fauxqs for SNS and SQS. All listen on 127.0.0.1 on free ports.
+ * s3rver and dynalite run on a worker thread (./emulator-thread.ts), so the runtime uses a second
+ * core; fauxqs stays on the main thread, where the runtime inspects its queues directly.
  * See ../shared/notes/platform-facts.md (beside the repo) for why these three and their known gaps.
  */
-import { accessSync, constants } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import dynalite from 'dynalite';
+import { EventEmitter } from 'node:events';
+import { Worker } from 'node:worker_threads';
 import { type FauxqsServer, startFauxqs } from 'fauxqs';
-import S3rver from 's3rver';
+import type { EmulatorThreadMessage, EmulatorThreadRequest } from './emulator-thread.js';
+
+/** s3rver's event notification, as it emits it (see ./aws-event-bridge.ts for how AWS's differ). */
+export interface S3rverEvent {
+  readonly Records: {
+    eventTime: string;
+    eventName: string;
+    s3: { bucket: { name: string }; object: { key: string; size?: number; eTag?: string } };
+  }[];
+}
 
 export interface Emulators {
   readonly s3Endpoint: string;
   readonly dynamoDbEndpoint: string;
   /** SNS and SQS share one fauxqs server. */
   readonly messagingEndpoint: string;
-  readonly s3: S3rver;
+  /** s3rver's `event` notifications, relayed from the emulator thread. */
+  readonly s3Events: EventEmitter<{ event: [S3rverEvent] }>;
+  /**
+   * Resolves once every event s3rver emitted so far has been relayed. s3rver emits an object's event
+   * before it answers the request, so after an S3 call returns this brings its event too (in process,
+   * s3rver's events used to arrive before the answer; tests rely on that order).
+   */
+  s3EventsRelayed(): Promise<void>;
   readonly messaging: FauxqsServer;
   stop(): Promise<void>;
 }
 
 const HOST = '127.0.0.1';
 
-function listen(server: Server): Promise<number> {
+/**
+ * Starts the emulator thread. The project runs TypeScript through tsx, registered in whatever way this
+ * process was started (`--import tsx`, tsx's CLI, or its API in bin/syndicate.js); the thread loads its
+ * module through tsx's own `tsImport`, which works the same in every case.
+ */
+function startEmulatorThread(): Worker {
+  const api = import.meta.resolve('tsx/esm/api');
+  const entry = new URL('./emulator-thread.ts', import.meta.url).href;
+  const bootstrap = `import(${JSON.stringify(api)}).then(({ tsImport }) => tsImport(${JSON.stringify(entry)}, ${JSON.stringify(import.meta.url)}))`;
+  return new Worker(bootstrap, { eval: true });
+}
+
+function nextMessage<T extends EmulatorThreadMessage['type']>(
+  worker: Worker,
+  type: T,
+): Promise<Extract<EmulatorThreadMessage, { type: T }>> {
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, HOST, () => resolve((server.address() as AddressInfo).port));
+    const onMessage = (message: EmulatorThreadMessage) => {
+      if (message.type === 'failed') done(new Error(`emulator thread: ${message.error}`));
+      else if (message.type === type) done(undefined, message as Extract<EmulatorThreadMessage, { type: T }>);
+    };
+    const onError = (error: Error) => done(error);
+    const onExit = (code: number) => done(new Error(`emulator thread exited (${code})`));
+    const done = (error?: Error, message?: Extract<EmulatorThreadMessage, { type: T }>) => {
+      worker.off('message', onMessage).off('error', onError).off('exit', onExit);
+      if (error) reject(error);
+      else resolve(message as Extract<EmulatorThreadMessage, { type: T }>);
+    };
+    worker.on('message', onMessage).on('error', onError).on('exit', onExit);
   });
 }
 
-function close(server: Server): Promise<void> {
-  return new Promise((resolve) => server.close(() => resolve()));
-}
-
-/**
- * Where s3rver keeps objects: a memory-backed file system where Linux has one, since s3rver writes a
- * directory, the object and its metadata for every PUT (about twice the CPU per PUT on a disk).
- */
-function s3Root(): string {
-  const shared = '/dev/shm';
-  try {
-    accessSync(shared, constants.W_OK);
-    return shared;
-  } catch {
-    return tmpdir();
-  }
-}
-
 export async function startEmulators(): Promise<Emulators> {
-  const s3Directory = await mkdtemp(join(s3Root(), 'syndicate-s3-'));
-  const s3 = new S3rver({ address: HOST, port: 0, silent: true, directory: s3Directory, resetOnClose: true });
-  const dynamoDb = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }) as Server;
-  const [s3Address, dynamoDbPort, messaging] = await Promise.all([
-    s3.run() as Promise<AddressInfo>,
-    listen(dynamoDb),
+  const worker = startEmulatorThread();
+  const s3Events = new EventEmitter<{ event: [S3rverEvent] }>();
+  const flushes = new Map<number, () => void>();
+  let flushId = 0;
+  worker.on('message', (message: EmulatorThreadMessage) => {
+    if (message.type === 's3-event') s3Events.emit('event', message.event as S3rverEvent);
+    else if (message.type === 'flushed') {
+      flushes.get(message.id)?.();
+      flushes.delete(message.id);
+    }
+  });
+  const [thread, fauxqs] = await Promise.allSettled([
+    nextMessage(worker, 'ready'),
     startFauxqs({ port: 0, host: HOST, logger: false }),
   ]);
+  if (thread.status === 'rejected' || fauxqs.status === 'rejected') {
+    await Promise.all([fauxqs.status === 'fulfilled' ? fauxqs.value.stop() : undefined, worker.terminate()]);
+    throw thread.status === 'rejected' ? thread.reason : (fauxqs as PromiseRejectedResult).reason;
+  }
+  const ready = thread.value;
+  const started = fauxqs.value;
   return {
-    s3Endpoint: `http://${HOST}:${s3Address.port}`,
-    dynamoDbEndpoint: `http://${HOST}:${dynamoDbPort}`,
+    s3Endpoint: `http://${HOST}:${ready.s3Port}`,
+    dynamoDbEndpoint: `http://${HOST}:${ready.dynamoDbPort}`,
     // fauxqs listens on every interface whatever `host` says; clients are pointed at loopback explicitly.
-    messagingEndpoint: `http://${HOST}:${messaging.port}`,
-    s3,
-    messaging,
+    messagingEndpoint: `http://${HOST}:${started.port}`,
+    s3Events,
+    s3EventsRelayed() {
+      const id = ++flushId;
+      return new Promise((resolve) => {
+        flushes.set(id, resolve);
+        worker.postMessage({ type: 'flush', id } satisfies EmulatorThreadRequest);
+      });
+    },
+    messaging: started,
     async stop() {
-      await Promise.all([s3.close(), close(dynamoDb), messaging.stop()]);
-      await rm(s3Directory, { recursive: true, force: true });
+      const stopped = nextMessage(worker, 'stopped');
+      worker.postMessage({ type: 'stop' } satisfies EmulatorThreadRequest);
+      await Promise.all([stopped, started.stop()]);
+      await worker.terminate();
     },
   };
 }

@@ -232,7 +232,7 @@ export class LocalPipeline extends EventEmitter<PipelineEvents> {
       onError,
     );
     this.forwarder = forwarder;
-    emulators.s3.on('event', forwarder.listener);
+    emulators.s3Events.on('event', forwarder.listener);
 
     const ingestSource = new SqsEventSource(clients.sqs, resources.ingestQueue, handlers.normalise, {
       batchSize: 10,
@@ -289,7 +289,7 @@ export class LocalPipeline extends EventEmitter<PipelineEvents> {
       () => relay?.idle ?? true,
     );
     this.stopping.push(async () => {
-      emulators.s3.off('event', forwarder.listener);
+      emulators.s3Events.off('event', forwarder.listener);
       this.inboxesRunning = false;
       await Promise.all([ingestSource.stop(), streamSource.stop(), ...inboxLoops, relay?.stop()]);
       faults?.detach();
@@ -411,10 +411,13 @@ export class LocalPipeline extends EventEmitter<PipelineEvents> {
         ...(contentType ? { ContentType: contentType } : {}),
       }),
     );
+    // Its notification is forwarded (or held) by the time this returns, as when s3rver ran in this thread.
+    await this.emulators.s3EventsRelayed();
   }
 
   async remove(key: string): Promise<void> {
     await this.clients.s3.send(new DeleteObjectCommand({ Bucket: this.resources.bucket, Key: key }));
+    await this.emulators.s3EventsRelayed();
   }
 
   /** Resolves when nothing is in flight anywhere (checked twice in a row), or rejects after `timeoutMs`. */
@@ -424,6 +427,8 @@ export class LocalPipeline extends EventEmitter<PipelineEvents> {
     while (quietChecks < 2) {
       if (Date.now() > deadline) throw new Error(`local pipeline still busy after ${timeoutMs} ms`);
       await sleep(25);
+      // Objects written by other clients: their events are forwarded before the checks look.
+      await this.emulators.s3EventsRelayed();
       quietChecks = this.idleChecks.every((check) => check()) ? quietChecks + 1 : 0;
     }
   }
