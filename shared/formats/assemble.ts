@@ -16,7 +16,7 @@ import { mediaTopic, mediaTopicForSubjectCode, mediaTopicUri, withAncestors } fr
 import { tagSubjects } from '../enrich/subjects.js';
 import { type AltId, NINJS_STANDARD, type Ninjs, type Party, type Subject } from '../ninjs/types.js';
 import { ninjsProblems } from '../ninjs/validate.js';
-import { htmlToParagraphs, paragraphsToHtml, sanitizeBodyHtml } from './body.js';
+import { paragraphsToHtml, sanitizeBody } from './body.js';
 import type { ArticleParts, Provenance, SourceSubject } from './parts.js';
 
 export interface AssemblyContext {
@@ -221,9 +221,10 @@ export function assembleArticle(parts: ArticleParts, context: AssemblyContext): 
   const headline = parts.headline.replace(/\s+/g, ' ').trim();
   if (!headline) throw new RejectedInputError('NO_HEADLINE');
 
-  const html =
-    parts.body.kind === 'html' ? sanitizeBodyHtml(parts.body.html) : paragraphsToHtml(parts.body.paragraphs);
-  const paragraphs = parts.body.kind === 'html' ? htmlToParagraphs(html) : [...parts.body.paragraphs];
+  const { html, paragraphs } =
+    parts.body.kind === 'html'
+      ? sanitizeBody(parts.body.html)
+      : { html: paragraphsToHtml(parts.body.paragraphs), paragraphs: [...parts.body.paragraphs] };
   const plain = paragraphs.join('\n\n');
   if (!plain.trim()) throw new RejectedInputError('NO_BODY', 'the body holds no text');
   const wordCount = countWords(plain);

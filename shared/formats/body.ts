@@ -97,10 +97,10 @@ const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
   exclusiveFilter: (frame) => frame.tag === 'img' && !ABSOLUTE_URL.test(frame.attribs.src ?? ''),
 };
 
+const EMPTY_PARAGRAPH = /<p>\s*<\/p>/g;
+
 export function sanitizeBodyHtml(html: string): string {
-  return sanitizeHtml(html, SANITIZE_OPTIONS)
-    .replace(/<p>\s*<\/p>/g, '')
-    .trim();
+  return sanitizeHtml(html, SANITIZE_OPTIONS).replace(EMPTY_PARAGRAPH, '').trim();
 }
 
 const BLOCK_TAGS = new Set([
@@ -161,6 +161,109 @@ export function htmlToParagraphs(html: string): string[] {
   parser.end();
   flush();
   return paragraphs;
+}
+
+/** A body as partners receive it: the safe HTML, and its text one paragraph per block. */
+export interface SafeBody {
+  readonly html: string;
+  readonly paragraphs: string[];
+}
+
+const NON_TEXT_TAGS = new Set(SANITIZE_OPTIONS.nonTextTags);
+const ALLOWED_TAGS = new Set(SANITIZE_OPTIONS.allowedTags || []);
+const ALLOWED_BLOCK_TAGS = new Set([...ALLOWED_TAGS].filter((tag) => BLOCK_TAGS.has(tag)));
+/** Allowed elements that HTML closes when certain elements open inside them (implied end tags). */
+const IMPLICITLY_CLOSED = new Set([
+  'p',
+  'li',
+  'dd',
+  'dt',
+  'td',
+  'th',
+  'tr',
+  'thead',
+  'tbody',
+  'tfoot',
+  'caption',
+]);
+/** Allowed elements whose start can close one of those (a superset of what HTML's rules use). */
+const IMPLICIT_CLOSERS = new Set([...ALLOWED_BLOCK_TAGS, ...IMPLICITLY_CLOSED]);
+/**
+ * Elements after which sanitize-html's output is not a plain filter of the tree it walked:
+ * `<noscript>` content is discarded up to where a browser ends it, and `<iframe>` content is
+ * sanitised again as markup of its own.
+ */
+const REPARSE_TAGS = new Set(['noscript', 'iframe']);
+const ESCAPED = /&(amp|lt|gt);/g;
+const UNESCAPED: Record<string, string> = { amp: '&', lt: '<', gt: '>' };
+
+/**
+ * The safe HTML and its paragraphs from one sanitize-html walk. Its hooks see the tags it walks
+ * and the text it keeps (escaped: `&`, `<` and `>` only), so the paragraphs are collected as
+ * htmlToParagraphs reads them from the output, without parsing the output again: text inside
+ * removed elements (script, svg...) never reaches the text hook, tags inside them are ignored as
+ * sanitize-html ignores them, and only allowed block tags break paragraphs (no others are in the
+ * output). The output is parsed again, as before, where it is more than a filter of the walk:
+ * empty paragraphs removed, noscript or iframe content, or an element that a parse of the output
+ * would close earlier than the walk did because an element removed in between kept it open
+ * (`<li>a<div><li>b`).
+ */
+export function sanitizeBody(html: string): SafeBody {
+  const paragraphs: string[] = [];
+  let current = '';
+  // Elements open in the walk outside removed non-text elements, innermost last.
+  const open: string[] = [];
+  let skipDepth = 0;
+  let reparse = false;
+  const flush = () => {
+    const text = current.replace(/\s+/g, ' ').trim();
+    if (text) paragraphs.push(text);
+    current = '';
+  };
+  const nearestAllowed = () => open.findLast((name) => ALLOWED_TAGS.has(name));
+  const raw = sanitizeHtml(html, {
+    ...SANITIZE_OPTIONS,
+    onOpenTag(name) {
+      if (REPARSE_TAGS.has(name)) reparse = true;
+      // sanitize-html's own rule: inside a removed non-text element, every tag goes with it.
+      if (skipDepth > 0) skipDepth++;
+      else if (NON_TEXT_TAGS.has(name)) skipDepth = 1;
+      else {
+        const parent = open.at(-1);
+        if (
+          !reparse &&
+          parent !== undefined &&
+          !ALLOWED_TAGS.has(parent) &&
+          IMPLICIT_CLOSERS.has(name) &&
+          IMPLICITLY_CLOSED.has(nearestAllowed() ?? '')
+        ) {
+          reparse = true;
+        }
+        open.push(name);
+        if (ALLOWED_BLOCK_TAGS.has(name)) flush();
+        else if (name === 'br') current += ' ';
+      }
+    },
+    onCloseTag(name) {
+      if (skipDepth > 0) skipDepth--;
+      else {
+        open.pop();
+        if (ALLOWED_BLOCK_TAGS.has(name)) flush();
+        else if (name === 'td' || name === 'th') current += ' ';
+      }
+    },
+    textFilter(text) {
+      current += text.includes('&')
+        ? text.replace(ESCAPED, (_, name: string) => UNESCAPED[name] as string)
+        : text;
+      return text;
+    },
+  });
+  flush();
+  const emptied = raw.replace(EMPTY_PARAGRAPH, '');
+  const safe = emptied.trim();
+  const walked = !reparse && emptied.length === raw.length;
+  return { html: safe, paragraphs: walked ? paragraphs : htmlToParagraphs(safe) };
 }
 
 const TEXT_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
