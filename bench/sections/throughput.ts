@@ -15,6 +15,13 @@ export const NORMALISE_TARGET_PER_CORE = 2000;
 export const HTML_TARGET_VS_BARE = 0.9;
 export const HTML_TARGET_VS_JSDOM = 5;
 const HTML_SLICES = 10;
+/**
+ * Untimed documents each worker extracts first: V8 optimises hot functions only after many calls, and
+ * a Lambda normalising a feed runs warm almost all the time (its cold start is section 3's). The same
+ * warm-up for every extractor of the HTML comparison; fewer pages there, since jsdom takes ~60 ms each.
+ */
+const WARMUP_DOCUMENTS = 200;
+const WARMUP_PAGES = 30;
 
 /** The installed version of a package, as its package.json states it. */
 function versionOf(name: string): string {
@@ -56,7 +63,7 @@ async function startRunning(
   mode: ThroughputMode,
   format: BenchFormat,
   count: number,
-  warmupRounds: number,
+  warmupDocuments: number,
 ): Promise<Running> {
   const worker = Worker.start('workers/throughput.ts', label);
   try {
@@ -65,7 +72,7 @@ async function startRunning(
       mode,
       format,
       count,
-      warmupRounds,
+      warmupDocuments,
     });
     return { worker, label, prepared, runs: [] };
   } catch (error) {
@@ -140,7 +147,13 @@ export async function runThroughput(options: {
 
   for (const format of BENCH_FORMATS.filter((name) => name !== 'html' && options.allFormats)) {
     options.log(`  normalise ${format} ×${options.documents}`);
-    const running = await startRunning(`normalise-${format}`, 'normalise', format, options.documents, 5);
+    const running = await startRunning(
+      `normalise-${format}`,
+      'normalise',
+      format,
+      options.documents,
+      WARMUP_DOCUMENTS,
+    );
     try {
       await takeTurns([running], running.prepared.count, 4);
     } catch (error) {
@@ -154,9 +167,15 @@ export async function runThroughput(options: {
     `  HTML: ours, Readability on linkedom, Readability on jsdom, ×${options.htmlPages} pages each, in turns`,
   );
   const started = await Promise.allSettled([
-    startRunning('html-ours', 'normalise', 'html', options.htmlPages, 3),
-    startRunning('html-readability-linkedom', 'readability-linkedom', 'html', options.htmlPages, 3),
-    startRunning('html-readability-jsdom', 'readability-jsdom', 'html', options.htmlPages, 3),
+    startRunning('html-ours', 'normalise', 'html', options.htmlPages, WARMUP_PAGES),
+    startRunning(
+      'html-readability-linkedom',
+      'readability-linkedom',
+      'html',
+      options.htmlPages,
+      WARMUP_PAGES,
+    ),
+    startRunning('html-readability-jsdom', 'readability-jsdom', 'html', options.htmlPages, WARMUP_PAGES),
   ]);
   const peers = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
   const notStarted = started.find((result) => result.status === 'rejected');
