@@ -67,7 +67,8 @@ export function e2eRows(reply: E2eReply): { rows: Row[]; notes: string[] } {
       .map((template) => `${template.name} → ${template.partners.join(' + ') || 'no partner'}`)
       .join('; ')}, each copy with one word changed and its own key. ` +
       'Expected deliveries: each article normalised again after the run, its message attributes (attributesFor) matched against each partner’s filter policy (filterPolicyFor). ' +
-      `Throughput = articles ÷ (first upload → last delivery); the emulators, the handlers and the partner inbox readers share one Node process (started in ${fmt(reply.startMs, 0)} ms).`,
+      `Throughput = articles ÷ (first upload → last delivery); the emulators, the handlers, the uploads and the partner inbox readers share one Node process (started in ${fmt(reply.startMs, 0)} ms): handlers, event sources, fauxqs and inbox readers on its main thread, s3rver and dynalite on a second thread, the uploads (their own S3 client) on a third. ` +
+      'CPU per article = the process’s CPU time (user + system, all threads) from the first upload until idle ÷ articles: unlike the rates, it does not depend on what else the machine runs.',
   ];
   for (const lost of reply.lost.slice(0, 3)) notes.push(`lost: ${lost}`);
   for (const unexpected of reply.unexpected.slice(0, 3)) notes.push(`unexpected delivery: ${unexpected}`);
