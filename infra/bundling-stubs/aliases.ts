@@ -16,6 +16,8 @@ const STUBS: Readonly<Record<string, string>> = {
   postcss: 'postcss.ts',
   // domutils' getOuterHTML, pulled in by linkedom's `import * as` of htmlparser2
   'dom-serializer': 'dom-serializer.ts',
+  // Not code we never run: tinyld itself, loaded on the first language detection instead of at load
+  'tinyld/light': 'tinyld-light.ts',
 };
 
 /** Import path -> absolute stub path (esbuild resolves alias targets from its working directory). */
