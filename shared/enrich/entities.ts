@@ -255,6 +255,8 @@ function isWordCode(text: string, at: number): boolean {
   const code = text.charCodeAt(at);
   if (code < 128)
     return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57);
+  // General Punctuation (curly quotes, dashes) holds no letter, mark or digit: no regex for it.
+  if (code >= 0x2000 && code <= 0x206f) return false;
   return LETTER.test(text.charAt(at));
 }
 

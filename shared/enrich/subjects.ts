@@ -78,23 +78,55 @@ function index(): Map<string, PhraseEntry> {
   return entries;
 }
 
+/** Bits of the single-word phrase filter: 2^16, a few per cent full with the vocabulary's words. */
+const FILTER_BITS = 16;
+const FILTER_MASK = (1 << FILTER_BITS) - 1;
+
+/**
+ * Whether a word of the text may begin a phrase of the table: a one-hash Bloom filter over the
+ * table's one-word phrases, on a hash of the word's code units computed from the text itself. Most
+ * words of an article ("the", "said") begin no phrase; the filter rules them out without making a
+ * string of them or probing the large phrase table (cache misses), which cost more than the scan.
+ */
+let phraseStarts: Uint32Array | undefined;
+
+function hashOf(text: string, start: number, end: number): number {
+  let hash = 0;
+  for (let at = start; at < end; at++) hash = (Math.imul(hash, 31) + text.charCodeAt(at)) | 0;
+  return (hash ^ (hash >>> FILTER_BITS)) & FILTER_MASK;
+}
+
+function startsFilter(): Uint32Array {
+  if (phraseStarts) return phraseStarts;
+  const bits = new Uint32Array((FILTER_MASK + 1) / 32);
+  for (const phrase of index().keys()) {
+    if (phrase.includes(' ')) continue;
+    const hash = hashOf(phrase, 0, phrase.length);
+    bits[hash >>> 5] = (bits[hash >>> 5] as number) | (1 << (hash & 31));
+  }
+  phraseStarts = bits;
+  return bits;
+}
+
 /** A letter or a digit (`[\p{L}\p{N}]`) at a position: the code point there, read by the engine. */
 const LETTER_OR_DIGIT_AT = /[\p{L}\p{N}]/uy;
 
 /**
- * The lower-case runs of letters and digits (what the Unicode regex `[\p{L}\p{N}]+` matches), in one
- * pass over the characters: ASCII by its code, anything else by a Unicode regex at that position.
- * Several times faster than that regex's `match` over a whole article.
+ * Where the runs of letters and digits of `lower` (what the Unicode regex `[\p{L}\p{N}]+` matches)
+ * start and end, in one pass over the characters: ASCII by its code, General Punctuation (curly
+ * quotes, dashes) as the non-letters it is, anything else by a Unicode regex at that position.
+ * Returns the number of runs; `starts` and `ends` are overwritten from index 0.
  */
-export function words(text: string): string[] {
-  const lower = text.toLowerCase();
-  const tokens: string[] = [];
+function tokenBounds(lower: string, starts: number[], ends: number[]): number {
+  let count = 0;
   let start = -1;
   for (let at = 0; at < lower.length; at++) {
     const code = lower.charCodeAt(at);
     let letterOrDigit: boolean;
     if (code < 128) {
       letterOrDigit = (code >= 97 && code <= 122) || (code >= 48 && code <= 57) || (code >= 65 && code <= 90);
+    } else if (code >= 0x2000 && code <= 0x206f) {
+      letterOrDigit = false;
     } else {
       LETTER_OR_DIGIT_AT.lastIndex = at;
       letterOrDigit = LETTER_OR_DIGIT_AT.test(lower);
@@ -108,24 +140,52 @@ export function words(text: string): string[] {
     if (letterOrDigit) {
       if (start < 0) start = at;
     } else if (start >= 0) {
-      tokens.push(lower.slice(start, at));
+      starts[count] = start;
+      ends[count++] = at;
       start = -1;
     }
   }
-  if (start >= 0) tokens.push(lower.slice(start));
+  if (start >= 0) {
+    starts[count] = start;
+    ends[count++] = lower.length;
+  }
+  return count;
+}
+
+/**
+ * The lower-case runs of letters and digits (what the Unicode regex `[\p{L}\p{N}]+` matches).
+ * Several times faster than that regex's `match` over a whole article.
+ */
+export function words(text: string): string[] {
+  const lower = text.toLowerCase();
+  const starts: number[] = [];
+  const ends: number[] = [];
+  const count = tokenBounds(lower, starts, ends);
+  const tokens: string[] = [];
+  for (let token = 0; token < count; token++) tokens.push(lower.slice(starts[token], ends[token]));
   return tokens;
 }
+
+/** Token offsets, reused from article to article (the tagger is synchronous and not reentrant). */
+const tokenStarts: number[] = [];
+const tokenEnds: number[] = [];
 
 export function tagSubjects(text: string, language: string | undefined): SubjectMatch[] {
   // The labels we match are English; other languages get no automatic subjects yet.
   if (language && !language.startsWith('en')) return [];
   const entries = index();
-  const tokens = words(text);
+  const filter = startsFilter();
+  const lower = text.toLowerCase();
+  const count = tokenBounds(lower, tokenStarts, tokenEnds);
   const scores = new Map<string, number>();
-  for (let start = 0; start < tokens.length; start++) {
+  for (let start = 0; start < count; start++) {
+    const hash = hashOf(lower, tokenStarts[start] as number, tokenEnds[start] as number);
+    if (((filter[hash >>> 5] as number) & (1 << (hash & 31))) === 0) continue;
     let phrase = '';
-    for (let length = 1; length <= MAX_PHRASE_WORDS && start + length <= tokens.length; length++) {
-      phrase = length === 1 ? (tokens[start] as string) : `${phrase} ${tokens[start + length - 1]}`;
+    for (let length = 1; length <= MAX_PHRASE_WORDS && start + length <= count; length++) {
+      const token = start + length - 1;
+      const word = lower.slice(tokenStarts[token], tokenEnds[token]);
+      phrase = length === 1 ? word : `${phrase} ${word}`;
       const entry = entries.get(phrase);
       if (!entry) break;
       if (entry.codes)

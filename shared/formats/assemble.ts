@@ -76,7 +76,7 @@ const LETTER_OR_DIGIT_AT = /[\p{L}\p{N}]/uy;
 /**
  * Words as a reader counts them: runs of letters and digits, with inner apostrophes and hyphens
  * (`don't`, `war-torn`), as the Unicode regex `[\p{L}\p{N}]+(?:['’-][\p{L}\p{N}]+)*` would match them,
- * counted in one pass over the characters: ASCII is classified by its code, anything else by a
+ * counted in one pass over the characters: ASCII and General Punctuation are classified by their code, anything else by a
  * Unicode regex at that position. About ten times faster than that regex over a whole article, and ~50x faster than
  * Intl.Segmenter (within 2% of it on news text), which matters at thousands of articles per second.
  */
@@ -90,6 +90,9 @@ export function countWords(text: string): number {
     let letterOrDigit: boolean;
     if (code < 128) {
       letterOrDigit = (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57);
+    } else if (code >= 0x2000 && code <= 0x206f) {
+      // General Punctuation (curly quotes, dashes, ellipsis), common in copy, holds no letter or digit.
+      letterOrDigit = false;
     } else {
       LETTER_OR_DIGIT_AT.lastIndex = at;
       letterOrDigit = LETTER_OR_DIGIT_AT.test(text);

@@ -284,13 +284,26 @@ export function readPubStatus(value: unknown, path: string): PubStatus | undefin
   return known;
 }
 
+/**
+ * Canonical tags by tag as written: Intl.getCanonicalLocales costs ~10 µs a call, and a feed states
+ * the same few tags again and again. Bounded, so that hostile input cannot grow it without end.
+ */
+const canonicalTags = new Map<string, string>();
+const MAX_CACHED_TAGS = 256;
+
 /** A BCP 47 tag in canonical case (`en_us` → `en-US`); not a tag → INVALID_FIELD. */
 export function readLanguage(value: unknown, path: string): string | undefined {
   const text = scalarText(value, path);
   if (text === undefined) return undefined;
+  const cached = canonicalTags.get(text);
+  if (cached !== undefined) return cached;
   try {
     const [canonical] = Intl.getCanonicalLocales(text.replace(/_/g, '-'));
-    if (canonical) return canonical;
+    if (canonical) {
+      if (canonicalTags.size >= MAX_CACHED_TAGS) canonicalTags.clear();
+      canonicalTags.set(text, canonical);
+      return canonical;
+    }
   } catch {
     // Reported below, with the field name.
   }

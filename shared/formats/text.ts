@@ -38,7 +38,7 @@ interface Story {
 
 export function parseText(text: string, _context?: ParseContext): ArticleParts {
   const source = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
-  if (isBlank(stripControls(source))) throw new RejectedInputError('EMPTY');
+  if (contentStart(source) === source.length) throw new RejectedInputError('EMPTY');
   // IPTC 7901 first: its messages may open with SOH too.
   const story = isIptc7901(source)
     ? iptc7901Story(source)
@@ -59,8 +59,10 @@ function stripClosingEquals(line: string): string {
 }
 
 export function isAgencyTransmission(text: string): boolean {
-  const source = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
-  return isIptc7901(source) || isAnpa(source);
+  // isAnpa reads no further than 2,000 characters of the normalised text, which come from at most
+  // twice as many of the raw text (CR LF pairs); isIptc7901 reads only the first line, ended by CR or LF.
+  const head = text.replace(/^\uFEFF/, '');
+  return isIptc7901(head) || isAnpa(head.slice(0, 4002).replace(/\r\n?/g, '\n'));
 }
 
 // --- Characters and lines -----------------------------------------------------------------------
@@ -78,6 +80,40 @@ function stripControls(text: string): string {
 }
 
 const isBlank = (line: string) => line.trim() === '';
+
+const WHITESPACE = /\s/;
+
+/** Whether the code unit is a control character `stripControls` drops. */
+function isDroppedControl(code: number): boolean {
+  return code <= 0x08 || (code >= 0x0b && code <= 0x1f) || code === 0x7f;
+}
+
+/**
+ * Where the first character that is neither whitespace nor a dropped control stands: the start of
+ * `stripControls(text).trimStart()` in `text` (its length when there is none), found without
+ * copying the text or reading past the first content.
+ */
+function contentStart(text: string): number {
+  let at = 0;
+  while (at < text.length) {
+    const code = text.charCodeAt(at);
+    if (!isDroppedControl(code) && !(code === 32 || WHITESPACE.test(text.charAt(at)))) break;
+    at++;
+  }
+  return at;
+}
+
+/** The first line of `stripControls(text).trimStart()`, a CR ending it as an LF does. */
+function firstContentLine(text: string): string {
+  const start = contentStart(text);
+  let end = start;
+  while (end < text.length) {
+    const code = text.charCodeAt(end);
+    if (code === 10 || code === 13) break;
+    end++;
+  }
+  return stripControls(text.slice(start, end));
+}
 const isIndented = (line: string) =>
   line.length > 0 && (line.charCodeAt(0) === 32 || line.charCodeAt(0) === 9);
 /** Whitespace runs to one space; single spaces, the vast majority, are not matched at all. */
@@ -174,8 +210,7 @@ const IPTC7901_TRAILER = [
 ];
 
 function isIptc7901(source: string): boolean {
-  const first = stripControls(source).trimStart().split('\n', 1)[0] ?? '';
-  return IPTC7901_HEADER.test(first);
+  return IPTC7901_HEADER.test(firstContentLine(source));
 }
 
 function iptc7901Story(source: string): Story {

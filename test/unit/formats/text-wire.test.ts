@@ -304,6 +304,47 @@ describe('IPTC 7901 (dpa) transmission: dpa.txt', () => {
     assert.equal(isAgencyTransmission('# Notes\n\n- a list\n- [link](http://example.com)'), false);
   });
 
+  test('detection reads only the head of the text, with the same answer as the whole normalised text', () => {
+    // The reference: the text normalised whole (BOM, line ends, control characters), as parseText does.
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: transmission control characters are the point
+    const controls = /[\x00-\x08\x0b-\x1f\x7f]/g;
+    const header = /^[a-z]{1,4}\d{2,6}\s+\d\s+[a-z]{1,3}\s+\d{1,5}\b/i;
+    const reference = (text: string) => {
+      const source = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
+      const first = source.replace(controls, '').trimStart().split('\n', 1)[0] ?? '';
+      if (header.test(first)) return true;
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: ANPA framing characters
+      if (/^[\x16\x01]/.test(source)) return true;
+      const stx = source.indexOf('\x02');
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: STX before a format line
+      return stx >= 0 && stx < 400 && /\n\x02?\^/.test(source.slice(0, 2000));
+    };
+    const piece = fc.constantFrom(
+      'eca00075 3 i 510 dpa 1003',
+      'abc00012 2 p 120',
+      'Headline',
+      ' ',
+      '\t',
+      '\u00a0',
+      '\ufeff',
+      '\r',
+      '\n',
+      '\r\n',
+      '\x01',
+      '\x02',
+      '\x16',
+      '\x1c',
+      '^',
+      'x'.repeat(700),
+      '\r\n'.repeat(700),
+    );
+    const text = fc.array(piece, { maxLength: 12 }).map((pieces) => pieces.join(''));
+    fc.assert(
+      fc.property(text, (input) => isAgencyTransmission(input) === reference(input)),
+      { numRuns: 5_000 },
+    );
+  });
+
   test('normalises to valid ninjs when read as text', () => {
     // Its trailer has Markdown headings and links, so detection alone would call it Markdown.
     const { ninjs } = normaliseObject(
