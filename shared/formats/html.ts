@@ -14,6 +14,7 @@ import { Readability } from '@mozilla/readability';
 import { Parser } from 'htmlparser2';
 import { parseHTML } from 'linkedom';
 import { RejectedInputError } from '../domain/errors.js';
+import { collapseWhitespace } from './body.js';
 import type { ArticleParts, FormatParser, ParseContext, Provenance } from './parts.js';
 
 /**
@@ -148,7 +149,7 @@ interface Choice {
 const wordSegmenter = new Intl.Segmenter('und', { granularity: 'word' });
 
 function clean(value: string | null | undefined): string | undefined {
-  const cleaned = value?.replace(/\s+/g, ' ').trim();
+  const cleaned = value === null || value === undefined ? undefined : collapseWhitespace(value).trim();
   return cleaned || undefined;
 }
 
@@ -186,10 +187,18 @@ const CANONICAL_REL = /(^|\s)canonical(\s|$)/i;
 
 /** Real article pages have a few thousand elements; 40,000 empty <p> already take Readability ~3.5 s. */
 const MAX_HTML_ELEMENTS = 20_000;
+/**
+ * Above this many `<`, the page is scanned before any DOM is built. htmlparser2 keeps its open
+ * elements in an array it shifts, so building n nested elements costs ~n²: about 10 ms for 5,000,
+ * 100 ms for 20,000 — a refusal that the scan, stopping at the first element too deep, gives in
+ * under a millisecond. Pages of up to ~3,000 elements (the fixtures: ~600 elements, ~1,500 `<`)
+ * take the one parse.
+ */
+const SCAN_FIRST_ABOVE = 8_000;
 
 /**
  * At least the number of elements any parse of `text` can make: every element comes from a `<`
- * (an open tag, or htmlparser2's `</p>` and `</br>` for stray end tags). Counting them costs ~1%
+ * (an open tag, or htmlparser2's `</p>` and `</br>` for stray end tags). Counting them costs ~2%
  * of tokenising, so pages that cannot be too large are never tokenised just to count.
  */
 function elementBound(text: string): number {
@@ -222,8 +231,8 @@ function opensWithHtml(text: string): boolean {
  * implied closes, same void elements), so the depth seen here is the depth of the DOM. It stops at
  * the first element too deep. It decodes no entities and builds no attribute objects, but it is a
  * second tokenisation of the page (~5% of the normaliser's time): it runs only when the page may
- * be too large for a DOM (elementBound), and to name the line of an element found too deep in
- * the DOM (scanDocument). Script text is never entity-decoded in HTML, so the JSON-LD kept here is
+ * be too large or too deep for a DOM (elementBound), and to name the line of an element found too
+ * deep in the DOM (scanDocument). Script text is never entity-decoded in HTML, so the JSON-LD kept here is
  * what the DOM would hold.
  */
 function scanMarkup(text: string, maxDepth: number): MarkupScan {
@@ -593,10 +602,11 @@ function malformed(error: unknown): RejectedInputError {
 
 /**
  * The DOM of the page and what scanMarkup would have found in it. A page that may have too many
- * elements for a DOM is scanned first; any other is read once by linkedom and walked.
+ * elements, or elements too deep, for a DOM is scanned first; any other is read once by linkedom
+ * and walked.
  */
 function buildDocument(text: string, maxDepth: number): { document: PageDocument; scan: MarkupScan } {
-  const prescan = elementBound(text) > MAX_HTML_ELEMENTS ? scanMarkup(text, maxDepth) : undefined;
+  const prescan = elementBound(text) > SCAN_FIRST_ABOVE ? scanMarkup(text, maxDepth) : undefined;
   const isDocument = prescan?.isDocument ?? opensWithHtml(text);
   // A fragment gets the <html> it lacks; completeHeadAndBody then sorts its children into
   // <head> and <body> as a browser would.

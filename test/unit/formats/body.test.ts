@@ -5,7 +5,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { htmlToParagraphs, sanitizeBody, sanitizeBodyHtml } from '../../../shared/formats/body.js';
+import {
+  collapseWhitespace,
+  htmlToParagraphs,
+  sanitizeBody,
+  sanitizeBodyHtml,
+} from '../../../shared/formats/body.js';
 import { budget, html, htmlPage } from '../../fuzz/arbitraries.js';
 
 function twoParses(markup: string) {
@@ -98,5 +103,19 @@ describe('sanitizeBody', () => {
     ]) {
       assert.deepEqual(sanitizeBody(markup), twoParses(markup));
     }
+  });
+});
+
+describe('collapseWhitespace', () => {
+  test('turns every run of whitespace into one space, as replacing \\s+ does', () => {
+    const whitespace = fc.constantFrom(' ', '  ', '\t', '\n', '\r\n', '\u00a0', '\u2028', '\u3000', '\ufeff');
+    const text = fc.array(fc.oneof(whitespace, fc.string({ maxLength: 4 })), { maxLength: 20 });
+    fc.assert(
+      fc.property(text, (pieces) => {
+        const joined = pieces.join('');
+        assert.equal(collapseWhitespace(joined), joined.replace(/\s+/g, ' '));
+      }),
+      budget(2000),
+    );
   });
 });
