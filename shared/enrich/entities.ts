@@ -245,7 +245,6 @@ const SPAN_PATTERN = new RegExp(
   String.raw`[${CAPITALS}](?<![${LETTERS}'’.].)[${LETTERS}]*(?:['’.\-][${LETTERS}]+)*\.?(?:[ \t]+(?:${CONNECTOR}[ \t]+)?${NAME_WORD})*`,
   'g',
 );
-const RAW_WORD = /\S+/g;
 /** No name is longer: a longer run of capitalised words is a heading or a list. */
 const MAX_SPAN_WORDS = 10;
 const LETTER = /[\p{L}\p{M}\p{N}]/u;
@@ -255,9 +254,15 @@ function isWordCode(text: string, at: number): boolean {
   const code = text.charCodeAt(at);
   if (code < 128)
     return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57);
-  // General Punctuation (curly quotes, dashes) holds no letter, mark or digit: no regex for it.
+  // Accented Latin letters (but × and ÷) and General Punctuation (curly quotes, dashes, no letter,
+  // mark or digit) are common in copy: no regex for them.
+  if (code >= 0xc0 && code <= 0x24f) return code !== 0xd7 && code !== 0xf7;
   if (code >= 0x2000 && code <= 0x206f) return false;
   return LETTER.test(text.charAt(at));
+}
+
+function isSpaceOrTab(code: number): boolean {
+  return code === 32 || code === 9;
 }
 
 function isSpace(code: number): boolean {
@@ -312,17 +317,23 @@ function candidateSpans(text: string): Word[][] {
   const spans: Word[][] = [];
   SPAN_PATTERN.lastIndex = 0;
   for (let match = SPAN_PATTERN.exec(text); match; match = SPAN_PATTERN.exec(text)) {
-    const first = match[0].charAt(0);
+    const matched = match[0];
+    const first = matched.charAt(0);
     if (first === first.toLowerCase()) continue; // a lower-case Latin Extended letter
+    const opensSentence = startsSentence(text, match.index);
     // A lone sentence-initial "The", "It", "But"...: a third of all candidates, and never a name.
-    if (match[0].length <= 10 && SENTENCE.has(match[0].toLowerCase()) && startsSentence(text, match.index))
-      continue;
+    if (opensSentence && matched.length <= 10 && SENTENCE.has(matched.toLowerCase())) continue;
     let span: Word[] = [];
-    let sentenceStart = startsSentence(text, match.index);
-    RAW_WORD.lastIndex = 0;
-    for (let raw = RAW_WORD.exec(match[0]); raw; raw = RAW_WORD.exec(match[0])) {
-      const start = match.index + raw.index;
-      let written = raw[0];
+    let sentenceStart = opensSentence;
+    // The words of the match: the pattern joins them with spaces and tabs only.
+    for (let wordEnd = 0; wordEnd < matched.length; ) {
+      let wordStart = wordEnd;
+      while (wordStart < matched.length && isSpaceOrTab(matched.charCodeAt(wordStart))) wordStart++;
+      if (wordStart >= matched.length) break;
+      wordEnd = wordStart + 1;
+      while (wordEnd < matched.length && !isSpaceOrTab(matched.charCodeAt(wordEnd))) wordEnd++;
+      const start = match.index + wordStart;
+      let written = matched.slice(wordStart, wordEnd);
       const end = start + written.length;
       if (CONNECTORS.has(written) || written === 'the') {
         if (span.length > 0) span.push(makeWord(written, start, end, false, false, false));

@@ -113,8 +113,9 @@ const LETTER_OR_DIGIT_AT = /[\p{L}\p{N}]/uy;
 
 /**
  * Where the runs of letters and digits of `lower` (what the Unicode regex `[\p{L}\p{N}]+` matches)
- * start and end, in one pass over the characters: ASCII by its code, General Punctuation (curly
- * quotes, dashes) as the non-letters it is, anything else by a Unicode regex at that position.
+ * start and end, in one pass over the characters: ASCII, accented Latin letters (U+00C0-U+024F but
+ * × and ÷) and General Punctuation (curly quotes, dashes) by their code, anything else by a Unicode
+ * regex at that position.
  * Returns the number of runs; `starts` and `ends` are overwritten from index 0.
  */
 function tokenBounds(lower: string, starts: number[], ends: number[]): number {
@@ -125,6 +126,8 @@ function tokenBounds(lower: string, starts: number[], ends: number[]): number {
     let letterOrDigit: boolean;
     if (code < 128) {
       letterOrDigit = (code >= 97 && code <= 122) || (code >= 48 && code <= 57) || (code >= 65 && code <= 90);
+    } else if (code >= 0xc0 && code <= 0x24f) {
+      letterOrDigit = code !== 0xd7 && code !== 0xf7; // accented Latin letters, but × and ÷
     } else if (code >= 0x2000 && code <= 0x206f) {
       letterOrDigit = false;
     } else {

@@ -76,8 +76,8 @@ const LETTER_OR_DIGIT_AT = /[\p{L}\p{N}]/uy;
 /**
  * Words as a reader counts them: runs of letters and digits, with inner apostrophes and hyphens
  * (`don't`, `war-torn`), as the Unicode regex `[\p{L}\p{N}]+(?:['’-][\p{L}\p{N}]+)*` would match them,
- * counted in one pass over the characters: ASCII and General Punctuation are classified by their code, anything else by a
- * Unicode regex at that position. About ten times faster than that regex over a whole article, and ~50x faster than
+ * counted in one pass over the characters: ASCII, accented Latin letters and General Punctuation are
+ * classified by their code, anything else by a Unicode regex at that position. About ten times faster than that regex over a whole article, and ~50x faster than
  * Intl.Segmenter (within 2% of it on news text), which matters at thousands of articles per second.
  */
 export function countWords(text: string): number {
@@ -90,6 +90,9 @@ export function countWords(text: string): number {
     let letterOrDigit: boolean;
     if (code < 128) {
       letterOrDigit = (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57);
+    } else if (code >= 0xc0 && code <= 0x24f) {
+      // Latin-1 letters and Latin Extended-A/B (accented European copy): all letters but × and ÷.
+      letterOrDigit = code !== 0xd7 && code !== 0xf7;
     } else if (code >= 0x2000 && code <= 0x206f) {
       // General Punctuation (curly quotes, dashes, ellipsis), common in copy, holds no letter or digit.
       letterOrDigit = false;

@@ -8,7 +8,7 @@
  * (a harmless external reference, never loaded). That refuses billion-laughs and external-entity
  * documents before anything of them is used. Depth is limited while parsing, not after.
  */
-import { SaxesParser, type SaxesTagNS } from 'saxes';
+import { type SaxesAttributeNS, SaxesParser, type SaxesTagNS } from 'saxes';
 import { RejectedInputError } from '../domain/errors.js';
 import { escapeHtmlText } from './body.js';
 
@@ -80,7 +80,9 @@ export function parseXml(text: string, options: XmlParseOptions): XmlElement {
       );
     }
     const attributes: Record<string, string> = Object.create(null);
-    for (const attribute of Object.values(tag.attributes)) {
+    const stated = tag.attributes;
+    for (const name in stated) {
+      const attribute = stated[name] as SaxesAttributeNS;
       if (attribute.prefix === 'xmlns' || attribute.name === 'xmlns') continue;
       attributes[attribute.name] = attribute.value;
     }
@@ -91,7 +93,7 @@ export function parseXml(text: string, options: XmlParseOptions): XmlElement {
       attributes,
       children: [],
     };
-    const parent = stack.at(-1);
+    const parent = stack[stack.length - 1];
     if (parent) parent.children.push(element);
     else root = element;
     stack.push(element);
@@ -100,7 +102,7 @@ export function parseXml(text: string, options: XmlParseOptions): XmlElement {
     stack.pop();
   });
   const onText = (chunk: string) => {
-    const parent = stack.at(-1);
+    const parent = stack[stack.length - 1];
     if (!parent) return; // whitespace around the root element
     const last = parent.children.length - 1;
     const previous = parent.children[last];
@@ -218,6 +220,20 @@ const DATE_TIME =
   /^(\d{4})-?(\d{2})-?(\d{2})(?:[T ](\d{2}):?(\d{2})(?::?(\d{2})(\.\d{1,9})?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 
 /**
+ * Whether the day exists in the proleptic Gregorian calendar (no 31 April, 29 February only in leap
+ * years). Years before 100 are refused, as they always were: the Date.UTC round trip this replaces
+ * read them as 19xx. Arithmetic rather than a Date: a few dates in every document.
+ */
+function isCalendarDate(year: number, month: number, day: number): boolean {
+  if (year < 100 || month < 1 || month > 12 || day < 1) return false;
+  if (month === 2) {
+    const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+    return day <= (leap ? 29 : 28);
+  }
+  return day <= (month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31);
+}
+
+/**
  * Dates as news XML states them — ISO 8601 extended (`2017-10-11T10:41:00+01:00`), with an offset
  * lacking its colon (`+0100`), or NITF's basic form (`20020225T143000-0500`, `20131020T192751Z`) —
  * to RFC 3339, which ninjs requires. A date without a time is midnight. Impossible dates
@@ -227,10 +243,7 @@ export function parseDateTime(value: string | undefined): DateTimeValue | undefi
   const match = DATE_TIME.exec(value?.trim() ?? '');
   if (!match) return undefined;
   const [, year, month, day, hour = '00', minute = '00', second = '00', fraction = '', zone] = match;
-  // Date.UTC rolls 31 April over to 1 May: a date that does not survive the round trip does not exist.
-  const date = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
-  if (Number.isNaN(date.getTime()) || !date.toISOString().startsWith(`${year}-${month}-${day}`))
-    return undefined;
+  if (!isCalendarDate(Number(year), Number(month), Number(day))) return undefined;
   if (Number(hour) > 23 || Number(minute) > 59 || Number(second) > 59) return undefined;
   let offset = 'Z';
   if (zone && zone.toUpperCase() !== 'Z') {

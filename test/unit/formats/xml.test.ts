@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import fc from 'fast-check';
 import type { RejectedInputError } from '../../../shared/domain/errors.js';
 import {
   attr,
@@ -212,6 +213,24 @@ describe('text and value helpers', () => {
     });
     assert.deepEqual(parseDateTime('2017-12-19T10:33'), { iso: '2017-12-19T10:33:00Z', zoned: false });
     assert.deepEqual(parseDateTime('20151014'), { iso: '2015-10-14T00:00:00Z', zoned: false });
+  });
+
+  test('dates: a day exists exactly when a Date.UTC round trip keeps it', () => {
+    const digits = (length: number) =>
+      fc
+        .array(fc.integer({ min: 0, max: 9 }), { minLength: length, maxLength: length })
+        .map((d) => d.join(''));
+    const year = fc.oneof(digits(4), fc.constantFrom('0099', '0100', '1900', '2000', '2024', '2100'));
+    const month = fc.oneof(digits(2), fc.constantFrom('01', '02', '04', '12'));
+    const day = fc.oneof(digits(2), fc.constantFrom('28', '29', '30', '31'));
+    fc.assert(
+      fc.property(year, month, day, (y, m, d) => {
+        const date = new Date(Date.UTC(Number(y), Number(m) - 1, Number(d)));
+        const exists = !Number.isNaN(date.getTime()) && date.toISOString().startsWith(`${y}-${m}-${d}`);
+        assert.equal(parseDateTime(`${y}-${m}-${d}`) !== undefined, exists, `${y}-${m}-${d}`);
+      }),
+      { numRuns: 20_000 },
+    );
   });
 
   test('dates: impossible or unreadable values give undefined', () => {
