@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
+import fc from 'fast-check';
+import MarkdownIt from 'markdown-it';
 import type { NormalisedArticle } from '../../../shared/domain/article.js';
 import { assembleArticle } from '../../../shared/formats/assemble.js';
 import { parseMarkdown } from '../../../shared/formats/markdown.js';
 import { type ArticleParts, DEFAULT_PARSE_LIMITS } from '../../../shared/formats/parts.js';
 import { ninjsProblems } from '../../../shared/ninjs/validate.js';
+import { budget } from '../../fuzz/arbitraries.js';
 import { rejection } from '../../helpers/formats.js';
 import { FIXTURES } from '../../helpers/paths.js';
 
@@ -339,6 +342,31 @@ describe('Markdown: unsafe content is gone after assembly', () => {
     }
     assert.doesNotMatch(article.ninjs.bodies?.[0]?.value ?? '', /<a href="javascript/);
     assert.ok(article.ninjs.bodies?.[1]?.value.includes('more text'));
+  });
+});
+
+describe('Markdown: links', () => {
+  test('are encoded as markdown-it encodes them, plain URLs without its URL parser', () => {
+    const reference = new MarkdownIt({ html: true });
+    const host = fc
+      .array(fc.constantFrom(...'abZ09.-'), { minLength: 1, maxLength: 12 })
+      .map((chars) => chars.join(''));
+    const start = fc.oneof(
+      fc.constantFrom('', '/', '#', '?', '//', 'mailto:', 'ftp://'),
+      host.map((name) => `https://${name}`),
+      host.map((name) => `http://${name}:8080`),
+      host.map((name) => `//${name}`),
+    );
+    const rest = fc
+      .array(fc.constantFrom(...'aZ9;/?:@&=+$,-_.!~*()#%[]é'), { maxLength: 24 })
+      .map((chars) => chars.join(''));
+    fc.assert(
+      fc.property(start, rest, (prefix, suffix) => {
+        const link = `[link](<${prefix}${suffix}>)`;
+        assert.equal(htmlOf(partsOf(`# Headline\n\n${link}\n`)), reference.render(link));
+      }),
+      budget(1000),
+    );
   });
 });
 
