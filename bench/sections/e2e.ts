@@ -39,7 +39,7 @@ export function e2eRows(reply: E2eReply): { rows: Row[]; notes: string[] } {
       item: `local end to end: ${reply.articles} articles, ${E2E_CONCURRENCY} concurrent uploads`,
       measured:
         `${fmt(perSecond, 0)} articles/s (uploads done after ${fmt(reply.uploadMs / 1000, 1)} s, last delivery after ${fmt(reply.wallMs / 1000, 1)} s); ` +
-        `peak RSS ${fmtMb(reply.peakRssKb)}; CPU ${fmt(reply.cpuMs / reply.articles, 1)} ms per article`,
+        `peak RSS ${fmtMb(reply.peakRssKb)}; CPU ${fmt(reply.cpuMs / reply.articles, 1)} ms per article (main thread busy ${fmt(reply.mainThreadBusyMs / reply.articles, 1)} ms)`,
       target: `≥ ${E2E_TARGET_PER_SECOND} articles/s`,
       pass: perSecond >= E2E_TARGET_PER_SECOND,
     },
@@ -68,7 +68,8 @@ export function e2eRows(reply: E2eReply): { rows: Row[]; notes: string[] } {
       .join('; ')}, each copy with one word changed and its own key. ` +
       'Expected deliveries: each article normalised again after the run, its message attributes (attributesFor) matched against each partner’s filter policy (filterPolicyFor). ' +
       `Throughput = articles ÷ (first upload → last delivery); the emulators, the handlers, the uploads and the partner inbox readers share one Node process (started in ${fmt(reply.startMs, 0)} ms): handlers, event sources, fauxqs and inbox readers on its main thread, s3rver and dynalite on a second thread, the uploads (their own S3 client) on a third. ` +
-      'CPU per article = the process’s CPU time (user + system, all threads) from the first upload until idle ÷ articles: unlike the rates, it does not depend on what else the machine runs.',
+      'CPU per article = the process’s CPU time (user + system, all threads) from the first upload until idle ÷ articles: unlike the rates, it does not depend on what else the machine runs. ' +
+      'Main thread busy = the time its event loop spent running callbacks (eventLoopUtilization), ÷ articles: the handlers’ thread, the critical path; it is wall time, so on a loaded machine it also counts time the OS gave the core to other processes.',
   ];
   for (const lost of reply.lost.slice(0, 3)) notes.push(`lost: ${lost}`);
   for (const unexpected of reply.unexpected.slice(0, 3)) notes.push(`unexpected delivery: ${unexpected}`);

@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import type { ArticleHead } from '../../shared/domain/article.js';
@@ -73,6 +74,8 @@ export interface E2eReply {
   readonly peakRssKb: number;
   /** CPU time (user + system) of the runtime from the first upload until idle, ms: what the run cost whatever the machine's load. */
   readonly cpuMs: number;
+  /** Time the main thread's event loop was busy over the same span, ms (the handlers' thread: the critical path). */
+  readonly mainThreadBusyMs: number;
 }
 
 type Attribute = { readonly dataType: string; readonly value: string };
@@ -163,6 +166,7 @@ async function run(request: E2eRequest): Promise<E2eReply> {
   });
   const started = Date.now();
   const cpuAtStart = process.cpuUsage();
+  const loopAtStart = performance.eventLoopUtilization();
   const uploaded = await uploadOnThread({
     articles: articles.map(({ key, body }) => ({ key, body })),
     concurrency: request.concurrency,
@@ -178,6 +182,7 @@ async function run(request: E2eRequest): Promise<E2eReply> {
     idleTimedOut = true;
   }
   const cpu = process.cpuUsage(cpuAtStart);
+  const loop = performance.eventLoopUtilization(loopAtStart);
   const deliveries = [...pipeline.deliveries];
   const peakRss = peakRssKb();
   await pipeline.stop();
@@ -291,6 +296,7 @@ async function run(request: E2eRequest): Promise<E2eReply> {
     startMs,
     peakRssKb: peakRss,
     cpuMs: (cpu.user + cpu.system) / 1000,
+    mainThreadBusyMs: loop.active,
   };
 }
 
