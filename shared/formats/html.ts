@@ -208,10 +208,18 @@ function elementBound(text: string): number {
 }
 
 /**
+ * The usual start of a page: whitespace, an XML prolog and a doctype (neither opens an element),
+ * then `<html`. Comments are left to the parser (`<!--->` is a whole comment).
+ */
+const HTML_START = /^\s*(?:<\?[^>]*>\s*)?(?:<!doctype[^>]*>\s*)?<html[\s/>]/i;
+
+/**
  * Whether the first tag htmlparser2 opens is `<html>` (a whole document rather than a fragment).
- * The parser is paused at that tag, so only the page's first few bytes are read.
+ * Any other start is left to the parser, paused at the first tag so that it reads only the
+ * page's first bytes.
  */
 function opensWithHtml(text: string): boolean {
+  if (HTML_START.test(text)) return true;
   let first: string | undefined;
   const parser = new Parser(
     {
