@@ -16,12 +16,13 @@ export const HTML_TARGET_VS_BARE = 0.9;
 export const HTML_TARGET_VS_JSDOM = 5;
 const HTML_SLICES = 10;
 /**
- * Untimed documents each worker extracts first: V8 optimises hot functions only after many calls, and
- * a Lambda normalising a feed runs warm almost all the time (its cold start is section 3's). The same
- * warm-up for every extractor of the HTML comparison; fewer pages there, since jsdom takes ~60 ms each.
+ * Untimed warm-up of each worker, in rounds until the CPU time per document stops falling (see
+ * PrepareRequest): V8 settles on optimised code only after thousands of calls here, and a Lambda
+ * normalising a feed runs warm almost all the time (its cold start is section 3's). Every extractor
+ * of the HTML comparison gets the same rule; smaller rounds there, since jsdom takes ~60 ms a page.
  */
-const WARMUP_DOCUMENTS = 200;
-const WARMUP_PAGES = 30;
+const WARMUP_DOCUMENTS = { round: 250, max: 5000 };
+const WARMUP_PAGES = { round: 20, max: 200 };
 
 /** The installed version of a package, as its package.json states it. */
 function versionOf(name: string): string {
@@ -63,7 +64,7 @@ async function startRunning(
   mode: ThroughputMode,
   format: BenchFormat,
   count: number,
-  warmupDocuments: number,
+  warmup: { readonly round: number; readonly max: number },
 ): Promise<Running> {
   const worker = Worker.start('workers/throughput.ts', label);
   try {
@@ -72,7 +73,8 @@ async function startRunning(
       mode,
       format,
       count,
-      warmupDocuments,
+      warmupRound: warmup.round,
+      warmupMax: warmup.max,
     });
     return { worker, label, prepared, runs: [] };
   } catch (error) {
@@ -219,6 +221,22 @@ export async function runThroughput(options: {
     for (const failure of result.failures.slice(0, 3))
       notes.push(`${format} corpus: a copy of ${failure.source} failed: ${failure.error}`);
   }
+
+  const warmups = [
+    ...BENCH_FORMATS.filter((format) => format !== 'html').flatMap((format) => {
+      const result = formats[format];
+      return result ? [[format, result] as const] : [];
+    }),
+    ['HTML ours', ours] as const,
+    ['HTML bare extractor', bare] as const,
+    ['HTML jsdom', jsdom] as const,
+  ].map(([name, result]) => {
+    const { documents, firstRoundCpuMs, lastRoundCpuMs } = result.prepared.warmup;
+    return `${name} ${fmt(documents, 0)} (${fmt(firstRoundCpuMs, 2)} → ${fmt(lastRoundCpuMs, 2)} ms)`;
+  });
+  notes.push(
+    `Warm-up before timing, untimed, in rounds (${WARMUP_DOCUMENTS.round} documents, ${WARMUP_PAGES.round} HTML pages) until a round's CPU time per document is within 5% of the previous one (at most ${fmt(WARMUP_DOCUMENTS.max, 0)} documents, ${WARMUP_PAGES.max} pages) — documents warmed up and CPU ms per document in the first → last round: ${warmups.join('; ')}.`,
+  );
 
   const jsdomFailedPages = [...new Set(jsdom.failures.map((failure) => failure.source))];
   rows.push(

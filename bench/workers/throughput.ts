@@ -18,11 +18,14 @@ export interface PrepareRequest {
   readonly format: BenchFormat;
   readonly count: number;
   /**
-   * Documents extracted (variants of the sources, in turn) before anything is timed, so the timed
-   * documents run on optimised code, as in a warm Lambda that has handled a few batches; the first
-   * articles of a fresh process are the cold start, measured in section 3.
+   * Warm-up before anything is timed, so the timed documents run on the code V8 settles on, as in a
+   * Lambda that has been normalising a feed for a while (the first articles of a fresh process are the
+   * cold start, measured in section 3): rounds of `warmupRound` documents (variants of the sources, in
+   * turn) until a round's CPU time per document is within 5% of the previous round's, at most
+   * `warmupMax` documents.
    */
-  readonly warmupDocuments: number;
+  readonly warmupRound: number;
+  readonly warmupMax: number;
 }
 
 export interface PrepareReply {
@@ -33,6 +36,12 @@ export interface PrepareReply {
   readonly count: number;
   readonly meanBytes: number;
   readonly loadMs: number;
+  /** Documents extracted during the warm-up, and CPU ms per document of its first and last round. */
+  readonly warmup: {
+    readonly documents: number;
+    readonly firstRoundCpuMs: number;
+    readonly lastRoundCpuMs: number;
+  };
 }
 
 export interface RunRequest {
@@ -133,9 +142,8 @@ async function prepare(request: PrepareRequest): Promise<PrepareReply> {
     }
   });
   corpus = replicate(usable, request.count, `bench/${request.format}`);
-  for (let index = 0; index < request.warmupDocuments; index++) {
-    const source = usable[index % usable.length];
-    if (!source) break;
+  const warmupOne = async (index: number): Promise<void> => {
+    const source = usable[index % usable.length] as (typeof usable)[number];
     const document = {
       source: source.name,
       key: `bench/warmup/${index}`,
@@ -148,6 +156,18 @@ async function prepare(request: PrepareRequest): Promise<PrepareReply> {
       // failures are counted in the timed runs
     }
     if (yieldBetween) await turn();
+  };
+  const roundCpuMs: number[] = [];
+  let warmed = 0;
+  while (usable.length > 0 && warmed < request.warmupMax) {
+    const size = Math.min(request.warmupRound, request.warmupMax - warmed);
+    const cpuBefore = process.cpuUsage();
+    for (let index = 0; index < size; index++) await warmupOne(warmed + index);
+    const cpu = process.cpuUsage(cpuBefore);
+    warmed += size;
+    roundCpuMs.push((cpu.user + cpu.system) / 1000 / size);
+    const [previous, last] = roundCpuMs.slice(-2);
+    if (previous !== undefined && last !== undefined && last > previous * 0.95) break;
   }
   current = undefined;
   const meanBytes = corpus.reduce((total, document) => total + document.bytes.length, 0) / corpus.length;
@@ -158,6 +178,11 @@ async function prepare(request: PrepareRequest): Promise<PrepareReply> {
     count: corpus.length,
     meanBytes,
     loadMs,
+    warmup: {
+      documents: warmed,
+      firstRoundCpuMs: roundCpuMs[0] ?? 0,
+      lastRoundCpuMs: roundCpuMs.at(-1) ?? 0,
+    },
   };
 }
 
