@@ -10,7 +10,11 @@ import { dynamoDbClient } from '../shared/adapters/clients/dynamodb.js';
 import { s3Client } from '../shared/adapters/clients/s3.js';
 import { schedulerClient } from '../shared/adapters/clients/scheduler.js';
 import { snsClient } from '../shared/adapters/clients/sns.js';
-import { DynamoDbArticleIndex, headFromItem } from '../shared/adapters/dynamodb-article-index.js';
+import {
+  DynamoDbArticleIndex,
+  headFromItem,
+  versionFromStreamImage,
+} from '../shared/adapters/dynamodb-article-index.js';
 import { EventBridgeEmbargoScheduler } from '../shared/adapters/eventbridge-scheduler.js';
 import { S3ClaimCheck } from '../shared/adapters/s3-claim-check.js';
 import { SnsNotifier } from '../shared/adapters/sns-notifier.js';
@@ -75,10 +79,28 @@ function recordDeliveries(changes: readonly ArticleChange[], failed: ReadonlySet
   flushMetrics();
 }
 
+/** Version items written in this batch (their records come before their heads'): no second read. */
+function versionsOf(records: readonly DynamoDBRecord[]) {
+  return records.flatMap((record) => {
+    const image = record.dynamodb?.NewImage;
+    try {
+      const version = image ? versionFromStreamImage(image as Record<string, AttributeValue>) : undefined;
+      return version ? [version] : [];
+    } catch (error) {
+      // Not fatal: the version is then read from the table like any version not in the batch.
+      logger.warn('version image not decoded', {
+        record: record.dynamodb?.SequenceNumber,
+        error: error as Error,
+      });
+      return [];
+    }
+  });
+}
+
 export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
   const changes = event.Records.map(changeOf);
   try {
-    const { failedIds, published } = await publishChanges(dependencies, changes);
+    const { failedIds, published } = await publishChanges(dependencies, changes, versionsOf(event.Records));
     if (failedIds.length > 0)
       logger.warn('changes not published, will be retried', { failed: failedIds.length });
     logger.info('stream batch published', { records: changes.length, published });

@@ -287,6 +287,8 @@ export class DynamoDbStreamCapture {
   }
 
   private recordOf(key: Item, before: Item | undefined, after: Item | undefined): DynamoDBRecord {
+    before = before && streamImage(before);
+    after = after && streamImage(after);
     const eventName = !before ? 'INSERT' : !after ? 'REMOVE' : 'MODIFY';
     const sizeBytes = Buffer.byteLength(JSON.stringify(after ?? before ?? {}));
     return {
@@ -315,4 +317,22 @@ export class DynamoDbStreamCapture {
   close(): void {
     this.reader.destroy();
   }
+}
+
+/**
+ * An item as a Lambda stream event carries it: the event is JSON, so binary values (B, BS) arrive as
+ * base64 strings, not bytes as the SDK returns them. Handlers must decode them; locally they see the same.
+ */
+function streamImage(item: Item): Item {
+  return Object.fromEntries(Object.entries(item).map(([name, value]) => [name, streamValue(value)]));
+}
+
+function streamValue(value: AttributeValue): AttributeValue {
+  const base64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
+  // The typings say Uint8Array; the JSON event has strings. Cast once, here.
+  if (value.B !== undefined) return { B: base64(value.B) as unknown as Uint8Array };
+  if (value.BS !== undefined) return { BS: value.BS.map((bytes) => base64(bytes) as unknown as Uint8Array) };
+  if (value.M !== undefined) return { M: streamImage(value.M) };
+  if (value.L !== undefined) return { L: value.L.map(streamValue) };
+  return value;
 }

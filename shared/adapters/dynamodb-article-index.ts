@@ -128,6 +128,17 @@ function versionToItem(stored: ArticleVersion, writtenAt: number): Item {
   });
 }
 
+/**
+ * Decodes a version item from a stream record's new image; undefined for any other item. A Lambda
+ * event is JSON, so the document (binary) arrives base64-encoded although the typings say bytes.
+ */
+export function versionFromStreamImage(image: Item): ArticleVersion | undefined {
+  const document: unknown = image.document?.B;
+  if (!image.sk?.S?.startsWith('version#') || document === undefined) return undefined;
+  const bytes = typeof document === 'string' ? Buffer.from(document, 'base64') : (document as Uint8Array);
+  return versionFromItem({ ...image, document: { B: bytes } });
+}
+
 function versionFromItem(item: Item): ArticleVersion {
   const value = unmarshall(item);
   const { ninjs, provenance } = JSON.parse(gunzipSync(value.document as Uint8Array).toString('utf8')) as {

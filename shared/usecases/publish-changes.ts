@@ -1,4 +1,4 @@
-import type { ArticleHead } from '../domain/article.js';
+import type { ArticleHead, ArticleVersion } from '../domain/article.js';
 import {
   type ArticleEnvelope,
   attributesFor,
@@ -15,6 +15,33 @@ import type { ArticleIndex } from '../ports/article-index.js';
 import type { ContentStore } from '../ports/content-store.js';
 import type { EmbargoScheduler } from '../ports/embargo-scheduler.js';
 import type { Notifier } from '../ports/notifier.js';
+
+/** How many changes of a batch are prepared (document loaded, messages built) at the same time. */
+const PREPARE_CONCURRENCY = 8;
+
+type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
+
+/** `work` over every item, at most `limit` at a time; each item's outcome in the items' order. */
+async function mapConcurrently<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<Outcome<R>[]> {
+  const outcomes: Outcome<R>[] = new Array(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      try {
+        outcomes[index] = { ok: true, value: await work(items[index] as T) };
+      } catch (error) {
+        outcomes[index] = { ok: false, error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return outcomes;
+}
 
 /** One change of an article's head record, as the index's change stream reports it. */
 export interface ArticleChange {
@@ -127,32 +154,44 @@ function needsRelease(change: ArticleChange): boolean {
 export async function publishChanges(
   deps: PublishDependencies,
   changes: readonly ArticleChange[],
+  /**
+   * Versions the caller already holds — the version items written just before their heads usually
+   * arrive in the same stream batch — used instead of reading them from the index again when their
+   * content hash is the one the head names.
+   */
+  known: readonly ArticleVersion[] = [],
 ): Promise<{ failedIds: readonly string[]; published: number }> {
+  const knownVersions = new Map(known.map((version) => [`${version.uri}#${version.version}`, version]));
   const publishedAt = deps.now().toISOString();
+  // Each change waits on the index (its version's document) and maybe the content store: a batch
+  // holds up to 100 changes, so they are prepared a few at a time rather than one after another.
+  // Messages keep the batch's order (two versions of one article in a batch go out oldest first).
+  const prepared = await mapConcurrently(changes, PREPARE_CONCURRENCY, async (change) => {
+    const { after } = change;
+    if (!after) return [];
+    if (needsRelease(change)) {
+      await deps.scheduler.schedule({
+        uri: after.uri,
+        version: after.version,
+        at: after.embargoedUntil as string,
+      });
+      return [];
+    }
+    const eventType = eventTypeOf(change);
+    if (!eventType) return [];
+    const held = knownVersions.get(`${after.uri}#${after.version}`);
+    const stored =
+      held?.contentHash === after.contentHash ? held : await deps.index.version(after.uri, after.version);
+    if (!stored) throw new Error(`${after.uri}: version ${after.version} is missing from the index`);
+    const envelope = envelopeFor(after, stored.ninjs, eventType, publishedAt);
+    return partnerMessagesFor(change.id, after, stored.ninjs, envelope, deps);
+  });
   const failedIds: string[] = [];
   const messages: OutboundMessage[] = [];
-  for (const change of changes) {
-    const { after } = change;
-    if (!after) continue;
-    try {
-      if (needsRelease(change)) {
-        await deps.scheduler.schedule({
-          uri: after.uri,
-          version: after.version,
-          at: after.embargoedUntil as string,
-        });
-        continue;
-      }
-      const eventType = eventTypeOf(change);
-      if (!eventType) continue;
-      const stored = await deps.index.version(after.uri, after.version);
-      if (!stored) throw new Error(`${after.uri}: version ${after.version} is missing from the index`);
-      const envelope = envelopeFor(after, stored.ninjs, eventType, publishedAt);
-      messages.push(...(await partnerMessagesFor(change.id, after, stored.ninjs, envelope, deps)));
-    } catch {
-      failedIds.push(change.id);
-    }
-  }
+  prepared.forEach((outcome, index) => {
+    if (outcome.ok) messages.push(...outcome.value);
+    else failedIds.push((changes[index] as ArticleChange).id);
+  });
   if (messages.length === 0) return { failedIds, published: 0 };
   const result = await deps.notifier.publish(messages);
   const failedChanges = new Set(result.failedIds.map(sourceIdOf));

@@ -247,6 +247,41 @@ describe('publish use case', () => {
     ]);
   });
 
+  test('versions the stream batch already holds are not read again, unless their content differs from the head', async () => {
+    const reads: number[] = [];
+    const index = new (class extends InMemoryArticleIndex {
+      override async version(uri: string, version: number) {
+        reads.push(version);
+        return super.version(uri, version);
+      }
+    })();
+    const stored = (version: number, title: string) => ({
+      uri: 'urn:syndicate:x',
+      version,
+      contentHash: `h${version}`,
+      ninjs: { uri: 'urn:syndicate:x', headlines: [{ value: title }] },
+      provenance: {},
+    });
+    await index.saveVersion(head(1), stored(1, 'indexed v1'), undefined);
+    await index.saveVersion(head(2), stored(2, 'indexed v2'), 1);
+    const notifier = new InMemoryNotifier();
+    const deps = { notifier, index, scheduler: new InMemoryScheduler(), now: () => new Date() };
+    const changes = [
+      { id: 'a', after: head(1, 'usable', false) },
+      { id: 'b', before: head(1), after: head(2) },
+    ];
+    // Version 1 is held with the head's hash; the held version 2 has another hash (an orphan replaced since).
+    const held = [stored(1, 'held v1'), { ...stored(2, 'held v2'), contentHash: 'other' }];
+    const result = await publishChanges(deps, changes, held);
+    assert.deepEqual(result, { failedIds: [], published: 2 });
+    assert.deepEqual(reads, [2]);
+    const headlines = notifier.published.map(
+      (message) => (JSON.parse(message.body) as ArticleEnvelope).ninjs.headlines?.[0]?.value,
+    );
+    // In the batch's order, each from where it was taken.
+    assert.deepEqual(headlines, ['held v1', 'indexed v2']);
+  });
+
   test('a withdrawal carries the subjects and languages of every version', async () => {
     const notifier = new InMemoryNotifier();
     const index = new InMemoryArticleIndex();
