@@ -229,8 +229,9 @@ export function costRows(inputs: CostInputs, sizes: ArticleSizes): { rows: Row[]
     kb(sizes.headItemBytes) +
     sizes.gsiWrites * kb(sizes.headItemBytes) +
     kb(sizes.stateItemBytes);
-  // normalise: object state and head (strongly consistent, absent items still cost 1); publish: the version item.
-  const readUnits = 1 + 1 + Math.max(1, Math.ceil(sizes.versionItemBytes / 4096));
+  // normalise: object state and head (strongly consistent, absent items still cost 1). publish takes the
+  // version from its own stream record (written just before the head, in the same batch when full).
+  const readUnits = 1 + 1;
   const dynamo = million * (writeUnits * PRICES.dynamoWrite.usd + readUnits * PRICES.dynamoRead.usd);
 
   // The summary variant links to the whole document, which publish puts in the content bucket once per version.
