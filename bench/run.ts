@@ -19,7 +19,7 @@ import { REPO_ROOT } from './corpus.js';
 import { markdownTable, type Row, textTable } from './lib/report.js';
 import { fmt, median } from './lib/stats.js';
 import { costRows, measureArticleSizes } from './sections/cost.js';
-import { E2E_CONCURRENCY, e2eRows, runEndToEnd } from './sections/e2e.js';
+import { E2E_CONCURRENCY, E2E_TARGET_PER_SECOND, e2eRows, runEndToEnd } from './sections/e2e.js';
 import {
   BASELINE,
   buildBundles,
@@ -153,8 +153,11 @@ if (sections.has('3') || sections.has('5')) {
 let e2e: E2eReply | undefined;
 if (sections.has('4')) {
   e2e = await section('4 local end to end', () => runEndToEnd(settings.articles));
+  const paced = e2e
+    ? await section('4 local end to end, paced', () => runEndToEnd(settings.articles, E2E_TARGET_PER_SECOND))
+    : undefined;
   if (e2e) {
-    const { rows: e2eTable, notes: e2eNotes } = e2eRows(e2e);
+    const { rows: e2eTable, notes: e2eNotes } = e2eRows(e2e, paced);
     rows.push(...e2eTable);
     notes.push(...e2eNotes);
   }
@@ -226,7 +229,7 @@ if (fullRun || values.out) {
     `- Machine: ${machine[0]}; ${machine[1]}`,
     `- Node: ${process.version}`,
     `- Commit: ${commit}${dirty ? ' (with uncommitted changes in the work tree)' : ''}`,
-    `- Command: \`${command}\`, ${fmt(elapsedSeconds, 0)} s; ${settings.documents} documents per format, ${settings.pages} HTML pages per extractor, ${settings.coldRuns} cold starts per function, ${settings.articles} articles end to end with ${E2E_CONCURRENCY} concurrent uploads`,
+    `- Command: \`${command}\`, ${fmt(elapsedSeconds, 0)} s; ${settings.documents} documents per format, ${settings.pages} HTML pages per extractor, ${settings.coldRuns} cold starts per function, ${settings.articles} articles end to end with ${E2E_CONCURRENCY} concurrent uploads, then again paced at ${E2E_TARGET_PER_SECOND}/s`,
     `- Result: ${passed} pass, ${failed} FAIL`,
     '',
     markdownTable(rows),

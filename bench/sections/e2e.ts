@@ -8,7 +8,11 @@ export const E2E_TARGET_PER_SECOND = 200;
 export const E2E_TARGET_P95_MS = 250;
 export const E2E_CONCURRENCY = 16;
 
-export async function runEndToEnd(articles: number): Promise<E2eReply> {
+/**
+ * One run of the local pipeline: uploads as fast as `E2E_CONCURRENCY` uploaders go (a burst: the
+ * throughput), or paced at `ratePerSecond` (the latency at that arrival rate).
+ */
+export async function runEndToEnd(articles: number, ratePerSecond?: number): Promise<E2eReply> {
   // Handlers log at INFO as deployed (the stack sets no level); the worker discards its stdout.
   const worker = Worker.start('workers/e2e.ts', 'e2e', { POWERTOOLS_LOG_LEVEL: 'INFO' });
   try {
@@ -16,6 +20,7 @@ export async function runEndToEnd(articles: number): Promise<E2eReply> {
       articles,
       concurrency: E2E_CONCURRENCY,
       timeoutMs: Math.max(60_000, articles * 100),
+      ...(ratePerSecond ? { ratePerSecond } : {}),
     };
     const reply = await worker.request<E2eReply>(request);
     await worker.close();
@@ -26,13 +31,31 @@ export async function runEndToEnd(articles: number): Promise<E2eReply> {
   }
 }
 
-export function e2eRows(reply: E2eReply): { rows: Row[]; notes: string[] } {
-  const perSecond = (reply.articles / reply.wallMs) * 1000;
-  const p95 = quantile(reply.latencies, 0.95);
-  const problems = [
+function problemsOf(reply: E2eReply): string[] {
+  return [
     ...(reply.idleTimedOut ? ['the pipeline was still busy at the timeout'] : []),
     ...(reply.errors.length > 0 ? [`${reply.errors.length} pipeline errors`] : []),
   ];
+}
+
+function latencies(reply: E2eReply): string {
+  return (
+    `p50 ${fmt(quantile(reply.latencies, 0.5), 0)} / p95 ${fmt(quantile(reply.latencies, 0.95), 0)} ms per delivery; ` +
+    `to an article's last partner p50 ${fmt(quantile(reply.lastDeliveryLatencies, 0.5), 0)} / p95 ${fmt(quantile(reply.lastDeliveryLatencies, 0.95), 0)} ms`
+  );
+}
+
+/**
+ * The target reads "≥ 200 articles/s with p95 ≤ 250 ms": throughput from the burst, latency with
+ * articles arriving at 200 per second (`paced`). A burst's latency is mostly the wait behind the
+ * articles uploaded before it, so it is printed but not judged.
+ */
+export function e2eRows(reply: E2eReply, paced?: E2eReply): { rows: Row[]; notes: string[] } {
+  const perSecond = (reply.articles / reply.wallMs) * 1000;
+  const runs = paced ? [reply, paced] : [reply];
+  const problems = runs.flatMap(problemsOf);
+  const lost = runs.reduce((total, run) => total + run.lost.length, 0);
+  const unexpected = runs.reduce((total, run) => total + run.unexpected.length, 0);
   const rows: Row[] = [
     {
       section: '4',
@@ -43,23 +66,36 @@ export function e2eRows(reply: E2eReply): { rows: Row[]; notes: string[] } {
       target: `≥ ${E2E_TARGET_PER_SECOND} articles/s`,
       pass: perSecond >= E2E_TARGET_PER_SECOND,
     },
+    ...(paced
+      ? [
+          {
+            section: '4',
+            item: `local end to end: latency upload → partner queue, ${paced.articles} articles arriving at ${E2E_TARGET_PER_SECOND}/s`,
+            measured: `${latencies(paced)}; last delivery ${fmt(paced.wallMs / 1000, 1)} s after the first upload (uploads took ${fmt(paced.uploadMs / 1000, 1)} s)`,
+            target: `p95 ≤ ${E2E_TARGET_P95_MS} ms`,
+            pass: quantile(paced.latencies, 0.95) <= E2E_TARGET_P95_MS,
+          },
+        ]
+      : []),
     {
       section: '4',
-      item: 'local end to end: latency upload → partner queue',
-      measured:
-        `p50 ${fmt(quantile(reply.latencies, 0.5), 0)} / p95 ${fmt(p95, 0)} ms per delivery; ` +
-        `to an article's last partner p50 ${fmt(quantile(reply.lastDeliveryLatencies, 0.5), 0)} / p95 ${fmt(quantile(reply.lastDeliveryLatencies, 0.95), 0)} ms`,
-      target: `p95 ≤ ${E2E_TARGET_P95_MS} ms`,
-      pass: p95 <= E2E_TARGET_P95_MS,
+      item: 'local end to end: latency upload → partner queue in the burst (queueing included)',
+      measured: latencies(reply),
+      target: paced ? '' : `p95 ≤ ${E2E_TARGET_P95_MS} ms`,
+      ...(paced ? {} : { pass: quantile(reply.latencies, 0.95) <= E2E_TARGET_P95_MS }),
     },
     {
       section: '4',
-      item: 'local end to end: nothing lost',
+      item: `local end to end: nothing lost${paced ? ' (both runs)' : ''}`,
       measured:
-        `${reply.deliveries} deliveries of ${reply.expectedDeliveries} expected; lost ${reply.lost.length}, unexpected ${reply.unexpected.length}, duplicates ${reply.duplicates}` +
-        (problems.length > 0 ? `; ${problems.join('; ')}` : ''),
+        runs
+          .map(
+            (run) =>
+              `${run.deliveries} deliveries of ${run.expectedDeliveries} expected; lost ${run.lost.length}, unexpected ${run.unexpected.length}, duplicates ${run.duplicates}`,
+          )
+          .join(' | ') + (problems.length > 0 ? `; ${problems.join('; ')}` : ''),
       target: '0 lost',
-      pass: reply.lost.length === 0 && reply.unexpected.length === 0,
+      pass: lost === 0 && unexpected === 0,
     },
   ];
   const notes = [
@@ -71,8 +107,14 @@ export function e2eRows(reply: E2eReply): { rows: Row[]; notes: string[] } {
       'CPU per article = the process’s CPU time (user + system, all threads) from the first upload until idle ÷ articles: unlike the rates, it does not depend on what else the machine runs. ' +
       'Main thread busy = the time its event loop spent running callbacks (eventLoopUtilization), ÷ articles: the handlers’ thread, the critical path; it is wall time, so on a loaded machine it also counts time the OS gave the core to other processes.',
   ];
-  for (const lost of reply.lost.slice(0, 3)) notes.push(`lost: ${lost}`);
-  for (const unexpected of reply.unexpected.slice(0, 3)) notes.push(`unexpected delivery: ${unexpected}`);
-  for (const error of reply.errors.slice(0, 3)) notes.push(`pipeline error: ${error}`);
+  if (paced)
+    notes.push(
+      `Latency run: a fresh pipeline, ${paced.articles} uploads started on a ${fmt(1000 / E2E_TARGET_PER_SECOND, 0)} ms schedule (${E2E_TARGET_PER_SECOND} articles/s, the target rate); latency = upload start → the partner's receive. When the pipeline is slower than the arrival rate, the articles queue and the latency grows with the run.`,
+    );
+  for (const run of runs) {
+    for (const lostDelivery of run.lost.slice(0, 3)) notes.push(`lost: ${lostDelivery}`);
+    for (const extra of run.unexpected.slice(0, 3)) notes.push(`unexpected delivery: ${extra}`);
+    for (const error of run.errors.slice(0, 3)) notes.push(`pipeline error: ${error}`);
+  }
   return { rows, notes };
 }
