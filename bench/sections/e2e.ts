@@ -109,7 +109,7 @@ export function e2eRows(reply: E2eReply, paced?: E2eReply): { rows: Row[]; notes
   ];
   if (paced)
     notes.push(
-      `Latency run: a fresh pipeline, ${paced.articles} uploads started on a ${fmt(1000 / E2E_TARGET_PER_SECOND, 0)} ms schedule (${E2E_TARGET_PER_SECOND} articles/s, the target rate); latency = upload start → the partner's receive. When the pipeline is slower than the arrival rate, the articles queue and the latency grows with the run.`,
+      `Latency run: a fresh pipeline, ${paced.articles} uploads started on a ${fmt(1000 / E2E_TARGET_PER_SECOND, 0)} ms schedule (${E2E_TARGET_PER_SECOND} articles/s, the target rate); latency = the time the upload was due → the partner's receive. When the pipeline is slower than the arrival rate, the articles queue and the latency grows with the run.`,
     );
   for (const run of runs) {
     for (const lostDelivery of run.lost.slice(0, 3)) notes.push(`lost: ${lostDelivery}`);
