@@ -10,6 +10,7 @@
  * that is what "Latin-1" files really contain. Charsets outside WHATWG (UTF-7, EBCDIC, old DOS code
  * pages) are not decoded: browsers refuse them too, and UTF-7 is a known way to smuggle markup.
  */
+import { isAscii } from 'node:buffer';
 import { gunzipSync } from 'node:zlib';
 import chardet from 'chardet';
 import { RejectedInputError } from '../domain/errors.js';
@@ -128,21 +129,21 @@ function declaredCharset(bytes: Uint8Array, contentType: string | undefined): st
  * Bytes that no text file holds. ASCII controls used by wire transmission formats (SOH, STX, ETX,
  * EOT, SYN, record and unit separators, device controls...) are legitimate; NUL is not.
  */
+const SUSPICIOUS_BYTE = new Uint8Array(256);
+for (let byte = 0; byte < 0x20; byte++) {
+  if (
+    ![0x09, 0x0a, 0x0c, 0x0d, 0x01, 0x02, 0x03, 0x04, 0x11, 0x12, 0x13, 0x16, 0x1b, 0x1e, 0x1f].includes(byte)
+  )
+    SUSPICIOUS_BYTE[byte] = 1;
+}
+
+/** Bytes that look binary: a NUL, or more than 2% suspicious controls, in the first 8 KB. */
 function looksBinary(bytes: Uint8Array): boolean {
-  const sample = bytes.subarray(0, 8192);
+  const end = Math.min(bytes.length, 8192);
+  // Counted through a table rather than tested byte by byte: this runs over every object.
   let suspicious = 0;
-  for (const byte of sample) {
-    if (byte === 0) return true;
-    if (
-      byte < 0x20 &&
-      ![0x09, 0x0a, 0x0c, 0x0d, 0x01, 0x02, 0x03, 0x04, 0x11, 0x12, 0x13, 0x16, 0x1b, 0x1e, 0x1f].includes(
-        byte,
-      )
-    ) {
-      suspicious++;
-    }
-  }
-  return suspicious > sample.length * 0.02;
+  for (let index = 0; index < end; index++) suspicious += SUSPICIOUS_BYTE[bytes[index] as number] as number;
+  return suspicious > end * 0.02 || bytes.subarray(0, end).includes(0);
 }
 
 function validUtf8(bytes: Uint8Array): string | undefined {
@@ -153,8 +154,19 @@ function validUtf8(bytes: Uint8Array): string | undefined {
   }
 }
 
-function finish(text: string, encoding: string, compressed: boolean, provenance: Provenance): DecodedText {
-  return { text: text.replace(/^\uFEFF/, '').normalize('NFC'), encoding, compressed, provenance };
+/**
+ * The decoded text, without a leading byte order mark, in NFC. ASCII text is NFC already: knowing
+ * that from the bytes (a SIMD scan) saves normalising, which costs about a nanosecond a character.
+ */
+function finish(
+  text: string,
+  encoding: string,
+  compressed: boolean,
+  provenance: Provenance,
+  ascii = false,
+): DecodedText {
+  const unmarked = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  return { text: ascii ? unmarked : unmarked.normalize('NFC'), encoding, compressed, provenance };
 }
 
 export function decodeObject(stored: Uint8Array, options: DecodeOptions): DecodedText {
@@ -204,10 +216,13 @@ export function decodeObject(stored: Uint8Array, options: DecodeOptions): Decode
     if (bytes.includes(0) || looksBinary(bytes)) {
       throw new RejectedInputError('BINARY', 'the object contains NUL bytes or control characters');
     }
-    return finish(utf8, 'utf-8', compressed, {
-      rule: declared ? `declared:${declared}` : 'valid-utf-8',
-      confidence: 100,
-    });
+    return finish(
+      utf8,
+      'utf-8',
+      compressed,
+      { rule: declared ? `declared:${declared}` : 'valid-utf-8', confidence: 100 },
+      isAscii(bytes),
+    );
   }
 
   // Not UTF-8 although it may say so: let the bytes speak (UTF-16 without BOM, windows-1252, ...).

@@ -119,6 +119,9 @@ describe('decoding stored bytes to Unicode', () => {
 
   test('text is returned in NFC', () => {
     assert.equal(decode(Buffer.from('Erdog\u0306an')).text, 'Erdoğan');
+    // ASCII is NFC already (not normalised again); a decomposed letter after ASCII still is.
+    assert.equal(decode(Buffer.from('plain ASCII \u0001 text')).text, 'plain ASCII \u0001 text');
+    assert.equal(decode(Buffer.from(`${'a'.repeat(9000)}e\u0301`)).text, `${'a'.repeat(9000)}é`);
   });
 
   test('gzip is decompressed, and what it decodes to is handled as usual', () => {
@@ -161,5 +164,14 @@ describe('decoding stored bytes to Unicode', () => {
       'latin1',
     );
     assert.match(decode(anpa).text, /Heat beat Hawks/);
+    // More than 2% suspicious controls in the first 8 KB is binary; up to 2% is not, nor any beyond 8 KB.
+    const controls = (count: number, length: number) =>
+      Buffer.from(Array.from({ length }, (_, index) => (index < count ? '\u0007' : 'a')).join(''));
+    assert.equal(
+      rejection(() => decode(controls(21, 1000))),
+      'BINARY',
+    );
+    assert.equal(decode(controls(20, 1000)).text.length, 1000);
+    assert.equal(decode(Buffer.concat([Buffer.alloc(8192, 'a'), controls(500, 500)])).text.length, 8692);
   });
 });
