@@ -335,7 +335,9 @@ function candidateSpans(text: string): Word[][] {
       const start = match.index + wordStart;
       let written = matched.slice(wordStart, wordEnd);
       const end = start + written.length;
-      if (CONNECTORS.has(written) || written === 'the') {
+      // Connectors are lower case: a capital word (nearly all of them) needs no set lookup.
+      const initial = written.charCodeAt(0);
+      if (initial >= 97 && initial <= 122 && (CONNECTORS.has(written) || written === 'the')) {
         if (span.length > 0) span.push(makeWord(written, start, end, false, false, false));
         continue;
       }
@@ -449,17 +451,28 @@ class Collector {
   constructor(readonly text: string) {}
 
   add(kind: EntityKind, words: readonly Word[], found?: { name: string; uri?: string }): Entity {
-    const surface = surfaceOf(words);
-    const folded = words.filter((word) => !word.initial).map((word) => word.folded);
-    // Places and organisations from a gazetteer share one entry whatever the alias used.
-    const key = `${kind}:${found?.uri ?? (found ? foldName(found.name) : folded.join(' '))}`;
-    const last = words[words.length - 1] as Word;
+    // Places and organisations from a gazetteer share one entry whatever the alias used; others go
+    // by their folded words, initials left out. Built without arrays: most calls are repeat mentions.
+    let key: string;
+    if (found) key = `${kind}:${found.uri ?? foldName(found.name)}`;
+    else {
+      key = `${kind}:`;
+      let separator = '';
+      for (const word of words) {
+        if (word.initial) continue;
+        key += separator + word.folded;
+        separator = ' ';
+      }
+    }
     const known = this.entities.get(key);
     if (known) {
       known.mentions++;
-      if (kind === 'person') known.name = betterName(known.name, surface);
+      if (kind === 'person') known.name = betterName(known.name, surfaceOf(words));
       return known;
     }
+    const surface = surfaceOf(words);
+    const folded = words.filter((word) => !word.initial).map((word) => word.folded);
+    const last = words[words.length - 1] as Word;
     const first = (words[0] as Word).start;
     const entity: Entity = {
       kind,
@@ -728,11 +741,12 @@ function classifyPart(collector: Collector, span: readonly Word[], part: Part, p
   // Hinrich") and hyphenated common words ("All-Stars Dwyane Wade") never start a name.
   while (words.length > 1 && !part.titled) {
     const first = words[0] as Word;
-    const prefix = first.folded.split('-', 1)[0] as string;
+    // The part before a hyphen, without splitting into an array: this runs for most candidates.
+    const dash = first.folded.indexOf('-');
     const junk =
       isNationality(first.folded) ||
       SENTENCE.has(first.folded) ||
-      SENTENCE.has(prefix) ||
+      (dash >= 0 && SENTENCE.has(first.folded.slice(0, dash))) ||
       (first.text.length === 1 && !first.initial);
     if (!junk) break;
     words = words.slice(1);

@@ -7,7 +7,7 @@
  * to Media Topics, keywords and text matched against Media Topic labels); entities; identifiers;
  * content hash; schema validation. Every derived value records its rule in `provenance`.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { detect as detectLanguage } from 'tinyld/light';
 import { articleUriForKey, MAX_URI_CHARS, type NormalisedArticle, sourceForKey } from '../domain/article.js';
 import { RejectedInputError } from '../domain/errors.js';
@@ -347,9 +347,12 @@ export function assembleArticle(parts: ArticleParts, context: AssemblyContext): 
   };
 
   // Only what a reader sees counts: re-uploading the same story under a new time is not a new version.
-  const contentHash = createHash('sha256')
-    .update(JSON.stringify({ ...ninjs, infoSources: undefined, standard: undefined }))
-    .digest('hex');
+  // One-shot hash: no Hash object to build for a single input.
+  const contentHash = hash(
+    'sha256',
+    JSON.stringify({ ...ninjs, infoSources: undefined, standard: undefined }),
+    'hex',
+  );
   ninjs.altIds = [
     { role: 'objectKey', value: context.key },
     { role: 'contentHash', value: `sha256:${contentHash}` },

@@ -159,8 +159,12 @@ export function descendant(element: XmlElement | undefined, local: string): XmlE
 export function attr(element: XmlElement | undefined, name: string): string | undefined {
   if (!element) return undefined;
   if (Object.hasOwn(element.attributes, name)) return element.attributes[name];
-  for (const [qualified, value] of Object.entries(element.attributes)) {
-    if (qualified.slice(qualified.indexOf(':') + 1) === name) return value;
+  // for-in rather than Object.entries (same order: the object has no prototype): no array per miss.
+  const attributes = element.attributes;
+  for (const qualified in attributes) {
+    const colon = qualified.indexOf(':');
+    if (colon >= 0 && qualified.length - colon - 1 === name.length && qualified.endsWith(name))
+      return attributes[qualified];
   }
   return undefined;
 }
