@@ -20,6 +20,7 @@ import type { Provenance } from '../formats/parts.js';
 import type { Party, Place } from '../ninjs/types.js';
 import {
   foldName,
+  type GazetteerPlace,
   isDemonym,
   isFirstName,
   isLastName,
@@ -448,6 +449,8 @@ class Collector {
   /** Acronyms defined in the text ("Scottish National Party (SNP)") -> the entity they stand for. */
   readonly aliases = new Map<string, Entity>();
   private readonly byLastWord = new Map<string, Entity[]>();
+  /** Surfaces already looked up in the organisation list and the gazetteer (see knownName). */
+  readonly knownNames = new Map<string, KnownName | null>();
   constructor(readonly text: string) {}
 
   add(kind: EntityKind, words: readonly Word[], found?: { name: string; uri?: string }): Entity {
@@ -679,10 +682,34 @@ function namesOrganisationOrPlace(words: readonly Word[]): boolean {
   return words.length > 1 && ORG_ENDINGS.has((words[words.length - 1] as Word).lower);
 }
 
+/** What the organisation list or the gazetteer knows a run of words as (null: nothing). */
+type KnownName =
+  | { readonly kind: 'organisation'; readonly name: string }
+  | { readonly kind: 'place'; readonly place: GazetteerPlace };
+
+/**
+ * The organisation or place a surface names, remembered for the rest of the text: a story repeats
+ * its names, and each lookup folds the words and probes two large tables. The folded words are a
+ * function of the surface (each word's text, spaces between), so the surface is the key.
+ */
+function knownName(collector: Collector, surface: string, words: readonly Word[]): KnownName | null {
+  const remembered = collector.knownNames.get(surface);
+  if (remembered !== undefined) return remembered;
+  const folded = foldedOf(words);
+  const organisation = knownOrganisation(surface, folded);
+  let known: KnownName | null = null;
+  if (organisation) known = { kind: 'organisation', name: organisation };
+  else {
+    const place = placeNamed(surface, folded);
+    if (place) known = { kind: 'place', place };
+  }
+  collector.knownNames.set(surface, known);
+  return known;
+}
+
 /** Known organisation or gazetteer place for the whole run of words; adds it and says so. */
 function lookupWhole(collector: Collector, words: readonly Word[]): boolean {
   const surface = surfaceOf(words);
-  const folded = foldedOf(words);
   const alias =
     words.length === 1 && collector.aliases.size > 0 && (words[0] as Word).allCapitals
       ? collector.aliases.get(surface.replaceAll('.', ''))
@@ -691,17 +718,11 @@ function lookupWhole(collector: Collector, words: readonly Word[]): boolean {
     collector.add(alias.kind, words, { name: alias.name, ...(alias.uri ? { uri: alias.uri } : {}) });
     return true;
   }
-  const organisation = knownOrganisation(surface, folded);
-  if (organisation) {
-    collector.add('organisation', words, { name: organisation });
-    return true;
-  }
-  const place = placeNamed(surface, folded);
-  if (place) {
-    collector.add('place', words, place);
-    return true;
-  }
-  return false;
+  const known = knownName(collector, surface, words);
+  if (!known) return false;
+  if (known.kind === 'organisation') collector.add('organisation', words, { name: known.name });
+  else collector.add('place', words, known.place);
+  return true;
 }
 
 const isNationality = (folded: string) => DEMONYMS.has(folded) || isDemonym(folded);
