@@ -14,14 +14,17 @@ export interface FormatHints {
 
 const MARKDOWN_EXTENSIONS = /\.(md|markdown|mdown|mkd)$/i;
 
-/** Markdown constructs that plain wire text does not use. */
-const MARKDOWN_SIGNS = [
-  /^#{1,6}\s+\S/m,
-  /^\s*[-*+]\s+\S/m,
-  /\[[^\]]+\]\([^)]+\)/,
-  /^>\s/m,
-  /(\*\*|__)\S[^*\n]*\1/,
-  /^```/m,
+/**
+ * Markdown constructs that plain wire text does not use, each with strings one of which any match
+ * contains: a search for those (no regex) rules most patterns out of most wire copy at once.
+ */
+const MARKDOWN_SIGNS: readonly { readonly needles: readonly string[]; readonly pattern: RegExp }[] = [
+  { needles: ['#'], pattern: /^#{1,6}\s+\S/m },
+  { needles: ['-', '*', '+'], pattern: /^\s*[-*+]\s+\S/m },
+  { needles: [']('], pattern: /\[[^\]]+\]\([^)]+\)/ },
+  { needles: ['>'], pattern: /^>\s/m },
+  { needles: ['**', '__'], pattern: /(\*\*|__)\S[^*\n]*\1/ },
+  { needles: ['```'], pattern: /^```/m },
 ];
 
 /**
@@ -43,13 +46,14 @@ export function rootElementName(text: string): string | undefined {
 
 export function detectFormat(text: string, hints: FormatHints = {}): Format {
   const start = text.trimStart().slice(0, 4096);
-  const lower = start.toLowerCase();
-  if (lower.startsWith('{') || lower.startsWith('[')) return 'json';
-  if (lower.startsWith('<')) {
+  if (start.startsWith('{') || start.startsWith('[')) return 'json';
+  if (start.startsWith('<')) {
     // The root element decides (a NewsML-G2 item may carry NITF inline), after any prolog.
     const root = rootElementName(text);
     if (root === 'newsitem' || root === 'newsmessage') return 'newsml';
     if (root === 'nitf') return 'nitf';
+    // Lower-cased only here: the other formats never need a lower-case copy of the head.
+    const lower = start.toLowerCase();
     if (/<!doctype html|<html[\s>]|<head[\s>]|<body[\s>]|<article[\s>]|<div[\s>]|<p[\s>]/.test(lower))
       return 'html';
     if (lower.startsWith('<?xml')) return 'xml';
@@ -60,6 +64,11 @@ export function detectFormat(text: string, hints: FormatHints = {}): Format {
   // Agency transmissions (ANPA 1312, IPTC 7901) use slugs and rules that look like Markdown.
   if (isAgencyTransmission(text)) return 'text';
   if (hints.contentType?.startsWith('text/markdown')) return 'markdown';
-  const signs = MARKDOWN_SIGNS.filter((sign) => sign.test(start)).length;
-  return signs >= 2 ? 'markdown' : 'text';
+  // Two signs decide: the remaining patterns need not run over the head.
+  let signs = 0;
+  for (const { needles, pattern } of MARKDOWN_SIGNS) {
+    if (!needles.some((needle) => start.includes(needle))) continue;
+    if (pattern.test(start) && ++signs >= 2) return 'markdown';
+  }
+  return 'text';
 }
