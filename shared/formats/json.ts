@@ -31,6 +31,7 @@ import type {
   SourceBody,
   SourceSubject,
 } from './parts.js';
+import { lineFeeds } from './text.js';
 
 export type JsonRecord = Readonly<Record<string, unknown>>;
 export type JsonDialect = 'ninjs1' | 'ninjs2' | 'ninjs3' | 'cms';
@@ -119,7 +120,7 @@ export function looksLikeHtml(text: string): boolean {
 
 /** Paragraphs of plain text: blank lines separate them; without blank lines, each line is one. */
 export function textParagraphs(text: string): string[] {
-  const normalised = text.replace(/\r\n?/g, '\n');
+  const normalised = lineFeeds(text);
   const blocks = /\n[ \t]*\n/.test(normalised) ? normalised.split(/\n[ \t]*\n/) : normalised.split('\n');
   return blocks.map((block) => block.replace(/\s+/g, ' ').trim()).filter((block) => block.length > 0);
 }

@@ -24,6 +24,7 @@ import {
   readGenericFields,
 } from './json.js';
 import type { FormatParser, ParseContext, Provenance } from './parts.js';
+import { lineFeeds } from './text.js';
 
 /** Front matter starts on the line after its opening fence; errors are reported by file line. */
 const FENCE_LINES = 1;
@@ -248,7 +249,7 @@ function fallbackDate(
 const NO_FIELDS: GenericFields = { idTexts: [], provenance: {} };
 
 export const parseMarkdown: FormatParser = (text, context) => {
-  const source = (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).replace(/\r\n?/g, '\n');
+  const source = lineFeeds(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   const frontMatter = splitFrontMatter(source, context);
   const fields = frontMatter.fields ? readGenericFields(frontMatter.fields, { body: false }) : NO_FIELDS;
 

@@ -12,6 +12,7 @@ import { Parser } from 'htmlparser2';
 import { RejectedInputError } from '../domain/errors.js';
 import type { AltId, PubStatus } from '../ninjs/types.js';
 import type { ArticleParts, FormatParser, Provenance, SourceBody, SourceSubject } from './parts.js';
+import { lineFeeds } from './text.js';
 import {
   attr,
   bodyToHtml,
@@ -95,7 +96,7 @@ const HTML_NON_TEXT = new Set('script style head title template noscript iframe 
  * starts one (the lines between are hard-wrapped); without either, every line is one.
  */
 function plainParagraphs(text: string): string[] {
-  const normalised = repairStrayEntities(text).replace(/\r\n?/g, '\n').trim();
+  const normalised = lineFeeds(repairStrayEntities(text)).trim();
   const separator = /\n[ \t]*\n/.test(normalised)
     ? /\n[ \t]*\n/
     : /\n[ \t]+\S/.test(normalised)

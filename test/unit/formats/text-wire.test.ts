@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { RejectedInputError } from '../../../shared/domain/errors.js';
 import { normaliseObject } from '../../../shared/formats/normalise.js';
 import { DEFAULT_PARSE_LIMITS, type ParseContext } from '../../../shared/formats/parts.js';
-import { isAgencyTransmission, parseText } from '../../../shared/formats/text.js';
+import { isAgencyTransmission, lineFeeds, parseText } from '../../../shared/formats/text.js';
 import { ninjsProblems } from '../../../shared/ninjs/validate.js';
 import { FIXTURES, WIRE_ARTICLE } from '../../helpers/paths.js';
 
@@ -371,5 +371,13 @@ describe('the reference wire article', () => {
       .map((block) => block.trim())
       .filter(Boolean);
     assert.deepEqual(parts.paragraphs, blocks.slice(1, -1));
+  });
+});
+
+describe('line endings', () => {
+  test('CR LF and lone CR become LF; text without CR is returned as it is', () => {
+    assert.equal(lineFeeds('a\r\nb\rc\n\r\nd'), 'a\nb\nc\n\nd');
+    const plain = 'no carriage return\nhere';
+    assert.equal(lineFeeds(plain), plain);
   });
 });
