@@ -52,9 +52,9 @@ export interface E2eReply {
   readonly wallMs: number;
   /** From the first upload to the last upload's completion. */
   readonly uploadMs: number;
-  /** Upload start to delivery, one per delivery, ms. */
+  /** Upload start (paced: the time the upload was due) to delivery, one per delivery, ms. */
   readonly latencies: readonly number[];
-  /** Upload start to the article's last delivery, one per delivered article, ms. */
+  /** The same, to the article's last delivery, one per delivered article, ms. */
   readonly lastDeliveryLatencies: readonly number[];
   readonly expectedDeliveries: number;
   readonly deliveries: number;
