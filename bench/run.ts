@@ -236,7 +236,7 @@ if (fullRun || values.out) {
     '',
     '## How it was measured',
     '',
-    '- Throughput (1, 2): each extractor runs in its own child process (tsx), after an untimed warm-up until its CPU time per document stops falling (below), so that the timed documents run on the code V8 settles on, as in a Lambda that has been normalising a feed for a while (cold starts are section 3); "wall" is documents ÷ elapsed time, "per CPU-s" is documents ÷ the process’s CPU time (user + system), which is what one core sustains when the machine is shared — the per-core target is judged on it. p50/p95 are per document; peak RSS is the child’s maxRSS (it includes tsx and the corpus).',
+    '- Throughput (1, 2): each extractor runs in its own child process (tsx), after an untimed warm-up of thousands of documents (below), so that the timed documents run on the code V8 settles on, as in a Lambda that has been normalising a feed for a while (cold starts are section 3); "wall" is documents ÷ elapsed time, "per CPU-s" is documents ÷ the process’s CPU time (user + system), which is what one core sustains when the machine is shared — the per-core target is judged on it. p50/p95 are per document; peak RSS is the child’s maxRSS (it includes tsx and the corpus).',
     ...notes.map((note) => `- ${note}`),
     ...errors.map((error) => `- Error: ${error}`),
     '',

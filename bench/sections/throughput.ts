@@ -16,13 +16,18 @@ export const HTML_TARGET_VS_BARE = 0.9;
 export const HTML_TARGET_VS_JSDOM = 5;
 const HTML_SLICES = 10;
 /**
- * Untimed warm-up of each worker, in rounds until the CPU time per document stops falling (see
- * PrepareRequest): V8 settles on optimised code only after thousands of calls here, and a Lambda
- * normalising a feed runs warm almost all the time (its cold start is section 3's). Every extractor
- * of the HTML comparison gets the same rule; smaller rounds there, since jsdom takes ~60 ms a page.
+ * Untimed warm-up of each worker (see PrepareRequest): V8 settles on optimised code, and the heap on
+ * its size, only after thousands of documents here, and a Lambda normalising a feed runs warm almost
+ * all the time (its cold start is section 3's). Every extractor of the HTML comparison gets the same
+ * warm-up; fewer pages there, since jsdom takes ~60 ms a page.
  */
 const WARMUP_DOCUMENTS = { round: 250, max: 5000 };
 const WARMUP_PAGES = { round: 20, max: 200 };
+/**
+ * Timed passes over each format's corpus; the row shows the median pass (by CPU time). One pass of
+ * 400 documents takes 0.2–2 s, and a major GC or a busy neighbour can move one pass by 20–30%.
+ */
+const NORMALISE_PASSES = 3;
 
 /** The installed version of a package, as its package.json states it. */
 function versionOf(name: string): string {
@@ -40,10 +45,14 @@ function versionOf(name: string): string {
 export interface ThroughputResult {
   readonly label: string;
   readonly prepared: PrepareReply;
+  /** Documents, wall time and CPU time of the pass the rates are read from (the median pass). */
   readonly count: number;
-  readonly times: readonly number[];
   readonly wallMs: number;
   readonly cpuMs: number;
+  /** Documents per CPU-second of every timed pass, in order. */
+  readonly passRates: readonly number[];
+  /** Milliseconds per document, every pass. */
+  readonly times: readonly number[];
   readonly peakRssKb: number;
   readonly failures: readonly { readonly source: string; readonly error: string }[];
   readonly consoleErrors: readonly { readonly source: string; readonly error: string }[];
@@ -56,7 +65,8 @@ interface Running {
   readonly worker: Worker;
   readonly label: string;
   readonly prepared: PrepareReply;
-  readonly runs: RunReply[];
+  /** Timed passes over the corpus, each made of one or more slices. */
+  readonly passes: RunReply[][];
 }
 
 async function startRunning(
@@ -76,34 +86,52 @@ async function startRunning(
       warmupRound: warmup.round,
       warmupMax: warmup.max,
     });
-    return { worker, label, prepared, runs: [] };
+    return { worker, label, prepared, passes: [] };
   } catch (error) {
     await worker.stop();
     throw error;
   }
 }
 
+interface Pass {
+  readonly count: number;
+  readonly wallMs: number;
+  readonly cpuMs: number;
+}
+
 async function finish(running: Running): Promise<ThroughputResult> {
   const peakRssKb = await running.worker.close();
-  const all = running.runs.flatMap((run) => run.failures);
+  const runs = running.passes.flat();
+  const all = runs.flatMap((run) => run.failures);
   const unique = (list: typeof all) => [
     ...new Map(list.map((failure) => [`${failure.source}\n${failure.error}`, failure])).values(),
   ];
+  const passes: Pass[] = running.passes.map((slices) => ({
+    count: sum(slices.map((run) => run.times.length)),
+    wallMs: sum(slices.map((run) => run.wallMs)),
+    cpuMs: sum(slices.map((run) => run.cpuMs)),
+  }));
+  const rate = (pass: Pass) => (pass.count / pass.cpuMs) * 1000;
+  const byRate = [...passes].sort((a, b) => rate(a) - rate(b));
+  const median = byRate[Math.floor((byRate.length - 1) / 2)] ?? { count: 0, wallMs: 0, cpuMs: 0 };
   return {
     label: running.label,
     prepared: running.prepared,
-    count: sum(running.runs.map((run) => run.times.length)),
-    times: running.runs.flatMap((run) => run.times),
-    wallMs: sum(running.runs.map((run) => run.wallMs)),
-    cpuMs: sum(running.runs.map((run) => run.cpuMs)),
+    ...median,
+    passRates: passes.map(rate),
+    times: runs.flatMap((run) => run.times),
     peakRssKb,
     failures: all.filter((failure) => !failure.error.startsWith('console: ')),
     consoleErrors: unique(all.filter((failure) => failure.error.startsWith('console: '))),
   };
 }
 
-/** Runs the workers' slices in turns: slice 1 on each worker, slice 2 on each (rotated order), … */
+/**
+ * One timed pass over the corpus on each worker, in turns: slice 1 on each worker, slice 2 on each
+ * (rotated order), …
+ */
 async function takeTurns(workers: readonly Running[], count: number, slices: number): Promise<void> {
+  for (const running of workers) running.passes.push([]);
   const size = Math.ceil(count / slices);
   for (let slice = 0; slice < slices; slice++) {
     const from = slice * size;
@@ -111,15 +139,19 @@ async function takeTurns(workers: readonly Running[], count: number, slices: num
     if (from >= to) break;
     for (let turn = 0; turn < workers.length; turn++) {
       const running = workers[(slice + turn) % workers.length] as Running;
-      running.runs.push(await running.worker.request<RunReply>({ type: 'run', from, to }));
+      running.passes.at(-1)?.push(await running.worker.request<RunReply>({ type: 'run', from, to }));
     }
   }
 }
 
 function describe(result: ThroughputResult, unit: string): string {
   const failed = result.failures.length > 0 ? `; ${result.failures.length} failed` : '';
+  const passes =
+    result.passRates.length > 1
+      ? ` (median of ${result.passRates.length} passes: ${result.passRates.map((rate) => fmt(rate, 0)).join(' / ')})`
+      : '';
   return (
-    `${fmt(perSecond(result), 0)} ${unit}/s wall, ${fmt(perCpuSecond(result), 0)} per CPU-s; ` +
+    `${fmt(perSecond(result), 0)} ${unit}/s wall, ${fmt(perCpuSecond(result), 0)} per CPU-s${passes}; ` +
     `p50 ${fmt(quantile(result.times, 0.5))} / p95 ${fmt(quantile(result.times, 0.95))} ms; ` +
     `peak RSS ${fmtMb(result.peakRssKb)}${failed}`
   );
@@ -157,7 +189,8 @@ export async function runThroughput(options: {
       WARMUP_DOCUMENTS,
     );
     try {
-      await takeTurns([running], running.prepared.count, 4);
+      for (let pass = 0; pass < NORMALISE_PASSES; pass++)
+        await takeTurns([running], running.prepared.count, 1);
     } catch (error) {
       await running.worker.stop();
       throw error;
@@ -231,11 +264,12 @@ export async function runThroughput(options: {
     ['HTML bare extractor', bare] as const,
     ['HTML jsdom', jsdom] as const,
   ].map(([name, result]) => {
-    const { documents, firstRoundCpuMs, lastRoundCpuMs } = result.prepared.warmup;
-    return `${name} ${fmt(documents, 0)} (${fmt(firstRoundCpuMs, 2)} → ${fmt(lastRoundCpuMs, 2)} ms)`;
+    const { documents, firstRoundCpuMs, lastRoundsCpuMs } = result.prepared.warmup;
+    return `${name} ${fmt(documents, 0)} (${fmt(firstRoundCpuMs, 2)} → ${fmt(lastRoundsCpuMs, 2)} ms)`;
   });
   notes.push(
-    `Warm-up before timing, untimed, in rounds (${WARMUP_DOCUMENTS.round} documents, ${WARMUP_PAGES.round} HTML pages) until a round's CPU time per document is within 5% of the previous one (at most ${fmt(WARMUP_DOCUMENTS.max, 0)} documents, ${WARMUP_PAGES.max} pages) — documents warmed up and CPU ms per document in the first → last round: ${warmups.join('; ')}.`,
+    `Warm-up before timing, untimed: ${fmt(WARMUP_DOCUMENTS.max, 0)} documents per format (${WARMUP_PAGES.max} HTML pages per extractor), variants of the sources in turn, in rounds of ${WARMUP_DOCUMENTS.round} (${WARMUP_PAGES.round}) — documents warmed up and CPU ms per document in the first round → the median of the last four: ${warmups.join('; ')}. ` +
+      `Then ${NORMALISE_PASSES} timed passes over each format's corpus; its row shows the median pass by CPU time, with every pass's documents per CPU-s, and p50/p95 over all passes. The HTML extractors make one pass, in turns (below).`,
   );
 
   const jsdomFailedPages = [...new Set(jsdom.failures.map((failure) => failure.source))];

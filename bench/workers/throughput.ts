@@ -8,6 +8,7 @@
  */
 import { setImmediate as turn } from 'node:timers/promises';
 import { type BenchFormat, type CorpusDocument, replicate, sourceDocuments, variantOf } from '../corpus.js';
+import { median } from '../lib/stats.js';
 import { serve } from '../lib/worker.js';
 
 export type ThroughputMode = 'normalise' | 'readability-linkedom' | 'readability-jsdom';
@@ -20,9 +21,10 @@ export interface PrepareRequest {
   /**
    * Warm-up before anything is timed, so the timed documents run on the code V8 settles on, as in a
    * Lambda that has been normalising a feed for a while (the first articles of a fresh process are the
-   * cold start, measured in section 3): rounds of `warmupRound` documents (variants of the sources, in
-   * turn) until a round's CPU time per document is within 5% of the previous round's, at most
-   * `warmupMax` documents.
+   * cold start, measured in section 3): `warmupMax` documents (variants of the sources, in turn), in
+   * rounds of `warmupRound` whose CPU time per document is reported. Always the whole count: CPU time
+   * per document keeps falling for thousands of documents, and a round-over-round stopping rule
+   * stopped after 750 here because single rounds vary by ±30% (GC cycles).
    */
   readonly warmupRound: number;
   readonly warmupMax: number;
@@ -36,11 +38,14 @@ export interface PrepareReply {
   readonly count: number;
   readonly meanBytes: number;
   readonly loadMs: number;
-  /** Documents extracted during the warm-up, and CPU ms per document of its first and last round. */
+  /**
+   * Documents extracted during the warm-up; CPU ms per document in its first round, and the median
+   * of its last four rounds (one round alone varies too much to show where the warm-up ended).
+   */
   readonly warmup: {
     readonly documents: number;
     readonly firstRoundCpuMs: number;
-    readonly lastRoundCpuMs: number;
+    readonly lastRoundsCpuMs: number;
   };
 }
 
@@ -166,8 +171,6 @@ async function prepare(request: PrepareRequest): Promise<PrepareReply> {
     const cpu = process.cpuUsage(cpuBefore);
     warmed += size;
     roundCpuMs.push((cpu.user + cpu.system) / 1000 / size);
-    const [previous, last] = roundCpuMs.slice(-2);
-    if (previous !== undefined && last !== undefined && last > previous * 0.95) break;
   }
   current = undefined;
   const meanBytes = corpus.reduce((total, document) => total + document.bytes.length, 0) / corpus.length;
@@ -181,7 +184,7 @@ async function prepare(request: PrepareRequest): Promise<PrepareReply> {
     warmup: {
       documents: warmed,
       firstRoundCpuMs: roundCpuMs[0] ?? 0,
-      lastRoundCpuMs: roundCpuMs.at(-1) ?? 0,
+      lastRoundsCpuMs: median(roundCpuMs.slice(-4)),
     },
   };
 }
