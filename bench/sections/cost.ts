@@ -305,7 +305,7 @@ export function costRows(inputs: CostInputs, sizes: ArticleSizes): { rows: Row[]
       `full batches: normalise ${NORMALISE_RECORDS_PER_INVOCATION} notifications per invocation, publish ${STREAM_RECORDS_PER_INVOCATION} stream records per invocation with ${STREAM_RECORDS_PER_ARTICLE} records per article (version, head and object-state items all stream); ` +
       `one cold start per ${fmt(1 / COLD_STARTS_PER_INVOCATION, 0)} invocations, its init billed; a head enters a GSI only where it has that index's key (1 write unit per GSI item under 1 KB; byStatus is sparse, so a published article enters none); stream reads by Lambda are free; SNS→SQS deliveries are free on the SNS side, each delivery is one SQS request; ` +
       `empty long polls, storage, quarantine copies, KMS, data transfer and the release function (only embargoed articles) are not counted; logs: measured handler log bytes (INFO, metrics off) + ${PLATFORM_LOG_BYTES_PER_INVOCATION} bytes of platform lines per invocation.`,
-    `Low traffic changes the picture: with one article per invocation (batches not filling within the 1 s window) Lambda requests become ${fmtUsd(2 * million * PRICES.lambdaRequest.usd)} and, since X-Ray's default rule traces the first request each second, X-Ray up to ${fmtUsd(lowTrafficXray)} per million.`,
+    `Low traffic changes the picture: with one article per invocation (the event sources have no batching window, so a quiet feed's batches hold one record) Lambda requests become ${fmtUsd(2 * million * PRICES.lambdaRequest.usd)} and, since X-Ray's default rule traces the first request each second, X-Ray up to ${fmtUsd(lowTrafficXray)} per million.`,
   ];
   return { rows, notes };
 }

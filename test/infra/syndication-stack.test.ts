@@ -353,22 +353,23 @@ describe('functions', () => {
     });
   });
 
-  test('normalise reads the ingest queue in batches of 10 and reports partial failures', () => {
+  test('normalise reads the ingest queue in batches of up to 10, without waiting for a batch to fill, and reports partial failures', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: arnOf(dev.ingestQueue),
       FunctionName: refOf(dev.normaliseFunction),
       BatchSize: 10,
-      MaximumBatchingWindowInSeconds: 1,
+      MaximumBatchingWindowInSeconds: 0,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
   });
 
-  test('publish reads the table stream, bisects, retries 5 times and sends failures to the stream DLQ', () => {
+  test('publish reads the table stream without a batching window, bisects, retries 5 times and sends failures to the stream DLQ', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: { 'Fn::GetAtt': [logicalId(dev.articlesTable), 'StreamArn'] },
       FunctionName: refOf(dev.publishFunction),
       StartingPosition: 'TRIM_HORIZON',
       BatchSize: 100,
+      MaximumBatchingWindowInSeconds: 0,
       BisectBatchOnFunctionError: true,
       MaximumRetryAttempts: 5,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
