@@ -16,6 +16,7 @@ import { cpus, loadavg, release, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { REPO_ROOT } from './corpus.js';
+import { calibrate } from './lib/calibration.js';
 import { markdownTable, type Row, textTable } from './lib/report.js';
 import { fmt, median } from './lib/stats.js';
 import { costRows, measureArticleSizes } from './sections/cost.js';
@@ -84,6 +85,7 @@ const dirty = git(['status', '--porcelain', '--untracked-files=no']) !== '';
 const startedAt = new Date();
 const started = performance.now();
 const loadAtStart = loadavg();
+const calibrationAtStart = calibrate(11);
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const rows: Row[] = [];
 const notes: string[] = [];
@@ -193,11 +195,13 @@ if (sections.has('5') && measurements) {
 
 const elapsedSeconds = (performance.now() - started) / 1000;
 const loadAtEnd = loadavg();
+const calibrationAtEnd = calibrate(11);
 
 const cpu = cpus();
 const machine = [
   `${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${cpu.length} cores, ${fmt(totalmem() / 1024 ** 3, 1)} GB RAM, ${process.platform} ${release()}`,
   `load average ${loadAtStart.map((value) => fmt(value, 2)).join(' / ')} at the start, ${loadAtEnd.map((value) => fmt(value, 2)).join(' / ')} at the end (1 / 5 / 15 min)`,
+  `calibration (bench/lib/calibration.ts, a fixed workload; compare runs only as far as it agrees) ${fmt(calibrationAtStart, 1)} ms CPU at the start, ${fmt(calibrationAtEnd, 1)} ms at the end`,
 ];
 const failed = rows.filter((row) => row.pass === false).length;
 const passed = rows.filter((row) => row.pass === true).length;
@@ -206,7 +210,7 @@ const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.sl
 log('');
 log(textTable(rows, Math.max(120, process.stdout.columns ?? 160)));
 log(
-  `${passed} pass, ${failed} FAIL; ${fmt(elapsedSeconds, 0)} s; Node ${process.version}; ${machine[0]}; ${machine[1]}`,
+  `${passed} pass, ${failed} FAIL; ${fmt(elapsedSeconds, 0)} s; Node ${process.version}; ${machine.join('; ')}`,
 );
 for (const error of errors) log(`error: ${error}`);
 
@@ -226,7 +230,7 @@ if (fullRun || values.out) {
     'Written by `npm run bench` (`bench/run.ts`, issue 7); run it again rather than editing this file. Targets are judged in the same run, peers side by side: absolute numbers drift with the load on the machine.',
     '',
     `- Date: ${startedAt.toISOString()}`,
-    `- Machine: ${machine[0]}; ${machine[1]}`,
+    `- Machine: ${machine.join('; ')}`,
     `- Node: ${process.version}`,
     `- Commit: ${commit}${dirty ? ' (with uncommitted changes in the work tree)' : ''}`,
     `- Command: \`${command}\`, ${fmt(elapsedSeconds, 0)} s; ${settings.documents} documents per format, ${settings.pages} HTML pages per extractor, ${settings.coldRuns} cold starts per function, ${settings.articles} articles end to end with ${E2E_CONCURRENCY} concurrent uploads, then again paced at ${E2E_TARGET_PER_SECOND}/s`,
