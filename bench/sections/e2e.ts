@@ -31,6 +31,17 @@ export async function runEndToEnd(articles: number, ratePerSecond?: number): Pro
   }
 }
 
+/**
+ * A third run, paced at half the rate the burst sustained (a multiple of 10, at least 10/s, at most
+ * the target rate), about 10 s long: the latency of the pipeline when it keeps up, without the
+ * queueing an arrival rate above its throughput builds. Printed, not judged.
+ */
+export function belowCapacityRun(burst: E2eReply, articles: number): { rate: number; articles: number } {
+  const sustained = (burst.articles / burst.wallMs) * 1000;
+  const rate = Math.min(E2E_TARGET_PER_SECOND, Math.max(10, Math.floor(sustained / 2 / 10) * 10));
+  return { rate, articles: Math.min(articles, rate * 10) };
+}
+
 function problemsOf(reply: E2eReply): string[] {
   return [
     ...(reply.idleTimedOut ? ['the pipeline was still busy at the timeout'] : []),
@@ -50,9 +61,14 @@ function latencies(reply: E2eReply): string {
  * articles arriving at 200 per second (`paced`). A burst's latency is mostly the wait behind the
  * articles uploaded before it, so it is printed but not judged.
  */
-export function e2eRows(reply: E2eReply, paced?: E2eReply): { rows: Row[]; notes: string[] } {
+export function e2eRows(
+  reply: E2eReply,
+  paced?: E2eReply,
+  belowCapacity?: E2eReply,
+): { rows: Row[]; notes: string[] } {
   const perSecond = (reply.articles / reply.wallMs) * 1000;
-  const runs = paced ? [reply, paced] : [reply];
+  const runs = [reply, ...(paced ? [paced] : []), ...(belowCapacity ? [belowCapacity] : [])];
+  const belowRate = belowCapacity ? belowCapacityRun(reply, belowCapacity.articles).rate : 0;
   const problems = runs.flatMap(problemsOf);
   const lost = runs.reduce((total, run) => total + run.lost.length, 0);
   const unexpected = runs.reduce((total, run) => total + run.unexpected.length, 0);
@@ -77,6 +93,16 @@ export function e2eRows(reply: E2eReply, paced?: E2eReply): { rows: Row[]; notes
           },
         ]
       : []),
+    ...(belowCapacity
+      ? [
+          {
+            section: '4',
+            item: `local end to end: latency upload → partner queue, ${belowCapacity.articles} articles arriving at ${belowRate}/s (half the burst's throughput)`,
+            measured: latencies(belowCapacity),
+            target: '',
+          },
+        ]
+      : []),
     {
       section: '4',
       item: 'local end to end: latency upload → partner queue in the burst (queueing included)',
@@ -86,7 +112,7 @@ export function e2eRows(reply: E2eReply, paced?: E2eReply): { rows: Row[]; notes
     },
     {
       section: '4',
-      item: `local end to end: nothing lost${paced ? ' (both runs)' : ''}`,
+      item: `local end to end: nothing lost${runs.length > 1 ? ` (all ${runs.length} runs)` : ''}`,
       measured:
         runs
           .map(
@@ -110,6 +136,10 @@ export function e2eRows(reply: E2eReply, paced?: E2eReply): { rows: Row[]; notes
   if (paced)
     notes.push(
       `Latency run: a fresh pipeline, ${paced.articles} uploads started on a ${fmt(1000 / E2E_TARGET_PER_SECOND, 0)} ms schedule (${E2E_TARGET_PER_SECOND} articles/s, the target rate); latency = the time the upload was due → the partner's receive. When the pipeline is slower than the arrival rate, the articles queue and the latency grows with the run.`,
+    );
+  if (belowCapacity)
+    notes.push(
+      `Below-capacity run: a fresh pipeline, ${belowCapacity.articles} uploads at ${belowRate}/s, half the burst's throughput: the latency of the pipeline itself, when nothing queues (not judged; the target rate is ${E2E_TARGET_PER_SECOND}/s).`,
     );
   for (const run of runs) {
     for (const lostDelivery of run.lost.slice(0, 3)) notes.push(`lost: ${lostDelivery}`);
