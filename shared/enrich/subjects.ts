@@ -22,7 +22,7 @@ const MIN_SCORE = 2;
 const MAX_SUBJECTS = 6;
 
 /** What a phrase of the text (lower case) leads to: at most one lookup per word of the text. */
-interface PhraseEntry {
+export interface PhraseEntry {
   /** Media Topics whose label is this phrase, or this phrase without a plural -s. */
   readonly codes?: readonly string[];
   /** Some longer term starts with this phrase ("civil" for "civil war"): only such phrases are extended. */
@@ -78,34 +78,115 @@ function index(): Map<string, PhraseEntry> {
   return entries;
 }
 
+/**
+ * The phrase table again, for lookups straight from the text: open addressing on a 32-bit hash of
+ * a phrase's code units (`hash = hash * 31 + code`), each slot holding an entry's number + 1. The
+ * hash of the next longer phrase follows from the shorter one's and the next token's (see
+ * `extended`), and a candidate is checked against the tokens in place, so matching makes no string
+ * of the text and hashes no character twice.
+ */
+interface PhraseTable {
+  readonly mask: number;
+  readonly slots: Int32Array;
+  readonly hashes: Int32Array;
+  readonly phrases: readonly string[];
+  readonly entries: readonly PhraseEntry[];
+  /**
+   * One-hash Bloom filter over the one-word phrases, on the low 16 bits of the mixed hash: most
+   * words of an article ("the", "said") begin no phrase, and 8 KB of bits rule them out before the
+   * larger table is touched.
+   */
+  readonly starts: Uint32Array;
+}
+
 /** Bits of the single-word phrase filter: 2^16, a few per cent full with the vocabulary's words. */
 const FILTER_BITS = 16;
 const FILTER_MASK = (1 << FILTER_BITS) - 1;
 
-/**
- * Whether a word of the text may begin a phrase of the table: a one-hash Bloom filter over the
- * table's one-word phrases, on a hash of the word's code units computed from the text itself. Most
- * words of an article ("the", "said") begin no phrase; the filter rules them out without making a
- * string of them or probing the large phrase table (cache misses), which cost more than the scan.
- */
-let phraseStarts: Uint32Array | undefined;
+let phraseTable: PhraseTable | undefined;
 
-function hashOf(text: string, start: number, end: number): number {
+function hashOf(text: string): number {
   let hash = 0;
-  for (let at = start; at < end; at++) hash = (Math.imul(hash, 31) + text.charCodeAt(at)) | 0;
-  return (hash ^ (hash >>> FILTER_BITS)) & FILTER_MASK;
+  for (let at = 0; at < text.length; at++) hash = (Math.imul(hash, 31) + text.charCodeAt(at)) | 0;
+  return hash;
 }
 
-function startsFilter(): Uint32Array {
-  if (phraseStarts) return phraseStarts;
-  const bits = new Uint32Array((FILTER_MASK + 1) / 32);
-  for (const phrase of index().keys()) {
-    if (phrase.includes(' ')) continue;
-    const hash = hashOf(phrase, 0, phrase.length);
-    bits[hash >>> 5] = (bits[hash >>> 5] as number) | (1 << (hash & 31));
+/** The hash's high bits folded into the low ones, for the filter and the slots. */
+function mixed(hash: number): number {
+  return hash ^ (hash >>> FILTER_BITS);
+}
+
+/** 31^n modulo 2^32, for tokens up to 64 code units; longer ones are rare and multiplied out. */
+const POWERS_OF_31 = new Int32Array(65);
+POWERS_OF_31[0] = 1;
+for (let n = 1; n < POWERS_OF_31.length; n++) POWERS_OF_31[n] = Math.imul(POWERS_OF_31[n - 1] as number, 31);
+
+/** The hash of `phrase + " " + token` from the hash of each: hashes are polynomials in 31. */
+function extended(phraseHash: number, tokenHash: number, tokenLength: number): number {
+  let power: number;
+  if (tokenLength < POWERS_OF_31.length) power = POWERS_OF_31[tokenLength] as number;
+  else {
+    power = 1;
+    for (let n = 0; n < tokenLength; n++) power = Math.imul(power, 31);
   }
-  phraseStarts = bits;
-  return bits;
+  return (Math.imul((Math.imul(phraseHash, 31) + 32) | 0, power) + tokenHash) | 0;
+}
+
+function table(): PhraseTable {
+  if (phraseTable) return phraseTable;
+  const entries = index();
+  let size = 1;
+  while (size < entries.size * 4) size *= 2;
+  const mask = size - 1;
+  const slots = new Int32Array(size);
+  const hashes = new Int32Array(entries.size);
+  const phrases: string[] = [];
+  const values: PhraseEntry[] = [];
+  const starts = new Uint32Array((FILTER_MASK + 1) / 32);
+  for (const [phrase, entry] of entries) {
+    const hash = hashOf(phrase);
+    hashes[values.length] = hash;
+    phrases.push(phrase);
+    values.push(entry);
+    let slot = mixed(hash) & mask;
+    while (slots[slot] !== 0) slot = (slot + 1) & mask;
+    slots[slot] = values.length;
+    if (!phrase.includes(' ')) {
+      const bit = mixed(hash) & FILTER_MASK;
+      starts[bit >>> 5] = (starts[bit >>> 5] as number) | (1 << (bit & 31));
+    }
+  }
+  phraseTable = { mask, slots, hashes, phrases, entries: values, starts };
+  return phraseTable;
+}
+
+/** Whether `phrase` is tokens `first`..`first + count - 1` of `lower` joined by single spaces. */
+function spells(phrase: string, lower: string, first: number, count: number): boolean {
+  let position = 0;
+  for (let token = first; token < first + count; token++) {
+    if (token > first && phrase.charCodeAt(position++) !== 32) return false;
+    const end = tokenEnds[token] as number;
+    for (let at = tokenStarts[token] as number; at < end; at++)
+      if (phrase.charCodeAt(position++) !== lower.charCodeAt(at)) return false;
+  }
+  return position === phrase.length;
+}
+
+/** The table's entry for tokens `first`..`first + count - 1` of `lower`, whose phrase hashes to `hash`. */
+function entryFor(
+  phrases: PhraseTable,
+  hash: number,
+  lower: string,
+  first: number,
+  count: number,
+): PhraseEntry | undefined {
+  const { mask, slots, hashes } = phrases;
+  for (let slot = mixed(hash) & mask; ; slot = (slot + 1) & mask) {
+    const entry = slots[slot] as number;
+    if (entry === 0) return undefined;
+    if (hashes[entry - 1] === hash && spells(phrases.phrases[entry - 1] as string, lower, first, count))
+      return phrases.entries[entry - 1];
+  }
 }
 
 /** A letter or a digit (`[\p{L}\p{N}]`) at a position: the code point there, read by the engine. */
@@ -115,12 +196,13 @@ const LETTER_OR_DIGIT_AT = /[\p{L}\p{N}]/uy;
  * Where the runs of letters and digits of `lower` (what the Unicode regex `[\p{L}\p{N}]+` matches)
  * start and end, in one pass over the characters: ASCII, accented Latin letters (U+00C0-U+024F but
  * × and ÷) and General Punctuation (curly quotes, dashes) by their code, anything else by a Unicode
- * regex at that position.
- * Returns the number of runs; `starts` and `ends` are overwritten from index 0.
+ * regex at that position. Each run's hash (see `hashOf`) is computed on the way.
+ * Returns the number of runs; `starts`, `ends` and `hashes` are overwritten from index 0.
  */
-function tokenBounds(lower: string, starts: number[], ends: number[]): number {
+function tokenBounds(lower: string, starts: number[], ends: number[], hashes: number[]): number {
   let count = 0;
   let start = -1;
+  let hash = 0;
   for (let at = 0; at < lower.length; at++) {
     const code = lower.charCodeAt(at);
     let letterOrDigit: boolean;
@@ -135,21 +217,32 @@ function tokenBounds(lower: string, starts: number[], ends: number[]): number {
       letterOrDigit = LETTER_OR_DIGIT_AT.test(lower);
       // A letter outside the Basic Multilingual Plane is one code point in two code units.
       if (code >= 0xd800 && code <= 0xdbff && LETTER_OR_DIGIT_AT.lastIndex === at + 2) {
-        if (start < 0) start = at;
+        if (start < 0) {
+          start = at;
+          hash = 0;
+        }
+        hash = (Math.imul(hash, 31) + code) | 0;
         at++;
+        hash = (Math.imul(hash, 31) + lower.charCodeAt(at)) | 0;
         continue;
       }
     }
     if (letterOrDigit) {
-      if (start < 0) start = at;
+      if (start < 0) {
+        start = at;
+        hash = 0;
+      }
+      hash = (Math.imul(hash, 31) + code) | 0;
     } else if (start >= 0) {
       starts[count] = start;
+      hashes[count] = hash;
       ends[count++] = at;
       start = -1;
     }
   }
   if (start >= 0) {
     starts[count] = start;
+    hashes[count] = hash;
     ends[count++] = lower.length;
   }
   return count;
@@ -163,39 +256,56 @@ export function words(text: string): string[] {
   const lower = text.toLowerCase();
   const starts: number[] = [];
   const ends: number[] = [];
-  const count = tokenBounds(lower, starts, ends);
+  const count = tokenBounds(lower, starts, ends, []);
   const tokens: string[] = [];
   for (let token = 0; token < count; token++) tokens.push(lower.slice(starts[token], ends[token]));
   return tokens;
 }
 
-/** Token offsets, reused from article to article (the tagger is synchronous and not reentrant). */
+/** Token offsets and hashes, reused from article to article (the tagger is synchronous and not reentrant). */
 const tokenStarts: number[] = [];
 const tokenEnds: number[] = [];
+const tokenHashes: number[] = [];
 
-export function tagSubjects(text: string, language: string | undefined): SubjectMatch[] {
-  // The labels we match are English; other languages get no automatic subjects yet.
-  if (language && !language.startsWith('en')) return [];
-  const entries = index();
-  const filter = startsFilter();
+/**
+ * Media Topic code -> score for a text: each phrase of the table found in it counts 1, or 2 if it
+ * has several words; a phrase is extended word by word while it is a prefix of a longer term.
+ */
+export function phraseScores(text: string): Map<string, number> {
+  const phrases = table();
+  const filter = phrases.starts;
   const lower = text.toLowerCase();
-  const count = tokenBounds(lower, tokenStarts, tokenEnds);
+  const count = tokenBounds(lower, tokenStarts, tokenEnds, tokenHashes);
   const scores = new Map<string, number>();
   for (let start = 0; start < count; start++) {
-    const hash = hashOf(lower, tokenStarts[start] as number, tokenEnds[start] as number);
-    if (((filter[hash >>> 5] as number) & (1 << (hash & 31))) === 0) continue;
-    let phrase = '';
+    let hash = tokenHashes[start] as number;
+    const bit = mixed(hash) & FILTER_MASK;
+    if (((filter[bit >>> 5] as number) & (1 << (bit & 31))) === 0) continue;
     for (let length = 1; length <= MAX_PHRASE_WORDS && start + length <= count; length++) {
-      const token = start + length - 1;
-      const word = lower.slice(tokenStarts[token], tokenEnds[token]);
-      phrase = length === 1 ? word : `${phrase} ${word}`;
-      const entry = entries.get(phrase);
+      if (length > 1) {
+        const token = start + length - 1;
+        const tokenLength = (tokenEnds[token] as number) - (tokenStarts[token] as number);
+        hash = extended(hash, tokenHashes[token] as number, tokenLength);
+      }
+      const entry = entryFor(phrases, hash, lower, start, length);
       if (!entry) break;
       if (entry.codes)
         for (const code of entry.codes) scores.set(code, (scores.get(code) ?? 0) + (length > 1 ? 2 : 1));
       if (!entry.prefix) break;
     }
   }
+  return scores;
+}
+
+/** The phrase table (phrase -> Media Topics and whether it is a prefix), for tests. */
+export function phraseEntries(): ReadonlyMap<string, PhraseEntry> {
+  return index();
+}
+
+export function tagSubjects(text: string, language: string | undefined): SubjectMatch[] {
+  // The labels we match are English; other languages get no automatic subjects yet.
+  if (language && !language.startsWith('en')) return [];
+  const scores = phraseScores(text);
   // Codes are all `medtop:` and eight digits: code-unit order is their numeric order.
   const ranked = [...scores.entries()]
     .filter(([, score]) => score >= MIN_SCORE)
