@@ -326,16 +326,17 @@ function candidateSpans(text: string): Word[][] {
     if (opensSentence && matched.length <= 10 && SENTENCE.has(matched.toLowerCase())) continue;
     let span: Word[] = [];
     let sentenceStart = opensSentence;
-    // The words of the match: the pattern joins them with spaces and tabs only.
-    for (let wordEnd = 0; wordEnd < matched.length; ) {
-      let wordStart = wordEnd;
-      while (wordStart < matched.length && isSpaceOrTab(matched.charCodeAt(wordStart))) wordStart++;
-      if (wordStart >= matched.length) break;
-      wordEnd = wordStart + 1;
-      while (wordEnd < matched.length && !isSpaceOrTab(matched.charCodeAt(wordEnd))) wordEnd++;
-      const start = match.index + wordStart;
-      let written = matched.slice(wordStart, wordEnd);
-      const end = start + written.length;
+    // The words of the match: the pattern joins them with spaces and tabs only. Read from the
+    // text itself, a flat string, rather than from the match (a slice of it, slower to index).
+    const matchEnd = match.index + matched.length;
+    for (let wordEnd = match.index; wordEnd < matchEnd; ) {
+      let start = wordEnd;
+      while (start < matchEnd && isSpaceOrTab(text.charCodeAt(start))) start++;
+      if (start >= matchEnd) break;
+      wordEnd = start + 1;
+      while (wordEnd < matchEnd && !isSpaceOrTab(text.charCodeAt(wordEnd))) wordEnd++;
+      let written = text.slice(start, wordEnd);
+      const end = wordEnd;
       // Connectors are lower case: a capital word (nearly all of them) needs no set lookup.
       const initial = written.charCodeAt(0);
       if (initial >= 97 && initial <= 122 && (CONNECTORS.has(written) || written === 'the')) {
