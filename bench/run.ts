@@ -138,7 +138,7 @@ let measurements: FunctionMeasurement[] | undefined;
 const construct = readConstructSettings();
 if (sections.has('3') || sections.has('5')) {
   const result = await section('3 Lambda bundles and cold starts', async () => {
-    const bundles = await buildBundles(construct);
+    const bundles = await buildBundles();
     log(
       `  bundles: ${bundles
         .filter((bundle) => bundle.name !== BASELINE)

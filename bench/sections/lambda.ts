@@ -1,20 +1,20 @@
 /**
  * Section 3: Lambda bundles and cold starts.
  *
- * Each `functions/*.ts` is bundled with esbuild with the options `infra/constructs/pipeline-function.ts`
- * gives NodejsFunction (checked against that file's text, so a change there shows up here), with a
- * metafile for the largest inputs. Each bundle is then started in fresh `node` processes against the
+ * Each `functions/*.ts` is bundled with the options the deployed functions are bundled with
+ * (infra/bundling.ts), whose metafile gives the largest inputs and which chunks load at start. Each bundle is then started in fresh `node` processes against the
  * local emulators (run here, in the benchmark's process, by `LocalPipeline`): load + first event
  * (cold), then a few warm batches whose durations feed the cost estimate.
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { build, type Metafile } from 'esbuild';
-import { bundlingAliases } from '../../infra/bundling-stubs/aliases.js';
+import { FUNCTION_ENTRY_FILE, functionBuildOptions } from '../../infra/bundling.js';
+import { DEFAULT_MEMORY_MB } from '../../infra/constructs/pipeline-function.js';
 import { REPO_ROOT, variantOf } from '../corpus.js';
 import type { Row } from '../lib/report.js';
 import { fmt, fmtKb, median } from '../lib/stats.js';
@@ -25,7 +25,6 @@ export const NORMALISE_COLD_TARGET_MS = 150;
 
 /** Scratch space inside the repository (gitignored). */
 export const SCRATCH = join(REPO_ROOT, '.tmp', 'bench');
-const CONSTRUCT = 'infra/constructs/pipeline-function.ts';
 const SAMPLE_ARTICLE = 'events/articles/wire/trump-putin-syria.txt';
 const SAMPLE_KEY = 'wire/trump-putin-syria.txt';
 /** Records per warm normalise batch (the stack's SQS batch size) and per warm publish batch (head changes). */
@@ -35,7 +34,11 @@ const WARM_INVOCATIONS = 3;
 
 export interface BundleResult {
   readonly name: string;
+  /** JavaScript in the bundle: the entry and every chunk. */
   readonly bytes: number;
+  /** What a cold start loads: the entry and the chunks it imports statically (not those behind `import()`). */
+  readonly startBytes: number;
+  readonly chunks: number;
   readonly mapBytes: number;
   readonly largest: readonly { readonly input: string; readonly bytes: number }[];
 }
@@ -60,32 +63,31 @@ export interface FunctionMeasurement {
   readonly warmBatch: number;
 }
 
-/** What the construct configures, read from its source. */
+/** What the deployed functions are configured with, as far as the cost estimate needs it. */
 export interface ConstructSettings {
-  readonly banner: string;
   readonly memoryMb: number;
   readonly drift: readonly string[];
 }
 
 export function readConstructSettings(): ConstructSettings {
-  const source = readFileSync(join(REPO_ROOT, CONSTRUCT), 'utf8');
-  const banner = /ESM_REQUIRE_BANNER\s*=\s*\n?\s*"([^"]+)"/.exec(source)?.[1];
-  if (!banner) throw new Error(`${CONSTRUCT}: ESM_REQUIRE_BANNER not found; update bench/sections/lambda.ts`);
-  const memory = /memorySize \?\? Size\.mebibytes\((\d+)\)/.exec(source)?.[1];
-  const expected = [
-    'format: OutputFormat.ESM',
-    "target: 'node22'",
-    "mainFields: ['module', 'main']",
-    'minify: true',
-    'sourceMap: true',
-    'sourcesContent: false',
-    'externalModules: []',
-    "'--alias': Object.entries(bundlingAliases())",
-  ];
-  const drift = expected.filter((option) => !source.includes(option));
   const stack = readFileSync(join(REPO_ROOT, 'infra/stacks/syndication-stack.ts'), 'utf8');
-  if (/memorySize:/.test(stack)) drift.push('the stack sets memorySize on a function: cost uses the default');
-  return { banner, memoryMb: memory ? Number(memory) : 512, drift };
+  const drift = /memorySize:/.test(stack)
+    ? ['the stack sets memorySize on a function: cost uses the default']
+    : [];
+  return { memoryMb: DEFAULT_MEMORY_MB, drift };
+}
+
+/** The output files a cold start loads: the entry and, transitively, what it imports statically. */
+function loadedAtStart(outputs: Metafile['outputs'], entry: string): string[] {
+  const loaded = new Set<string>();
+  const visit = (path: string) => {
+    if (loaded.has(path)) return;
+    loaded.add(path);
+    for (const imported of outputs[path]?.imports ?? [])
+      if (imported.kind === 'import-statement' && !imported.external) visit(imported.path);
+  };
+  visit(entry);
+  return [...loaded];
 }
 
 /** `node_modules/@scope/name/…` -> `@scope/name`; own files keep their path. */
@@ -98,7 +100,7 @@ function inputGroup(input: string): string {
 export const BASELINE = 'baseline';
 const BASELINE_ENTRY = 'bench/cold-start-baseline.ts';
 
-export async function buildBundles(settings: ConstructSettings): Promise<BundleResult[]> {
+export async function buildBundles(): Promise<BundleResult[]> {
   const entries = readdirSync(join(REPO_ROOT, 'functions'))
     .filter((name) => name.endsWith('.ts') && statSync(join(REPO_ROOT, 'functions', name)).isFile())
     .sort()
@@ -106,35 +108,29 @@ export async function buildBundles(settings: ConstructSettings): Promise<BundleR
   entries.push({ name: BASELINE, entry: BASELINE_ENTRY });
   const results: BundleResult[] = [];
   for (const { name, entry } of entries) {
-    const outfile = join(SCRATCH, 'bundles', name, 'index.mjs');
+    const outdir = join(SCRATCH, 'bundles', name);
+    rmSync(outdir, { recursive: true, force: true });
     const result = await build({
+      ...functionBuildOptions(join(REPO_ROOT, entry), outdir),
       absWorkingDir: REPO_ROOT,
-      entryPoints: [join(REPO_ROOT, entry)],
-      outfile,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node22',
-      mainFields: ['module', 'main'],
-      banner: { js: settings.banner },
-      minify: true,
-      sourcemap: true,
-      sourcesContent: false,
-      alias: bundlingAliases(),
-      metafile: true,
       logLevel: 'silent',
     });
     const outputs = (result.metafile as Metafile).outputs;
-    const js = Object.entries(outputs).find(([path]) => path.endsWith('.mjs'));
-    const map = Object.entries(outputs).find(([path]) => path.endsWith('.map'));
-    if (!js) throw new Error(`esbuild produced no .mjs for ${entry}`);
+    const scripts = Object.entries(outputs).filter(([path]) => path.endsWith('.mjs'));
+    const entryPath = scripts.find(([path]) => path.endsWith(`/${FUNCTION_ENTRY_FILE}`))?.[0];
+    if (!entryPath) throw new Error(`esbuild produced no ${FUNCTION_ENTRY_FILE} for ${entry}`);
     const groups = new Map<string, number>();
-    for (const [input, { bytesInOutput }] of Object.entries(js[1].inputs))
-      groups.set(inputGroup(input), (groups.get(inputGroup(input)) ?? 0) + bytesInOutput);
+    for (const [, output] of scripts)
+      for (const [input, { bytesInOutput }] of Object.entries(output.inputs))
+        groups.set(inputGroup(input), (groups.get(inputGroup(input)) ?? 0) + bytesInOutput);
+    const sizeOf = (paths: readonly string[]) =>
+      paths.reduce((total, path) => total + (outputs[path]?.bytes ?? 0), 0);
     results.push({
       name,
-      bytes: js[1].bytes,
-      mapBytes: map?.[1].bytes ?? 0,
+      bytes: sizeOf(scripts.map(([path]) => path)),
+      startBytes: sizeOf(loadedAtStart(outputs, entryPath)),
+      chunks: scripts.length - 1,
+      mapBytes: sizeOf(Object.keys(outputs).filter((path) => path.endsWith('.map'))),
       largest: [...groups]
         .sort((a, b) => b[1] - a[1])
         .slice(0, 6)
@@ -424,9 +420,9 @@ export function lambdaRows(
     const normalise = bundle.name === 'normalise';
     rows.push({
       section: '3',
-      item: `bundle ${bundle.name} (minified ESM, AWS SDK bundled)`,
+      item: `bundle ${bundle.name} (minified ESM, AWS SDK bundled; entry and ${bundle.chunks} chunks)`,
       measured:
-        `${fmtKb(bundle.bytes)} (+ ${fmtKb(bundle.mapBytes)} source map); largest inputs: ` +
+        `${fmtKb(bundle.bytes)}, of which a cold start loads ${fmtKb(bundle.startBytes)} (+ ${fmtKb(bundle.mapBytes)} source maps); largest inputs: ` +
         bundle.largest.map(({ input, bytes }) => `${input} ${fmtKb(bytes)}`).join(', '),
       target: normalise ? `≤ ${fmtKb(NORMALISE_BUNDLE_TARGET_BYTES)}` : '',
       ...(normalise ? { pass: bundle.bytes <= NORMALISE_BUNDLE_TARGET_BYTES } : {}),
@@ -472,10 +468,8 @@ export function lambdaRows(
     });
   }
   notes.push(
-    `Bundles: esbuild with the options of ${CONSTRUCT} (ESM, platform node, target node22, mainFields module/main, minify, source map without sources, nothing external (the AWS SDK bundled), createRequire banner, the stub aliases of infra/bundling-stubs/aliases.ts) plus a metafile; "largest inputs" sums bytesInOutput per npm package or own file.` +
-      (settings.drift.length > 0
-        ? ` WARNING, the construct no longer shows: ${settings.drift.join('; ')}.`
-        : ''),
+    'Bundles: esbuild with the options the deployed functions are built with (infra/bundling.ts: ESM with code splitting, platform node, target node22, mainFields module/main, minify, source maps without sources, nothing external (the AWS SDK bundled), createRequire banner, the stub aliases of infra/bundling-stubs/aliases.ts). The size is all JavaScript (entry and chunks, judged against the target); "a cold start loads" counts the entry and the chunks it imports statically, not those behind import() (format parsers, the SDK\u2019s other credential providers); "largest inputs" sums bytesInOutput per npm package or own file over all of them.' +
+      (settings.drift.length > 0 ? ` WARNING: ${settings.drift.join('; ')}.` : ''),
     'Cold start: a fresh `node` process (NODE_OPTIONS=--enable-source-maps, as deployed) imports the bundle and handles one event against the local emulators started by this benchmark (S3 object uploaded first; publish reads the sample article indexed first; release gets an embargo that is due). ' +
       'Timed inside the process: load = import of the bundle, event = the handler call; "node start" is Node’s own start-up before the runner’s first line (Lambda’s runtime start-up is not in the target). ' +
       `Warm: ${WARM_INVOCATIONS} more invocations in the same process (normalise: SQS batches of ${NORMALISE_BATCH} notifications; publish: stream batches of ${PUBLISH_BATCH} head changes; release: single events). Powertools metrics and X-Ray are off outside Lambda.`,

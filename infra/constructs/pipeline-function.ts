@@ -9,13 +9,13 @@
  */
 import { isAbsolute, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
+import { AssetHashType, Duration, type ILocalBundling, RemovalPolicy, Size } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Architecture, Code, Function as LambdaFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { bundlingAliases } from '../bundling-stubs/aliases.js';
+import { buildSync } from 'esbuild';
+import { functionBuildOptions } from '../bundling.js';
 import { acknowledge } from '../nag.js';
 
 /** The repository root (this file lives in `infra/constructs/`). */
@@ -40,18 +40,14 @@ export const UNSCOPED_ACTIONS: readonly string[] = [
   'dynamodb:ListStreams',
 ];
 
-/**
- * ESM bundles have no `require`; some CommonJS dependencies call it for Node built-ins at run time.
- * The alias avoids clashing with a `createRequire` import inside the bundle.
- */
-const ESM_REQUIRE_BANNER =
-  "import { createRequire as __syndicationCreateRequire } from 'node:module'; const require = __syndicationCreateRequire(import.meta.url);";
+/** Memory of every function unless its props say otherwise (the benchmark's cost estimate reads it). */
+export const DEFAULT_MEMORY_MB = 512;
 
 export interface PipelineFunctionProps {
   /** The handler module, relative to the repository root and under `functions/`, e.g. `functions/normalise.ts`. */
   readonly entry: string;
   readonly description?: string;
-  /** @default 512 MiB */
+  /** @default DEFAULT_MEMORY_MB */
   readonly memorySize?: Size;
   /** @default 30 seconds */
   readonly timeout?: Duration;
@@ -82,7 +78,43 @@ export function resolveEntry(entry: string): string {
   return absolute;
 }
 
-export class PipelineFunction extends NodejsFunction {
+/**
+ * Bundles a function's entry with esbuild and the project's options (../bundling.ts) on this machine.
+ * `entry` is an own property on purpose: CDK reuses a staged asset when the source path and the
+ * bundling options compare equal, and compares the options' data, not their methods — without it,
+ * every function would get the first function's bundle.
+ */
+class EsbuildBundling implements ILocalBundling {
+  /** The entry, relative to the repository root. */
+  readonly entry: string;
+
+  constructor(entry: string) {
+    this.entry = relative(REPO_ROOT, entry);
+  }
+
+  tryBundle(outputDir: string): boolean {
+    buildSync(functionBuildOptions(resolve(REPO_ROOT, this.entry), outputDir));
+    return true;
+  }
+}
+
+/**
+ * The function's code: its entry bundled locally by esbuild. `cdk synth` bundles; stacks excluded
+ * from bundling (`aws:cdk:bundling-stacks`, as the infra tests set it) get a placeholder asset. The
+ * asset hash is the bundle's, so an unchanged bundle is not uploaded again.
+ */
+function bundledCode(entry: string): Code {
+  return Code.fromAsset(REPO_ROOT, {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      // Only used if local bundling were refused; esbuild is a dependency, so it never is.
+      image: FUNCTION_RUNTIME.bundlingImage,
+      local: new EsbuildBundling(entry),
+    },
+  });
+}
+
+export class PipelineFunction extends LambdaFunction {
   constructor(scope: Construct, id: string, props: PipelineFunctionProps) {
     // The log group and the role are siblings: a subclass cannot create children before calling super().
     const logGroup = new LogGroup(scope, `${id}LogGroup`, {
@@ -95,15 +127,14 @@ export class PipelineFunction extends NodejsFunction {
     });
     logGroup.grantWrite(role);
     super(scope, id, {
-      entry: resolveEntry(props.entry),
-      handler: 'handler',
-      projectRoot: REPO_ROOT,
-      depsLockFilePath: resolve(REPO_ROOT, 'package-lock.json'),
+      code: bundledCode(resolveEntry(props.entry)),
+      // The `handler` export of index.mjs (FUNCTION_ENTRY_FILE).
+      handler: 'index.handler',
       description: props.description,
       runtime: FUNCTION_RUNTIME,
       role,
       architecture: Architecture.ARM_64,
-      memorySize: (props.memorySize ?? Size.mebibytes(512)).toMebibytes(),
+      memorySize: (props.memorySize ?? Size.mebibytes(DEFAULT_MEMORY_MB)).toMebibytes(),
       timeout: props.timeout ?? Duration.seconds(30),
       tracing: Tracing.ACTIVE,
       logGroup,
@@ -111,24 +142,6 @@ export class PipelineFunction extends NodejsFunction {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: props.serviceName ?? DEFAULT_SERVICE_NAME,
         ...props.environment,
-      },
-      bundling: {
-        format: OutputFormat.ESM,
-        target: 'node22',
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_BANNER,
-        minify: true,
-        sourceMap: true,
-        // Stack traces only need the mappings; embedding sources would double the bundle.
-        sourcesContent: false,
-        // The SDK v3 clients are bundled, not taken from the runtime: one minified, tree-shaken file loads
-        // ~110 ms faster than the runtime's node_modules tree (`npm run bench`, section 3, issue 7), and the
-        // versions are the lockfile's, the ones the tests ran. JSON imports are inlined by esbuild.
-        externalModules: [],
-        // Dependencies' code the pipeline never runs, replaced by stubs (infra/bundling-stubs/aliases.ts).
-        esbuildArgs: {
-          '--alias': Object.entries(bundlingAliases()).map(([module, stub]) => `${module}=${stub}`),
-        },
       },
     });
     // The log grant created the default policy; active tracing has added its X-Ray statement to it.

@@ -1,6 +1,6 @@
 /**
- * The normalise function as deployed: bundled by the project's NodejsFunction construct (esbuild,
- * minified ESM, the stub aliases of infra/bundling-stubs/), started in a fresh `node` process and
+ * The normalise function as deployed: bundled by the project's PipelineFunction construct (esbuild
+ * with infra/bundling.ts: minified ESM, code splitting, the stub aliases of infra/bundling-stubs/), started in a fresh `node` process and
  * handed S3 notifications for objects on the local emulators. Every article it indexes must be the
  * one the unbundled code (what the other tests run) makes of the same object — same content hash,
  * same rejection code — so a stubbed-out module or a bundling quirk cannot change an article unseen.
@@ -18,7 +18,7 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -67,16 +67,29 @@ function sources(): SourceFile[] {
   ];
 }
 
-/** `cdk synth` with bundling on, for a stack holding only the normalise function: its asset's index.mjs. */
-function bundleNormalise(outdir: string): string {
+/** `cdk synth` with bundling on, for a stack holding the given functions: their assets' directories. */
+function bundleFunctions(outdir: string, entries: Record<string, string>): string[] {
   const app = new App({ outdir });
-  new PipelineFunction(new Stack(app, 'BundleTest'), 'Normalise', { entry: 'functions/normalise.ts' });
+  const stack = new Stack(app, 'BundleTest');
+  for (const [id, entry] of Object.entries(entries)) new PipelineFunction(stack, id, { entry });
   app.synth();
-  const assets = readdirSync(outdir).filter(
-    (name) => name.startsWith('asset.') && existsSync(join(outdir, name, 'index.mjs')),
-  );
+  return readdirSync(outdir)
+    .filter((name) => name.startsWith('asset.') && existsSync(join(outdir, name, 'index.mjs')))
+    .map((name) => join(outdir, name));
+}
+
+/** The normalise function's bundle: its asset's index.mjs (chunks beside it). */
+function bundleNormalise(outdir: string): string {
+  const assets = bundleFunctions(outdir, { Normalise: 'functions/normalise.ts' });
   assert.equal(assets.length, 1, `expected one bundled asset, found ${assets.join(', ')}`);
-  return join(outdir, assets[0] as string, 'index.mjs');
+  return join(assets[0] as string, 'index.mjs');
+}
+
+/** Every input file of a bundle: the sources its source maps (entry and chunks) list. */
+function bundledInputs(directory: string): string[] {
+  return filesUnder(directory, (path) => path.endsWith('.map')).flatMap(
+    (map) => (JSON.parse(readFileSync(map, 'utf8')) as { sources: string[] }).sources,
+  );
 }
 
 /** The bundled handler in a fresh process, as Lambda runs it; resolves with its responses. */
@@ -156,13 +169,24 @@ describe('the bundled normalise function', () => {
   });
 
   test('carries none of the modules it has no use for', () => {
-    // The source map lists every input file of the bundle.
-    const { sources: inputs } = JSON.parse(readFileSync(`${bundle}.map`, 'utf8')) as { sources: string[] };
+    const inputs = bundledInputs(dirname(bundle));
     assert.ok(inputs.some((input) => input.includes('node_modules/linkedom/')));
     for (const unused of ['iconv-lite', 'cssomnom', 'postcss', 'source-map-js', 'dom-serializer']) {
       const found = inputs.filter((input) => input.includes(`node_modules/${unused}/`));
       assert.deepEqual(found, [], `${unused} is bundled`);
     }
+  });
+
+  test('is its own: each function of a stack gets a bundle of its entry', () => {
+    const assets = bundleFunctions(join(scratch, 'two-functions'), {
+      Normalise: 'functions/normalise.ts',
+      Release: 'functions/release.ts',
+    });
+    assert.equal(assets.length, 2, `expected two bundled assets, found ${assets.length}`);
+    const withParsers = assets.filter((asset) =>
+      bundledInputs(asset).some((input) => input.includes('node_modules/linkedom/')),
+    );
+    assert.equal(withParsers.length, 1, 'only the normalise bundle holds the HTML parser');
   });
 
   test('indexes every sample, fixture and hostile input exactly as the unbundled code does', async () => {
