@@ -129,7 +129,7 @@ export async function measureArticleSizes(): Promise<ArticleSizes> {
   const { batchesOf } = await import('../../shared/adapters/sns-notifier.js');
   const { InMemoryContentStore } = await import('../../shared/adapters/in-memory-content-store.js');
   const key = 'wire/trump-putin-syria.txt';
-  const normalised = normaliseObject({ key, bytes: readFileSync(join(REPO_ROOT, ARTICLE)) });
+  const normalised = await normaliseObject({ key, bytes: readFileSync(join(REPO_ROOT, ARTICLE)) });
   const now = new Date().toISOString();
   const ninjs = {
     ...normalised.ninjs,

@@ -325,7 +325,7 @@ export async function measureColdStarts(options: {
       const { normaliseObject } = await import('../../shared/formats/normalise.js');
       const index = new DynamoDbArticleIndex(dynamoDb, pipeline.resources.table);
       const seedWithheld = async (key: string): Promise<Json> => {
-        const article = normaliseObject({ key, bytes: variantOf(sample, copy++) });
+        const article = await normaliseObject({ key, bytes: variantOf(sample, copy++) });
         const uri = article.ninjs.uri;
         const now = new Date();
         const at = new Date(now.getTime() - 1000).toISOString();

@@ -201,7 +201,7 @@ async function run(request: E2eRequest): Promise<E2eReply> {
   const expected = new Map<string, { key: string; partners: string[] }>();
   const perTemplate = new Map<string, { articles: number; partners: Set<string> }>();
   for (const article of articles) {
-    const normalised = normaliseObject({ key: article.key, bytes: article.body });
+    const normalised = await normaliseObject({ key: article.key, bytes: article.body });
     const head: ArticleHead = {
       uri: normalised.ninjs.uri,
       version: 1,

@@ -4,19 +4,17 @@
  *
  * Steps: check size, decode bytes (gzip, charset), detect the format from the content (extension and
  * Content-Type are only hints), parse it into ArticleParts, assemble and validate ninjs (./assemble.ts).
+ *
+ * Asynchronous only because each format's parser is imported on first use: in a Lambda bundle a
+ * format's libraries (linkedom and Readability, markdown-it and YAML, saxes) are chunks that a cold
+ * start does not compile until an article of that format arrives (infra/bundling.ts).
  */
 import type { NormalisedArticle } from '../domain/article.js';
 import { RejectedInputError } from '../domain/errors.js';
 import { assembleArticle } from './assemble.js';
 import { decodeObject } from './decode.js';
 import { detectFormat, type Format } from './detect.js';
-import { parseHtml } from './html.js';
-import { parseJson } from './json.js';
-import { parseMarkdown } from './markdown.js';
-import { parseNewsml } from './newsml.js';
-import { parseNitf } from './nitf.js';
 import { DEFAULT_PARSE_LIMITS, type FormatParser, type ParseLimits } from './parts.js';
-import { parseText } from './text.js';
 
 export interface SourceObject {
   readonly key: string;
@@ -38,14 +36,24 @@ export const DEFAULT_LIMITS: NormaliseLimits = {
 };
 const MAX_DEPTH_CEILING = 1000;
 
-const PARSERS: Partial<Record<Format, FormatParser>> = {
-  text: parseText,
-  markdown: parseMarkdown,
-  html: parseHtml,
-  json: parseJson,
-  nitf: parseNitf,
-  newsml: parseNewsml,
+const PARSER_MODULES: Partial<Record<Format, () => Promise<FormatParser>>> = {
+  text: async () => (await import('./text.js')).parseText,
+  markdown: async () => (await import('./markdown.js')).parseMarkdown,
+  html: async () => (await import('./html.js')).parseHtml,
+  json: async () => (await import('./json.js')).parseJson,
+  nitf: async () => (await import('./nitf.js')).parseNitf,
+  newsml: async () => (await import('./newsml.js')).parseNewsml,
 };
+const loadedParsers = new Map<Format, FormatParser>();
+
+/** The format's parser, imported the first time it is needed; undefined for a format not read. */
+async function parserFor(format: Format): Promise<FormatParser | undefined> {
+  const loaded = loadedParsers.get(format);
+  if (loaded) return loaded;
+  const parser = await PARSER_MODULES[format]?.();
+  if (parser) loadedParsers.set(format, parser);
+  return parser;
+}
 
 export interface NormaliseOptions {
   /** Force a format instead of detecting it. */
@@ -53,7 +61,10 @@ export interface NormaliseOptions {
   readonly limits?: Partial<NormaliseLimits>;
 }
 
-export function normaliseObject(object: SourceObject, options: NormaliseOptions = {}): NormalisedArticle {
+export async function normaliseObject(
+  object: SourceObject,
+  options: NormaliseOptions = {},
+): Promise<NormalisedArticle> {
   const limits: NormaliseLimits = { ...DEFAULT_LIMITS, ...options.limits };
   // Tree walkers recurse per level: a configured depth beyond this would risk the stack instead of a clean rejection.
   if (limits.maxDepth > MAX_DEPTH_CEILING)
@@ -68,7 +79,7 @@ export function normaliseObject(object: SourceObject, options: NormaliseOptions 
   const text = decoded.text;
   if (text.trim() === '') throw new RejectedInputError('EMPTY');
   const format = options.format ?? detectFormat(text, { key: object.key, contentType: object.contentType });
-  const parse = PARSERS[format];
+  const parse = await parserFor(format);
   if (!parse) {
     throw new RejectedInputError(
       'UNSUPPORTED_FORMAT',

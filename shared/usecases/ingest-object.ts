@@ -64,9 +64,9 @@ export async function ingestObject(deps: IngestDependencies, event: ObjectEvent)
 
   const now = deps.now().toISOString();
   const origin: ObjectOrigin = { key: event.key, ...(event.sequencer ? { sequencer: event.sequencer } : {}) };
-  let normalised: ReturnType<typeof normaliseObject>;
+  let normalised: Awaited<ReturnType<typeof normaliseObject>>;
   try {
-    normalised = normaliseObject(object, deps.normaliseOptions);
+    normalised = await normaliseObject(object, deps.normaliseOptions);
   } catch (error) {
     if (!(error instanceof RejectedInputError)) throw error;
     const reason = { code: error.code, message: error.message };

@@ -36,12 +36,12 @@ interface Run {
   readonly ms: number;
 }
 
-function normaliseAndCheck(key: string, bytes: Uint8Array, contentType?: string): Run {
+async function normaliseAndCheck(key: string, bytes: Uint8Array, contentType?: string): Promise<Run> {
   const started = performance.now();
   const source = { key, bytes, ...(contentType ? { contentType } : {}) };
-  let article: ReturnType<typeof normaliseObject>;
+  let article: Awaited<ReturnType<typeof normaliseObject>>;
   try {
-    article = normaliseObject(source);
+    article = await normaliseObject(source);
   } catch (error) {
     const ms = performance.now() - started;
     if (!(error instanceof RejectedInputError)) throw error;
@@ -59,7 +59,7 @@ function normaliseAndCheck(key: string, bytes: Uint8Array, contentType?: string)
   assert.deepEqual(unsafeHtml(html.value), []);
   assert.equal(ninjs.uri.length > 0, true);
   // Deterministic: the same bytes are the same content (or the same content hash would flap versions).
-  assert.equal(normaliseObject(source).contentHash, article.contentHash);
+  assert.equal((await normaliseObject(source)).contentHash, article.contentHash);
   return { outcome: 'accepted', ms };
 }
 
@@ -75,16 +75,16 @@ const FORMATS: readonly [string, string, fc.Arbitrary<string>][] = [
 
 describe('fuzz: normaliseObject', () => {
   for (const [name, extension, documents] of FORMATS) {
-    test(`${name} documents: valid, safe ninjs or an explained rejection`, () => {
+    test(`${name} documents: valid, safe ninjs or an explained rejection`, async () => {
       const seen = { accepted: 0, rejected: 0 };
       let slowest = 0;
-      fc.assert(
-        fc.property(documents, fc.boolean(), (text, gzip) => {
+      await fc.assert(
+        fc.asyncProperty(documents, fc.boolean(), async (text, gzip) => {
           const bytes = new Uint8Array(Buffer.from(text));
-          const run = normaliseAndCheck(`fuzz/doc.${extension}`, bytes);
+          const run = await normaliseAndCheck(`fuzz/doc.${extension}`, bytes);
           seen[run.outcome]++;
           slowest = Math.max(slowest, run.ms);
-          if (gzip) normaliseAndCheck(`fuzz/doc.${extension}`, new Uint8Array(gzipSync(bytes)));
+          if (gzip) await normaliseAndCheck(`fuzz/doc.${extension}`, new Uint8Array(gzipSync(bytes)));
         }),
         budget(120),
       );
@@ -94,30 +94,30 @@ describe('fuzz: normaliseObject', () => {
     });
   }
 
-  test('good articles of every format, mangled byte by byte, never break the normaliser', () => {
+  test('good articles of every format, mangled byte by byte, never break the normaliser', async () => {
     const seeds = Array.from({ length: 6 }, (_, index) => goodArticle(index, `fuzz-${index}`));
-    fc.assert(
-      fc.property(
+    await fc.assert(
+      fc.asyncProperty(
         fc.constantFrom(...seeds),
         mutations,
         fc.option(fc.constantFrom('text/html; charset=iso-8859-1', 'text/plain; charset=utf-16'), {
           nil: undefined,
         }),
-        (seed, changes, contentType) => {
-          normaliseAndCheck(`fuzz/${seed.file}`, mutate(seed.bytes, changes), contentType);
+        async (seed, changes, contentType) => {
+          await normaliseAndCheck(`fuzz/${seed.file}`, mutate(seed.bytes, changes), contentType);
         },
       ),
       budget(300),
     );
   });
 
-  test('arbitrary bytes under any text extension are refused or read, never crash', () => {
-    fc.assert(
-      fc.property(
+  test('arbitrary bytes under any text extension are refused or read, never crash', async () => {
+    await fc.assert(
+      fc.asyncProperty(
         fc.uint8Array({ maxLength: 2048 }),
         fc.constantFrom('txt', 'md', 'html', 'json', 'xml'),
-        (bytes, extension) => {
-          normaliseAndCheck(`fuzz/bytes.${extension}`, bytes);
+        async (bytes, extension) => {
+          await normaliseAndCheck(`fuzz/bytes.${extension}`, bytes);
         },
       ),
       budget(300),

@@ -221,7 +221,7 @@ describe('the bundled normalise function', () => {
         assert.ok(object, file.key);
         let expected: { contentHash: string } | { code: string };
         try {
-          expected = { contentHash: normaliseObject(object).contentHash };
+          expected = { contentHash: (await normaliseObject(object)).contentHash };
         } catch (error) {
           if (!(error instanceof RejectedInputError)) throw error;
           expected = { code: error.code };

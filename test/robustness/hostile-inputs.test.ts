@@ -20,10 +20,10 @@ type Outcome =
   | { readonly accepted: NormalisedArticle; readonly ms: number }
   | { readonly rejected: RejectedInputError; readonly ms: number };
 
-function run(entry: HostileCase): Outcome {
+async function run(entry: HostileCase): Promise<Outcome> {
   const started = performance.now();
   try {
-    const article = normaliseObject({
+    const article = await normaliseObject({
       key: `hostile/${entry.file}`,
       bytes: entry.bytes,
       ...(entry.contentType ? { contentType: entry.contentType } : {}),
@@ -99,8 +99,8 @@ describe('hostile inputs at the normaliser', () => {
       for (const entry of cases.filter((candidate) => candidate.category === category)) {
         const expected =
           'rejected' in entry.expect ? `rejected ${entry.expect.rejected}` : 'accepted, dangerous parts gone';
-        test(`${entry.id}: ${entry.description} → ${expected}`, { todo: entry.knownBug }, () => {
-          const outcome = run(entry);
+        test(`${entry.id}: ${entry.description} → ${expected}`, { todo: entry.knownBug }, async () => {
+          const outcome = await run(entry);
           if ('rejected' in entry.expect) {
             assert.ok(
               'rejected' in outcome,
@@ -123,11 +123,11 @@ describe('hostile inputs at the normaliser', () => {
     });
   }
 
-  test('no input pollutes Object.prototype', () => {
+  test('no input pollutes Object.prototype', async () => {
     for (const entry of cases.filter(
       (candidate) => candidate.category === 'json' || candidate.category === 'markdown',
     ))
-      run(entry);
+      await run(entry);
     const probe: Record<string, unknown> = {};
     assert.equal(probe.polluted, undefined);
     assert.equal(Object.hasOwn(Object.prototype, 'polluted'), false);

@@ -149,8 +149,11 @@ describe('entities in the reference wire article', () => {
     );
   });
 
-  test('the assembled ninjs lists the author once, as author', () => {
-    const { ninjs } = normaliseObject({ key: 'wire/trump-putin.txt', bytes: readFileSync(WIRE_ARTICLE) });
+  test('the assembled ninjs lists the author once, as author', async () => {
+    const { ninjs } = await normaliseObject({
+      key: 'wire/trump-putin.txt',
+      bytes: readFileSync(WIRE_ARTICLE),
+    });
     const wright = ninjs.people?.filter((person) => person.name === 'Leroy Wright') ?? [];
     assert.deepEqual(wright, [{ name: 'Leroy Wright', rel: 'author' }]);
     assert.ok(ninjs.places?.some((place) => place.name === 'Sochi'));

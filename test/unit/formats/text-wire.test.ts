@@ -234,8 +234,8 @@ describe('ANPA 1312 (AP) transmission: ap_anpa-1.tst', () => {
     }
   });
 
-  test('normalises to valid ninjs with the author and the dateline place', () => {
-    const { ninjs } = normaliseObject({
+  test('normalises to valid ninjs with the author and the dateline place', async () => {
+    const { ninjs } = await normaliseObject({
       key: 'ap/ap_anpa-1.tst',
       bytes: readFileSync(`${FIXTURES}text/ap_anpa-1.tst`),
     });
@@ -345,9 +345,9 @@ describe('IPTC 7901 (dpa) transmission: dpa.txt', () => {
     );
   });
 
-  test('normalises to valid ninjs when read as text', () => {
+  test('normalises to valid ninjs when read as text', async () => {
     // Its trailer has Markdown headings and links, so detection alone would call it Markdown.
-    const { ninjs } = normaliseObject(
+    const { ninjs } = await normaliseObject(
       { key: 'dpa/dpa.txt', bytes: readFileSync(`${FIXTURES}text/dpa.txt`) },
       { format: 'text' },
     );
