@@ -2,9 +2,10 @@
  * Section 3: Lambda bundles and cold starts.
  *
  * Each `functions/*.ts` is bundled with the options the deployed functions are bundled with
- * (infra/bundling.ts), whose metafile gives the largest inputs and which chunks load at start. Each bundle is then started in fresh `node` processes against the
- * local emulators (run here, in the benchmark's process, by `LocalPipeline`): load + first event
- * (cold), then a few warm batches whose durations feed the cost estimate.
+ * (infra/bundling.ts), whose metafile gives the largest inputs and which chunks load at start. Each
+ * bundle is then started in fresh `node` processes against the local emulators (run here, in the
+ * benchmark's process, by `LocalPipeline`): load + first event (cold), then a few warm batches whose
+ * durations feed the cost estimate.
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -230,7 +231,7 @@ export async function measureColdStarts(options: {
   pipeline.on('error', (error) => pipelineErrors.push(error));
   // A client of our own: what it writes is not captured into the local stream (no publish, no schedule).
   const dynamoDb = new DynamoDBClient({ region: process.env.AWS_REGION ?? 'us-east-1' });
-  const bundleOf = (name: string) => join(SCRATCH, 'bundles', name, 'index.mjs');
+  const bundleOf = (name: string) => join(SCRATCH, 'bundles', name, FUNCTION_ENTRY_FILE);
   const eventsFile = (name: string, run: number) => join(SCRATCH, 'events', `${name}-${run}.json`);
   const sample = readFileSync(join(REPO_ROOT, SAMPLE_ARTICLE));
   const measurements: FunctionMeasurement[] = [];
