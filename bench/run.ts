@@ -146,7 +146,12 @@ if (sections.has('3') || sections.has('5')) {
         .map((bundle) => `${bundle.name} ${fmt(bundle.bytes / 1024, 0)} KB`)
         .join(', ')}`,
     );
-    const measured = await measureColdStarts({ bundles, runs: settings.coldRuns, log });
+    const measured = await measureColdStarts({
+      bundles,
+      runs: settings.coldRuns,
+      memoryMb: construct.memoryMb,
+      log,
+    });
     return { bundles, measured };
   });
   if (result) {

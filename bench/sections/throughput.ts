@@ -25,15 +25,17 @@ const WARMUP_DOCUMENTS = { round: 250, max: 5000 };
 const WARMUP_PAGES = { round: 20, max: 200 };
 /**
  * Timed passes over each format's corpus; the row shows the median pass (by CPU time). One pass of
- * 400 documents takes 0.2–2 s, and a major GC or a busy neighbour can move one pass by 20–30%.
+ * 400 documents takes 0.2–2 s, and a major GC or a busy neighbour can move one pass by 20–30%:
+ * with 3 passes one bad pass could still be the median of a format that passes had two bad ones.
  */
-const NORMALISE_PASSES = 3;
+const NORMALISE_PASSES = 5;
 /**
  * Passes of ours and the bare extractor over the HTML pages, in turns; the ratio is the median of
- * the passes' ratios. Single passes of 200 pages gave ratios from 0.76× to 0.94× across runs.
+ * the passes' ratios. Single passes of 200 pages gave ratios from 0.76× to 0.94× across runs, and
+ * 0.73–0.93× within one run of 3 passes, which is why there are 5.
  * jsdom, ~6× slower and far from its threshold, takes part in the first pass only.
  */
-const HTML_PASSES = 3;
+const HTML_PASSES = 5;
 
 /** The installed version of a package, as its package.json states it. */
 function versionOf(name: string): string {
