@@ -270,6 +270,29 @@ function isSpace(code: number): boolean {
   return code === 32 || code === 9 || code === 0xa0;
 }
 
+/**
+ * The text being searched (see `findEntities`) and the same in lower case, when a slice of the one
+ * in lower case is the other's slice lower-cased: most words are lower-cased, and slicing a string
+ * made once makes half the strings. That holds but for "İ" (two code units in lower case), "Σ"
+ * (whose lower case depends on the letters around it) and surrogate pairs (one character in two
+ * code units; no word the finder slices has one, but the proof is simpler without them).
+ */
+let searched = '';
+let searchedLower: string | undefined;
+const UNEVEN_LOWER_CASE = /[\u0130\u03a3\ud800-\udfff]/;
+
+function searchText(text: string): void {
+  searched = text;
+  searchedLower = UNEVEN_LOWER_CASE.test(text) ? undefined : text.toLowerCase();
+  if (searchedLower !== undefined && searchedLower.length !== text.length) searchedLower = undefined;
+}
+
+/** `text.slice(start, end).toLowerCase()`. */
+function lowerSlice(text: string, start: number, end: number): string {
+  if (text === searched && searchedLower !== undefined) return searchedLower.slice(start, end);
+  return text.slice(start, end).toLowerCase();
+}
+
 /** The word (lower case) or punctuation mark just before `offset`; "" at a paragraph start. */
 function wordBefore(text: string, offset: number): string {
   return wordAndStartBefore(text, offset)[0];
@@ -283,7 +306,7 @@ function wordAndStartBefore(text: string, offset: number): [string, number] {
   if (!isWordCode(text, at)) return [text.charAt(at), at];
   const end = at + 1;
   while (at > 0 && (isWordCode(text, at - 1) || "-'’".includes(text.charAt(at - 1)))) at--;
-  return [text.slice(at, end).toLowerCase(), at];
+  return [lowerSlice(text, at, end), at];
 }
 
 /** The word (lower case) or punctuation mark just after `offset`; "" at a paragraph end. */
@@ -294,7 +317,7 @@ function wordAfter(text: string, offset: number): [string, number] {
   if (!isWordCode(text, at)) return [text.charAt(at), at + 1];
   const start = at;
   while (at < text.length && (isWordCode(text, at) || "-'’".includes(text.charAt(at)))) at++;
-  return [text.slice(start, at).toLowerCase(), at];
+  return [lowerSlice(text, start, at), at];
 }
 
 const OPENING_MARKS = new Set(['"', '“', '‘', "'", '(', '[', '«', '„']);
@@ -323,7 +346,12 @@ function candidateSpans(text: string): Word[][] {
     if (first === first.toLowerCase()) continue; // a lower-case Latin Extended letter
     const opensSentence = startsSentence(text, match.index);
     // A lone sentence-initial "The", "It", "But"...: a third of all candidates, and never a name.
-    if (opensSentence && matched.length <= 10 && SENTENCE.has(matched.toLowerCase())) continue;
+    if (
+      opensSentence &&
+      matched.length <= 10 &&
+      SENTENCE.has(lowerSlice(text, match.index, match.index + matched.length))
+    )
+      continue;
     let span: Word[] = [];
     let sentenceStart = opensSentence;
     // The words of the match: the pattern joins them with spaces and tabs only. Read from the
@@ -340,7 +368,7 @@ function candidateSpans(text: string): Word[][] {
       // Connectors are lower case: a capital word (nearly all of them) needs no set lookup.
       const initial = written.charCodeAt(0);
       if (initial >= 97 && initial <= 122 && (CONNECTORS.has(written) || written === 'the')) {
-        if (span.length > 0) span.push(makeWord(written, start, end, false, false, false));
+        if (span.length > 0) span.push(makeWord(text, written, start, end, false, false, false));
         continue;
       }
       let possessive = false;
@@ -361,7 +389,7 @@ function candidateSpans(text: string): Word[][] {
           endsSentence = true;
         }
       }
-      let word = makeWord(written, start, end, true, sentenceStart && span.length === 0, possessive);
+      let word = makeWord(text, written, start, end, true, sentenceStart && span.length === 0, possessive);
       const previous = span[span.length - 1];
       // "May" after a given name is a surname ("Theresa May"), otherwise a month.
       if (CALENDAR.has(word.lower) && !(previous && isFirstName(previous.folded))) {
@@ -372,7 +400,7 @@ function candidateSpans(text: string): Word[][] {
       // "the U.S. The talks...": a dotted acronym can end a sentence too.
       if (previous?.allCapitals && previous.text.endsWith('.') && SENTENCE.has(word.lower)) {
         span = closeSpan(span, spans);
-        word = makeWord(written, start, end, true, true, possessive);
+        word = makeWord(text, written, start, end, true, true, possessive);
       }
       span.push(word);
       sentenceStart = false;
@@ -394,6 +422,7 @@ function closeSpan(span: Word[], spans: Word[][]): Word[] {
 }
 
 function makeWord(
+  text: string,
   written: string,
   start: number,
   end: number,
@@ -401,8 +430,10 @@ function makeWord(
   sentenceStart: boolean,
   possessive: boolean,
 ): Word {
-  const letters = written.includes('.') ? written.replaceAll('.', '') : written;
-  const lower = letters.toLowerCase();
+  // `written` is the text from `start`, but for a possessive 's or a full stop left out.
+  const dotted = written.includes('.');
+  const letters = dotted ? written.replaceAll('.', '') : written;
+  const lower = dotted ? letters.toLowerCase() : lowerSlice(text, start, start + written.length);
   return {
     text: written,
     lower,
@@ -553,6 +584,7 @@ const MAX_TEXT_CHARS = 100_000;
 export function findEntities(fullText: string, context: EntityContext): FoundEntities {
   const text = fullText.length > MAX_TEXT_CHARS ? fullText.slice(0, MAX_TEXT_CHARS) : fullText;
   const english = !context.language || context.language.toLowerCase().startsWith('en') || looksEnglish(text);
+  searchText(text);
   const collector = new Collector(text);
   const pending: Pending[] = [];
   for (const span of candidateSpans(text)) classifySpan(collector, span, english, pending);
