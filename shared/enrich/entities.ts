@@ -273,17 +273,16 @@ function isSpace(code: number): boolean {
 /**
  * The text being searched (see `findEntities`) and the same in lower case, when a slice of the one
  * in lower case is the other's slice lower-cased: most words are lower-cased, and slicing a string
- * made once makes half the strings. That holds but for "İ" (two code units in lower case), "Σ"
- * (whose lower case depends on the letters around it) and surrogate pairs (one character in two
- * code units; no word the finder slices has one, but the proof is simpler without them).
+ * made once makes half the strings. That holds for the slices taken here (runs of letters of the
+ * Basic Multilingual Plane, no surrogates) but for "İ" (two code units in lower case, seen in the
+ * length) and "Σ" (whose lower case depends on the letters around it).
  */
 let searched = '';
 let searchedLower: string | undefined;
-const UNEVEN_LOWER_CASE = /[\u0130\u03a3\ud800-\udfff]/;
 
 function searchText(text: string): void {
   searched = text;
-  searchedLower = UNEVEN_LOWER_CASE.test(text) ? undefined : text.toLowerCase();
+  searchedLower = text.includes('\u03a3') ? undefined : text.toLowerCase();
   if (searchedLower !== undefined && searchedLower.length !== text.length) searchedLower = undefined;
 }
 

@@ -33,15 +33,18 @@ const tricky = fc.string({
 });
 
 describe('entity finder: lower-casing the text once', () => {
-  test('without "İ", "Σ" or surrogates, a slice of the lower-cased text is the slice lower-cased', () => {
+  test('without "Σ" and keeping its length, a lower-cased text slices as its slices lower-case', () => {
     fc.assert(
       fc.property(tricky, (text) => {
-        if (/[\u0130\u03a3\ud800-\udfff]/.test(text)) return true;
         const lower = text.toLowerCase();
-        if (lower.length !== text.length) return true; // the finder checks this too
+        if (text.includes('Σ') || lower.length !== text.length) return true;
+        // The finder slices runs of letters, dots, apostrophes and spaces: never a surrogate.
         for (let start = 0; start <= text.length; start++)
-          for (let end = start; end <= text.length; end++)
-            if (lower.slice(start, end) !== text.slice(start, end).toLowerCase()) return false;
+          for (let end = start; end <= text.length; end++) {
+            const slice = text.slice(start, end);
+            if (/[\ud800-\udfff]/.test(slice)) continue;
+            if (lower.slice(start, end) !== slice.toLowerCase()) return false;
+          }
         return true;
       }),
       { numRuns: 20_000 },
