@@ -215,6 +215,12 @@ interface Word {
   readonly initial: boolean;
   readonly possessive: boolean;
   readonly sentenceStart: boolean;
+  /**
+   * For a sequence's first word, what the text before it says, found on first use (the
+   * classification asks up to five times): the word before, and the place cues (`PLACE_CUE_*`).
+   */
+  before: string | undefined;
+  placeCues: number;
 }
 
 /** A run of words to decide on: a whole capitalised sequence or the part of it around a title. */
@@ -292,44 +298,71 @@ function lowerSlice(text: string, start: number, end: number): string {
   return text.slice(start, end).toLowerCase();
 }
 
-/** The word (lower case) or punctuation mark just before `offset`; "" at a paragraph start. */
-function wordBefore(text: string, offset: number): string {
-  return wordAndStartBefore(text, offset)[0];
+/** A hyphen or an apostrophe, which `wordBefore` and `wordAfter` keep inside a word. */
+function isJoiner(code: number): boolean {
+  return code === 45 || code === 39 || code === 0x2019;
 }
 
-/** `wordBefore`, with the offset where that word starts. */
-function wordAndStartBefore(text: string, offset: number): [string, number] {
+/**
+ * Where the word or mark `wordBefore` last returned starts (-1 at a paragraph start), and where the
+ * one `wordAfter` last returned ends: results beside the word rather than a pair made per call.
+ */
+let beforeStart = -1;
+let afterEnd = 0;
+
+/** The word (lower case) or punctuation mark just before `offset`; "" at a paragraph start. */
+function wordBefore(text: string, offset: number): string {
   let at = offset - 1;
   while (at >= 0 && isSpace(text.charCodeAt(at))) at--;
-  if (at < 0 || text.charCodeAt(at) === 10) return ['', -1];
-  if (!isWordCode(text, at)) return [text.charAt(at), at];
+  if (at < 0 || text.charCodeAt(at) === 10) {
+    beforeStart = -1;
+    return '';
+  }
+  beforeStart = at;
+  if (!isWordCode(text, at)) return text.charAt(at);
   const end = at + 1;
-  while (at > 0 && (isWordCode(text, at - 1) || "-'’".includes(text.charAt(at - 1)))) at--;
-  return [lowerSlice(text, at, end), at];
+  while (at > 0 && (isWordCode(text, at - 1) || isJoiner(text.charCodeAt(at - 1)))) at--;
+  beforeStart = at;
+  return lowerSlice(text, at, end);
 }
 
 /** The word (lower case) or punctuation mark just after `offset`; "" at a paragraph end. */
-function wordAfter(text: string, offset: number): [string, number] {
+function wordAfter(text: string, offset: number): string {
   let at = offset;
   while (at < text.length && isSpace(text.charCodeAt(at))) at++;
-  if (at >= text.length || text.charCodeAt(at) === 10) return ['', at];
-  if (!isWordCode(text, at)) return [text.charAt(at), at + 1];
+  afterEnd = at;
+  if (at >= text.length || text.charCodeAt(at) === 10) return '';
+  afterEnd = at + 1;
+  if (!isWordCode(text, at)) return text.charAt(at);
   const start = at;
-  while (at < text.length && (isWordCode(text, at) || "-'’".includes(text.charAt(at)))) at++;
-  return [lowerSlice(text, start, at), at];
+  while (at < text.length && (isWordCode(text, at) || isJoiner(text.charCodeAt(at)))) at++;
+  afterEnd = at;
+  return lowerSlice(text, start, at);
 }
 
-const OPENING_MARKS = new Set(['"', '“', '‘', "'", '(', '[', '«', '„']);
-const SENTENCE_END = new Set(['.', '!', '?', ':', '…']);
+/** Opening quotation marks and brackets: " “ ‘ ' ( [ « „ */
+function isOpeningMark(code: number): boolean {
+  return (
+    code === 34 ||
+    code === 0x201c ||
+    code === 0x2018 ||
+    code === 39 ||
+    code === 40 ||
+    code === 91 ||
+    code === 0xab ||
+    code === 0x201e
+  );
+}
 
 /** Whether the word at `offset` starts a sentence, a paragraph or a quotation's first sentence. */
 function startsSentence(text: string, offset: number): boolean {
   let at = offset - 1;
-  while (at >= 0 && (isSpace(text.charCodeAt(at)) || OPENING_MARKS.has(text.charAt(at)))) at--;
-  if (at < 0 || text.charCodeAt(at) === 10) return true;
-  const mark = text.charAt(at);
-  if (!SENTENCE_END.has(mark)) return false;
-  if (mark !== '.') return true;
+  while (at >= 0 && (isSpace(text.charCodeAt(at)) || isOpeningMark(text.charCodeAt(at)))) at--;
+  if (at < 0) return true;
+  const mark = text.charCodeAt(at);
+  if (mark === 10) return true;
+  // . ! ? : …
+  if (mark !== 46) return mark === 33 || mark === 63 || mark === 58 || mark === 0x2026;
   // "Mr. Putin", "Rex W. Tillerson": the full stop of an abbreviation or initial ends nothing.
   const before = wordBefore(text, at);
   return !(ABBREVIATIONS.has(before) || (before.length === 1 && /\p{L}/u.test(before)));
@@ -444,6 +477,8 @@ function makeWord(
     initial: letters.length === 1 && written.length === 2,
     possessive,
     sentenceStart,
+    before: undefined,
+    placeCues: -1,
   };
 }
 
@@ -560,7 +595,8 @@ class Collector {
   before(part: Part, span: readonly Word[]): string {
     const first = part.words[0] as Word;
     if (!part.atSpanStart) return span[span.indexOf(first) - 1]?.lower ?? '';
-    return wordBefore(this.text, first.start);
+    if (first.before === undefined) first.before = wordBefore(this.text, first.start);
+    return first.before;
   }
 }
 
@@ -917,10 +953,10 @@ function speechAfter(text: string, part: Part): boolean {
   if (!part.atSpanEnd) return false;
   let offset = (part.words[part.words.length - 1] as Word).end;
   for (let step = 0; step < 3; step++) {
-    const [word, next] = wordAfter(text, offset);
+    const word = wordAfter(text, offset);
     if (SPEECH.has(word)) return true;
     if (!FILLERS.has(word)) return false;
-    offset = next;
+    offset = afterEnd;
   }
   return false;
 }
@@ -928,11 +964,16 @@ function speechAfter(text: string, part: Part): boolean {
 /** `... said Merkel.` */
 function speechBefore(text: string, part: Part, before: string): boolean {
   if (!part.atSpanEnd || !SPEECH.has(before)) return false;
-  const [after] = wordAfter(text, (part.words[part.words.length - 1] as Word).end);
+  const after = wordAfter(text, (part.words[part.words.length - 1] as Word).end);
   return after === '' || !LETTER.test(after.charAt(0));
 }
 
 const STRONG_PLACE_PREPS = new Set(['in', 'near', 'outside', 'inside', 'throughout']);
+
+/** Place cues before a sequence: a strong place preposition, any place preposition, "the town of". */
+const PLACE_CUE_STRONG = 1;
+const PLACE_CUE_ANY = 2;
+const PLACE_CUE_OF_NOUN = 4;
 
 /**
  * "in Khan Sheikhoun", "near Idlib", "in southern Chechnya", "the town of Tal Abyad". `strong`
@@ -940,10 +981,17 @@ const STRONG_PLACE_PREPS = new Set(['in', 'near', 'outside', 'inside', 'througho
  */
 function placeCueBefore(text: string, part: Part, span: readonly Word[], strong = false): boolean {
   if (!part.atSpanStart) return false;
-  let [word, at] = wordAndStartBefore(text, (span[0] as Word).start);
-  for (let step = 0; step < 2 && PLACE_QUALS.has(word); step++) [word, at] = wordAndStartBefore(text, at);
-  if ((strong ? STRONG_PLACE_PREPS : PLACE_PREPS).has(word)) return true;
-  return word === 'of' && PLACE_OF_NOUNS.has(wordBefore(text, at));
+  const first = span[0] as Word;
+  if (first.placeCues < 0) {
+    let word = wordBefore(text, first.start);
+    for (let step = 0; step < 2 && PLACE_QUALS.has(word); step++) word = wordBefore(text, beforeStart);
+    const at = beforeStart;
+    first.placeCues =
+      (STRONG_PLACE_PREPS.has(word) ? PLACE_CUE_STRONG : 0) |
+      (PLACE_PREPS.has(word) ? PLACE_CUE_ANY : 0) |
+      (word === 'of' && PLACE_OF_NOUNS.has(wordBefore(text, at)) ? PLACE_CUE_OF_NOUN : 0);
+  }
+  return (first.placeCues & ((strong ? PLACE_CUE_STRONG : PLACE_CUE_ANY) | PLACE_CUE_OF_NOUN)) !== 0;
 }
 
 /** Could this be a place name at all (not "English", "Parliament", "Islamism")? */
