@@ -79,26 +79,28 @@ function foldUnicode(text: string): string {
 }
 
 /**
- * `foldUnicode` of each code unit below the Greek block (U+0370), built on first use. Below it the
- * fold of a string is the folds of its characters joined: canonical decomposition goes character by
- * character, the marks it adds are dropped whatever their order, and no lower-case mapping there
- * depends on its neighbours (the final-sigma rule is Greek). Names with "ä", "ğ" or "é" (a third of
- * all folds in Nordic and Turkish copy) then skip `normalize` and two regular expressions.
+ * `foldUnicode` of each code unit below the Greek block (U+0370), each worked out on first use. Below
+ * it the fold of a string is the folds of its characters joined: canonical decomposition goes
+ * character by character, the marks it adds are dropped whatever their order, and no lower-case
+ * mapping there depends on its neighbours (the final-sigma rule is Greek). Names with "ä", "ğ" or
+ * "é" (a third of all folds in Nordic and Turkish copy) then skip `normalize` and two regular
+ * expressions.
  */
 const LATIN_FOLD_END = 0x370;
-let latinFolds: readonly string[] | undefined;
+const latinFolds: (string | undefined)[] = new Array(LATIN_FOLD_END);
 
 function foldLatin(text: string, from: number): string {
-  if (!latinFolds) {
-    const folds: string[] = [];
-    for (let code = 0; code < LATIN_FOLD_END; code++) folds.push(foldUnicode(String.fromCharCode(code)));
-    latinFolds = folds;
-  }
   let folded = from > 0 ? text.slice(0, from).toLowerCase() : '';
   for (let at = from; at < text.length; at++) {
     const code = text.charCodeAt(at);
-    if (code < LATIN_FOLD_END) folded += latinFolds[code] as string;
-    else if (code === 0x2019 || code === 0x2018) folded += "'";
+    if (code < LATIN_FOLD_END) {
+      let fold = latinFolds[code];
+      if (fold === undefined) {
+        fold = foldUnicode(String.fromCharCode(code));
+        latinFolds[code] = fold;
+      }
+      folded += fold;
+    } else if (code === 0x2019 || code === 0x2018) folded += "'";
     else return foldUnicode(text);
   }
   return folded;
