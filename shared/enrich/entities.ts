@@ -627,6 +627,8 @@ export function findEntities(fullText: string, context: EntityContext): FoundEnt
   mergeSurnames(collector);
   const authors = addByline(collector, context.byline);
   addLocated(collector, context.located);
+  // Not kept past the call: a long text and its lower case would outlive the young generation.
+  searchText('');
   return output(collector, authors);
 }
 
