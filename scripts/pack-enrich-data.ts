@@ -8,6 +8,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants } from 'node:zlib';
+import { buildPhraseList } from '../shared/enrich/subject-phrases.js';
 
 /** Export name -> JSON file, relative to shared/enrich/. */
 export const PACKED_TABLES: Readonly<Record<string, string>> = {
@@ -19,8 +20,29 @@ export const PACKED_TABLES: Readonly<Record<string, string>> = {
 const ENRICH_DIR = new URL('../shared/enrich/', import.meta.url);
 const OUTPUT = new URL('packed-data.generated.js', ENRICH_DIR);
 
-function pack(file: string): string {
-  const json = JSON.stringify(JSON.parse(readFileSync(new URL(file, ENRICH_DIR), 'utf8')));
+function readTable(file: string): unknown {
+  return JSON.parse(readFileSync(new URL(file, ENRICH_DIR), 'utf8'));
+}
+
+/**
+ * Export name -> what it holds, computed from a JSON file above: tables derived at build time
+ * because deriving them on a cold start's first article costs more than inflating them.
+ */
+export const DERIVED_TABLES: Readonly<
+  Record<string, { readonly from: string; readonly derive: () => unknown }>
+> = {
+  SUBJECT_PHRASES: {
+    from: 'mediatopics.json',
+    derive: () =>
+      buildPhraseList(
+        (readTable('mediatopics.json') as { concepts: { code: string; labels: Record<string, string> }[] })
+          .concepts,
+      ),
+  },
+};
+
+function pack(value: unknown): string {
+  const json = JSON.stringify(value);
   const bytes = Buffer.from(json, 'utf8');
   return brotliCompressSync(bytes, {
     params: {
@@ -37,7 +59,12 @@ export function packedModule(): string {
     '// Each string is brotli-compressed JSON in base64 (shared/enrich/packed-data.ts reads it).',
   ];
   for (const [name, file] of Object.entries(PACKED_TABLES))
-    lines.push(`/** shared/enrich/${file} */`, `export const ${name} = '${pack(file)}';`);
+    lines.push(`/** shared/enrich/${file} */`, `export const ${name} = '${pack(readTable(file))}';`);
+  for (const [name, { from, derive }] of Object.entries(DERIVED_TABLES))
+    lines.push(
+      `/** derived from shared/enrich/${from} (see DERIVED_TABLES) */`,
+      `export const ${name} = '${pack(derive())}';`,
+    );
   return `${lines.join('\n')}\n`;
 }
 

@@ -2,3 +2,4 @@
 export declare const PLACES: string;
 export declare const NAMES: string;
 export declare const MEDIA_TOPICS: string;
+export declare const SUBJECT_PHRASES: string;

@@ -6,7 +6,12 @@
  * once per occurrence (plural -s accepted); multi-word labels weigh double because they are
  * specific. A concept needs a score of 2 to be kept, which drops one-off generic words.
  */
-import { allMediaTopics, mediaTopic } from './mediatopics.js';
+import { mediaTopic } from './mediatopics.js';
+import { SUBJECT_PHRASES } from './packed-data.generated.js';
+import { unpackJson } from './packed-data.js';
+import { MAX_PHRASE_WORDS, type PhraseEntry, type PhraseList } from './subject-phrases.js';
+
+export type { PhraseEntry } from './subject-phrases.js';
 
 export interface SubjectMatch {
   readonly code: string;
@@ -17,65 +22,19 @@ export interface SubjectMatch {
   readonly confidence: number;
 }
 
-const MAX_PHRASE_WORDS = 4;
 const MIN_SCORE = 2;
 const MAX_SUBJECTS = 6;
 
-/** What a phrase of the text (lower case) leads to: at most one lookup per word of the text. */
-export interface PhraseEntry {
-  /** Media Topics whose label is this phrase, or this phrase without a plural -s. */
-  readonly codes?: readonly string[];
-  /** Some longer term starts with this phrase ("civil" for "civil war"): only such phrases are extended. */
-  readonly prefix: boolean;
+let phraseList: PhraseList | undefined;
+
+function shippedPhrases(): PhraseList {
+  phraseList ??= unpackJson<PhraseList>(SUBJECT_PHRASES);
+  return phraseList;
 }
 
-let phraseIndex: Map<string, PhraseEntry> | undefined;
-
-function termsOf(label: string): string[] {
-  const base = label
-    .toLowerCase()
-    .replace(/\([^)]*\)/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
-  const terms = new Set([base]);
-  // "conflict, war and peace" lists separate topics; "rock and roll music" does not.
-  if (base.includes(',')) {
-    for (const part of base.split(/,| and /)) {
-      const term = part.trim();
-      if (term.length > 2) terms.add(term);
-    }
-  }
-  return [...terms].filter((term) => term.split(' ').length <= MAX_PHRASE_WORDS);
-}
-
-/**
- * One table for the whole matching: each term, each term with a plural -s (unless that is a term
- * itself), and each word-prefix of a longer term, built once on first use.
- */
-function index(): Map<string, PhraseEntry> {
-  if (phraseIndex) return phraseIndex;
-  const terms = new Map<string, string[]>();
-  const prefixes = new Set<string>();
-  for (const topic of allMediaTopics()) {
-    const label = topic.labels.en;
-    if (!label) continue;
-    for (const term of termsOf(label)) {
-      const words = term.split(' ');
-      for (let length = 1; length < words.length; length++) prefixes.add(words.slice(0, length).join(' '));
-      const codes = terms.get(term) ?? [];
-      codes.push(topic.code);
-      terms.set(term, codes);
-    }
-  }
-  const entries = new Map<string, PhraseEntry>();
-  for (const [term, codes] of terms) {
-    entries.set(term, { codes, prefix: prefixes.has(term) });
-    const plural = `${term}s`;
-    if (!terms.has(plural)) entries.set(plural, { codes, prefix: prefixes.has(plural) });
-  }
-  for (const prefix of prefixes) if (!entries.has(prefix)) entries.set(prefix, { prefix: true });
-  phraseIndex = entries;
-  return entries;
+function entryAt(list: PhraseList, at: number): PhraseEntry {
+  const codes = list.codes[at];
+  return codes ? { codes, prefix: list.prefixes[at] === true } : { prefix: true };
 }
 
 /**
@@ -134,29 +93,29 @@ function extended(phraseHash: number, tokenHash: number, tokenLength: number): n
 
 function table(): PhraseTable {
   if (phraseTable) return phraseTable;
-  const entries = index();
+  const list = shippedPhrases();
+  const count = list.phrases.length;
   let size = 1;
-  while (size < entries.size * 4) size *= 2;
+  while (size < count * 4) size *= 2;
   const mask = size - 1;
   const slots = new Int32Array(size);
-  const hashes = new Int32Array(entries.size);
-  const phrases: string[] = [];
-  const values: PhraseEntry[] = [];
+  const hashes = new Int32Array(count);
+  const entries: PhraseEntry[] = [];
   const starts = new Uint32Array((FILTER_MASK + 1) / 32);
-  for (const [phrase, entry] of entries) {
+  for (let at = 0; at < count; at++) {
+    const phrase = list.phrases[at] as string;
     const hash = hashOf(phrase);
-    hashes[values.length] = hash;
-    phrases.push(phrase);
-    values.push(entry);
+    hashes[at] = hash;
+    entries.push(entryAt(list, at));
     let slot = mixed(hash) & mask;
     while (slots[slot] !== 0) slot = (slot + 1) & mask;
-    slots[slot] = values.length;
+    slots[slot] = at + 1;
     if (!phrase.includes(' ')) {
       const bit = mixed(hash) & FILTER_MASK;
       starts[bit >>> 5] = (starts[bit >>> 5] as number) | (1 << (bit & 31));
     }
   }
-  phraseTable = { mask, slots, hashes, phrases, entries: values, starts };
+  phraseTable = { mask, slots, hashes, phrases: list.phrases, entries, starts };
   return phraseTable;
 }
 
@@ -299,7 +258,8 @@ export function phraseScores(text: string): Map<string, number> {
 
 /** The phrase table (phrase -> Media Topics and whether it is a prefix), for tests. */
 export function phraseEntries(): ReadonlyMap<string, PhraseEntry> {
-  return index();
+  const list = shippedPhrases();
+  return new Map(list.phrases.map((phrase, at) => [phrase, entryAt(list, at)]));
 }
 
 export function tagSubjects(text: string, language: string | undefined): SubjectMatch[] {
