@@ -18,9 +18,10 @@
  * - 3.x: the 2.x shapes with camelCase names (`versionCreated`, `contentType`, `altIds`...);
  *   `embargoed` (3.0) became `embargoedUntil` (3.1+), `geojson` became `geoJSON`.
  */
-import { fullFormats } from 'ajv-formats/dist/formats.js';
 import { TomlDate } from 'smol-toml';
 import { RejectedInputError } from '../domain/errors.js';
+// The same URI test as the ninjs schema validator: a value accepted here cannot fail validation later.
+import { isUri } from '../ninjs/formats.js';
 import type { AltId, ContactInfo, Party, Place, PubStatus } from '../ninjs/types.js';
 import { htmlToParagraphs } from './body.js';
 import type {
@@ -130,14 +131,6 @@ function bodyOfText(value: string, kind: 'html' | 'text' | 'detect'): SourceBody
   if (kind === 'html' || (kind === 'detect' && looksLikeHtml(value))) return { kind: 'html', html: value };
   const paragraphs = textParagraphs(value);
   return paragraphs.length > 0 ? { kind: 'text', paragraphs } : undefined;
-}
-
-// The same URI test as the ninjs schema validator, so a value accepted here cannot fail validation later.
-const uriFormat = fullFormats.uri;
-
-export function isUri(value: string): boolean {
-  if (typeof uriFormat === 'function') return uriFormat(value) === true;
-  return /^[a-z][a-z0-9+.-]*:\S+$/i.test(value);
 }
 
 function uriField(value: unknown, path: string): string | undefined {
