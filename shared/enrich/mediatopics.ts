@@ -33,10 +33,6 @@ const bySubjectCode: ReadonlyMap<string, MediaTopic> = new Map(
 export const MEDIA_TOPICS_ATTRIBUTION: string = vocabulary.attribution;
 export const MEDIA_TOPIC_URI_PREFIX = 'http://cv.iptc.org/newscodes/mediatopic/';
 
-export function allMediaTopics(): Iterable<MediaTopic> {
-  return topics.values();
-}
-
 export function mediaTopic(code: string): MediaTopic | undefined {
   return topics.get(code);
 }
