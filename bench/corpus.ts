@@ -1,6 +1,6 @@
 /**
- * Benchmark corpora: the team's public fixtures (`../shared/fixtures/<format>/`), the ninjs examples
- * (`../shared/ninjs/examples/`) and the sample articles (`events/articles/`), replicated to the size
+ * Benchmark corpora: the public fixtures (`test/fixtures/<format>/`), IPTC's ninjs examples
+ * (`test/fixtures/ninjs-examples/`) and the sample articles (`events/articles/`), replicated to the size
  * a run needs. Each copy has one word changed, so that no two documents are byte-identical (content
  * hashes, caches and string interning see distinct inputs) while the structure stays the same.
  */
@@ -16,12 +16,12 @@ export type BenchFormat = (typeof BENCH_FORMATS)[number];
 
 /** Where each format's documents come from, relative to the repository root. */
 export const CORPUS_SOURCES: Record<BenchFormat, readonly string[]> = {
-  text: ['../shared/fixtures/text', 'events/articles'],
-  markdown: ['../shared/fixtures/markdown'],
-  html: ['../shared/fixtures/html'],
-  json: ['../shared/fixtures/ninjs', '../shared/ninjs/examples'],
-  nitf: ['../shared/fixtures/nitf'],
-  newsml: ['../shared/fixtures/newsml-g2'],
+  text: ['test/fixtures/text', 'events/articles'],
+  markdown: ['test/fixtures/markdown'],
+  html: ['test/fixtures/html'],
+  json: ['test/fixtures/ninjs', 'test/fixtures/ninjs-examples'],
+  nitf: ['test/fixtures/nitf'],
+  newsml: ['test/fixtures/newsml-g2'],
 };
 
 export interface SourceDocument {

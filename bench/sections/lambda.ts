@@ -28,7 +28,7 @@ export const NORMALISE_COLD_TARGET_MS = 150;
 export const SCRATCH = join(REPO_ROOT, '.tmp', 'bench');
 const SAMPLE_ARTICLE = 'events/articles/wire/trump-putin-syria.txt';
 /** An HTML page as the first article: its parser and libraries are chunks the text article never loads. */
-const SAMPLE_PAGE = '../shared/fixtures/html/heise/source.html';
+const SAMPLE_PAGE = 'test/fixtures/html/heise/source.html';
 /** The normalise bundle again, with an HTML page as its first event. */
 export const NORMALISE_HTML_FIRST = 'normalise-html-first';
 /** The normalise bundle again, started with the heap flags Lambda's runtime bootstrap passes to node. */

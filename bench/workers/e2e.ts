@@ -38,7 +38,7 @@ export const E2E_TEMPLATES = [
   },
   {
     name: 'technology (Markdown)',
-    path: '../shared/fixtures/markdown/rustblog-trademark-update.md',
+    path: 'test/fixtures/markdown/rustblog-trademark-update.md',
     source: 'blog',
     extension: 'md',
   },

@@ -56,7 +56,7 @@ function sources(): SourceFile[] {
   return [
     ...fromFiles(SAMPLE_ARTICLES, 'samples', () => true),
     // The fixtures' expected outputs and notes are not inputs.
-    ...fromFiles(FIXTURES, 'fixtures', (path) => !/(SOURCES\.md|expected[^/]*)$/.test(path)),
+    ...fromFiles(FIXTURES, 'fixtures', (path) => !/(SOURCES\.md|LICENSE|expected[^/]*)$/.test(path)),
     ...hostileCases()
       .filter((hostile) => !hostile.normaliserOnly)
       .map((hostile) => ({

@@ -7,10 +7,10 @@ import { isRecord, jsonDialectOf, parseJson } from '../../../shared/formats/json
 import { type ArticleParts, DEFAULT_PARSE_LIMITS } from '../../../shared/formats/parts.js';
 import { ninjsProblems } from '../../../shared/ninjs/validate.js';
 import { rejection } from '../../helpers/formats.js';
-import { FIXTURES, REFERENCE } from '../../helpers/paths.js';
+import { FIXTURES } from '../../helpers/paths.js';
 
 const NINJS_FIXTURES = `${FIXTURES}ninjs/`;
-const NINJS_EXAMPLES = `${REFERENCE}ninjs/examples/`;
+const NINJS_EXAMPLES = `${FIXTURES}ninjs-examples/`;
 
 function partsOf(text: string, key = 'agency/story.json'): ArticleParts {
   return parseJson(text, { key, limits: DEFAULT_PARSE_LIMITS });
