@@ -18,12 +18,16 @@ const partners = loadPartnerRegistry();
 
 new SyndicationStack(app, `Syndication-${config.stage}`, {
   stage: config.stage,
+  ephemeral: config.ephemeral,
   partners,
   operatorEmails: config.operatorEmails,
   noncurrentVersionRetention: Duration.days(config.noncurrentVersionDays),
   quarantineRetention: Duration.days(config.quarantineDays),
   accessLogRetention: Duration.days(config.accessLogDays),
-  description: `Content syndication pipeline (${config.stage})`,
+  ingestMaxConcurrency: config.ingestMaxConcurrency,
+  publishReservedConcurrency: config.publishReservedConcurrency,
+  releaseReservedConcurrency: config.releaseReservedConcurrency,
+  description: `Content syndication pipeline (${config.stage}${config.ephemeral ? ', ephemeral' : ''})`,
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
 });
 

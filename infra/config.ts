@@ -3,11 +3,19 @@
  * cdk.json), validated once at synth: every problem is listed at once, so a bad value never reaches
  * a deployment.
  *
- *   stage                  dev | prod | any name (a-z, 0-9, '-'); only prod retains data   default dev
+ *   stage                  dev | prod | any name (a-z, 0-9, '-')                              default dev
+ *   ephemeral              true: a disposable stage whose data is deleted with the stack      default false
  *   operatorEmails         who receives alarms: "a@example.com,b@example.com" or a JSON array   default none
  *   noncurrentVersionDays  days an overwritten or deleted ingest object version is kept       default 30
  *   quarantineDays         days a rejected original is kept in the quarantine bucket          default 30
  *   accessLogDays          days S3 server access logs are kept                                default 90
+ *   ingestMaxConcurrency   most normalise instances the ingest queue may run at once (2-1000) default 20
+ *   publishReservedConcurrency  instances reserved for (and the most of) publish, or none     default 10
+ *   releaseReservedConcurrency  instances reserved for (and the most of) release, or none     default 5
+ *   accountConcurrency     the account's Lambda concurrent executions quota in this region    default 1000
+ *
+ * Data is retained unless the stage says it is disposable: a stage's name never decides it, so a
+ * production stage called `live` or `eu-prod` cannot lose its articles to a `cdk destroy`.
  */
 import { ConfigurationError } from '../shared/domain/errors.js';
 
@@ -15,10 +23,23 @@ export const STAGE_PATTERN = /^[a-z][a-z0-9-]{0,19}$/;
 
 export const CONFIG_DEFAULTS = {
   stage: 'dev',
+  ephemeral: false,
   noncurrentVersionDays: 30,
   quarantineDays: 30,
   accessLogDays: 90,
+  ingestMaxConcurrency: 20,
+  publishReservedConcurrency: 10,
+  releaseReservedConcurrency: 5,
+  accountConcurrency: 1000,
 } as const;
+
+/** The range Lambda accepts for an SQS event source's maximum concurrency (ScalingConfig). */
+export const SQS_MAX_CONCURRENCY_RANGE = { min: 2, max: 1000 } as const;
+/**
+ * Lambda refuses a reservation that leaves fewer than this many concurrent executions unreserved
+ * in the account, for every function without a reservation of its own.
+ */
+export const LAMBDA_MIN_UNRESERVED_CONCURRENCY = 100;
 
 /** S3 lifecycle rules count in whole days; ten years is far beyond any retention this pipeline needs. */
 const MAX_DAYS = 3650;
@@ -26,12 +47,21 @@ const MAX_DAYS = 3650;
 /** A pragmatic address check (SNS confirms each address anyway): one '@', a dot in the domain, no spaces. */
 const EMAIL_PATTERN = /^[^\s@,;]+@[^\s@,;]+\.[^\s@,;]+$/;
 
+/** Concurrent executions reserved for one function, or none. */
+export type Reservation = number | 'none';
+
 export interface StageConfig {
   readonly stage: string;
+  /** Delete buckets, table, keys and queues with the stack; otherwise they are retained. */
+  readonly ephemeral: boolean;
   readonly operatorEmails: readonly string[];
   readonly noncurrentVersionDays: number;
   readonly quarantineDays: number;
   readonly accessLogDays: number;
+  readonly ingestMaxConcurrency: number;
+  /** `none`: no reservation (the function shares the account's unreserved pool, unbounded). */
+  readonly publishReservedConcurrency: Reservation;
+  readonly releaseReservedConcurrency: Reservation;
 }
 
 /** Reads one context value: `(key) => app.node.tryGetContext(key)`. */
@@ -76,6 +106,56 @@ function daysFrom(key: string, value: unknown, fallback: number, problems: strin
   return days;
 }
 
+function booleanFrom(key: string, value: unknown, fallback: boolean, problems: string[]): boolean {
+  if (value === undefined || value === null || value === '') return fallback;
+  if (value === true || value === 'true') return true;
+  if (value === false || value === 'false') return false;
+  problems.push(`${key} must be true or false, not '${String(value)}'`);
+  return fallback;
+}
+
+function wholeNumberFrom(value: unknown): number {
+  return typeof value === 'number'
+    ? value
+    : typeof value === 'string' && value.trim() !== ''
+      ? Number(value.trim())
+      : Number.NaN;
+}
+
+function concurrencyFrom(
+  key: string,
+  value: unknown,
+  range: { readonly min: number; readonly max: number },
+  fallback: number,
+  problems: string[],
+): number {
+  if (value === undefined || value === null || value === '') return fallback;
+  const count = wholeNumberFrom(value);
+  if (!Number.isInteger(count) || count < range.min || count > range.max) {
+    problems.push(`${key} must be a whole number from ${range.min} to ${range.max}, not '${String(value)}'`);
+    return fallback;
+  }
+  return count;
+}
+
+/**
+ * A reservation, or `none` for an account too small to reserve anything. Zero is refused: Lambda
+ * reads a reservation of 0 as "never run this function".
+ */
+function reservationFrom(key: string, value: unknown, fallback: number, problems: string[]): Reservation {
+  if (value === 'none') return 'none';
+  if (value === undefined || value === null || value === '') return fallback;
+  const count = wholeNumberFrom(value);
+  if (!Number.isInteger(count) || count < 1) {
+    problems.push(
+      `${key} must be a whole number of at least 1, or 'none' for no reservation, not '${String(value)}'` +
+        (count === 0 ? ' (a reservation of 0 stops the function)' : ''),
+    );
+    return fallback;
+  }
+  return count;
+}
+
 /** The validated settings for one synth; throws a ConfigurationError listing every problem. */
 export function stageConfigFrom(context: ContextReader): StageConfig {
   const problems: string[] = [];
@@ -83,8 +163,39 @@ export function stageConfigFrom(context: ContextReader): StageConfig {
   if (!STAGE_PATTERN.test(stage)) {
     problems.push(`stage '${stage}' must be 1-20 characters of a-z, 0-9 and '-', starting with a letter`);
   }
+  const accountConcurrency = concurrencyFrom(
+    'accountConcurrency',
+    context('accountConcurrency'),
+    { min: LAMBDA_MIN_UNRESERVED_CONCURRENCY, max: Number.MAX_SAFE_INTEGER },
+    CONFIG_DEFAULTS.accountConcurrency,
+    problems,
+  );
+  const publishReservedConcurrency = reservationFrom(
+    'publishReservedConcurrency',
+    context('publishReservedConcurrency'),
+    CONFIG_DEFAULTS.publishReservedConcurrency,
+    problems,
+  );
+  const releaseReservedConcurrency = reservationFrom(
+    'releaseReservedConcurrency',
+    context('releaseReservedConcurrency'),
+    CONFIG_DEFAULTS.releaseReservedConcurrency,
+    problems,
+  );
+  const reserved = [publishReservedConcurrency, releaseReservedConcurrency].reduce<number>(
+    (sum, reservation) => sum + (reservation === 'none' ? 0 : reservation),
+    0,
+  );
+  if (accountConcurrency - reserved < LAMBDA_MIN_UNRESERVED_CONCURRENCY) {
+    problems.push(
+      `publishReservedConcurrency + releaseReservedConcurrency (${reserved}) must leave at least ` +
+        `${LAMBDA_MIN_UNRESERVED_CONCURRENCY} of accountConcurrency (${accountConcurrency}) unreserved, as Lambda ` +
+        "requires; raise the account's quota and accountConcurrency, or reserve less ('none' reserves nothing)",
+    );
+  }
   const config: StageConfig = {
     stage,
+    ephemeral: booleanFrom('ephemeral', context('ephemeral'), CONFIG_DEFAULTS.ephemeral, problems),
     operatorEmails: emailsFrom(context('operatorEmails'), problems),
     noncurrentVersionDays: daysFrom(
       'noncurrentVersionDays',
@@ -104,6 +215,15 @@ export function stageConfigFrom(context: ContextReader): StageConfig {
       CONFIG_DEFAULTS.accessLogDays,
       problems,
     ),
+    ingestMaxConcurrency: concurrencyFrom(
+      'ingestMaxConcurrency',
+      context('ingestMaxConcurrency'),
+      SQS_MAX_CONCURRENCY_RANGE,
+      CONFIG_DEFAULTS.ingestMaxConcurrency,
+      problems,
+    ),
+    publishReservedConcurrency,
+    releaseReservedConcurrency,
   };
   if (problems.length > 0) {
     throw new ConfigurationError(`invalid deployment settings:\n  - ${problems.join('\n  - ')}`);

@@ -18,6 +18,12 @@ import { Construct } from 'constructs';
 export interface OperatorAlertsProps {
   /** Who receives alarms; none is allowed (subscribe later in the console), but nobody is told then. */
   readonly emails: readonly string[];
+  /**
+   * What happens to the topic's key when the stack is deleted. Alarm notifications are delivered in
+   * seconds, never stored; the key follows the stack's data policy so that no key is deleted from a
+   * stage that keeps its data (a key once deleted cannot be restored). @default RETAIN
+   */
+  readonly keyRemovalPolicy?: RemovalPolicy;
 }
 
 export class OperatorAlerts extends Construct {
@@ -32,8 +38,7 @@ export class OperatorAlerts extends Construct {
     this.key = new Key(this, 'Key', {
       description: 'Encrypts the operator alerts topic',
       enableKeyRotation: true,
-      // Nothing outlives the topic: alarm notifications are delivered within seconds, never stored.
-      removalPolicy: RemovalPolicy.DESTROY,
+      removalPolicy: props.keyRemovalPolicy ?? RemovalPolicy.RETAIN,
     });
     // The topic's policy (below) decides which alarms may publish; the key only lets CloudWatch encrypt
     // what it publishes. The key is this topic's alone, so the statement reaches nothing else.
@@ -50,6 +55,8 @@ export class OperatorAlerts extends Construct {
       displayName: `${Stack.of(this).stackName} alarms`,
       masterKey: this.key,
       enforceSSL: true,
+      // RSA-SHA256 signatures (SNS's default, '1', is SHA1) on anything a subscriber verifies.
+      signatureVersion: '2',
     });
     this.topic.addToResourcePolicy(
       new PolicyStatement({

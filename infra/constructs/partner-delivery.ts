@@ -8,7 +8,7 @@
  * account (their queue or function, an HTTPS URL, an email address) must confirm the subscription,
  * as SNS requires.
  */
-import { Duration, Tags } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Tags } from 'aws-cdk-lib';
 import { AccountPrincipal, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import {
@@ -21,7 +21,11 @@ import {
 import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption, type QueueProps } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { type Partner, subscriptionFilterPolicyFor } from '../../shared/partners/registry.js';
+import {
+  type Partner,
+  partnerResourceId,
+  subscriptionFilterPolicyFor,
+} from '../../shared/partners/registry.js';
 import { acknowledge } from '../nag.js';
 
 export const PARTNER_MAX_RECEIVE_COUNT = 5;
@@ -45,6 +49,14 @@ export function partnerId(name: string): string {
     .join('');
 }
 
+/**
+ * The construct id of a partner's delivery, from its permanent id (never its name): every logical id
+ * under it, and so every queue, survives a rename of the partner.
+ */
+export function partnerConstructId(partner: Pick<Partner, 'id' | 'name'>): string {
+  return `Partner${partnerId(partnerResourceId(partner))}`;
+}
+
 /** The partner's subscription filter policy (its filters plus the payload variant) as CDK filters. */
 export function subscriptionFilterPolicy(partner: Partner): Record<string, SubscriptionFilter> {
   return Object.fromEntries(
@@ -60,6 +72,12 @@ export interface PartnerDeliveryProps {
   readonly partner: Partner;
   /** The customer-managed key of the topic and of every partner queue. */
   readonly key: IKey;
+  /**
+   * What happens to the partner's queues and DLQs when the partner leaves the registry, the stack is
+   * deleted or a change replaces them: RETAIN keeps undelivered messages.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
 }
 
 export class PartnerDelivery extends Construct {
@@ -81,6 +99,7 @@ export class PartnerDelivery extends Construct {
         encryption: QueueEncryption.KMS,
         encryptionMasterKey: key,
         enforceSSL: true,
+        removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
         ...queueProps,
       });
     this.deliveryDlq = secureQueue('DeliveryDlq', { retentionPeriod: DLQ_RETENTION });
@@ -115,6 +134,7 @@ export class PartnerDelivery extends Construct {
       });
     }
     Tags.of(this).add('partner', partner.name);
+    Tags.of(this).add('partner-id', partnerResourceId(partner));
   }
 
   private endpointProps(partner: Partner) {

@@ -59,6 +59,8 @@ export interface PipelineFunctionProps {
   readonly logRemovalPolicy?: RemovalPolicy;
   /** Powertools service name: the `service` dimension of every custom metric. @default 'content-syndication' */
   readonly serviceName?: string;
+  /** Concurrent executions reserved for this function, also its ceiling. @default none (the unreserved pool) */
+  readonly reservedConcurrentExecutions?: number;
 }
 
 /** Resolves an entry path and refuses anything outside `functions/`. */
@@ -138,6 +140,9 @@ export class PipelineFunction extends LambdaFunction {
       timeout: props.timeout ?? Duration.seconds(30),
       tracing: Tracing.ACTIVE,
       logGroup,
+      ...(props.reservedConcurrentExecutions !== undefined
+        ? { reservedConcurrentExecutions: props.reservedConcurrentExecutions }
+        : {}),
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: props.serviceName ?? DEFAULT_SERVICE_NAME,

@@ -44,10 +44,15 @@ import { Queue, QueueEncryption, type QueueProps } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { MAX_LINK_EXPIRY_SECONDS } from '../../shared/adapters/s3-claim-check.js';
 import { INDEX_NAMES } from '../../shared/adapters/table-layout.js';
-import { endpointOf, type Partner, registryWantsSummaries } from '../../shared/partners/registry.js';
-import { CONFIG_DEFAULTS } from '../config.js';
+import {
+  endpointOf,
+  type Partner,
+  partnerResourceId,
+  registryWantsSummaries,
+} from '../../shared/partners/registry.js';
+import { CONFIG_DEFAULTS, type Reservation } from '../config.js';
 import { OperatorAlerts } from '../constructs/operator-alerts.js';
-import { PartnerDelivery, partnerId } from '../constructs/partner-delivery.js';
+import { PartnerDelivery, partnerConstructId, partnerId } from '../constructs/partner-delivery.js';
 import {
   DEFAULT_SERVICE_NAME,
   PipelineFunction,
@@ -60,11 +65,32 @@ import {
 } from '../constructs/pipeline-monitoring.js';
 import { acknowledge, wildcardFinding } from '../nag.js';
 
-export { PartnerDelivery, partnerId, subscriptionFilterPolicy } from '../constructs/partner-delivery.js';
+export {
+  PartnerDelivery,
+  partnerConstructId,
+  partnerId,
+  subscriptionFilterPolicy,
+} from '../constructs/partner-delivery.js';
 
 export interface SyndicationStackProps extends StackProps {
-  /** Deployment stage, e.g. `dev` or `prod`; only `prod` retains data when the stack is deleted. */
+  /** Deployment stage, e.g. `dev` or `prod`: names the stack's metrics, never what happens to its data. */
   readonly stage: string;
+  /**
+   * A disposable stage: buckets (emptied first), table, keys and queues are deleted with the stack or
+   * when CloudFormation replaces them. Otherwise every one of them is retained.
+   * @default false
+   */
+  readonly ephemeral?: boolean;
+  /**
+   * Most normalise instances the ingest queue's event source runs at once (Lambda accepts 2-1000),
+   * so a burst of files cannot take the account's whole concurrency.
+   * @default 20
+   */
+  readonly ingestMaxConcurrency?: number;
+  /** Concurrent executions reserved for publish (its floor and ceiling), or `none`. @default 10 */
+  readonly publishReservedConcurrency?: Reservation;
+  /** Concurrent executions reserved for release (its floor and ceiling), or `none`. @default 5 */
+  readonly releaseReservedConcurrency?: Reservation;
   /** The validated partner registry (see `parsePartnerRegistry`). */
   readonly partners: readonly Partner[];
   /**
@@ -85,9 +111,6 @@ export interface SyndicationStackProps extends StackProps {
   readonly alarmThresholds?: Partial<AlarmThresholds>;
 }
 
-/** Stages whose data (objects, articles, logs) survives deleting the stack. */
-const RETAINED_STAGES: ReadonlySet<string> = new Set(['prod']);
-
 const NORMALISE_TIMEOUT = Duration.seconds(30);
 const PUBLISH_TIMEOUT = Duration.seconds(30);
 /**
@@ -100,6 +123,8 @@ const NORMALISE_BATCHING_WINDOW = Duration.seconds(0);
 const PUBLISH_BATCHING_WINDOW = Duration.seconds(0);
 const MAX_RECEIVE_COUNT = 5;
 const DLQ_RETENTION = Duration.days(14);
+/** SNS signs HTTPS and email-json deliveries with RSA-SHA256 ('2'), not SHA1 ('1', its default). */
+export const SNS_SIGNATURE_VERSION = '2';
 
 /** What normalise does with the table (see shared/adapters/dynamodb-article-index.ts). */
 const NORMALISE_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem'];
@@ -122,12 +147,17 @@ function days(name: string, value: Duration): Duration {
 }
 
 /** Every queue in the stack: SQS-managed encryption at rest, TLS-only access. */
-function secureQueue(scope: Construct, id: string, props: QueueProps = {}): Queue {
+function secureQueue(scope: Construct, id: string, props: QueueProps): Queue {
   return new Queue(scope, id, { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, ...props });
 }
 
-function deadLetterQueue(scope: Construct, id: string): Queue {
-  return secureQueue(scope, id, { retentionPeriod: DLQ_RETENTION });
+function deadLetterQueue(scope: Construct, id: string, removalPolicy: RemovalPolicy): Queue {
+  return secureQueue(scope, id, { retentionPeriod: DLQ_RETENTION, removalPolicy });
+}
+
+/** A reservation as Lambda's ReservedConcurrentExecutions, or nothing for `none`. */
+function reservedConcurrency(reservation: Reservation): { reservedConcurrentExecutions?: number } {
+  return reservation === 'none' ? {} : { reservedConcurrentExecutions: reservation };
 }
 
 export class SyndicationStack extends Stack {
@@ -162,7 +192,9 @@ export class SyndicationStack extends Stack {
     // Server access logs are granted by a bucket policy on the log bucket (ACLs stay disabled), whatever
     // the app's feature flags say: the stack depends on it (BUCKET_OWNER_ENFORCED below).
     this.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
-    const retainData = RETAINED_STAGES.has(props.stage);
+    // Everything that holds data (objects, articles, undelivered messages, the keys that decrypt them)
+    // outlives the stack and any replacement unless the stage was declared disposable.
+    const retainData = !(props.ephemeral ?? CONFIG_DEFAULTS.ephemeral);
     const removalPolicy = retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     this.serviceName = `${DEFAULT_SERVICE_NAME}-${props.stage}`;
     const pipelineFunction = (functionId: string, functionProps: PipelineFunctionProps) =>
@@ -199,7 +231,7 @@ export class SyndicationStack extends Stack {
       autoDeleteObjects: !retainData,
     });
     // cdk-nag's S1 accepts a bucket that receives other buckets' access logs: it does not log itself.
-    /** Private, TLS-only, access-logged under its own prefix, retained in prod and emptied on delete in dev. */
+    /** Private, TLS-only, access-logged under its own prefix, retained unless ephemeral (then emptied on delete). */
     const dataBucket = (bucketId: string, logPrefix: string, bucketProps: BucketProps) =>
       new Bucket(this, bucketId, {
         blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
@@ -222,8 +254,9 @@ export class SyndicationStack extends Stack {
       ],
     });
 
-    this.ingestDlq = deadLetterQueue(this, 'IngestDlq');
+    this.ingestDlq = deadLetterQueue(this, 'IngestDlq', removalPolicy);
     this.ingestQueue = secureQueue(this, 'IngestQueue', {
+      removalPolicy,
       // AWS guidance for SQS -> Lambda: at least six times the function timeout plus the batching window.
       visibilityTimeout: Duration.seconds(
         6 * NORMALISE_TIMEOUT.toSeconds() + NORMALISE_BATCHING_WINDOW.toSeconds(),
@@ -279,6 +312,7 @@ export class SyndicationStack extends Stack {
         batchSize: 10,
         maxBatchingWindow: NORMALISE_BATCHING_WINDOW,
         reportBatchItemFailures: true,
+        maxConcurrency: props.ingestMaxConcurrency ?? CONFIG_DEFAULTS.ingestMaxConcurrency,
       }),
     );
     this.normaliseFunction.addToRolePolicy(
@@ -311,11 +345,13 @@ export class SyndicationStack extends Stack {
     );
 
     // --- release: embargoed versions become usable at their time (one-time schedules) ------------
-    this.releaseDlq = deadLetterQueue(this, 'ReleaseDlq');
+    this.releaseDlq = deadLetterQueue(this, 'ReleaseDlq', removalPolicy);
     this.releaseFunction = pipelineFunction('Release', {
       entry: 'functions/release.ts',
       description: 'Releases an embargoed article version at its embargo time',
       environment: { TABLE_NAME: this.articlesTable.tableName },
+      // Many embargoes lifting at one time cannot take the account's concurrency, and always find some.
+      ...reservedConcurrency(props.releaseReservedConcurrency ?? CONFIG_DEFAULTS.releaseReservedConcurrency),
     });
     this.grantTable(this.releaseFunction, RELEASE_TABLE_ACTIONS);
     const schedulerRole = new Role(this, 'EmbargoSchedulerRole', {
@@ -349,7 +385,12 @@ export class SyndicationStack extends Stack {
       enableKeyRotation: true,
       removalPolicy,
     });
-    this.articlesTopic = new Topic(this, 'ArticlesTopic', { enforceSSL: true, masterKey: this.topicKey });
+    this.articlesTopic = new Topic(this, 'ArticlesTopic', {
+      enforceSSL: true,
+      masterKey: this.topicKey,
+      // RSA-SHA256 signatures on HTTPS and email-json deliveries (version 1 is SHA1).
+      signatureVersion: SNS_SIGNATURE_VERSION,
+    });
     // SNS encrypts what it puts in the (KMS-encrypted) partner queues and delivery DLQs, for this topic only.
     this.messagingKey.addToResourcePolicy(
       new PolicyStatement({
@@ -376,7 +417,7 @@ export class SyndicationStack extends Stack {
       ],
     });
 
-    this.streamDlq = deadLetterQueue(this, 'StreamDlq');
+    this.streamDlq = deadLetterQueue(this, 'StreamDlq', removalPolicy);
     this.publishFunction = pipelineFunction('Publish', {
       entry: 'functions/publish.ts',
       description: 'Publishes article changes from the table stream to the articles topic',
@@ -392,6 +433,8 @@ export class SyndicationStack extends Stack {
         CONTENT_LINK_EXPIRY_SECONDS: String(linkExpiry.toSeconds()),
         PUBLISH_SUMMARIES: String(registryWantsSummaries(props.partners)),
       },
+      // Normalise and everything else in the account cannot starve publish, nor publish them.
+      ...reservedConcurrency(props.publishReservedConcurrency ?? CONFIG_DEFAULTS.publishReservedConcurrency),
     });
     this.publishFunction.addEventSource(
       new DynamoEventSource(this.articlesTable, {
@@ -445,10 +488,11 @@ export class SyndicationStack extends Stack {
     for (const partner of props.partners) {
       deliveries.set(
         partner.name,
-        new PartnerDelivery(this, `Partner${partnerId(partner.name)}`, {
+        new PartnerDelivery(this, partnerConstructId(partner), {
           topic: this.articlesTopic,
           partner,
           key: this.messagingKey,
+          removalPolicy,
         }),
       );
     }
@@ -470,7 +514,10 @@ export class SyndicationStack extends Stack {
     );
 
     // --- Operators: alarms and the dashboard ---------------------------------------------------------
-    this.alerts = new OperatorAlerts(this, 'OperatorAlerts', { emails: props.operatorEmails ?? [] });
+    this.alerts = new OperatorAlerts(this, 'OperatorAlerts', {
+      emails: props.operatorEmails ?? [],
+      keyRemovalPolicy: removalPolicy,
+    });
     if ((props.operatorEmails ?? []).length === 0) {
       Annotations.of(this).addWarningV2(
         'syndication:no-operator-emails',
@@ -560,7 +607,7 @@ export class SyndicationStack extends Stack {
       description: 'Claim-check documents (too large for a message, or linked from summaries)',
     });
     for (const [name, delivery] of deliveries) {
-      const prefix = `Partner${partnerId(name)}`;
+      const prefix = partnerConstructId(delivery.partner);
       if (delivery.queue && delivery.queueDlq) {
         new CfnOutput(this, `${prefix}QueueUrl`, {
           value: delivery.queue.queueUrl,
@@ -656,7 +703,7 @@ export class SyndicationStack extends Stack {
       },
     ];
     for (const [name, delivery] of deliveries) {
-      const prefix = `Partner${partnerId(name)}`;
+      const prefix = partnerConstructId(delivery.partner);
       if (delivery.queueDlq) {
         queues.push({
           id: `${prefix}QueueDlq`,
@@ -701,7 +748,7 @@ export class SyndicationStack extends Stack {
       accounts.add(account);
       this.articlesTopic.addToResourcePolicy(
         new PolicyStatement({
-          sid: `PartnerSubscribe${partnerId(partner.name)}`,
+          sid: `PartnerSubscribe${partnerId(partnerResourceId(partner))}`,
           principals: [new ArnPrincipal(`arn:${this.partition}:iam::${account}:root`)],
           actions: ['sns:Subscribe'],
           resources: [this.articlesTopic.topicArn],

@@ -63,6 +63,12 @@ export interface PartnerFilters {
 }
 
 export interface Partner {
+  /**
+   * The partner's permanent identity: its AWS resources (queues, DLQs, subscription) are named
+   * after it, so it must never change once deployed. Absent, it is the `name` — set it to the old
+   * name before renaming a partner, or the rename replaces its queues.
+   */
+  readonly id?: string;
   readonly name: string;
   readonly description?: string;
   readonly delivery: Delivery;
@@ -91,7 +97,7 @@ const LAMBDA_ARN_PATTERN = new RegExp(
 /** Deliberately simple: SNS itself rejects what it cannot send to; this catches typos early. */
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-const PARTNER_KEYS = new Set(['name', 'description', 'delivery', 'filters', 'payload']);
+const PARTNER_KEYS = new Set(['id', 'name', 'description', 'delivery', 'filters', 'payload']);
 const FILTER_KEYS = new Set(['subjects', 'languages', 'sources', 'minUrgency', 'eventTypes']);
 const DELIVERY_KEYS: Readonly<Record<DeliveryType, readonly string[]>> = {
   sqs: ['type', 'accountId', 'queueArn'],
@@ -285,13 +291,18 @@ function parsePartner(
     return undefined;
   }
   const where = `partner '${name}'`;
+  const id = raw.id;
+  const idValid = id === undefined || (typeof id === 'string' && NAME_PATTERN.test(id));
+  if (!idValid)
+    problems.push(`${where}: id must be 3-40 characters of a-z, 0-9 and '-', starting with a letter`);
   const delivery = parseDelivery(raw.delivery, where, problems, options);
   const filters = parseFilters(raw.filters, where, problems);
   const payload = raw.payload ?? 'full';
   if (!PAYLOADS.includes(payload as Payload))
     problems.push(`${where}: payload must be ${PAYLOADS.map((value) => `'${value}'`).join(' or ')}`);
-  if (!delivery || !PAYLOADS.includes(payload as Payload)) return undefined;
+  if (!delivery || !idValid || !PAYLOADS.includes(payload as Payload)) return undefined;
   const partner: Partner = {
+    ...(typeof id === 'string' ? { id } : {}),
     name,
     ...(typeof raw.description === 'string' ? { description: raw.description } : {}),
     delivery,
@@ -301,6 +312,21 @@ function parsePartner(
   for (const problem of filterPolicyProblems(subscriptionFilterPolicyFor(partner)))
     problems.push(`${where}: ${problem}`);
   return partner;
+}
+
+/**
+ * What the partner's AWS resources are named after: its `id`, or its `name` when it has none.
+ * Hyphen runs count as one, as they do in the construct ids derived from it.
+ */
+export function partnerResourceId(partner: Pick<Partner, 'id' | 'name'>): string {
+  return partner.id ?? partner.name;
+}
+
+function resourceIdKey(partner: Partner): string {
+  return partnerResourceId(partner)
+    .split('-')
+    .filter((part) => part.length > 0)
+    .join('-');
 }
 
 /** The endpoint a delivery sends to, for duplicate checks and listings. */
@@ -335,6 +361,17 @@ export function parsePartnerRegistry(document: unknown, options: RegistryOptions
   const partners = list
     .map((raw, index) => parsePartner(raw, index, problems, options))
     .filter((partner): partner is Partner => partner !== undefined);
+  // Two partners with one identity would share (and fight over) one set of queues.
+  const identities = new Map<string, string>();
+  for (const partner of partners) {
+    const key = resourceIdKey(partner);
+    const other = identities.get(key);
+    if (other)
+      problems.push(
+        `partners '${other}' and '${partner.name}' have the same id '${partnerResourceId(partner)}' (their AWS resources are named after it)`,
+      );
+    identities.set(key, partner.name);
+  }
   // SNS keeps one subscription per topic, protocol and endpoint: a second one would be refused.
   const endpoints = new Map<string, string>();
   for (const partner of partners) {

@@ -143,8 +143,13 @@ function testApp(): App {
 
 before(() => {
   const app = testApp();
-  // dev with the defaults (and operators); prod with every retention configured.
-  dev = new SyndicationStack(app, 'Syndication-dev', { stage: 'dev', partners, operatorEmails: OPERATORS });
+  // dev disposable, otherwise with the defaults (and operators); prod with every retention configured.
+  dev = new SyndicationStack(app, 'Syndication-dev', {
+    stage: 'dev',
+    ephemeral: true,
+    partners,
+    operatorEmails: OPERATORS,
+  });
   prod = new SyndicationStack(app, 'Syndication-prod', {
     stage: 'prod',
     partners,
@@ -752,7 +757,7 @@ describe('stages', () => {
     prodTemplate.resourceCountIs('Custom::S3AutoDeleteObjects', 0);
   });
 
-  test('dev deletes the bucket (emptying it first), the table and the logs', () => {
+  test('an ephemeral dev deletes the bucket (emptying it first), the table and the logs', () => {
     template.allResources('AWS::S3::Bucket', { DeletionPolicy: 'Delete' });
     template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Delete' });
     template.allResources('AWS::Logs::LogGroup', { DeletionPolicy: 'Delete' });
@@ -1354,13 +1359,17 @@ describe('dashboard', () => {
 describe('deployment settings (context)', () => {
   const from = (context: Record<string, unknown>) => stageConfigFrom((key) => context[key]);
 
-  test('defaults: dev, no operators, 30 / 30 / 90 days', () => {
+  test('defaults: dev, retained, no operators, 30 / 30 / 90 days, ingest 20 at once, 10 and 5 reserved', () => {
     assert.deepEqual(from({}), {
       stage: 'dev',
+      ephemeral: false,
       operatorEmails: [],
       noncurrentVersionDays: 30,
       quarantineDays: 30,
       accessLogDays: 90,
+      ingestMaxConcurrency: 20,
+      publishReservedConcurrency: 10,
+      releaseReservedConcurrency: 5,
     });
   });
 
@@ -1371,14 +1380,24 @@ describe('deployment settings (context)', () => {
       noncurrentVersionDays: '45',
       quarantineDays: 7,
       accessLogDays: '365',
+      ephemeral: 'true',
+      ingestMaxConcurrency: '50',
+      publishReservedConcurrency: 25,
+      releaseReservedConcurrency: 'none',
     });
     assert.deepEqual(config, {
       stage: 'prod',
+      ephemeral: true,
       operatorEmails: ['oncall@example.com', 'desk@example.com'],
       noncurrentVersionDays: 45,
       quarantineDays: 7,
       accessLogDays: 365,
+      ingestMaxConcurrency: 50,
+      publishReservedConcurrency: 25,
+      releaseReservedConcurrency: 'none',
     });
+    assert.equal(from({ ephemeral: false }).ephemeral, false);
+    assert.equal(from({ ephemeral: 'false' }).ephemeral, false);
     assert.deepEqual(from({ operatorEmails: '["a@example.com","b@example.org"]' }).operatorEmails, [
       'a@example.com',
       'b@example.org',
@@ -1395,12 +1414,24 @@ describe('deployment settings (context)', () => {
           noncurrentVersionDays: '0',
           quarantineDays: '1.5',
           accessLogDays: 'forever',
+          ephemeral: 'yes',
+          ingestMaxConcurrency: '1',
+          publishReservedConcurrency: '0',
+          releaseReservedConcurrency: 'some',
         }),
       (error: unknown) =>
         error instanceof ConfigurationError &&
-        ['stage', 'not-an-address', 'noncurrentVersionDays', 'quarantineDays', 'accessLogDays'].every(
-          (word) => error.message.includes(word),
-        ),
+        [
+          'stage',
+          'not-an-address',
+          'noncurrentVersionDays',
+          'quarantineDays',
+          'accessLogDays',
+          "ephemeral must be true or false, not 'yes'",
+          "ingestMaxConcurrency must be a whole number from 2 to 1000, not '1'",
+          'a reservation of 0 stops the function',
+          "releaseReservedConcurrency must be a whole number of at least 1, or 'none'",
+        ].every((word) => error.message.includes(word)),
     );
   });
 });
