@@ -11,6 +11,7 @@ import {
   type FilterPolicy,
   filterPolicyProblems,
 } from '../../shared/partners/filter-policy.js';
+import { parsePartnerRegistry } from '../../shared/partners/registry.js';
 
 const string = (value: string): MessageAttribute => ({ dataType: 'String', value });
 const array = (values: unknown[]): MessageAttribute => ({
@@ -95,6 +96,69 @@ describe('filter policy limits', () => {
       b: Array.from({ length: 10 }, (_, i) => `w${i}`),
     };
     assert.match(filterPolicyProblems(wide).join('\n'), /160 value combinations, SNS allows 150/);
+  });
+
+  // SNS's documented limits ("Filter policy constraints"): at most 5 keys, and at most 150 value
+  // combinations (the product of the number of values of every key). Written here as numbers, so a
+  // change of the code's constants or comparisons shows.
+  const values = (count: number, prefix = 'v') => Array.from({ length: count }, (_, i) => `${prefix}${i}`);
+
+  test('149 and 150 value combinations are accepted, 151 is refused', () => {
+    assert.deepEqual(filterPolicyProblems({ a: values(149) }), []);
+    assert.deepEqual(filterPolicyProblems({ a: values(150) }), []);
+    assert.deepEqual(filterPolicyProblems({ a: values(15), b: values(10) }), []);
+    assert.deepEqual(filterPolicyProblems({ a: values(5), b: values(5), c: values(3), d: values(2) }), []);
+    assert.deepEqual(filterPolicyProblems({ a: values(151) }), ['151 value combinations, SNS allows 150']);
+    // 152 = 8 x 19: the product counts, not the longest list.
+    assert.deepEqual(filterPolicyProblems({ a: values(8), b: values(19) }), [
+      '152 value combinations, SNS allows 150',
+    ]);
+  });
+
+  test('5 keys are accepted, 6 are refused', () => {
+    const keys = (count: number) =>
+      Object.fromEntries(['a', 'b', 'c', 'd', 'e', 'f'].slice(0, count).map((key) => [key, ['x']]));
+    assert.deepEqual(filterPolicyProblems(keys(5)), []);
+    assert.deepEqual(filterPolicyProblems(keys(6)), [
+      '6 filter keys (a, b, c, d, e, f), SNS allows 5 (the payload key counts)',
+    ]);
+  });
+
+  test('through the registry: the payload key counts, so a partner may use 4 of the 5 filters', () => {
+    const partner = (filters: Record<string, unknown>) => ({
+      partners: [{ name: 'wide-partner', delivery: { type: 'sqs' }, filters }],
+    });
+    const four = {
+      subjects: ['medtop:11000000'],
+      languages: ['en'],
+      sources: ['wire-a'],
+      minUrgency: 3,
+    };
+    assert.equal(parsePartnerRegistry(partner(four)).length, 1);
+    assert.throws(
+      () => parsePartnerRegistry(partner({ ...four, eventTypes: ['article.published'] })),
+      /partner 'wide-partner': 6 filter keys \(subjects, language, source, urgency, eventType, payload\), SNS allows 5/,
+    );
+    // 10 subjects x 5 languages x 3 event types x 1 payload = 150; a sixth language makes 180.
+    const subjects = [
+      'medtop:01000000',
+      'medtop:02000000',
+      'medtop:03000000',
+      'medtop:04000000',
+      'medtop:05000000',
+      'medtop:06000000',
+      'medtop:07000000',
+      'medtop:08000000',
+      'medtop:09000000',
+      'medtop:10000000',
+    ];
+    const eventTypes = ['article.published', 'article.updated', 'article.withdrawn'];
+    const languages = ['en', 'fr', 'de', 'es', 'it'];
+    assert.equal(parsePartnerRegistry(partner({ subjects, languages, eventTypes })).length, 1);
+    assert.throws(
+      () => parsePartnerRegistry(partner({ subjects, languages: [...languages, 'nl'], eventTypes })),
+      /partner 'wide-partner': 180 value combinations, SNS allows 150/,
+    );
   });
 
   test('malformed conditions are named (fauxqs would accept them silently)', () => {
