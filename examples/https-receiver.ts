@@ -3,8 +3,13 @@
  *
  * - Every request's SNS signature is verified with `sns-validator` (AWS's own validator for Node,
  *   no dependencies): the signing certificate must come over HTTPS from an SNS host
- *   (`sns.<region>.amazonaws.com`), and the signature (SignatureVersion 1 or 2) must match the
- *   signed fields. Messages from any topic but ours are refused too.
+ *   (`sns.<region>.amazonaws.com`), and the signature must match the signed fields. Only
+ *   SignatureVersion 2 (RSA-SHA256) is accepted: the topic is configured to sign with it, so a
+ *   version 1 (SHA1) message did not come from it. Messages from any topic but ours are refused too.
+ * - The signed `Timestamp` must be recent (default: within the last hour, at most 5 minutes ahead
+ *   of our clock): a captured message cannot be replayed later. SNS keeps a message's timestamp
+ *   through its retries, which this stack spreads over about 20 minutes (20 retries, at most 60 s
+ *   apart); an article refused as too old stays in the subscription's DLQ for a replay.
  * - A `SubscriptionConfirmation` is confirmed by visiting its SubscribeURL (after the checks above).
  * - A `Notification`'s `Message` is the envelope: checked against the contract, handled once per
  *   `idempotencyKey`, its full document fetched from the link when it carries a summary.
@@ -34,6 +39,12 @@ import {
 const SNS_HOST = /^sns\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/;
 /** An envelope is at most 256 KiB; the SNS JSON around it adds a few KiB. */
 const MAX_BODY_BYTES = 512 * 1024;
+/** The only signature version accepted: RSA-SHA256, what the articles topic is configured to use. */
+export const ACCEPTED_SIGNATURE_VERSION = '2';
+/** How old a message may be: longer than SNS's retries of one delivery, short enough to stop a replay. */
+export const DEFAULT_MAX_MESSAGE_AGE_MS = 60 * 60 * 1000;
+/** How far ahead of our clock a timestamp may be (the clocks of two machines never agree exactly). */
+export const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
 
 export interface SnsReceiverOptions {
   /** The only topic we accept messages from (the stack output ArticlesTopicArn). */
@@ -47,6 +58,10 @@ export interface SnsReceiverOptions {
    * Never set this in production: it is what would let anyone sign messages.
    */
   readonly localSigner?: { readonly certificate: string };
+  /** The clock messages' timestamps are compared with. @default () => new Date() */
+  readonly now?: () => Date;
+  /** Messages whose signed Timestamp is older than this are refused. @default one hour */
+  readonly maxMessageAgeMs?: number;
 }
 
 interface SnsMessage {
@@ -87,6 +102,31 @@ function verify(validator: MessageValidator, body: string): Promise<SnsMessage> 
   });
 }
 
+/**
+ * Why a message is refused before its signature is even checked: a signature version other than 2,
+ * or a Timestamp that is missing, too old or too far ahead of `now`. Undefined when both are fine.
+ */
+export function staleOrWeakSignatureProblem(
+  message: Readonly<Record<string, unknown>>,
+  now: Date,
+  maxAgeMs = DEFAULT_MAX_MESSAGE_AGE_MS,
+): string | undefined {
+  if (message.SignatureVersion !== ACCEPTED_SIGNATURE_VERSION) {
+    return `SignatureVersion ${JSON.stringify(message.SignatureVersion ?? null)} refused: only version ${ACCEPTED_SIGNATURE_VERSION} (SHA256) is accepted`;
+  }
+  const stamp = message.Timestamp;
+  const sent = typeof stamp === 'string' ? Date.parse(stamp) : Number.NaN;
+  if (Number.isNaN(sent)) return `Timestamp ${JSON.stringify(stamp ?? null)} is not a date-time`;
+  const age = now.getTime() - sent;
+  if (age > maxAgeMs) {
+    return `Timestamp ${stamp} is ${Math.floor(age / 1000)} s old, more than the ${Math.floor(maxAgeMs / 1000)} s accepted`;
+  }
+  if (-age > MAX_CLOCK_SKEW_MS) {
+    return `Timestamp ${stamp} is ${Math.floor(-age / 1000)} s in the future, more than the ${MAX_CLOCK_SKEW_MS / 1000} s of clock skew accepted`;
+  }
+  return undefined;
+}
+
 function trustedConfirmationUrl(url: string, local: boolean): boolean {
   try {
     const parsed = new URL(url);
@@ -107,15 +147,25 @@ export function snsReceiver(options: SnsReceiverOptions): RequestListener {
   const validator = new MessageValidator(local ? /^127\.0\.0\.1:\d+$/ : SNS_HOST);
   const seen = options.seen ?? new InMemoryIdempotencyStore();
   const log = options.log ?? (() => undefined);
+  const now = options.now ?? (() => new Date());
+  const maxAgeMs = options.maxMessageAgeMs ?? DEFAULT_MAX_MESSAGE_AGE_MS;
+  if (!(Number.isFinite(maxAgeMs) && maxAgeMs > 0))
+    throw new RangeError(`maxMessageAgeMs must be a positive number of milliseconds, not ${maxAgeMs}`);
 
   const receive = async (request: IncomingMessage): Promise<string> => {
     if (request.method !== 'POST') throw new RejectedRequest(405, 'POST only');
     const body = await readBody(request);
+    let parsed: unknown;
     try {
-      JSON.parse(body);
+      parsed = JSON.parse(body);
     } catch {
       throw new RejectedRequest(400, 'not JSON');
     }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+      throw new RejectedRequest(400, 'not an SNS message');
+    // Before the signature: a weak or stale message is refused without fetching any certificate.
+    const problem = staleOrWeakSignatureProblem(parsed as Record<string, unknown>, now(), maxAgeMs);
+    if (problem) throw new RejectedRequest(403, problem);
     const message = await verify(validator, body);
     if (message.TopicArn !== options.topicArn)
       throw new RejectedRequest(403, `unexpected topic ${message.TopicArn}`);
