@@ -4,11 +4,11 @@
  * CDK_DEFAULT_REGION) when there is one. Settings: see `infra/config.ts`. cdk-nag's AwsSolutions
  * checks run in every synth and fail it on any unacknowledged finding.
  */
-import { App, Duration, Tags } from 'aws-cdk-lib';
+import { App, Tags } from 'aws-cdk-lib';
 import { loadPartnerRegistry } from '../shared/partners/registry-file.js';
 import { stageConfigFrom } from './config.js';
 import { addNagChecks } from './nag.js';
-import { SyndicationStack } from './stacks/syndication-stack.js';
+import { SyndicationStack, stackPropsFrom } from './stacks/syndication-stack.js';
 
 const app = new App();
 
@@ -17,17 +17,7 @@ const config = stageConfigFrom((key) => app.node.tryGetContext(key));
 const partners = loadPartnerRegistry();
 
 new SyndicationStack(app, `Syndication-${config.stage}`, {
-  stage: config.stage,
-  ephemeral: config.ephemeral,
-  partners,
-  operatorEmails: config.operatorEmails,
-  noncurrentVersionRetention: Duration.days(config.noncurrentVersionDays),
-  quarantineRetention: Duration.days(config.quarantineDays),
-  accessLogRetention: Duration.days(config.accessLogDays),
-  ingestMaxConcurrency: config.ingestMaxConcurrency,
-  publishReservedConcurrency: config.publishReservedConcurrency,
-  releaseReservedConcurrency: config.releaseReservedConcurrency,
-  description: `Content syndication pipeline (${config.stage}${config.ephemeral ? ', ephemeral' : ''})`,
+  ...stackPropsFrom(config, partners),
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
 });
 

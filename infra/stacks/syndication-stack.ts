@@ -50,7 +50,7 @@ import {
   partnerResourceId,
   registryWantsSummaries,
 } from '../../shared/partners/registry.js';
-import { CONFIG_DEFAULTS, type Reservation } from '../config.js';
+import { CONFIG_DEFAULTS, type Reservation, type StageConfig } from '../config.js';
 import { OperatorAlerts } from '../constructs/operator-alerts.js';
 import { PartnerDelivery, partnerConstructId, partnerId } from '../constructs/partner-delivery.js';
 import {
@@ -109,6 +109,23 @@ export interface SyndicationStackProps extends StackProps {
   readonly accessLogRetention?: Duration;
   /** Overrides of the alarm thresholds (see ALARM_DEFAULTS). */
   readonly alarmThresholds?: Partial<AlarmThresholds>;
+}
+
+/** The stack's settings from validated deployment settings (`infra/config.ts`): what `cdk synth` builds. */
+export function stackPropsFrom(config: StageConfig, partners: readonly Partner[]): SyndicationStackProps {
+  return {
+    stage: config.stage,
+    ephemeral: config.ephemeral,
+    partners,
+    operatorEmails: config.operatorEmails,
+    noncurrentVersionRetention: Duration.days(config.noncurrentVersionDays),
+    quarantineRetention: Duration.days(config.quarantineDays),
+    accessLogRetention: Duration.days(config.accessLogDays),
+    ingestMaxConcurrency: config.ingestMaxConcurrency,
+    publishReservedConcurrency: config.publishReservedConcurrency,
+    releaseReservedConcurrency: config.releaseReservedConcurrency,
+    description: `Content syndication pipeline (${config.stage}${config.ephemeral ? ', ephemeral' : ''})`,
+  };
 }
 
 const NORMALISE_TIMEOUT = Duration.seconds(30);

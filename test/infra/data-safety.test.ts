@@ -10,7 +10,11 @@ import { App, type CfnElement, CfnResource, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { stageConfigFrom } from '../../infra/config.js';
-import { partnerConstructId, SyndicationStack } from '../../infra/stacks/syndication-stack.js';
+import {
+  partnerConstructId,
+  SyndicationStack,
+  stackPropsFrom,
+} from '../../infra/stacks/syndication-stack.js';
 import { ConfigurationError } from '../../shared/domain/errors.js';
 import { type Partner, parsePartnerRegistry } from '../../shared/partners/registry.js';
 
@@ -61,17 +65,16 @@ function logicalId(construct: IConstruct): string {
   return Stack.of(construct).resolve(element.logicalId) as string;
 }
 
-/** A stack built from context values exactly as infra/app.ts builds one. */
+/** A stack built from context values as infra/app.ts builds one. */
 function stackFromContext(app: App, id: string, context: Record<string, unknown>, partners: Partner[]) {
-  const config = stageConfigFrom((key) => context[key]);
-  return new SyndicationStack(app, id, {
-    stage: config.stage,
-    ephemeral: config.ephemeral,
-    partners,
-    ingestMaxConcurrency: config.ingestMaxConcurrency,
-    publishReservedConcurrency: config.publishReservedConcurrency,
-    releaseReservedConcurrency: config.releaseReservedConcurrency,
-  });
+  return new SyndicationStack(
+    app,
+    id,
+    stackPropsFrom(
+      stageConfigFrom((key) => context[key]),
+      partners,
+    ),
+  );
 }
 
 let retained: SyndicationStack;
