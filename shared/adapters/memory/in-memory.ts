@@ -8,7 +8,7 @@ import type { OutboundMessage } from '../../domain/message.js';
 import type { ArticleIndex, ArticleListing } from '../../ports/article-index.js';
 import type { EmbargoRelease, EmbargoScheduler } from '../../ports/embargo-scheduler.js';
 import type { Notifier, PublishResult } from '../../ports/notifier.js';
-import type { ObjectStore, StoredObject } from '../../ports/object-store.js';
+import type { ObjectStore, ObjectTooLarge, ReadLimit, StoredObject } from '../../ports/object-store.js';
 import type { Quarantine } from '../../ports/quarantine.js';
 
 export class InMemoryObjectStore implements ObjectStore {
@@ -22,8 +22,18 @@ export class InMemoryObjectStore implements ObjectStore {
     this.objects.delete(`${bucket}/${key}`);
   }
 
-  async get(bucket: string, key: string): Promise<StoredObject | undefined> {
-    return this.objects.get(`${bucket}/${key}`);
+  get(bucket: string, key: string): Promise<StoredObject | undefined>;
+  get(bucket: string, key: string, limit: ReadLimit): Promise<StoredObject | ObjectTooLarge | undefined>;
+  async get(
+    bucket: string,
+    key: string,
+    limit?: ReadLimit,
+  ): Promise<StoredObject | ObjectTooLarge | undefined> {
+    const object = this.objects.get(`${bucket}/${key}`);
+    // As S3ObjectStore: an object over the limit yields its size only, never its bytes.
+    if (object && limit && object.bytes.length > limit.maxBytes)
+      return { key, sizeBytes: object.bytes.length, tooLarge: true };
+    return object;
   }
 
   async exists(bucket: string, key: string): Promise<boolean> {
