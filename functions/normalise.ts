@@ -11,7 +11,7 @@ import { S3Quarantine } from '../shared/adapters/s3-quarantine.js';
 import { ConcurrentUpdateError, isPermanent } from '../shared/domain/errors.js';
 import { ingestObject } from '../shared/usecases/ingest-object.js';
 import { withdrawObject } from '../shared/usecases/withdraw-object.js';
-import { requiredEnv } from './commons/config.js';
+import { indexDocumentStore, requiredEnv } from './commons/config.js';
 import {
   flushMetrics,
   logger,
@@ -26,7 +26,9 @@ traceClients(s3Client, dynamoDbClient);
 
 const dependencies = {
   objects: new S3ObjectStore(s3Client),
-  index: new DynamoDbArticleIndex(dynamoDbClient, requiredEnv('TABLE_NAME')),
+  index: new DynamoDbArticleIndex(dynamoDbClient, requiredEnv('TABLE_NAME'), {
+    documents: indexDocumentStore(),
+  }),
   quarantine: new S3Quarantine(s3Client, requiredEnv('QUARANTINE_BUCKET')),
   now: () => new Date(),
 };

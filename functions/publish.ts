@@ -19,7 +19,7 @@ import { EventBridgeEmbargoScheduler } from '../shared/adapters/eventbridge-sche
 import { S3ClaimCheck } from '../shared/adapters/s3-claim-check.js';
 import { SnsNotifier } from '../shared/adapters/sns-notifier.js';
 import { type ArticleChange, eventTypeOf, publishChanges } from '../shared/usecases/publish-changes.js';
-import { requiredEnv } from './commons/config.js';
+import { indexDocumentStore, requiredEnv } from './commons/config.js';
 import {
   flushMetrics,
   logger,
@@ -33,7 +33,9 @@ traceClients(s3Client, dynamoDbClient, snsClient, schedulerClient);
 
 const dependencies = {
   notifier: new SnsNotifier(snsClient, requiredEnv('TOPIC_ARN')),
-  index: new DynamoDbArticleIndex(dynamoDbClient, requiredEnv('TABLE_NAME')),
+  index: new DynamoDbArticleIndex(dynamoDbClient, requiredEnv('TABLE_NAME'), {
+    documents: indexDocumentStore(),
+  }),
   scheduler: new EventBridgeEmbargoScheduler(schedulerClient, {
     functionArn: requiredEnv('RELEASE_FUNCTION_ARN'),
     roleArn: requiredEnv('SCHEDULER_ROLE_ARN'),

@@ -4,11 +4,12 @@
  * index fails, so the scheduler retries (and dead-letters after its retry policy).
  */
 import { dynamoDbClient } from '../shared/adapters/clients/dynamodb.js';
+import { s3Client } from '../shared/adapters/clients/s3.js';
 import { DynamoDbArticleIndex } from '../shared/adapters/dynamodb-article-index.js';
 import { InvalidEventError, isPermanent } from '../shared/domain/errors.js';
 import type { EmbargoRelease } from '../shared/ports/embargo-scheduler.js';
 import { type ReleaseOutcome, releaseEmbargo } from '../shared/usecases/release-embargo.js';
-import { requiredEnv } from './commons/config.js';
+import { indexDocumentStore, requiredEnv } from './commons/config.js';
 import {
   flushMetrics,
   logger,
@@ -18,10 +19,12 @@ import {
   traceClients,
 } from './commons/observability.js';
 
-traceClients(dynamoDbClient);
+traceClients(dynamoDbClient, s3Client);
 
 const dependencies = {
-  index: new DynamoDbArticleIndex(dynamoDbClient, requiredEnv('TABLE_NAME')),
+  index: new DynamoDbArticleIndex(dynamoDbClient, requiredEnv('TABLE_NAME'), {
+    documents: indexDocumentStore(),
+  }),
   now: () => new Date(),
 };
 

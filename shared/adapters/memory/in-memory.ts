@@ -6,6 +6,7 @@ import type { ArticleHead, ArticleVersion, ObjectState, RejectionRecord } from '
 import { ConcurrentUpdateError } from '../../domain/errors.js';
 import type { OutboundMessage } from '../../domain/message.js';
 import type { ArticleIndex, ArticleListing } from '../../ports/article-index.js';
+import type { DocumentStore } from '../../ports/document-store.js';
 import type { EmbargoRelease, EmbargoScheduler } from '../../ports/embargo-scheduler.js';
 import type { Notifier, PublishResult } from '../../ports/notifier.js';
 import type { ObjectStore, ObjectTooLarge, ReadLimit, StoredObject } from '../../ports/object-store.js';
@@ -125,5 +126,17 @@ export class InMemoryQuarantine implements Quarantine {
   async keep(_bucket: string, key: string, reason: { code: string }): Promise<string> {
     this.kept.push({ key, code: reason.code });
     return `quarantine/${key}`;
+  }
+}
+
+export class InMemoryDocumentStore implements DocumentStore {
+  readonly documents = new Map<string, Uint8Array>();
+
+  async put(key: string, bytes: Uint8Array): Promise<void> {
+    this.documents.set(key, bytes);
+  }
+
+  async get(key: string): Promise<Uint8Array | undefined> {
+    return this.documents.get(key);
   }
 }
