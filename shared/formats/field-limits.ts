@@ -6,8 +6,10 @@
  * cap and written in 3-byte UTF-8 characters. The bodies are not capped: they are the article, and
  * a document too large for a message or an index item is stored aside (claim check).
  *
- * A capped value is cut at a word boundary where there is one near the cap and ends with `…`; each
- * cap is recorded in the article's provenance under the ninjs field it applies to.
+ * A capped text is cut at a word boundary where there is one near the cap and ends with `…`; an
+ * identifier (uri, code, alternative id) over its cap is dropped instead, since a cut one would be
+ * another identifier or no URI at all. Each cap is recorded in the article's provenance under the
+ * ninjs field it applies to.
  */
 import type { AltId, Party, Place } from '../ninjs/types.js';
 import type { ArticleParts, Provenance, SourceSubject } from './parts.js';
@@ -69,7 +71,7 @@ export function capText(text: string, limit: number): string {
 
 export interface CappedParts {
   readonly parts: ArticleParts;
-  /** One entry per ninjs field that was capped: `capped-at-<n>-chars` or `capped-at-<n>-entries`. */
+  /** One entry per ninjs field that was capped: `capped-at-<n>-chars`, `capped-at-<n>-entries` or `values-capped`. */
   readonly provenance: Record<string, Provenance>;
 }
 
@@ -99,32 +101,58 @@ export function capFreeText(parts: ArticleParts): CappedParts {
   ) => {
     if (!items) return {};
     let capped = false;
-    const kept = items.slice(0, limit).map((item) => {
-      const result = each(item);
-      if (result !== item) capped = true;
-      return result;
-    });
+    const kept = items
+      .slice(0, limit)
+      .map((item) => {
+        const result = each(item);
+        if (result !== item) capped = true;
+        return result;
+      })
+      // An entry whose every field was an identifier too long to keep is left out.
+      .filter((item) => typeof item !== 'object' || item === null || Object.keys(item).length > 0);
     if (items.length > limit) record(part, `capped-at-${limit}-entries`);
     else if (capped) record(part, 'values-capped');
     return items.length > limit || capped ? { [part]: kept } : {};
   };
   const fit = (value: string | undefined, limit: number) =>
     value !== undefined && value.length > limit ? capText(value, limit) : value;
-  /** A copy with its named string fields capped; the same object when none needed it. */
-  const capFields = <T extends object>(item: T, limits: Partial<Record<keyof T, number>>): T => {
+  /**
+   * A copy with its named string fields within their caps — names cut, identifiers (uris, codes)
+   * dropped, since a cut identifier would name something else or be no URI at all; the same object
+   * when none needed it.
+   */
+  const capFields = <T extends object>(
+    item: T,
+    cut: Partial<Record<keyof T, number>>,
+    drop: Partial<Record<keyof T, number>> = {},
+  ): T => {
     let copy: T | undefined;
-    for (const [field, limit] of Object.entries(limits) as [keyof T, number][]) {
+    for (const [field, limit] of Object.entries(cut) as [keyof T, number][]) {
       const value = item[field];
       if (typeof value === 'string' && value.length > limit) {
         copy ??= { ...item };
         copy[field] = fit(value, limit) as T[keyof T];
       }
     }
+    for (const [field, limit] of Object.entries(drop) as [keyof T, number][]) {
+      const value = item[field];
+      if (typeof value === 'string' && value.length > limit) {
+        copy ??= { ...item };
+        delete copy[field];
+      }
+    }
     return copy ?? item;
   };
   const { name, code, uri, keyword, altIdValue } = FIELD_CHAR_LIMITS;
   const party = <P extends Party | Place>(item: P) =>
-    capFields(item, { name, uri, literal: code } as Partial<Record<keyof P, number>>);
+    capFields(
+      item,
+      { name } as Partial<Record<keyof P, number>>,
+      { uri, literal: code } as Partial<Record<keyof P, number>>,
+    );
+  /** An alternative id too long to keep whole is dropped: a cut id identifies nothing. */
+  const altId = (item: AltId): AltId =>
+    (item.value?.length ?? 0) > altIdValue || (item.role?.length ?? 0) > code ? {} : item;
 
   const changes: Partial<ArticleParts> = {
     ...text('headline'),
@@ -136,7 +164,7 @@ export function capFreeText(parts: ArticleParts): CappedParts {
     ...text('copyrightNotice'),
     ...text('usageTerms'),
     ...list<SourceSubject>('subjects', parts.subjects, FIELD_COUNT_LIMITS.subjects, (item) =>
-      capFields(item, { code, name, uri }),
+      capFields(item, { name }, { code, uri }),
     ),
     ...list<string>(
       'keywords',
@@ -147,9 +175,7 @@ export function capFreeText(parts: ArticleParts): CappedParts {
     ...list<Party>('people', parts.people, FIELD_COUNT_LIMITS.parties, party),
     ...list<Party>('organisations', parts.organisations, FIELD_COUNT_LIMITS.parties, party),
     ...list<Place>('places', parts.places, FIELD_COUNT_LIMITS.parties, party),
-    ...list<AltId>('altIds', parts.altIds, FIELD_COUNT_LIMITS.altIds, (item) =>
-      capFields(item, { role: code, value: altIdValue }),
-    ),
+    ...list<AltId>('altIds', parts.altIds, FIELD_COUNT_LIMITS.altIds, altId),
   };
   if (Object.keys(changes).length === 0) return { parts, provenance };
   return { parts: { ...parts, ...changes }, provenance };
