@@ -13,6 +13,7 @@ import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import { JourneyTracker } from '../../local/journeys.js';
 import { LocalPipeline } from '../../local/pipeline.js';
+import { DynamoDbArticleIndex } from '../../shared/adapters/dynamodb-article-index.js';
 import { parsePartnerRegistry } from '../../shared/partners/registry.js';
 import { proseOfSize, wireStoryOfSize } from '../helpers/prose.js';
 
@@ -247,6 +248,41 @@ describe('limits on the local runtime', () => {
         new PutItemCommand({ TableName: pipeline.resources.table, Item: item(409_601 - 23) }),
       ),
       /Item size has exceeded the maximum allowed size/,
+    );
+  });
+
+  test('rejections come back newest first from every status shard and from the unsharded partition', async () => {
+    const index = new DynamoDbArticleIndex(pipeline.clients.dynamoDb, pipeline.resources.table);
+    const at = (second: number) => `2030-01-01T00:00:${String(second).padStart(2, '0')}.000Z`;
+    for (let n = 0; n < 20; n++)
+      await index.saveRejection({
+        objectKey: `shards/item-${n}.xml`,
+        code: 'EMPTY',
+        message: 'the object is empty',
+        sizeBytes: 0,
+        rejectedAt: at(n),
+      });
+    // A rejection as written before the index was sharded: one constant partition per status.
+    await pipeline.clients.dynamoDb.send(
+      new PutItemCommand({
+        TableName: pipeline.resources.table,
+        Item: {
+          pk: { S: 'object#legacy.xml' },
+          sk: { S: `rejection#${at(30)}` },
+          objectKey: { S: 'legacy.xml' },
+          code: { S: 'BINARY' },
+          message: { S: 'the object holds binary data' },
+          sizeBytes: { N: '6' },
+          rejectedAt: { S: at(30) },
+          byStatusPk: { S: 'status#rejected' },
+          byStatusSk: { S: `${at(30)}#legacy.xml` },
+        },
+      }),
+    );
+    const newest = await index.rejections(5);
+    assert.deepEqual(
+      newest.map((rejection) => rejection.objectKey),
+      ['legacy.xml', 'shards/item-19.xml', 'shards/item-18.xml', 'shards/item-17.xml', 'shards/item-16.xml'],
     );
   });
 });
