@@ -75,7 +75,7 @@ async function handleRecord(record: SQSRecord): Promise<void> {
  * Time a record may take at most (a 5 MiB object read, normalised and indexed, with retries of its
  * calls): a record is started only with this much of the invocation left. The rest of the batch is
  * reported as failed, to be received again, rather than cut off by the timeout, which would fail the
- * whole batch and count a receive against every record in it.
+ * whole batch, the records already done included (they would be processed again).
  */
 export const RECORD_TIME_BUDGET_MS = 10_000;
 
@@ -92,11 +92,12 @@ export async function handler(
   const records = event.Records;
   for (let position = 0; position < records.length; position++) {
     const record = records[position] as SQSRecord;
-    if (context && context.getRemainingTimeInMillis() < RECORD_TIME_BUDGET_MS) {
+    const remainingMs = context?.getRemainingTimeInMillis();
+    if (remainingMs !== undefined && remainingMs < RECORD_TIME_BUDGET_MS) {
       const deferred = records.slice(position);
       logger.warn('time budget spent, records deferred to a later receive', {
         deferred: deferred.length,
-        remainingMs: context.getRemainingTimeInMillis(),
+        remainingMs,
       });
       batchItemFailures.push(...deferred.map(({ messageId }) => ({ itemIdentifier: messageId })));
       break;
