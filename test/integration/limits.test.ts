@@ -285,4 +285,29 @@ describe('limits on the local runtime', () => {
       ['legacy.xml', 'shards/item-19.xml', 'shards/item-18.xml', 'shards/item-17.xml', 'shards/item-16.xml'],
     );
   });
+
+  test('publish acknowledges a change whose version is missing from the index instead of retrying it', async () => {
+    const { handler: publish } = await import('../../functions/publish.js');
+    // A table stream record as Lambda delivers it (NEW_AND_OLD_IMAGES), for a head whose version item was never written.
+    const record =
+      JSON.parse(`{"eventID":"7de3041dd709b024af6f29e4fa13d34c","eventName":"INSERT","eventVersion":"1.1",
+      "eventSource":"aws:dynamodb","awsRegion":"us-east-1",
+      "dynamodb":{"ApproximateCreationDateTime":1765108800,"Keys":{"pk":{"S":"article#urn:syndicate:ghost/story.txt"},"sk":{"S":"head"}},
+        "NewImage":{"pk":{"S":"article#urn:syndicate:ghost/story.txt"},"sk":{"S":"head"},"uri":{"S":"urn:syndicate:ghost/story.txt"},
+          "version":{"N":"1"},"contentHash":{"S":"0f1e2d"},"pubStatus":{"S":"usable"},"headline":{"S":"Ghost story"},
+          "originKey":{"S":"ghost/story.txt"},"source":{"S":"ghost"},"subjectCodes":{"L":[]},"everSubjectCodes":{"L":[]},
+          "everLanguages":{"L":[]},"everPublished":{"BOOL":true},"firstCreated":{"S":"2026-12-07T12:00:00.000Z"},
+          "versionCreated":{"S":"2026-12-07T12:00:00.000Z"}},
+        "SequenceNumber":"4421584500000000017450439091","SizeBytes":412,"StreamViewType":"NEW_AND_OLD_IMAGES"},
+      "eventSourceARN":"arn:aws:dynamodb:us-east-1:000000000000:table/syndicate-articles/stream/2026-12-07T00:00:00.000"}`);
+    assert.deepEqual(await publish({ Records: [record] }), { batchItemFailures: [] });
+  });
+
+  test('release answers an invocation that is not a release as abandoned instead of throwing for a retry', async () => {
+    const outcome = await pipeline.invokeRelease({ uri: 'urn:syndicate:wire/no-version.txt' });
+    assert.deepEqual(outcome, {
+      status: 'abandoned',
+      reason: 'expected an embargo release { uri, version, at }',
+    });
+  });
 });
