@@ -19,14 +19,23 @@ import { EventBridgeEmbargoScheduler } from '../shared/adapters/eventbridge-sche
 import { S3ClaimCheck } from '../shared/adapters/s3-claim-check.js';
 import { SnsNotifier } from '../shared/adapters/sns-notifier.js';
 import { type ArticleChange, eventTypeOf, publishChanges } from '../shared/usecases/publish-changes.js';
-import { requiredEnv } from './commons/config.js';
-import { flushMetrics, logger, MetricUnit, metrics, traceClients } from './commons/observability.js';
+import { indexDocumentStore, requiredEnv } from './commons/config.js';
+import {
+  flushMetrics,
+  logger,
+  MetricUnit,
+  metrics,
+  recordPermanentFailure,
+  traceClients,
+} from './commons/observability.js';
 
 traceClients(s3Client, dynamoDbClient, snsClient, schedulerClient);
 
 const dependencies = {
   notifier: new SnsNotifier(snsClient, requiredEnv('TOPIC_ARN')),
-  index: new DynamoDbArticleIndex(dynamoDbClient, requiredEnv('TABLE_NAME')),
+  index: new DynamoDbArticleIndex(dynamoDbClient, requiredEnv('TABLE_NAME'), {
+    documents: indexDocumentStore(),
+  }),
   scheduler: new EventBridgeEmbargoScheduler(schedulerClient, {
     functionArn: requiredEnv('RELEASE_FUNCTION_ARN'),
     roleArn: requiredEnv('SCHEDULER_ROLE_ARN'),
@@ -100,7 +109,13 @@ function versionsOf(records: readonly DynamoDBRecord[]) {
 export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
   const changes = event.Records.map(changeOf);
   try {
-    const { failedIds, published } = await publishChanges(dependencies, changes, versionsOf(event.Records));
+    const { failedIds, abandoned, published } = await publishChanges(
+      dependencies,
+      changes,
+      versionsOf(event.Records),
+    );
+    for (const change of abandoned)
+      recordPermanentFailure({ record: change.id, uri: change.uri, version: change.version }, change.error);
     if (failedIds.length > 0)
       logger.warn('changes not published, will be retried', { failed: failedIds.length });
     logger.info('stream batch published', { records: changes.length, published });

@@ -11,6 +11,7 @@ import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { Payload } from '../contract/article-envelope.js';
 import { DynamoDbArticleIndex } from '../shared/adapters/dynamodb-article-index.js';
 import { S3ClaimCheck } from '../shared/adapters/s3-claim-check.js';
+import { S3DocumentStore } from '../shared/adapters/s3-document-store.js';
 import { SnsNotifier } from '../shared/adapters/sns-notifier.js';
 import { SqsDirectNotifier } from '../shared/adapters/sqs-direct-notifier.js';
 import { SqsRedriveQueues } from '../shared/adapters/sqs-redrive.js';
@@ -27,6 +28,13 @@ const LINK_EXPIRY_SECONDS = 6 * 3600;
 
 const say = (line = '') => process.stdout.write(`${line}\n`);
 const warn = (line: string) => process.stderr.write(`${line}\n`);
+
+/** The target's article index, reading documents too large for their item from its content bucket. */
+function indexOf(target: Target): DynamoDbArticleIndex {
+  return new DynamoDbArticleIndex(target.dynamoDb, target.table, {
+    documents: target.contentBucket ? new S3DocumentStore(target.s3, target.contentBucket) : undefined,
+  });
+}
 
 async function withTarget<T>(
   options: { stack?: string; profile?: string; region?: string },
@@ -88,7 +96,7 @@ export async function commandStatus(args: string[]): Promise<number> {
     options: { ...TARGET_OPTIONS, json: { type: 'boolean', default: false } },
   });
   return withTarget(values, async (target) => {
-    const index = new DynamoDbArticleIndex(target.dynamoDb, target.table);
+    const index = indexOf(target);
     const [depths, articles, withheld, rejections] = await Promise.all([
       queueDepths(target),
       articleCount(target, !values.stack),
@@ -194,9 +202,7 @@ export async function commandRejects(args: string[]): Promise<number> {
     },
   });
   return withTarget(values, async (target) => {
-    const rejections = await new DynamoDbArticleIndex(target.dynamoDb, target.table).rejections(
-      Number(values.limit),
-    );
+    const rejections = await indexOf(target).rejections(Number(values.limit));
     if (values.json) {
       say(JSON.stringify(rejections, null, 2));
       return 0;
@@ -249,7 +255,7 @@ export async function commandReplay(args: string[]): Promise<number> {
       : undefined;
     const result = await replayArticles(
       {
-        index: new DynamoDbArticleIndex(target.dynamoDb, target.table),
+        index: indexOf(target),
         notifier,
         now: () => new Date(),
         payloads,
@@ -317,7 +323,7 @@ export async function commandRedrive(args: string[]): Promise<number> {
         continue;
       }
       // The stream's on-failure queue holds batch descriptions: republish the changes they cover.
-      const index = new DynamoDbArticleIndex(target.dynamoDb, target.table);
+      const index = indexOf(target);
       const partners = loadPartnerRegistry(undefined, { allowLoopbackHttp: !values.stack });
       const contentStore = target.contentBucket
         ? new S3ClaimCheck(target.s3, target.contentBucket, LINK_EXPIRY_SECONDS)

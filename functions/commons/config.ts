@@ -1,8 +1,21 @@
+import { s3Client } from '../../shared/adapters/clients/s3.js';
+import { S3DocumentStore } from '../../shared/adapters/s3-document-store.js';
 import { ConfigurationError } from '../../shared/domain/errors.js';
+import type { DocumentStore } from '../../shared/ports/document-store.js';
 
 /** Reads a required setting at cold start, so a missing one fails the deployment's first call loudly. */
 export function requiredEnv(name: string): string {
   const value = process.env[name];
   if (!value) throw new ConfigurationError(`environment variable ${name} is not set`);
   return value;
+}
+
+/**
+ * Where the index keeps documents too large for a DynamoDB item: the content bucket, when the
+ * function is given one (CONTENT_BUCKET). Without it, saving such a version fails with
+ * ItemTooLargeError and the record is retried until a deployment provides the bucket.
+ */
+export function indexDocumentStore(): DocumentStore | undefined {
+  const bucket = process.env.CONTENT_BUCKET;
+  return bucket ? new S3DocumentStore(s3Client, bucket) : undefined;
 }

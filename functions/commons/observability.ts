@@ -37,3 +37,12 @@ export function flushMetrics(): void {
 }
 
 export { MetricUnit };
+
+/**
+ * A record that can never succeed (see `isPermanent`): logged as an error with what identifies it and
+ * counted in `PermanentFailures` (alarmed), then acknowledged by the caller rather than retried.
+ */
+export function recordPermanentFailure(what: Record<string, unknown>, error: unknown): void {
+  logger.error('permanent failure, acknowledged without retry', { ...what, error: error as Error });
+  metrics.addMetric('PermanentFailures', MetricUnit.Count, 1);
+}

@@ -3,6 +3,7 @@
  * (or a one-off `s3:TestEvent` when the notification is first configured).
  */
 import type { S3Event, S3EventRecord } from 'aws-lambda';
+import { UnreadableNotificationError } from '../../shared/domain/errors.js';
 
 export interface ObjectNotification {
   readonly kind: 'created' | 'removed';
@@ -31,10 +32,42 @@ function notificationOf(record: S3EventRecord): ObjectNotification | undefined {
   };
 }
 
-/** Parses one SQS message body; throws on a body that is not an S3 notification at all. */
-export function parseS3Notifications(body: string): ObjectNotification[] {
-  const event = JSON.parse(body) as Partial<S3Event> & { Event?: string };
-  if (event.Event === 's3:TestEvent') return [];
-  if (!Array.isArray(event.Records)) throw new Error('message body is not an S3 event notification');
-  return event.Records.map(notificationOf).filter((notification) => notification !== undefined);
+/** What one SQS message body holds: object notifications, or S3's one-off test event. */
+export type ParsedNotifications =
+  | { readonly kind: 'records'; readonly notifications: ObjectNotification[] }
+  | { readonly kind: 'test-event' };
+
+function isRecord(value: unknown): value is S3EventRecord {
+  const record = value as Partial<S3EventRecord> | null;
+  return (
+    typeof record?.eventName === 'string' &&
+    typeof record.s3?.bucket?.name === 'string' &&
+    typeof record.s3.object?.key === 'string'
+  );
+}
+
+/**
+ * Parses one SQS message body. A body that is not JSON, not an S3 event, or whose key is not valid
+ * percent-encoding throws UnreadableNotificationError: no retry can change what the message says.
+ */
+export function parseS3Notifications(body: string): ParsedNotifications {
+  let event: Partial<S3Event> & { Event?: string };
+  try {
+    event = JSON.parse(body) as typeof event;
+  } catch {
+    throw new UnreadableNotificationError(`message body is not JSON: ${JSON.stringify(body.slice(0, 80))}`);
+  }
+  if (event?.Event === 's3:TestEvent') return { kind: 'test-event' };
+  if (!Array.isArray(event?.Records) || !event.Records.every(isRecord))
+    throw new UnreadableNotificationError('message body is not an S3 event notification');
+  const notifications: ObjectNotification[] = [];
+  for (const record of event.Records) {
+    try {
+      const notification = notificationOf(record);
+      if (notification) notifications.push(notification);
+    } catch {
+      throw new UnreadableNotificationError(`object key is not valid URL encoding: ${record.s3.object.key}`);
+    }
+  }
+  return { kind: 'records', notifications };
 }

@@ -41,6 +41,7 @@ export const CUSTOM_METRICS = {
   withdrawals: 'Withdrawals',
   stale: 'StaleNotifications',
   embargoesReleased: 'EmbargoesReleased',
+  permanentFailures: 'PermanentFailures',
 } as const;
 
 export interface AlarmThresholds {
@@ -115,6 +116,7 @@ export class PipelineMonitoring extends Construct {
   readonly ingestAgeAlarm: Alarm;
   readonly deliveryFailuresAlarm: Alarm;
   readonly rejectionRateAlarm: Alarm;
+  readonly permanentFailuresAlarm: Alarm;
 
   private readonly props: PipelineMonitoringProps;
   private readonly stackName: string;
@@ -232,6 +234,19 @@ export class PipelineMonitoring extends Construct {
         'the quarantine bucket: copy them back to the ingest bucket to ingest them again.',
     });
 
+    // --- Records acknowledged without success: retrying them could never help -------------------------
+    this.permanentFailuresAlarm = this.alarm('PermanentFailures', {
+      metric: this.custom(CUSTOM_METRICS.permanentFailures),
+      threshold: 1,
+      evaluationPeriods: 1,
+      description:
+        'A function acknowledged a record that can never succeed instead of retrying it into a dead-letter ' +
+        'queue: a queue message that is not an S3 event, a version missing from the index, a message that ' +
+        'cannot be made small enough for SNS, an invalid embargo release. Those articles or changes were ' +
+        'not processed. What to do: run the Logs Insights query "errors" (message "permanent failure") on the ' +
+        `three log groups; fix the cause, then \`npx syndicate replay URI ${stack}\` for the uris it names.`,
+    });
+
     this.dashboard = this.buildDashboard();
   }
 
@@ -302,6 +317,7 @@ export class PipelineMonitoring extends Construct {
         this.custom(CUSTOM_METRICS.unchanged).with({ label: 'unchanged' }),
         this.custom(CUSTOM_METRICS.rejected).with({ label: 'rejected' }),
         this.custom(CUSTOM_METRICS.stale).with({ label: 'stale notifications' }),
+        this.custom(CUSTOM_METRICS.permanentFailures).with({ label: 'permanent failures' }),
       ]),
       graph('Rejections by code', [rejectionsByCode]),
     );

@@ -7,13 +7,15 @@
  * | one version's document / history      | GetItem / Query pk=`article#<uri>`, sk begins `version#` |
  * | what an object key feeds, its order   | GetItem pk=`object#<key>`, sk=`state`                    |
  * | a key's rejections                    | Query pk=`object#<key>`, sk begins `rejection#`          |
- * | rejected / withheld items             | GSI `byStatus` (sparse): `status#rejected|withheld`, time |
+ * | rejected / withheld items             | GSI `byStatus` (sparse): `status#<status>#<shard>`, time  |
  * | changed since a time (replay)         | Scan of heads with a filter (operator tool, rare)        |
  *
  * Head items are small (metadata only) because every change rewrites them; each version's full
  * ninjs is stored once, gzip-compressed, in its own item (a 600-word article: ~10 KB of JSON,
  * ~3 KB compressed, so ~3 write units instead of ~10; see README "Stored documents").
- * Only head items change through the stream in a way the publisher acts on.
+ * Only head items change through the stream in a way the publisher acts on. A version item that would
+ * exceed DynamoDB's item limit keeps a key (`documentKey`) instead, and its compressed document goes to
+ * the document store (the content bucket): `version()` reads through it, so every reader does.
  */
 import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -28,20 +30,25 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { ArticleHead, ArticleVersion, ObjectState, RejectionRecord } from '../domain/article.js';
-import { ConcurrentUpdateError } from '../domain/errors.js';
+import { ConcurrentUpdateError, MissingVersionError } from '../domain/errors.js';
 import type { Provenance } from '../formats/parts.js';
 import type { Ninjs, PubStatus } from '../ninjs/types.js';
 import type { ArticleIndex, ArticleListing } from '../ports/article-index.js';
+import type { DocumentStore } from '../ports/document-store.js';
+import { DYNAMODB_MAX_ITEM_BYTES, dynamoDbItemSize } from './dynamodb-item-size.js';
 
 export const HEAD_SORT_KEY = 'head';
 export const STATE_SORT_KEY = 'state';
 
-import { INDEX_NAMES } from './table-layout.js';
+import { INDEX_NAMES, type IndexedStatus, statusPartition, statusPartitions } from './table-layout.js';
 
 export { INDEX_NAMES };
 
 /** A version item written by a writer that then failed to make it current may be replaced after this. */
 const ORPHAN_VERSION_AGE_MS = 60_000;
+
+/** Longest rejection message kept in the index. */
+const MAX_REJECTION_MESSAGE_CHARS = 4_000;
 
 type Item = Record<string, AttributeValue>;
 
@@ -80,7 +87,7 @@ export function headToItem(head: ArticleHead): Item {
       versionCreated: head.versionCreated,
       ...(head.pubStatus === 'withheld'
         ? {
-            byStatusPk: 'status#withheld',
+            byStatusPk: statusPartition('withheld', head.uri),
             byStatusSk: `${head.embargoedUntil ?? head.versionCreated}#${head.uri}`,
           }
         : {}),
@@ -116,7 +123,16 @@ export function headFromItem(item: Item): ArticleHead | undefined {
   };
 }
 
-function versionToItem(stored: ArticleVersion, writtenAt: number): Item {
+/** A version's document as stored: its ninjs and provenance, gzip-compressed JSON. */
+function encodeDocument(stored: ArticleVersion): Uint8Array {
+  return gzipSync(JSON.stringify({ ninjs: stored.ninjs, provenance: stored.provenance }));
+}
+
+function versionToItem(
+  stored: ArticleVersion,
+  writtenAt: number,
+  document: { readonly bytes: Uint8Array } | { readonly key: string },
+): Item {
   return marshall({
     pk: articleKey(stored.uri),
     sk: versionSortKey(stored.version),
@@ -124,8 +140,21 @@ function versionToItem(stored: ArticleVersion, writtenAt: number): Item {
     version: stored.version,
     contentHash: stored.contentHash,
     writtenAt,
-    document: gzipSync(JSON.stringify({ ninjs: stored.ninjs, provenance: stored.provenance })),
+    ...('bytes' in document ? { document: document.bytes } : { documentKey: document.key }),
   });
+}
+
+/** Where a version's document goes when its item would be too large: one key per uri, version and content. */
+export function storedDocumentKey(stored: Pick<ArticleVersion, 'uri' | 'version' | 'contentHash'>): string {
+  const id = createHash('sha256').update(stored.uri).digest('hex').slice(0, 40);
+  return `${id}/v${stored.version}-${stored.contentHash.slice(0, 16)}.json.gz`;
+}
+
+/** A version whose item, with its document, would exceed DynamoDB's item limit and has nowhere else to go. */
+export class ItemTooLargeError extends Error {
+  override readonly name = 'ItemTooLargeError';
+  /** Retryable: a deployment that configures the document store (CONTENT_BUCKET) makes it fit. */
+  readonly retryable = true;
 }
 
 /**
@@ -139,9 +168,10 @@ export function versionFromStreamImage(image: Item): ArticleVersion | undefined 
   return versionFromItem({ ...image, document: { B: bytes } });
 }
 
-function versionFromItem(item: Item): ArticleVersion {
+function versionFromItem(item: Item, document?: Uint8Array): ArticleVersion {
   const value = unmarshall(item);
-  const { ninjs, provenance } = JSON.parse(gunzipSync(value.document as Uint8Array).toString('utf8')) as {
+  const bytes = document ?? (value.document as Uint8Array);
+  const { ninjs, provenance } = JSON.parse(gunzipSync(bytes).toString('utf8')) as {
     ninjs: Ninjs;
     provenance: Record<string, Provenance>;
   };
@@ -166,12 +196,24 @@ function rejectionFromItem(item: Item): RejectionRecord {
   };
 }
 
+export interface ArticleIndexOptions {
+  /** Where documents too large for their item go (the content bucket); without it such a save fails. */
+  readonly documents?: DocumentStore | undefined;
+  readonly clock?: () => number;
+}
+
 export class DynamoDbArticleIndex implements ArticleIndex {
+  private readonly documents: DocumentStore | undefined;
+  private readonly clock: () => number;
+
   constructor(
     private readonly dynamoDb: DynamoDBClient,
     private readonly tableName: string,
-    private readonly clock: () => number = Date.now,
-  ) {}
+    options: ArticleIndexOptions = {},
+  ) {
+    this.documents = options.documents;
+    this.clock = options.clock ?? Date.now;
+  }
 
   private async get(pk: string, sk: string): Promise<Item | undefined> {
     const response = await this.dynamoDb.send(
@@ -187,7 +229,33 @@ export class DynamoDbArticleIndex implements ArticleIndex {
 
   async version(uri: string, version: number): Promise<ArticleVersion | undefined> {
     const item = await this.get(articleKey(uri), versionSortKey(version));
-    return item ? versionFromItem(item) : undefined;
+    if (!item) return undefined;
+    const documentKey = item.documentKey?.S;
+    if (documentKey === undefined) return versionFromItem(item);
+    if (!this.documents)
+      throw new ItemTooLargeError(
+        `${uri} v${version}: its document is in the document store, and none is configured`,
+      );
+    const document = await this.documents.get(documentKey);
+    if (!document) throw new MissingVersionError(`${uri} v${version}: document ${documentKey} is missing`);
+    return versionFromItem(item, document);
+  }
+
+  /**
+   * The version item: with its document inside when it fits DynamoDB's item limit, otherwise with the
+   * key of the document, stored first in the document store.
+   */
+  private async versionItem(stored: ArticleVersion, writtenAt: number): Promise<Item> {
+    const bytes = encodeDocument(stored);
+    const item = versionToItem(stored, writtenAt, { bytes });
+    if (dynamoDbItemSize(item) <= DYNAMODB_MAX_ITEM_BYTES) return item;
+    if (!this.documents)
+      throw new ItemTooLargeError(
+        `${stored.uri} v${stored.version}: ${dynamoDbItemSize(item)} bytes exceed DynamoDB's ${DYNAMODB_MAX_ITEM_BYTES}, and no document store is configured`,
+      );
+    const key = storedDocumentKey(stored);
+    await this.documents.put(key, bytes);
+    return versionToItem(stored, writtenAt, { key });
   }
 
   async saveVersion(
@@ -202,7 +270,7 @@ export class DynamoDbArticleIndex implements ArticleIndex {
       await this.dynamoDb.send(
         new PutItemCommand({
           TableName: this.tableName,
-          Item: versionToItem(stored, now),
+          Item: await this.versionItem(stored, now),
           ConditionExpression: 'attribute_not_exists(pk) OR contentHash = :hash OR writtenAt < :orphanBefore',
           ExpressionAttributeValues: marshall({
             ':hash': stored.contentHash,
@@ -265,7 +333,12 @@ export class DynamoDbArticleIndex implements ArticleIndex {
             pk: objectKey(rejection.objectKey),
             sk: `rejection#${rejection.rejectedAt}`,
             ...rejection,
-            byStatusPk: 'status#rejected',
+            // A rejection's detail can quote much of the input (every invalid field): the item stays small.
+            message:
+              rejection.message.length > MAX_REJECTION_MESSAGE_CHARS
+                ? `${rejection.message.slice(0, MAX_REJECTION_MESSAGE_CHARS - 1)}…`
+                : rejection.message,
+            byStatusPk: statusPartition('rejected', `${rejection.rejectedAt}#${rejection.objectKey}`),
             // GSI sort keys are limited to 1,024 bytes; S3 keys may be as long.
             byStatusSk: `${rejection.rejectedAt}#${Buffer.byteLength(rejection.objectKey) > 900 ? createHash('sha256').update(rejection.objectKey).digest('hex') : rejection.objectKey}`,
           },
@@ -290,22 +363,29 @@ export class DynamoDbArticleIndex implements ArticleIndex {
     return item ? rejectionFromItem(item) : undefined;
   }
 
-  private async byStatus(
-    status: 'rejected' | 'withheld',
-    limit: number,
-    newestFirst: boolean,
-  ): Promise<Item[]> {
-    const response = await this.dynamoDb.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: INDEX_NAMES.byStatus,
-        KeyConditionExpression: 'byStatusPk = :status',
-        ExpressionAttributeValues: marshall({ ':status': `status#${status}` }),
-        ScanIndexForward: !newestFirst,
-        Limit: limit,
+  /** Items of one status, by their index sort key: every shard queried, the pages merged. */
+  private async byStatus(status: IndexedStatus, limit: number, newestFirst: boolean): Promise<Item[]> {
+    const pages = await Promise.all(
+      statusPartitions(status).map(async (partition) => {
+        const response = await this.dynamoDb.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: INDEX_NAMES.byStatus,
+            KeyConditionExpression: 'byStatusPk = :partition',
+            ExpressionAttributeValues: marshall({ ':partition': partition }),
+            ScanIndexForward: !newestFirst,
+            Limit: limit,
+          }),
+        );
+        return response.Items ?? [];
       }),
     );
-    return response.Items ?? [];
+    const sortKey = (item: Item) => item.byStatusSk?.S ?? '';
+    // Code-unit order, as DynamoDB orders sort keys (by their bytes) for the ISO times they start with.
+    const merged = pages
+      .flat()
+      .sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0));
+    return (newestFirst ? merged.reverse() : merged).slice(0, limit);
   }
 
   async rejections(limit: number): Promise<RejectionRecord[]> {

@@ -1,5 +1,5 @@
 import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { ObjectStore, StoredObject } from '../ports/object-store.js';
+import type { ObjectStore, ObjectTooLarge, ReadLimit, StoredObject } from '../ports/object-store.js';
 
 function isNotFound(error: unknown): boolean {
   const name = (error as { name?: string }).name;
@@ -10,10 +10,23 @@ function isNotFound(error: unknown): boolean {
 export class S3ObjectStore implements ObjectStore {
   constructor(private readonly s3: S3Client) {}
 
-  async get(bucket: string, key: string): Promise<StoredObject | undefined> {
+  get(bucket: string, key: string): Promise<StoredObject | undefined>;
+  get(bucket: string, key: string, limit: ReadLimit): Promise<StoredObject | ObjectTooLarge | undefined>;
+  async get(
+    bucket: string,
+    key: string,
+    limit?: ReadLimit,
+  ): Promise<StoredObject | ObjectTooLarge | undefined> {
     try {
       const response = await this.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      // GetObject's headers arrive before its body: an object over the limit is refused on its
+      // Content-Length, and its body stream closed unread (the connection is not reused).
+      if (limit && response.ContentLength !== undefined && response.ContentLength > limit.maxBytes) {
+        (response.Body as { destroy?: () => void } | undefined)?.destroy?.();
+        return { key, sizeBytes: response.ContentLength, tooLarge: true };
+      }
       const bytes = response.Body ? await response.Body.transformToByteArray() : new Uint8Array();
+      if (limit && bytes.length > limit.maxBytes) return { key, sizeBytes: bytes.length, tooLarge: true };
       return {
         key,
         bytes,

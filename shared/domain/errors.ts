@@ -1,7 +1,10 @@
 /**
- * Named errors. A `RejectedInputError` is permanent: the input itself is wrong, retrying cannot help,
- * so it is recorded as a rejection and the feed moves on. Anything else is treated as transient and
- * the record is retried (and eventually lands in a dead-letter queue).
+ * Named errors. Each says whether a retry can help (`retryable`). A permanent one (`retryable: false`)
+ * would fail the same way on every attempt: the handlers log it, count it (`PermanentFailures`) and
+ * acknowledge the record instead of retrying it into a dead-letter queue that redrive could only
+ * fill again. A `RejectedInputError` is permanent too, but is recorded as a rejection of the input.
+ * Errors that are not named here (network, throttling, SDK) are treated as transient: retried, then
+ * dead-lettered.
  */
 
 export const REJECTION_CODES = {
@@ -22,8 +25,14 @@ export const REJECTION_CODES = {
 
 export type RejectionCode = keyof typeof REJECTION_CODES;
 
+/** The question every handler asks of a failure: can trying the same record again ever succeed? */
+export function isPermanent(error: unknown): boolean {
+  return (error as { retryable?: unknown } | null)?.retryable === false;
+}
+
 export class RejectedInputError extends Error {
   override readonly name = 'RejectedInputError';
+  readonly retryable = false;
   constructor(
     readonly code: RejectionCode,
     readonly detail?: string,
@@ -35,8 +44,38 @@ export class RejectedInputError extends Error {
 /** A conditional write lost a race with another writer; the record must be retried. */
 export class ConcurrentUpdateError extends Error {
   override readonly name = 'ConcurrentUpdateError';
+  readonly retryable = true;
 }
 
+/**
+ * A missing or invalid setting. Retryable: the record cannot succeed until the deployment is fixed,
+ * but then it can, so it belongs in the dead-letter queue for a redrive rather than acknowledged.
+ */
 export class ConfigurationError extends Error {
   override readonly name = 'ConfigurationError';
+  readonly retryable = true;
+}
+
+/** A queue message that is not an S3 event notification (or not JSON): it will never be one. */
+export class UnreadableNotificationError extends Error {
+  override readonly name = 'UnreadableNotificationError';
+  readonly retryable = false;
+}
+
+/** A message that cannot be made small enough for SNS, even as a summary with a link. */
+export class MessageTooLargeError extends Error {
+  override readonly name = 'MessageTooLargeError';
+  readonly retryable = false;
+}
+
+/** A version the index should hold and does not (its head names it; strongly consistent reads). */
+export class MissingVersionError extends Error {
+  override readonly name = 'MissingVersionError';
+  readonly retryable = false;
+}
+
+/** An invocation whose input is not of the shape the function takes (e.g. a release without a uri). */
+export class InvalidEventError extends Error {
+  override readonly name = 'InvalidEventError';
+  readonly retryable = false;
 }

@@ -17,6 +17,7 @@ import { tagSubjects } from '../enrich/subjects.js';
 import { type AltId, NINJS_STANDARD, type Ninjs, type Party, type Subject } from '../ninjs/types.js';
 import { ninjsProblems } from '../ninjs/validate.js';
 import { paragraphsToHtml, sanitizeBody } from './body.js';
+import { capFreeText, withCapsRecorded } from './field-limits.js';
 import type { ArticleParts, Provenance, SourceSubject } from './parts.js';
 
 export interface AssemblyContext {
@@ -239,7 +240,14 @@ export function jsonHasNoneToClean(json: string): boolean {
   return true;
 }
 
+/** Assembles the parts with every free-text field within its cap (./field-limits.ts), each cap recorded. */
 export function assembleArticle(parts: ArticleParts, context: AssemblyContext): NormalisedArticle {
+  const capped = capFreeText(parts);
+  const article = assembleCapped(capped.parts, context);
+  return { ...article, provenance: withCapsRecorded(article.provenance, capped.provenance) };
+}
+
+function assembleCapped(parts: ArticleParts, context: AssemblyContext): NormalisedArticle {
   const provenance: Record<string, Provenance> = { ...parts.provenance };
   const headline = parts.headline.replace(/\s+/g, ' ').trim();
   if (!headline) throw new RejectedInputError('NO_HEADLINE');

@@ -36,6 +36,11 @@ export const DEFAULT_LIMITS: NormaliseLimits = {
 };
 const MAX_DEPTH_CEILING = 1000;
 
+/** The rejection of an object over the size limit (decided from its size alone, before reading it, in ingest). */
+export function tooLarge(sizeBytes: number, maxObjectBytes: number): RejectedInputError {
+  return new RejectedInputError('TOO_LARGE', `${sizeBytes} bytes, limit ${maxObjectBytes}`);
+}
+
 const PARSER_MODULES: Partial<Record<Format, () => Promise<FormatParser>>> = {
   text: async () => (await import('./text.js')).parseText,
   markdown: async () => (await import('./markdown.js')).parseMarkdown,
@@ -69,9 +74,7 @@ export async function normaliseObject(
   // Tree walkers recurse per level: a configured depth beyond this would risk the stack instead of a clean rejection.
   if (limits.maxDepth > MAX_DEPTH_CEILING)
     throw new RangeError(`maxDepth ${limits.maxDepth} exceeds ${MAX_DEPTH_CEILING}`);
-  if (object.bytes.length > limits.maxObjectBytes) {
-    throw new RejectedInputError('TOO_LARGE', `${object.bytes.length} bytes, limit ${limits.maxObjectBytes}`);
-  }
+  if (object.bytes.length > limits.maxObjectBytes) throw tooLarge(object.bytes.length, limits.maxObjectBytes);
   const decoded = decodeObject(object.bytes, {
     maxDecompressedBytes: limits.maxDecompressedBytes,
     ...(object.contentType ? { contentType: object.contentType } : {}),

@@ -5,7 +5,7 @@ import {
   type ObjectOrigin,
 } from '../domain/article.js';
 import { RejectedInputError } from '../domain/errors.js';
-import { type NormaliseOptions, normaliseObject } from '../formats/normalise.js';
+import { DEFAULT_LIMITS, type NormaliseOptions, normaliseObject, tooLarge } from '../formats/normalise.js';
 import type { ArticleIndex } from '../ports/article-index.js';
 import type { ObjectStore } from '../ports/object-store.js';
 import type { Quarantine } from '../ports/quarantine.js';
@@ -49,7 +49,8 @@ function union(a: readonly string[], b: readonly string[]): string[] {
 /**
  * Ingests one object that was created or overwritten in the bucket.
  * 1. Skip the event if a newer (or the same) event for this key was already handled.
- * 2. Read the object as it is now; if it is gone, its removal is handled by its own event.
+ * 2. Read the object as it is now; if it is gone, its removal is handled by its own event. An object
+ *    over the size limit is rejected TOO_LARGE from its size alone, before its bytes are read.
  * 3. Normalise it. An input the normaliser refuses is copied to quarantine and recorded as a
  *    rejection with its code and reason; nothing is published.
  * 4. The same content as the current version is a duplicate: nothing is written.
@@ -59,13 +60,16 @@ function union(a: readonly string[], b: readonly string[]): string[] {
  */
 export async function ingestObject(deps: IngestDependencies, event: ObjectEvent): Promise<IngestOutcome> {
   if (await isStaleEvent(deps.index, event)) return { status: 'stale' };
-  const object = await deps.objects.get(event.bucket, event.key);
+  const maxBytes = deps.normaliseOptions?.limits?.maxObjectBytes ?? DEFAULT_LIMITS.maxObjectBytes;
+  const object = await deps.objects.get(event.bucket, event.key, { maxBytes });
   if (!object) return { status: 'missing' };
 
   const now = deps.now().toISOString();
   const origin: ObjectOrigin = { key: event.key, ...(event.sequencer ? { sequencer: event.sequencer } : {}) };
+  const sizeBytes = 'tooLarge' in object ? object.sizeBytes : object.bytes.length;
   let normalised: Awaited<ReturnType<typeof normaliseObject>>;
   try {
+    if ('tooLarge' in object) throw tooLarge(object.sizeBytes, maxBytes);
     normalised = await normaliseObject(object, deps.normaliseOptions);
   } catch (error) {
     if (!(error instanceof RejectedInputError)) throw error;
@@ -74,7 +78,7 @@ export async function ingestObject(deps: IngestDependencies, event: ObjectEvent)
     await deps.index.saveRejection({
       objectKey: event.key,
       ...reason,
-      sizeBytes: object.bytes.length,
+      sizeBytes,
       rejectedAt: now,
       ...(quarantineKey ? { quarantineKey } : {}),
     });

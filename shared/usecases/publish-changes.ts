@@ -1,4 +1,5 @@
 import type { ArticleHead, ArticleVersion } from '../domain/article.js';
+import { isPermanent, MessageTooLargeError, MissingVersionError } from '../domain/errors.js';
 import {
   type ArticleEnvelope,
   attributesFor,
@@ -68,10 +69,7 @@ export interface MessageOptions {
   readonly summaries?: boolean;
 }
 
-/** A document too large for a message, with no content store to put it in. */
-export class MessageTooLargeError extends Error {
-  override readonly name = 'MessageTooLargeError';
-}
+export { MessageTooLargeError };
 
 /**
  * The partner messages for one article version: the full variant (the document inline, or a summary
@@ -142,6 +140,22 @@ function needsRelease(change: ArticleChange): boolean {
   );
 }
 
+/** A change that can never be published as it is, and why. */
+export interface AbandonedChange {
+  readonly id: string;
+  readonly uri?: string;
+  readonly version?: number;
+  readonly error: Error;
+}
+
+export interface PublishOutcome {
+  /** Changes to retry. */
+  readonly failedIds: readonly string[];
+  /** Changes that failed permanently: not to retry. */
+  readonly abandoned: readonly AbandonedChange[];
+  readonly published: number;
+}
+
 /**
  * Publishes the partner-visible changes of one batch.
  * 1. Turn each change into an event type (published, updated, withdrawn) or skip it; schedule the
@@ -149,7 +163,9 @@ function needsRelease(change: ArticleChange): boolean {
  * 2. Load each version's document and build its messages: the envelope and the filter attributes,
  *    with a claim-check link when the document is too large, plus the summary variant when asked.
  * 3. Publish them all; return the ids of the changes that failed and must be retried (a change
- *    counts as published when every message of it was accepted).
+ *    counts as published when every message of it was accepted), and apart from them the changes
+ *    that failed permanently (a retry would fail the same way: see `isPermanent`), which the caller
+ *    records and acknowledges.
  */
 export async function publishChanges(
   deps: PublishDependencies,
@@ -160,7 +176,7 @@ export async function publishChanges(
    * content hash is the one the head names.
    */
   known: readonly ArticleVersion[] = [],
-): Promise<{ failedIds: readonly string[]; published: number }> {
+): Promise<PublishOutcome> {
   const knownVersions = new Map(known.map((version) => [`${version.uri}#${version.version}`, version]));
   const publishedAt = deps.now().toISOString();
   // Each change waits on the index (its version's document) and maybe the content store: a batch
@@ -182,22 +198,32 @@ export async function publishChanges(
     const held = knownVersions.get(`${after.uri}#${after.version}`);
     const stored =
       held?.contentHash === after.contentHash ? held : await deps.index.version(after.uri, after.version);
-    if (!stored) throw new Error(`${after.uri}: version ${after.version} is missing from the index`);
+    if (!stored)
+      throw new MissingVersionError(`${after.uri}: version ${after.version} is missing from the index`);
     const envelope = envelopeFor(after, stored.ninjs, eventType, publishedAt);
     return partnerMessagesFor(change.id, after, stored.ninjs, envelope, deps);
   });
   const failedIds: string[] = [];
+  const abandoned: AbandonedChange[] = [];
   const messages: OutboundMessage[] = [];
   prepared.forEach((outcome, index) => {
+    const change = changes[index] as ArticleChange;
     if (outcome.ok) messages.push(...outcome.value);
-    else failedIds.push((changes[index] as ArticleChange).id);
+    else if (isPermanent(outcome.error))
+      abandoned.push({
+        id: change.id,
+        ...(change.after ? { uri: change.after.uri, version: change.after.version } : {}),
+        error: outcome.error as Error,
+      });
+    else failedIds.push(change.id);
   });
-  if (messages.length === 0) return { failedIds, published: 0 };
+  if (messages.length === 0) return { failedIds, abandoned, published: 0 };
   const result = await deps.notifier.publish(messages);
   const failedChanges = new Set(result.failedIds.map(sourceIdOf));
   const publishedChanges = new Set(messages.map((message) => sourceIdOf(message.id)));
   return {
     failedIds: [...failedIds, ...failedChanges],
+    abandoned,
     published: [...publishedChanges].filter((id) => !failedChanges.has(id)).length,
   };
 }

@@ -231,8 +231,8 @@ export async function redriveStreamFailures(
         failed.push(head.uri);
       }
     }
-    const { failedIds } = await publishChanges(deps, changes);
-    const notPublished = new Set(failedIds);
+    const { failedIds, abandoned } = await publishChanges(deps, changes);
+    const notPublished = new Set([...failedIds, ...abandoned.map((change) => change.id)]);
     for (const change of changes) (notPublished.has(change.id) ? failed : handled).push(change.id);
   }
   if (failed.length === 0) {

@@ -1,9 +1,12 @@
 import type { ArticleHead, ArticleVersion } from '../domain/article.js';
+import { MissingVersionError } from '../domain/errors.js';
 import type { ArticleIndex } from '../ports/article-index.js';
 import type { EmbargoRelease } from '../ports/embargo-scheduler.js';
 
 export class EmbargoNotDueError extends Error {
   override readonly name = 'EmbargoNotDueError';
+  /** Clock skew between the scheduler and us: a later attempt is on time. */
+  readonly retryable = true;
 }
 
 export interface ReleaseDependencies {
@@ -34,7 +37,8 @@ export async function releaseEmbargo(
   if (deps.now().getTime() < due)
     throw new EmbargoNotDueError(`${release.uri} is embargoed until ${current.embargoedUntil}`);
   const last = await deps.index.version(release.uri, current.version);
-  if (!last) throw new Error(`${release.uri}: version ${current.version} is missing from the index`);
+  if (!last)
+    throw new MissingVersionError(`${release.uri}: version ${current.version} is missing from the index`);
   const now = deps.now().toISOString();
   const version = current.version + 1;
   const head: ArticleHead = {

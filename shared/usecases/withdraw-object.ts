@@ -1,4 +1,5 @@
 import type { ArticleHead, ArticleVersion } from '../domain/article.js';
+import { MissingVersionError } from '../domain/errors.js';
 import type { ArticleIndex } from '../ports/article-index.js';
 import type { ObjectStore } from '../ports/object-store.js';
 import { isStaleEvent, type ObjectEvent } from './ingest-object.js';
@@ -49,7 +50,7 @@ export async function withdrawObject(
     return { status: 'already-withdrawn', uri };
   }
   const last = await deps.index.version(uri, current.version);
-  if (!last) throw new Error(`${uri}: version ${current.version} is missing from the index`);
+  if (!last) throw new MissingVersionError(`${uri}: version ${current.version} is missing from the index`);
   const version = current.version + 1;
   const head: ArticleHead = {
     ...current,

@@ -67,6 +67,7 @@ describe('message variants and claim check', () => {
     };
     assert.deepEqual(await publishChanges(deps, [{ id: 's1', after: head }]), {
       failedIds: [],
+      abandoned: [],
       published: 1,
     });
     assert.equal(notifier.published.length, 1);
@@ -91,6 +92,7 @@ describe('message variants and claim check', () => {
     };
     assert.deepEqual(await publishChanges(deps, [{ id: 's1', after: head }]), {
       failedIds: [],
+      abandoned: [],
       published: 1,
     });
     const [full, summary] = notifier.published;
@@ -124,6 +126,7 @@ describe('message variants and claim check', () => {
     const deps = { notifier, index, scheduler: new InMemoryScheduler(), now: () => new Date(), contentStore };
     assert.deepEqual(await publishChanges(deps, [{ id: 's1', after: head }]), {
       failedIds: [],
+      abandoned: [],
       published: 1,
     });
     const envelope = assertContract(notifier.published[0]);
@@ -135,7 +138,7 @@ describe('message variants and claim check', () => {
     assert.ok(envelope.link.sizeInBytes > SNS_MAX_MESSAGE_BYTES);
   });
 
-  test('without a content store an oversized document fails its change alone (retried, then dead-lettered)', async () => {
+  test('without a content store an oversized document fails its change alone, permanently (not retried)', async () => {
     const big = await indexed('wire/long-read.txt', bigArticle(900));
     const small = await indexed('wire/story.txt', readFileSync(WIRE_ARTICLE));
     const smallVersion = await small.index.version(small.head.uri, small.head.version);
@@ -149,7 +152,12 @@ describe('message variants and claim check', () => {
         { id: 'small', after: small.head },
       ],
     );
-    assert.deepEqual(result, { failedIds: ['big'], published: 1 });
+    assert.deepEqual(result.failedIds, []);
+    assert.equal(result.published, 1);
+    assert.deepEqual(
+      result.abandoned.map((change) => [change.id, change.error.name]),
+      [['big', 'MessageTooLargeError']],
+    );
   });
 
   test('a change counts as failed when either of its variants was not accepted', async () => {
@@ -173,6 +181,7 @@ describe('message variants and claim check', () => {
     };
     assert.deepEqual(await publishChanges(deps, [{ id: 's1', after: head }]), {
       failedIds: ['s1'],
+      abandoned: [],
       published: 0,
     });
   });

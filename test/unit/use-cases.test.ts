@@ -230,8 +230,13 @@ describe('publish use case', () => {
         { id: 'seq-4', before: head(2), after: head(4, 'canceled', true) },
       ],
     );
-    // seq-4's version 4 was never stored: it fails alone and is retried.
-    assert.deepEqual(result, { failedIds: ['seq-4'], published: 1 });
+    // seq-4's version 4 was never stored: it fails alone, permanently (a retry reads the same index).
+    assert.deepEqual(result.failedIds, []);
+    assert.equal(result.published, 1);
+    assert.deepEqual(
+      result.abandoned.map(({ id, uri, version, error }) => ({ id, uri, version, error: error.name })),
+      [{ id: 'seq-4', uri: 'urn:syndicate:x', version: 4, error: 'MissingVersionError' }],
+    );
     const [message] = notifier.published;
     const envelope = JSON.parse(message?.body ?? '{}') as ArticleEnvelope;
     assert.equal(envelope.eventType, 'article.updated');
@@ -273,7 +278,7 @@ describe('publish use case', () => {
     // Version 1 is held with the head's hash; the held version 2 has another hash (an orphan replaced since).
     const held = [stored(1, 'held v1'), { ...stored(2, 'held v2'), contentHash: 'other' }];
     const result = await publishChanges(deps, changes, held);
-    assert.deepEqual(result, { failedIds: [], published: 2 });
+    assert.deepEqual(result, { failedIds: [], abandoned: [], published: 2 });
     assert.deepEqual(reads, [2]);
     const headlines = notifier.published.map(
       (message) => (JSON.parse(message.body) as ArticleEnvelope).ninjs.headlines?.[0]?.value,

@@ -6,9 +6,10 @@ import type { ArticleHead, ArticleVersion, ObjectState, RejectionRecord } from '
 import { ConcurrentUpdateError } from '../../domain/errors.js';
 import type { OutboundMessage } from '../../domain/message.js';
 import type { ArticleIndex, ArticleListing } from '../../ports/article-index.js';
+import type { DocumentStore } from '../../ports/document-store.js';
 import type { EmbargoRelease, EmbargoScheduler } from '../../ports/embargo-scheduler.js';
 import type { Notifier, PublishResult } from '../../ports/notifier.js';
-import type { ObjectStore, StoredObject } from '../../ports/object-store.js';
+import type { ObjectStore, ObjectTooLarge, ReadLimit, StoredObject } from '../../ports/object-store.js';
 import type { Quarantine } from '../../ports/quarantine.js';
 
 export class InMemoryObjectStore implements ObjectStore {
@@ -22,8 +23,18 @@ export class InMemoryObjectStore implements ObjectStore {
     this.objects.delete(`${bucket}/${key}`);
   }
 
-  async get(bucket: string, key: string): Promise<StoredObject | undefined> {
-    return this.objects.get(`${bucket}/${key}`);
+  get(bucket: string, key: string): Promise<StoredObject | undefined>;
+  get(bucket: string, key: string, limit: ReadLimit): Promise<StoredObject | ObjectTooLarge | undefined>;
+  async get(
+    bucket: string,
+    key: string,
+    limit?: ReadLimit,
+  ): Promise<StoredObject | ObjectTooLarge | undefined> {
+    const object = this.objects.get(`${bucket}/${key}`);
+    // As S3ObjectStore: an object over the limit yields its size only, never its bytes.
+    if (object && limit && object.bytes.length > limit.maxBytes)
+      return { key, sizeBytes: object.bytes.length, tooLarge: true };
+    return object;
   }
 
   async exists(bucket: string, key: string): Promise<boolean> {
@@ -115,5 +126,17 @@ export class InMemoryQuarantine implements Quarantine {
   async keep(_bucket: string, key: string, reason: { code: string }): Promise<string> {
     this.kept.push({ key, code: reason.code });
     return `quarantine/${key}`;
+  }
+}
+
+export class InMemoryDocumentStore implements DocumentStore {
+  readonly documents = new Map<string, Uint8Array>();
+
+  async put(key: string, bytes: Uint8Array): Promise<void> {
+    this.documents.set(key, bytes);
+  }
+
+  async get(key: string): Promise<Uint8Array | undefined> {
+    return this.documents.get(key);
   }
 }
