@@ -42,7 +42,8 @@ import { CfnScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import { type CfnSubscription, Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption, type QueueProps } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { MAX_LINK_EXPIRY_SECONDS } from '../../shared/adapters/s3-claim-check.js';
+import { CLAIM_CHECK_PREFIX, MAX_LINK_EXPIRY_SECONDS } from '../../shared/adapters/s3-claim-check.js';
+import { INDEX_DOCUMENT_PREFIX } from '../../shared/adapters/s3-document-store.js';
 import { INDEX_NAMES } from '../../shared/adapters/table-layout.js';
 import {
   endpointOf,
@@ -153,6 +154,9 @@ const TOPIC_KEY_ACTIONS = ['kms:GenerateDataKey', 'kms:Decrypt'];
 const DEFAULT_CONTENT_LINK_EXPIRY = Duration.hours(6);
 /** Claim-check documents outlive their links a little, then go (partners fetch on receipt). */
 const CONTENT_RETENTION = Duration.days(8);
+const INDEX_DOCUMENTS_REASON =
+  'article versions too large for a table item keep their document under index-documents/ (named by uri ' +
+  'and version at run time); nothing else in the bucket.';
 
 /** Whole days, at least one, for lifecycle rules (S3 counts in days). */
 function days(name: string, value: Duration): Duration {
@@ -429,10 +433,14 @@ export class SyndicationStack extends Stack {
       encryptionKey: this.messagingKey,
       bucketKeyEnabled: true,
       lifecycleRules: [
-        { expiration: CONTENT_RETENTION },
+        // Claim-check documents only: documents the index keeps out of its items (index-documents/)
+        // live as long as the article versions that point to them.
+        { prefix: CLAIM_CHECK_PREFIX, expiration: CONTENT_RETENTION },
         { abortIncompleteMultipartUploadAfter: Duration.days(1) },
       ],
     });
+    this.grantIndexDocuments(this.normaliseFunction);
+    this.grantIndexDocuments(this.releaseFunction);
 
     this.streamDlq = deadLetterQueue(this, 'StreamDlq', removalPolicy);
     this.publishFunction = pipelineFunction('Publish', {
@@ -474,8 +482,20 @@ export class SyndicationStack extends Stack {
     this.publishFunction.addToRolePolicy(
       new PolicyStatement({
         actions: ['s3:PutObject', 's3:GetObject'],
-        resources: [this.contentBucket.arnForObjects('documents/*')],
+        resources: [this.contentBucket.arnForObjects(`${CLAIM_CHECK_PREFIX}*`)],
       }),
+    );
+    // Reads the documents the index keeps out of its items (written by normalise and release).
+    this.publishFunction.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['s3:GetObject'],
+        resources: [this.contentBucket.arnForObjects(`${INDEX_DOCUMENT_PREFIX}*`)],
+      }),
+    );
+    acknowledge(
+      this.defaultPolicyOf(this.publishFunction),
+      wildcardFinding(this.contentBucket, `/${INDEX_DOCUMENT_PREFIX}*`),
+      INDEX_DOCUMENTS_REASON,
     );
     this.messagingKey.grant(this.publishFunction, 'kms:GenerateDataKey', 'kms:Decrypt');
     this.grantTable(this.publishFunction, PUBLISH_TABLE_ACTIONS);
@@ -489,7 +509,7 @@ export class SyndicationStack extends Stack {
     const publishPolicy = this.defaultPolicyOf(this.publishFunction);
     acknowledge(
       publishPolicy,
-      wildcardFinding(this.contentBucket, '/documents/*'),
+      wildcardFinding(this.contentBucket, `/${CLAIM_CHECK_PREFIX}*`),
       'publish writes and signs links to claim-check documents, one object per article version under ' +
         'documents/ (named by uri and version at run time); nothing else in the bucket.',
     );
@@ -649,6 +669,26 @@ export class SyndicationStack extends Stack {
   }
 
   /** Table actions on the table itself: no function queries an index, so no `index/*` grant. */
+  /**
+   * Lets a function that saves or reads article versions keep documents too large for a table item
+   * in the content bucket: the setting and its grant together.
+   */
+  private grantIndexDocuments(fn: PipelineFunction): void {
+    fn.addEnvironment('CONTENT_BUCKET', this.contentBucket.bucketName);
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['s3:PutObject', 's3:GetObject'],
+        resources: [this.contentBucket.arnForObjects(`${INDEX_DOCUMENT_PREFIX}*`)],
+      }),
+    );
+    this.messagingKey.grant(fn, 'kms:GenerateDataKey', 'kms:Decrypt');
+    acknowledge(
+      this.defaultPolicyOf(fn),
+      wildcardFinding(this.contentBucket, `/${INDEX_DOCUMENT_PREFIX}*`),
+      INDEX_DOCUMENTS_REASON,
+    );
+  }
+
   private grantTable(fn: PipelineFunction, actions: readonly string[]): void {
     fn.addToRolePolicy(
       new PolicyStatement({ actions: [...actions], resources: [this.articlesTable.tableArn] }),

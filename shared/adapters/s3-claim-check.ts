@@ -5,13 +5,16 @@ import type { DocumentLink } from '../domain/message.js';
 import type { Ninjs } from '../ninjs/types.js';
 import type { ContentStore } from '../ports/content-store.js';
 
+/** Where claim-check documents live in the content bucket; the bucket's lifecycle expires them. */
+export const CLAIM_CHECK_PREFIX = 'documents/';
+
 /** SigV4 pre-signed URLs are valid for at most 7 days. */
 export const MAX_LINK_EXPIRY_SECONDS = 7 * 24 * 3600;
 
 export function documentKey(uri: string, version: number): string {
   // A hash keeps keys short and free of characters that need escaping in a URL; the uri is in the metadata.
   const id = createHash('sha256').update(uri).digest('hex').slice(0, 40);
-  return `documents/${id}/v${version}.json`;
+  return `${CLAIM_CHECK_PREFIX}${id}/v${version}.json`;
 }
 
 /**

@@ -411,16 +411,21 @@ describe('IAM', () => {
     }
     assert.ok(!actions.includes('s3:*') && !actions.includes('dynamodb:*'));
     assert.ok(!actions.some((action) => action.startsWith('s3:Delete')));
-    // The only write: copying rejected originals into the quarantine bucket (never the ingest bucket).
-    for (const statement of statements.filter((candidate) =>
+    // The only writes: copying rejected originals into the quarantine bucket, and keeping documents
+    // too large for a table item in the content bucket (never the ingest bucket).
+    const writes = statements.filter((candidate) =>
       actionsOf([candidate]).some((action) => action.startsWith('s3:Put')),
-    )) {
-      assert.deepEqual(actionsOf([statement]), ['s3:PutObject']);
-      assert.equal(
-        JSON.stringify(statement.Resource),
-        JSON.stringify({ 'Fn::Join': ['', [arnOf(dev.quarantineBucket), '/*']] }),
-      );
-    }
+    );
+    assert.deepEqual(
+      writes.map((statement) => [JSON.stringify(statement.Resource), actionsOf([statement]).sort()]),
+      [
+        [JSON.stringify({ 'Fn::Join': ['', [arnOf(dev.quarantineBucket), '/*']] }), ['s3:PutObject']],
+        [
+          JSON.stringify({ 'Fn::Join': ['', [arnOf(dev.contentBucket), '/index-documents/*']] }),
+          ['s3:GetObject', 's3:PutObject'],
+        ],
+      ],
+    );
   });
 
   test('publish may create schedules only in its schedule group and pass only the scheduler role', () => {
@@ -435,11 +440,19 @@ describe('IAM', () => {
     assert.ok(!JSON.stringify(passRole.Resource).includes('"*"'));
   });
 
-  test('release reads and rewrites only the articles table', () => {
-    const actions = actionsOf(roleStatements(dev.releaseFunction));
+  test('release reads and rewrites only the articles table and its kept-out documents', () => {
+    const statements = roleStatements(dev.releaseFunction);
+    const actions = actionsOf(statements);
     for (const action of ['dynamodb:GetItem', 'dynamodb:PutItem'])
       assert.ok(actions.includes(action), action);
-    assert.ok(!actions.some((action) => action.startsWith('s3:') || action.startsWith('sns:')));
+    assert.ok(!actions.some((action) => action.startsWith('sns:')));
+    const s3 = statements.filter((statement) =>
+      actionsOf([statement]).some((action) => action.startsWith('s3:')),
+    );
+    assert.deepEqual(
+      s3.map((statement) => JSON.stringify(statement.Resource)),
+      [JSON.stringify({ 'Fn::Join': ['', [arnOf(dev.contentBucket), '/index-documents/*']] })],
+    );
   });
 
   test('publish may publish to the articles topic', () => {
@@ -679,7 +692,17 @@ describe('claim check (content bucket)', () => {
       JSON.stringify(bucket?.Properties?.BucketEncryption),
       new RegExp(logicalId(dev.messagingKey)),
     );
-    assert.match(JSON.stringify(bucket?.Properties?.LifecycleConfiguration), /"ExpirationInDays":8/);
+    const lifecycle = bucket?.Properties?.LifecycleConfiguration as
+      | { Rules: Record<string, unknown>[] }
+      | undefined;
+    const rules = lifecycle?.Rules ?? [];
+    const expiring = rules.filter((rule) => rule.ExpirationInDays !== undefined);
+    // Only claim-check documents expire: a document kept out of an oversized index item must live as
+    // long as the version that points to it.
+    assert.deepEqual(
+      expiring.map((rule) => [rule.Prefix, rule.ExpirationInDays]),
+      [['documents/', 8]],
+    );
     template.hasResourceProperties('AWS::S3::BucketPolicy', {
       Bucket: refOf(dev.contentBucket),
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Action: 's3:*' })]) },
@@ -696,14 +719,22 @@ describe('claim check (content bucket)', () => {
     assert.equal(variables.PUBLISH_SUMMARIES, 'true');
   });
 
-  test('publish may write and sign links to documents only, and use the key', () => {
-    const statements = roleStatements(dev.publishFunction);
-    const s3 = statements.filter((statement) =>
+  const s3StatementsOf = (fn: PipelineFunction) =>
+    roleStatements(fn).filter((statement) =>
       actionsOf([statement]).some((action) => action.startsWith('s3:')),
     );
-    assert.equal(s3.length, 1);
-    assert.deepEqual(actionsOf(s3).sort(), ['s3:GetObject', 's3:PutObject']);
-    assert.deepEqual(s3[0]?.Resource, { 'Fn::Join': ['', [arnOf(dev.contentBucket), '/documents/*']] });
+  const contentObjects = (prefix: string) => ({ 'Fn::Join': ['', [arnOf(dev.contentBucket), prefix]] });
+
+  test('publish may write and sign links to documents, read index documents, and use the key', () => {
+    const statements = roleStatements(dev.publishFunction);
+    const s3 = s3StatementsOf(dev.publishFunction);
+    assert.deepEqual(
+      s3.map((statement) => [statement.Resource, actionsOf([statement]).sort()]),
+      [
+        [contentObjects('/documents/*'), ['s3:GetObject', 's3:PutObject']],
+        [contentObjects('/index-documents/*'), ['s3:GetObject']],
+      ],
+    );
     const kms = statements.filter((statement) =>
       actionsOf([statement]).some((action) => action.startsWith('kms:')),
     );
@@ -713,6 +744,31 @@ describe('claim check (content bucket)', () => {
     }
     assert.deepEqual([...new Set(actionsOf(kms))].sort(), ['kms:Decrypt', 'kms:GenerateDataKey']);
   });
+
+  for (const [name, fn] of [
+    ['normalise', () => dev.normaliseFunction],
+    ['release', () => dev.releaseFunction],
+  ] as const) {
+    test(`${name} knows the bucket and may keep index documents there, nothing else of it`, () => {
+      const environment = resources[logicalId(fn())]?.Properties?.Environment as
+        | { Variables: Record<string, unknown> }
+        | undefined;
+      assert.deepEqual(environment?.Variables.CONTENT_BUCKET, refOf(dev.contentBucket));
+      const onContent = s3StatementsOf(fn()).filter((statement) =>
+        JSON.stringify(statement.Resource).includes(logicalId(dev.contentBucket)),
+      );
+      assert.deepEqual(
+        onContent.map((statement) => [statement.Resource, actionsOf([statement]).sort()]),
+        [[contentObjects('/index-documents/*'), ['s3:GetObject', 's3:PutObject']]],
+      );
+      const kms = roleStatements(fn()).filter((statement) =>
+        resourcesOf(statement).some(
+          (resource) => JSON.stringify(resource) === JSON.stringify(arnOf(dev.messagingKey)),
+        ),
+      );
+      assert.deepEqual([...new Set(actionsOf(kms))].sort(), ['kms:Decrypt', 'kms:GenerateDataKey']);
+    });
+  }
 
   test('a link expiry beyond what SigV4 allows is refused at synth', () => {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
