@@ -150,7 +150,11 @@ function tomlFields(block: string, context: ParseContext): JsonRecord {
   }
 }
 
-const PELICAN_FIELD = /^([A-Za-z][\w -]{0,40}):[ \t]*(.*)$/;
+/**
+ * `Key: value`; the value is trimmed after the match. A `[ \t]*` before `(.*)` would give both the
+ * same blanks to share, which backtracks quadratically on a long run of them before a line break.
+ */
+const PELICAN_FIELD = /^([A-Za-z][\w -]{0,40}):(.*)$/;
 
 /** Pelican's header: `Title: ...` on the first line, `Key: value` lines up to the first blank line. */
 function pelicanHeader(source: string): FrontMatter | undefined {
