@@ -1074,11 +1074,19 @@ function mergeSurnames(collector: Collector): void {
 
 // --- Byline, dateline, output -------------------------------------------------------------------
 
+/**
+ * What separates the names in a byline. The pieces are trimmed after the split: `\s*` on both
+ * sides of the separator would rescan a run of blanks from each of its characters (quadratic).
+ */
+const BYLINE_SEPARATOR = /,|;|\(|\/|\bfor\b|\band\b|&/u;
+/** The same, and a closing parenthesis (`Jane Doe (Reuters)`). */
+const BYLINE_PIECE_SEPARATOR = /,|;|\(|\)|\/|\bfor\b|\band\b|&/u;
+
 /** The person named in a byline, without the agency (`Jane Doe, Reuters` -> `Jane Doe`). */
 export function authorOf(byline: string): string {
   const first = byline
     .replace(/^\s*by\s+/i, '')
-    .split(/\s*(?:,|;|\(|\/|\bfor\b|\band\b|&)\s*/u)[0]
+    .split(BYLINE_SEPARATOR)[0]
     ?.trim();
   return first || byline.trim();
 }
@@ -1105,7 +1113,7 @@ function bylineParts(byline: string): { people: string[]; agencies: string[] } {
   const agencies: string[] = [];
   const pieces = byline
     .replace(/^\s*by\s+/i, '')
-    .split(/\s*(?:,|;|\(|\)|\/|\bfor\b|\band\b|&)\s*/u)
+    .split(BYLINE_PIECE_SEPARATOR)
     .map((piece) => piece.trim())
     .filter(Boolean);
   for (const piece of pieces) {

@@ -2,8 +2,9 @@
  * Article bodies as partners receive them: HTML built from an allow-list (nothing in it can run in a
  * partner's page), and plain text derived from that same HTML.
  */
-import { Parser } from 'htmlparser2';
+import { type Handler, Parser } from 'htmlparser2';
 import sanitizeHtml from 'sanitize-html';
+import { RejectedInputError } from '../domain/errors.js';
 
 /**
  * The allow-list: structure and inline emphasis, links and images over http(s) only. Everything
@@ -150,8 +151,80 @@ const BLOCK_TAGS = new Set([
   'caption',
 ]);
 
-/** Plain text of (sanitised) HTML: one paragraph per block element, separated by blank lines. */
-export function htmlToParagraphs(html: string): string[] {
+// ---------------------------------------------------------------------------------------------------
+// Limits on untrusted HTML, whatever format carried it
+// ---------------------------------------------------------------------------------------------------
+
+/**
+ * Real article pages have a few thousand elements, an article body far fewer; 40,000 empty <p>
+ * already take Readability ~3.5 s, and the sanitiser's time grows with the elements too.
+ */
+export const MAX_HTML_ELEMENTS = 20_000;
+
+/** The limits one piece of untrusted HTML is held to, and what to call it in a refusal. */
+export interface HtmlLimits {
+  /** Deepest nesting of elements allowed (the normaliser's `maxDepth`). */
+  readonly maxDepth: number;
+  /** What holds the HTML, as the publisher knows it: `the article's body`, `descriptions`, `excerpt`... */
+  readonly what: string;
+}
+
+/**
+ * `handler` for htmlparser2's Parser, refusing the HTML at the first element nested deeper than
+ * the limit or beyond MAX_HTML_ELEMENTS. The Parser keeps its open elements in an array it shifts
+ * and searches on every tag, so n nested elements cost it ~n²; refused as soon as the nesting
+ * passes the limit, that array never holds more than `maxDepth + 1` names and the pass stays
+ * linear. Depth is counted from the Parser's own events (implied closes included, `<p><p>` is
+ * two siblings), so it is the depth sanitize-html and linkedom, which parse with it, would build.
+ */
+export function limitedHandler(handler: Partial<Handler>, limits: HtmlLimits): Partial<Handler> {
+  let depth = 0;
+  let elements = 0;
+  return {
+    ...handler,
+    onopentagname(name) {
+      if (++depth > limits.maxDepth) {
+        throw new RejectedInputError(
+          'TOO_DEEP',
+          `HTML in ${limits.what} is nested more than ${limits.maxDepth} levels deep (the first element too deep is a <${name}>); ` +
+            'this is usually unclosed tags: close them',
+        );
+      }
+      if (++elements > MAX_HTML_ELEMENTS) {
+        throw new RejectedInputError(
+          'TOO_LARGE',
+          `HTML in ${limits.what} has more than ${MAX_HTML_ELEMENTS} elements; no article needs that many`,
+        );
+      }
+      handler.onopentagname?.(name);
+    },
+    onclosetag(name, isImplied) {
+      depth--;
+      handler.onclosetag?.(name, isImplied);
+    },
+  };
+}
+
+/**
+ * Refuses HTML nested deeper than `limits.maxDepth` (TOO_DEEP) or with more than
+ * MAX_HTML_ELEMENTS elements (TOO_LARGE), in one linear pass that builds nothing: to be run on
+ * every untrusted HTML body before a sanitiser or a DOM sees it, both of which take time
+ * quadratic in the nesting.
+ */
+export function checkHtmlLimits(html: string, limits: HtmlLimits): void {
+  const parser = new Parser(limitedHandler({}, limits), { decodeEntities: false });
+  parser.write(html);
+  parser.end();
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+/**
+ * Plain text of HTML: one paragraph per block element, separated by blank lines. Untrusted HTML
+ * (a field a producer sends as HTML) is read with `limits`: refused, in the same pass, where
+ * checkHtmlLimits would refuse it.
+ */
+export function htmlToParagraphs(html: string, limits?: HtmlLimits): string[] {
   const paragraphs: string[] = [];
   let current = '';
   const flush = () => {
@@ -159,22 +232,20 @@ export function htmlToParagraphs(html: string): string[] {
     if (text) paragraphs.push(text);
     current = '';
   };
-  const parser = new Parser(
-    {
-      onopentag(name) {
-        if (BLOCK_TAGS.has(name)) flush();
-        else if (name === 'br') current += ' ';
-      },
-      ontext(text) {
-        current += text;
-      },
-      onclosetag(name) {
-        if (BLOCK_TAGS.has(name)) flush();
-        else if (name === 'td' || name === 'th') current += ' ';
-      },
+  const handler: Partial<Handler> = {
+    onopentag(name) {
+      if (BLOCK_TAGS.has(name)) flush();
+      else if (name === 'br') current += ' ';
     },
-    { decodeEntities: true },
-  );
+    ontext(text) {
+      current += text;
+    },
+    onclosetag(name) {
+      if (BLOCK_TAGS.has(name)) flush();
+      else if (name === 'td' || name === 'th') current += ' ';
+    },
+  };
+  const parser = new Parser(limits ? limitedHandler(handler, limits) : handler, { decodeEntities: true });
   parser.write(html);
   parser.end();
   flush();

@@ -28,16 +28,25 @@ const MARKDOWN_SIGNS: readonly { readonly needles: readonly string[]; readonly p
 ];
 
 /**
+ * One item of an XML prolog: a declaration or processing instruction, a comment, or a DOCTYPE.
+ * Inside a DOCTYPE every alternative starts with a character no other one can start with (quoted
+ * literals, the `[...]` internal subset, anything else but `>`), so an unclosed DOCTYPE fails in
+ * one pass. Alternatives that can match the same character under a `*` backtrack exponentially
+ * when the closing `>` never comes.
+ */
+const PROLOG_ITEM =
+  /\s*(?:<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE(?:[^[>"']|"[^"]*"|'[^']*'|\[(?:[^\]"']|"[^"]*"|'[^']*')*\])*>)/iy;
+
+/**
  * The local name of the document's root element, lower-cased: skips the XML declaration, comments,
  * processing instructions and a DOCTYPE, however long (licence comments can run to kilobytes).
  */
 export function rootElementName(text: string): string | undefined {
   let at = 0;
-  const prolog = /\s*(?:<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE(?:[^[>]|\[[\s\S]*?\])*>)/iy;
   for (let steps = 0; steps < 1000; steps++) {
-    prolog.lastIndex = at;
-    if (!prolog.test(text)) break;
-    at = prolog.lastIndex;
+    PROLOG_ITEM.lastIndex = at;
+    if (!PROLOG_ITEM.test(text)) break;
+    at = PROLOG_ITEM.lastIndex;
   }
   const name = /\s*<([A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)/y;
   name.lastIndex = at;

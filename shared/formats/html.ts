@@ -14,7 +14,7 @@ import { Readability } from '@mozilla/readability';
 import { Parser } from 'htmlparser2';
 import { parseHTML } from 'linkedom';
 import { RejectedInputError } from '../domain/errors.js';
-import { collapseWhitespace } from './body.js';
+import { collapseWhitespace, MAX_HTML_ELEMENTS } from './body.js';
 import type { ArticleParts, FormatParser, ParseContext, Provenance } from './parts.js';
 
 /**
@@ -187,8 +187,6 @@ function lineAt(text: string, index: number): number {
 const JSON_LD_TYPE = /^\s*application\/ld\+json/i;
 const CANONICAL_REL = /(^|\s)canonical(\s|$)/i;
 
-/** Real article pages have a few thousand elements; 40,000 empty <p> already take Readability ~3.5 s. */
-const MAX_HTML_ELEMENTS = 20_000;
 /**
  * Above this many `<`, the page is scanned before any DOM is built. htmlparser2 keeps its open
  * elements in an array it shifts, so building n nested elements costs ~n²: about 10 ms for 5,000,

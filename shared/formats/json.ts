@@ -24,13 +24,14 @@ import { RejectedInputError } from '../domain/errors.js';
 import { isUri } from '../ninjs/formats.js';
 import type { AltId, ContactInfo, Party, Place, PubStatus } from '../ninjs/types.js';
 import { htmlToParagraphs } from './body.js';
-import type {
-  ArticleParts,
-  FormatParser,
-  ParseContext,
-  Provenance,
-  SourceBody,
-  SourceSubject,
+import {
+  type ArticleParts,
+  DEFAULT_PARSE_LIMITS,
+  type FormatParser,
+  type ParseContext,
+  type Provenance,
+  type SourceBody,
+  type SourceSubject,
 } from './parts.js';
 import { lineFeeds } from './text.js';
 
@@ -106,9 +107,12 @@ function textField(record: JsonRecord, keys: readonly string[]): string | undefi
   return found ? scalarText(found.value, found.key) : undefined;
 }
 
-/** Plain text of an HTML fragment (headlines and descriptions some producers send as HTML). */
-function htmlText(html: string): string | undefined {
-  return htmlToParagraphs(html).join(' ').trim() || undefined;
+/**
+ * Plain text of an HTML fragment (headlines and descriptions some producers send as HTML), held to
+ * the HTML limits (TOO_DEEP, TOO_LARGE) as every untrusted HTML is; `field` names it in a refusal.
+ */
+function htmlText(html: string, maxDepth: number, field: string): string | undefined {
+  return htmlToParagraphs(html, { maxDepth, what: field }).join(' ').trim() || undefined;
 }
 
 // Attributes are bounded so that text full of unclosed `<p` cannot make the test quadratic.
@@ -635,8 +639,8 @@ const HTML_TYPES = new Set(['text/html', 'application/xhtml+xml']);
 const SUB_HEADLINE_ROLES = new Set(['sub', 'subheadline', 'subtitle', 'secondary']);
 const NON_SUMMARY_ROLES = new Set(['caption', 'alt', 'alttext', 'ednote', 'internal']);
 
-function plainOf(item: RoleValue): string | undefined {
-  if (item.contentType && HTML_TYPES.has(item.contentType)) return htmlText(item.value);
+function plainOf(item: RoleValue, maxDepth: number, field: string): string | undefined {
+  if (item.contentType && HTML_TYPES.has(item.contentType)) return htmlText(item.value, maxDepth, field);
   return item.value.replace(/\s+/g, ' ').trim() || undefined;
 }
 
@@ -679,12 +683,13 @@ function ninjs1Body(record: JsonRecord): SourceBody | undefined {
 }
 
 /** 1.x descriptions: `description_text` first, then any `description_<format>` as text. */
-function ninjs1Description(record: JsonRecord): string | undefined {
+function ninjs1Description(record: JsonRecord, maxDepth: number): string | undefined {
   const keys = Object.keys(record).filter((key) => /^description_[a-z0-9_]+$/i.test(key));
   keys.sort((a, b) => Number(/html/i.test(a)) - Number(/html/i.test(b)));
   for (const key of keys) {
     const value = scalarText(own(record, key), key);
-    const text = value && (/html/i.test(key) ? htmlText(value) : value.replace(/\s+/g, ' ').trim());
+    const text =
+      value && (/html/i.test(key) ? htmlText(value, maxDepth, key) : value.replace(/\s+/g, ' ').trim());
     if (text) return text;
   }
   return undefined;
@@ -906,7 +911,7 @@ function bylineOfAuthors(value: unknown): string | undefined {
 
 const ARTICLE_TYPES = new Set(['text', 'composite']);
 
-function parseNinjs(record: JsonRecord, version: NinjsVersion): ArticleParts {
+function parseNinjs(record: JsonRecord, version: NinjsVersion, maxDepth: number): ArticleParts {
   const type = own(record, 'type');
   if (typeof type === 'string' && !ARTICLE_TYPES.has(type)) {
     throw new RejectedInputError(
@@ -936,9 +941,9 @@ function parseNinjs(record: JsonRecord, version: NinjsVersion): ArticleParts {
     const main =
       headlines.find((item) => item.role === 'main') ??
       headlines.find((item) => !SUB_HEADLINE_ROLES.has(item.role ?? ''));
-    headline = main && plainOf(main);
+    headline = main && plainOf(main, maxDepth, 'headlines');
     const sub = headlines.find((item) => SUB_HEADLINE_ROLES.has(item.role ?? ''));
-    subheadline = sub && plainOf(sub);
+    subheadline = sub && plainOf(sub, maxDepth, 'headlines');
   }
   if (!headline) {
     headline = scalarText(own(record, 'title'), 'title');
@@ -955,17 +960,18 @@ function parseNinjs(record: JsonRecord, version: NinjsVersion): ArticleParts {
   let summary: string | undefined;
   let body: SourceBody | undefined;
   if (version === 1) {
-    summary = ninjs1Description(record);
+    summary = ninjs1Description(record, maxDepth);
     body = ninjs1Body(record);
   } else {
     const descriptions = roleValues(record, 'descriptions', version);
     const described =
       descriptions.find((item) => item.role === 'summary') ??
       descriptions.find((item) => !NON_SUMMARY_ROLES.has(item.role ?? ''));
-    summary = described && plainOf(described);
+    summary = described && plainOf(described, maxDepth, 'descriptions');
     body = bestBody(roleValues(record, 'bodies', version));
   }
-  if (body?.kind === 'html') body = { kind: 'html', html: withoutLeadingHeadline(body.html, headline) };
+  if (body?.kind === 'html')
+    body = { kind: 'html', html: withoutLeadingHeadline(body.html, headline, maxDepth) };
   if (!body && summary) {
     // Short items (NTB briefs) carry their only text as the description.
     body = { kind: 'text', paragraphs: textParagraphs(summary) };
@@ -1059,7 +1065,7 @@ const MAX_HEADING_CHARS = 2000;
  * Full-page HTML bodies (TT's html5) repeat the headline as their first `<h1>`; partners show the
  * headline themselves, so the copy goes.
  */
-function withoutLeadingHeadline(html: string, headline: string): string {
+function withoutLeadingHeadline(html: string, headline: string, maxDepth: number): string {
   // Located with indexOf rather than one lazy regex, which hostile HTML could make quadratic.
   const start = html.search(/<h1[\s>]/i);
   const contentStart = start === -1 ? -1 : html.indexOf('>', start) + 1;
@@ -1068,7 +1074,8 @@ function withoutLeadingHeadline(html: string, headline: string): string {
   if (close === -1) return html;
   const contentEnd = contentStart + close;
   const comparable = (text: string) => text.replace(/\s+/g, ' ').trim().toLowerCase();
-  if (comparable(htmlText(html.slice(contentStart, contentEnd)) ?? '') !== comparable(headline)) return html;
+  const heading = htmlText(html.slice(contentStart, contentEnd), maxDepth, 'the first <h1> of the body');
+  if (comparable(heading ?? '') !== comparable(headline)) return html;
   return html.slice(0, start) + html.slice(html.indexOf('>', contentEnd) + 1);
 }
 
@@ -1169,14 +1176,14 @@ function renderedOf(value: unknown): { text: string; html: boolean } | undefined
   return undefined;
 }
 
-function cmsText(record: JsonRecord, keys: readonly string[]): string | undefined {
+function cmsText(record: JsonRecord, keys: readonly string[], maxDepth: number): string | undefined {
   for (const key of keys) {
     const value = own(record, key);
     if (value === undefined || value === null) continue;
     const rendered = renderedOf(value);
     const text = rendered
       ? rendered.html
-        ? htmlText(rendered.text)
+        ? htmlText(rendered.text, maxDepth, key)
         : rendered.text.trim()
       : scalarText(value, key);
     if (text) return text;
@@ -1280,9 +1287,12 @@ const QUALIFIED_CODE = /^(?:medtop|subj):\d{8}$/;
 export interface GenericFieldOptions {
   /** Whether to look for the body among the fields (not in front matter, whose body follows it). */
   readonly body?: boolean;
+  /** Deepest nesting allowed in fields given as HTML (WordPress `{ rendered }`). @default 64 */
+  readonly maxDepth?: number;
 }
 
 export function readGenericFields(record: JsonRecord, options: GenericFieldOptions = {}): GenericFields {
+  const maxDepth = options.maxDepth ?? DEFAULT_PARSE_LIMITS.maxDepth;
   const provenance: Record<string, Provenance> = {};
   const published = cmsDate(record, CMS_NAMES.published);
   const created = cmsDate(record, CMS_NAMES.created);
@@ -1318,21 +1328,21 @@ export function readGenericFields(record: JsonRecord, options: GenericFieldOptio
   const languageField = firstOwn(record, CMS_NAMES.language);
 
   const optional = {
-    headline: cmsText(record, CMS_NAMES.headline),
-    subheadline: cmsText(record, CMS_NAMES.subheadline),
+    headline: cmsText(record, CMS_NAMES.headline, maxDepth),
+    subheadline: cmsText(record, CMS_NAMES.subheadline, maxDepth),
     byline: cmsByline(record),
     located: textField(
       record,
       CMS_NAMES.located.filter((key) => typeof own(record, key) !== 'object'),
     ),
     language: languageField ? readLanguage(languageField.value, languageField.key) : undefined,
-    summary: cmsText(record, CMS_NAMES.summary),
+    summary: cmsText(record, CMS_NAMES.summary, maxDepth),
     contentCreated: content?.reading.value,
     firstCreated: (created ?? published)?.reading.value,
     versionCreated: updated?.reading.value,
     id,
-    copyrightNotice: cmsText(record, CMS_NAMES.copyrightNotice),
-    usageTerms: cmsText(record, CMS_NAMES.usageTerms),
+    copyrightNotice: cmsText(record, CMS_NAMES.copyrightNotice, maxDepth),
+    usageTerms: cmsText(record, CMS_NAMES.usageTerms, maxDepth),
   };
   const urgency = readUrgency(own(record, 'urgency'), 'urgency');
   const body = options.body === false ? undefined : cmsBody(record);
@@ -1368,8 +1378,8 @@ export function partsOfGenericFields(
   return { ...rest, headline, body, ...(Object.keys(provenance).length > 0 ? { provenance } : {}) };
 }
 
-function parseCms(record: JsonRecord): ArticleParts {
-  const fields = readGenericFields(record);
+function parseCms(record: JsonRecord, maxDepth: number): ArticleParts {
+  const fields = readGenericFields(record, { maxDepth });
   if (!fields.headline) {
     throw new RejectedInputError(
       'NO_HEADLINE',
@@ -1392,12 +1402,12 @@ export const parseJson: FormatParser = (text, context) => {
   const dialect = jsonDialectOf(record);
   switch (dialect) {
     case 'ninjs1':
-      return parseNinjs(record, 1);
+      return parseNinjs(record, 1, context.limits.maxDepth);
     case 'ninjs2':
-      return parseNinjs(record, 2);
+      return parseNinjs(record, 2, context.limits.maxDepth);
     case 'ninjs3':
-      return parseNinjs(record, 3);
+      return parseNinjs(record, 3, context.limits.maxDepth);
     case 'cms':
-      return parseCms(record);
+      return parseCms(record, context.limits.maxDepth);
   }
 };

@@ -13,7 +13,16 @@
  */
 import MarkdownIt, { type Token } from 'markdown-it';
 import { parse as parseToml, TomlError } from 'smol-toml';
-import { isNode, parseDocument, visit, type YAMLError } from 'yaml';
+import {
+  isMap,
+  isNode,
+  isScalar,
+  LineCounter,
+  parseDocument,
+  visit,
+  type YAMLError,
+  type YAMLMap,
+} from 'yaml';
 import { RejectedInputError } from '../domain/errors.js';
 import {
   type GenericFields,
@@ -32,6 +41,15 @@ const FENCE_LINES = 1;
 const MAX_HEADLINE_CHARS = 200;
 /** Front matter uses an alias or two at most; thousands mean an expansion attack. */
 const MAX_YAML_ALIASES = 100;
+/**
+ * Front matter holds an article's fields (title, date, author, tags), a few hundred bytes to a few
+ * kilobytes; 64 KiB is far above any real one. The YAML library's cost grows with the number of
+ * nodes (a 64 KiB block of one-line keys is about 11,000 keys, parsed in a tenth of a second), so
+ * this cap bounds the time as well as the size. Over it the article is refused rather than read
+ * without its front matter: the fields there include `draft`, `published: false` and `pubStatus`,
+ * and an article read without them would reach partners as usable.
+ */
+export const MAX_FRONT_MATTER_BYTES = 64 * 1024;
 /** Explicit YAML tags that only restate a plain value; every other tag is refused. */
 const CORE_YAML_TAGS = new Set(
   ['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((name) => `tag:yaml.org,2002:${name}`),
@@ -73,6 +91,13 @@ function splitFrontMatter(source: string, context: ParseContext): FrontMatter {
   const block = rest.slice(0, close.index);
   const content = rest.slice(close.index + close[0].length).replace(/^\n/, '');
   checkBracketDepth(block, context.limits.maxDepth);
+  const bytes = Buffer.byteLength(block);
+  if (bytes > MAX_FRONT_MATTER_BYTES) {
+    throw new RejectedInputError(
+      'TOO_LARGE',
+      `the front matter is ${bytes} bytes, over the limit of ${MAX_FRONT_MATTER_BYTES}; it holds the article's fields (title, date, tags), not its content: move long text into the body`,
+    );
+  }
   const fields = fence === '---' ? yamlFields(block) : tomlFields(block, context);
   return { fields, content };
 }
@@ -101,12 +126,15 @@ function yamlProblem(problem: YAMLError): string {
 }
 
 function yamlFields(block: string): JsonRecord {
+  const lineCounter = new LineCounter();
   const document = parseDocument(block, {
     schema: 'core',
     customTags: [],
     strict: true,
-    uniqueKeys: true,
+    // Checked below instead: the library compares each key with every earlier key of its map.
+    uniqueKeys: false,
     prettyErrors: true,
+    lineCounter,
   });
   const [error] = document.errors;
   if (error) throw new RejectedInputError('MALFORMED', `front matter YAML, ${yamlProblem(error)}`);
@@ -119,6 +147,7 @@ function yamlFields(block: string): JsonRecord {
         `front matter YAML uses the tag ${node.tag}; only plain values are read`,
       );
     }
+    if (isMap(node)) checkUniqueKeys(node, lineCounter);
   });
   let value: unknown;
   try {
@@ -133,6 +162,26 @@ function yamlFields(block: string): JsonRecord {
   if (!isRecord(value))
     throw new RejectedInputError('MALFORMED', 'front matter YAML is not a mapping of fields');
   return value;
+}
+
+/**
+ * A key given twice in one mapping is an error in YAML: which value was meant is unknowable. Scalar
+ * keys are compared by value, as the library's own check does, through a set: one pass per map.
+ */
+function checkUniqueKeys(map: YAMLMap, lineCounter: LineCounter): void {
+  const seen = new Set<unknown>();
+  for (const { key } of map.items) {
+    if (!isScalar(key)) continue;
+    if (seen.has(key.value)) {
+      const line = key.range ? lineCounter.linePos(key.range[0]).line + FENCE_LINES : undefined;
+      const name = String(key.value).slice(0, 60);
+      throw new RejectedInputError(
+        'MALFORMED',
+        `front matter YAML, ${line === undefined ? '' : `line ${line}: `}the key "${name}" is given twice`,
+      );
+    }
+    seen.add(key.value);
+  }
 }
 
 function tomlFields(block: string, context: ParseContext): JsonRecord {
@@ -150,7 +199,11 @@ function tomlFields(block: string, context: ParseContext): JsonRecord {
   }
 }
 
-const PELICAN_FIELD = /^([A-Za-z][\w -]{0,40}):[ \t]*(.*)$/;
+/**
+ * `Key: value`; the value is trimmed after the match. A `[ \t]*` before `(.*)` would give both the
+ * same blanks to share, which backtracks quadratically on a long run of them before a line break.
+ */
+const PELICAN_FIELD = /^([A-Za-z][\w -]{0,40}):(.*)$/;
 
 /** Pelican's header: `Title: ...` on the first line, `Key: value` lines up to the first blank line. */
 function pelicanHeader(source: string): FrontMatter | undefined {
@@ -251,7 +304,9 @@ const NO_FIELDS: GenericFields = { idTexts: [], provenance: {} };
 export const parseMarkdown: FormatParser = (text, context) => {
   const source = lineFeeds(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   const frontMatter = splitFrontMatter(source, context);
-  const fields = frontMatter.fields ? readGenericFields(frontMatter.fields, { body: false }) : NO_FIELDS;
+  const fields = frontMatter.fields
+    ? readGenericFields(frontMatter.fields, { body: false, maxDepth: context.limits.maxDepth })
+    : NO_FIELDS;
 
   const env = {};
   const tokens = markdown.parse(frontMatter.content, env);

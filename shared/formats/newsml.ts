@@ -11,6 +11,7 @@
 import { Parser } from 'htmlparser2';
 import { RejectedInputError } from '../domain/errors.js';
 import type { AltId, PubStatus } from '../ninjs/types.js';
+import { limitedHandler } from './body.js';
 import type { ArticleParts, FormatParser, Provenance, SourceBody, SourceSubject } from './parts.js';
 import { lineFeeds } from './text.js';
 import {
@@ -111,9 +112,10 @@ function plainParagraphs(text: string): string[] {
 /**
  * Text declared text/plain that is really HTML (ANSA wraps its wire text in <p> inside CDATA):
  * the text of each block, entities decoded, tags and scripts gone, line breaks kept for
- * plainParagraphs. Read as text because that is what the provider declared.
+ * plainParagraphs. Read as text because that is what the provider declared, and held to the HTML
+ * limits as every untrusted HTML is.
  */
-function htmlTextBlocks(html: string): string[] {
+function htmlTextBlocks(html: string, maxDepth: number): string[] {
   const blocks: string[] = [];
   let current = '';
   let skipping = 0;
@@ -122,20 +124,23 @@ function htmlTextBlocks(html: string): string[] {
     current = '';
   };
   const parser = new Parser(
-    {
-      onopentag(name) {
-        if (HTML_NON_TEXT.has(name)) skipping++;
-        else if (HTML_BLOCKS.has(name)) flush();
-        else if (name === 'br') current += '\n';
+    limitedHandler(
+      {
+        onopentag(name) {
+          if (HTML_NON_TEXT.has(name)) skipping++;
+          else if (HTML_BLOCKS.has(name)) flush();
+          else if (name === 'br') current += '\n';
+        },
+        ontext(text) {
+          if (skipping === 0) current += text;
+        },
+        onclosetag(name) {
+          if (HTML_NON_TEXT.has(name)) skipping = Math.max(0, skipping - 1);
+          else if (HTML_BLOCKS.has(name)) flush();
+        },
       },
-      ontext(text) {
-        if (skipping === 0) current += text;
-      },
-      onclosetag(name) {
-        if (HTML_NON_TEXT.has(name)) skipping = Math.max(0, skipping - 1);
-        else if (HTML_BLOCKS.has(name)) flush();
-      },
-    },
+      { maxDepth, what: 'the inlineData text' },
+    ),
     { decodeEntities: true },
   );
   parser.write(html);
@@ -154,7 +159,7 @@ function inlineXmlBody(inline: XmlElement): SourceBody | undefined {
   return hasText(container) ? { kind: 'html', html: bodyToHtml(container) } : undefined;
 }
 
-function inlineDataBody(data: XmlElement): SourceBody | undefined {
+function inlineDataBody(data: XmlElement, maxDepth: number): SourceBody | undefined {
   let text = textContent(data);
   const encoding = attr(data, 'encoding')?.trim().toLowerCase();
   if (encoding === 'base64') {
@@ -170,20 +175,20 @@ function inlineDataBody(data: XmlElement): SourceBody | undefined {
   const contentType = attr(data, 'contenttype')?.toLowerCase() ?? 'text/plain';
   if (contentType.includes('html')) return { kind: 'html', html: text };
   const paragraphs = HTML_MARKUP.test(text)
-    ? htmlTextBlocks(text).flatMap(plainParagraphs)
+    ? htmlTextBlocks(text, maxDepth).flatMap(plainParagraphs)
     : plainParagraphs(text);
   return paragraphs.length > 0 ? { kind: 'text', paragraphs } : undefined;
 }
 
 /** The first inline rendition with text: XML (structured) before data (plain). */
-function bodyOf(item: XmlElement): SourceBody {
+function bodyOf(item: XmlElement, maxDepth: number): SourceBody {
   const contentSet = child(item, 'contentSet');
   for (const inline of childrenNamed(contentSet, 'inlineXML')) {
     const body = inlineXmlBody(inline);
     if (body) return body;
   }
   for (const data of childrenNamed(contentSet, 'inlineData')) {
-    const body = inlineDataBody(data);
+    const body = inlineDataBody(data, maxDepth);
     if (body) return body;
   }
   const remote = child(contentSet, 'remoteContent') ? ' (remoteContent is never fetched)' : '';
@@ -329,10 +334,13 @@ function altIdsOf(item: XmlElement, contentMeta: XmlElement | undefined): AltId[
 }
 
 export const parseNewsml: FormatParser = (text, context) =>
-  newsmlParts(parseXml(text, { maxDepth: context.limits.maxDepth }));
+  newsmlParts(parseXml(text, { maxDepth: context.limits.maxDepth }), context.limits.maxDepth);
 
-/** The parts of a parsed NewsML-G2 document (a newsItem or newsMessage root). */
-export function newsmlParts(root: XmlElement): ArticleParts {
+/**
+ * The parts of a parsed NewsML-G2 document (a newsItem or newsMessage root); `maxDepth` bounds the
+ * nesting of HTML found inside its text.
+ */
+export function newsmlParts(root: XmlElement, maxDepth: number): ArticleParts {
   const item = newsItemOf(root);
   const itemMeta = child(item, 'itemMeta');
   const contentMeta = child(item, 'contentMeta');
@@ -346,7 +354,7 @@ export function newsmlParts(root: XmlElement): ArticleParts {
   }
   if (!headline)
     throw new RejectedInputError('NO_HEADLINE', 'neither contentMeta/headline nor itemMeta/title has text');
-  const body = bodyOf(item);
+  const body = bodyOf(item, maxDepth);
 
   const id = attr(item, 'guid')?.trim();
   const byline = cleanByline(fieldText(child(contentMeta, 'by')));

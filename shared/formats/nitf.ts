@@ -215,7 +215,8 @@ function altIdsOf(docdata: XmlElement | undefined): AltId[] {
 export const parseNitf: FormatParser = (text, context) => {
   const root = parseXml(text, { maxDepth: context.limits.maxDepth, acceptDoctype: isNitfDtdReference });
   // A NewsML-G2 item carrying NITF inline is a NewsML-G2 item: its metadata is in the item.
-  if (root.local === 'newsItem' || root.local === 'newsMessage') return newsmlParts(root);
+  if (root.local === 'newsItem' || root.local === 'newsMessage')
+    return newsmlParts(root, context.limits.maxDepth);
   // NewsML 1 and other wrappers carry the NITF document inside.
   const nitf = root.local === 'nitf' ? root : descendant(root, 'nitf');
   if (!nitf) {

@@ -3,7 +3,8 @@
  * fields) out — or a RejectedInputError that says exactly why not.
  *
  * Steps: check size, decode bytes (gzip, charset), detect the format from the content (extension and
- * Content-Type are only hints), parse it into ArticleParts, assemble and validate ninjs (./assemble.ts).
+ * Content-Type are only hints), parse it into ArticleParts, hold an HTML body to the HTML limits
+ * (./body.ts), assemble and validate ninjs (./assemble.ts).
  *
  * Asynchronous only because each format's parser is imported on first use: in a Lambda bundle a
  * format's libraries (linkedom and Readability, markdown-it and YAML, saxes) are chunks that a cold
@@ -12,6 +13,7 @@
 import type { NormalisedArticle } from '../domain/article.js';
 import { RejectedInputError } from '../domain/errors.js';
 import { assembleArticle } from './assemble.js';
+import { checkHtmlLimits } from './body.js';
 import { decodeObject } from './decode.js';
 import { detectFormat, type Format } from './detect.js';
 import { DEFAULT_PARSE_LIMITS, type FormatParser, type ParseLimits } from './parts.js';
@@ -92,6 +94,11 @@ export async function normaliseObject(
     );
   }
   const parts = parse(text, { key: object.key, limits });
+  // Every HTML body meets the HTML limits before the assembly sanitises it, whatever format carried
+  // it: JSON and Markdown pass their HTML through unparsed, XML bounds only its own nesting.
+  if (parts.body.kind === 'html') {
+    checkHtmlLimits(parts.body.html, { maxDepth: limits.maxDepth, what: "the article's body" });
+  }
   const article = assembleArticle(parts, { key: object.key, format });
   return { ...article, provenance: { encoding: decoded.provenance, ...article.provenance } };
 }
