@@ -11,6 +11,11 @@ export interface Provenance {
   readonly rule: string;
   /** 0-100: how sure the rule is. Explicit input fields are 100. */
   readonly confidence: number;
+  /**
+   * Set when an optional input field was unusable and dropped: its value as written (shortened), so
+   * that a publisher can see what was wrong. The rule then says which check it failed.
+   */
+  readonly original?: string;
 }
 
 /** A subject the input itself states (NITF tobject, NewsML subject qcode, ninjs subject, tag). */

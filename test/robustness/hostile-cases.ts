@@ -27,6 +27,8 @@ export interface Accepted {
   readonly bodyExcludes?: readonly string[];
   /** Substrings the whole ninjs document (as JSON) may not contain, in any case. */
   readonly documentExcludes?: readonly string[];
+  /** Fields the provenance must record as dropped (an unusable optional value, kept as `original`). */
+  readonly dropped?: readonly string[];
   /** The rule that decided the character encoding (`byte-order-mark`, `valid-utf-8`, `declared:...`, `chardet`). */
   readonly encodingRule?: string | RegExp;
 }
@@ -793,14 +795,21 @@ export function hostileCases(): HostileCase[] {
     },
   );
 
-  // ninjs with invalid fields
+  // ninjs with invalid fields: an optional one is dropped and recorded, the story goes through;
+  // an essential one (headlines of the wrong shape) still refuses it.
   const invalidNinjs = (
     id: string,
     description: string,
     fields: Record<string, unknown>,
-    code: RejectionCode = 'INVALID_FIELD',
+    code: RejectionCode | undefined = undefined,
   ) =>
-    add('ninjs', { id, file: `${id}.json`, description, bytes: utf8(ninjs(fields)), expect: rejected(code) });
+    add('ninjs', {
+      id,
+      file: `${id}.json`,
+      description,
+      bytes: utf8(ninjs(fields)),
+      expect: code ? rejected(code) : story({ dropped: Object.keys(fields) }),
+    });
   invalidNinjs('ninjs-uri-space', 'uri with spaces', { uri: 'not a uri' });
   invalidNinjs('ninjs-uri-relative', 'uri without a scheme', { uri: '/articles/1' });
   invalidNinjs('ninjs-uri-object', 'uri as an object', { uri: { href: 'urn:x' } });
@@ -813,7 +822,7 @@ export function hostileCases(): HostileCase[] {
     file: 'ninjs-urgency-huge.json',
     description: 'urgency 1e400 (Infinity once parsed)',
     bytes: utf8(ninjs({}).replace('{', '{"urgency": 1e400, ')),
-    expect: rejected('INVALID_FIELD'),
+    expect: story({ dropped: ['urgency'] }),
   });
   invalidNinjs('ninjs-pubstatus', 'pubStatus "published"', { pubStatus: 'published' });
   invalidNinjs('ninjs-pubstatus-number', 'pubStatus 1', { pubStatus: 1 });
@@ -822,7 +831,12 @@ export function hostileCases(): HostileCase[] {
   invalidNinjs('ninjs-date-no-zone', 'firstCreated without a time zone', {
     firstCreated: '2024-01-01T10:00:00',
   });
-  invalidNinjs('ninjs-headlines-object', 'headlines as an object', { headlines: { value: HEADLINE } });
+  invalidNinjs(
+    'ninjs-headlines-object',
+    'headlines as an object',
+    { headlines: { value: HEADLINE } },
+    'INVALID_FIELD',
+  );
   invalidNinjs('ninjs-type', 'type "picture"', { type: 'picture' }, 'NO_ARTICLE');
   invalidNinjs(
     'ninjs-xml-body-only',
