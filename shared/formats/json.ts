@@ -482,8 +482,18 @@ function singleObject(value: unknown, what: string): JsonRecord {
   );
 }
 
-/** The article object: the top level, the single object of a one-item array, or one wrapper level. */
+/**
+ * The article object: the top level, or one wrapper level (an object, or the single object of a
+ * one-item array, as APIs return `data: [ … ]`). An array at the top level is a feed or a list
+ * export, not an article, even with one item: what it holds is not known to be one.
+ */
 function articleRecord(document: unknown): JsonRecord {
+  if (Array.isArray(document)) {
+    throw new RejectedInputError(
+      'NO_ARTICLE',
+      `the document is a JSON array (${kindOf(document)}), a feed or list rather than an article; drop one article object per file`,
+    );
+  }
   const top = singleObject(document, '');
   if (jsonDialectOf(top) !== 'cms' || firstOwn(top, CMS_NAMES.headline)) return top;
   for (const key of WRAPPER_KEYS) {

@@ -591,15 +591,9 @@ describe('JSON: generic CMS exports', () => {
     assert.equal(parts.id, '8a1e7c2e-2b4f-4f5e-9b1a-1c2d3e4f5a6b');
   });
 
-  test('one wrapper level: article, data (with meta beside it), JSON:API attributes, one-item arrays', () => {
+  test('one wrapper level: article, data (with meta beside it), JSON:API attributes, one-item arrays in a wrapper', () => {
     const article = { title: 'Wrapped headline', body: BODY_TEXT, author: 'Jane Doe' };
-    for (const document of [
-      { article },
-      { data: article, meta: { page: 1 } },
-      { item: [article] },
-      [article],
-      [{ post: article }],
-    ]) {
+    for (const document of [{ article }, { data: article, meta: { page: 1 } }, { item: [article] }]) {
       const parts = partsOf(json(document));
       assert.equal(parts.headline, 'Wrapped headline', json(document));
       assert.equal(parts.byline, 'Jane Doe');
@@ -721,13 +715,15 @@ describe('JSON: hostile and malformed input', () => {
       ['"just a string"', /got a string/],
       ['42', /got a number/],
       ['null', /got null/],
-      ['[]', /got an array of 0 items/],
+      ['[]', /JSON array \(an array of 0 items\)/],
+      [json([{ title: 'A', body: BODY_TEXT }]), /JSON array \(an array of 1 items\), a feed or list/],
+      [json([{ post: { title: 'A', body: BODY_TEXT } }]), /JSON array/],
       [
         json([
           { title: 'A', body: 'a' },
           { title: 'B', body: 'b' },
         ]),
-        /got an array of 2 items/,
+        /JSON array \(an array of 2 items\)/,
       ],
       [json({ data: [{ title: 'A' }, { title: 'B' }] }), /in "data", got an array of 2 items/],
     ];
