@@ -366,7 +366,7 @@ export function hostileCases(): HostileCase[] {
     id: 'nul-many',
     file: 'nul-many.txt',
     description: 'a story with a NUL after every word (more than 2% NUL: binary)',
-    bytes: utf8(`${HEADLINE}\n\n${PARAGRAPHS[0].replace(/ /g, ' \u0000')}`),
+    bytes: utf8(`${HEADLINE}\n\n${(PARAGRAPHS[0] ?? '').replace(/ /g, ' \u0000')}`),
     expect: rejected('BINARY'),
   });
   add('nul', {
