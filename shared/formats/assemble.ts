@@ -18,6 +18,7 @@ import { type AltId, NINJS_STANDARD, type Ninjs, type Party, type Subject } from
 import { ninjsProblems } from '../ninjs/validate.js';
 import { paragraphsToHtml, sanitizeBody } from './body.js';
 import type { ArticleParts, Provenance, SourceSubject } from './parts.js';
+import { makeTextSafe } from './safe-text.js';
 
 export interface AssemblyContext {
   readonly key: string;
@@ -362,6 +363,8 @@ export function assembleArticle(parts: ArticleParts, context: AssemblyContext): 
     ...(parts.usageTerms ? { usageTerms: parts.usageTerms } : {}),
     infoSources: [{ name: source, role: 'publisher' }],
   };
+
+  makeTextSafe(ninjs, provenance, inputIds);
 
   // Only what a reader sees counts: re-uploading the same story under a new time is not a new version.
   // One-shot hash: no Hash object to build for a single input.
