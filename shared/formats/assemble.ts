@@ -348,6 +348,7 @@ export function assembleArticle(parts: ArticleParts, context: AssemblyContext): 
         : []),
     ],
     ...(byline ? { by: byline } : {}),
+    ...(parts.slugline ? { slugline: parts.slugline } : {}),
     ...(parts.located ? { located: parts.located } : {}),
     ...(summary ? { descriptions: [{ role: 'summary', contentType: 'text/plain', value: summary }] } : {}),
     bodies: [

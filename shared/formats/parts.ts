@@ -36,6 +36,8 @@ export interface ArticleParts {
   readonly id?: string;
   readonly headline: string;
   readonly subheadline?: string;
+  /** The story's slug as the input states it (wire transmission headers, NITF keywords). */
+  readonly slugline?: string;
   readonly byline?: string;
   readonly located?: string;
   /** BCP 47, only when the input states it (html lang, xml:lang, front matter, ninjs language). */
