@@ -27,6 +27,8 @@ export interface Accepted {
   readonly bodyExcludes?: readonly string[];
   /** Substrings the whole ninjs document (as JSON) may not contain, in any case. */
   readonly documentExcludes?: readonly string[];
+  /** The pubStatus the article must have (an unreadable pubStatus or embargo is indexed as withheld). */
+  readonly pubStatus?: string;
   /** Fields the provenance must record as dropped (an unusable optional value, kept as `original`). */
   readonly dropped?: readonly string[];
   /** The rule that decided the character encoding (`byte-order-mark`, `valid-utf-8`, `declared:...`, `chardet`). */
@@ -913,8 +915,21 @@ export function hostileCases(): HostileCase[] {
     bytes: utf8(ninjs({}).replace('{', '{"urgency": 1e400, ')),
     expect: story({ dropped: ['urgency'] }),
   });
-  invalidNinjs('ninjs-pubstatus', 'pubStatus "published"', { pubStatus: 'published' });
-  invalidNinjs('ninjs-pubstatus-number', 'pubStatus 1', { pubStatus: 1 });
+  // An unreadable pubStatus could be a withdrawal: the story is indexed as withheld, never published,
+  // so it stays out of the batch through the local runtime (which expects delivery).
+  for (const [id, description, pubStatus] of [
+    ['ninjs-pubstatus', 'pubStatus "published": dropped, withheld', 'published'],
+    ['ninjs-pubstatus-number', 'pubStatus 1: dropped, withheld', 1],
+  ] as const) {
+    add('ninjs', {
+      id,
+      file: `${id}.json`,
+      description,
+      bytes: utf8(ninjs({ pubStatus })),
+      expect: story({ dropped: ['pubStatus'], pubStatus: 'withheld' }),
+      normaliserOnly: true,
+    });
+  }
   invalidNinjs('ninjs-language', 'language "not a language!"', { language: 'not a language!' });
   invalidNinjs('ninjs-date', 'versionCreated "yesterday"', { versionCreated: 'yesterday' });
   invalidNinjs('ninjs-date-no-zone', 'firstCreated without a time zone', {

@@ -62,6 +62,7 @@ function checkAccepted(article: NormalisedArticle, expected: Accepted): void {
   const document = JSON.stringify(ninjs).toLowerCase();
   for (const text of expected.documentExcludes ?? [])
     assert.ok(!document.includes(text.toLowerCase()), `document holds ${JSON.stringify(text)}`);
+  if (expected.pubStatus !== undefined) assert.equal(ninjs.pubStatus, expected.pubStatus);
   for (const field of expected.dropped ?? [])
     assert.ok(
       article.provenance[`dropped:${field}`]?.original !== undefined,
