@@ -38,6 +38,8 @@ const INVISIBLE_IN_IDENTIFIERS = /[\u061C\u200B-\u200F\u2060\uFEFF]/g;
 const HAS_INVISIBLE_IN_IDENTIFIERS = /[\u061C\u200B-\u200F\u2060\uFEFF]/;
 
 export const ALLOWED_URI_SCHEMES = /^(?:https?|urn|tag):/i;
+const URI_SCHEME = /^\s*[a-z][a-z0-9+.-]*:/i;
+const CONTACT_SCHEMES = /^(?:https?|mailto|tel|urn|tag):/i;
 
 /** Elements whose content is not text a reader sees. */
 const HIDDEN_CONTENT = new Set([
@@ -136,6 +138,11 @@ export function makeTextSafe(
         recordDropped(provenance, field, `safe-text:${field}-scheme-not-http(s)-urn-or-tag`, value);
         return undefined;
       }
+      // A contact's value may be an address, a number or a link; a link is also http(s), or mailto and tel.
+      if (field.endsWith('contactInfo.value') && URI_SCHEME.test(text) && !CONTACT_SCHEMES.test(text)) {
+        recordDropped(provenance, field, `safe-text:${field}-scheme-not-http(s)-mailto-or-tel`, value);
+        return undefined;
+      }
       if (text !== value) changed.add(field);
       // Nothing visible (markup only, zero-width characters) is no value.
       if (!VISIBLE.test(text)) text = '';
@@ -156,6 +163,8 @@ export function makeTextSafe(
       // A role/value pair (headline, description) without its value is no longer one.
       if ('role' in value && !('value' in value) && /^(headlines|descriptions|bodies)$/.test(field))
         return undefined;
+      // A contact needs a value or an address (the schema's oneOf).
+      if (field.endsWith('contactInfo') && !('value' in value) && !('address' in value)) return undefined;
       return value;
     }
     return value;

@@ -29,8 +29,18 @@ describe('every string partners get is safe', () => {
         { name: 'Jane <svg onload=alert(1)>Doe', uri: 'javascript:alert(1)' },
         { name: 'Olena Zelenska', uri: 'https://www.wikidata.org/wiki/Q12345' },
       ],
-      organisations: [{ name: 'Ministry', uri: 'data:text/html;base64,PHNjcmlwdD4=' }],
       places: [{ name: 'Kyiv', uri: 'vbscript:msgbox(1)' }],
+      // ninjs 3.x contact details: a link that runs script is no contact.
+      organisations: [
+        { name: 'Ministry', uri: 'data:text/html;base64,PHNjcmlwdD4=' },
+        {
+          name: 'Finance Department',
+          contactInfo: [
+            { type: 'web', value: 'javascript:alert(1)' },
+            { type: 'email', value: 'mailto:press@finance.example' },
+          ],
+        },
+      ],
     };
     const article = await normalise('agency/budget.json', JSON.stringify(item));
     const { ninjs, provenance } = article;
@@ -52,6 +62,11 @@ describe('every string partners get is safe', () => {
     assert.equal(provenance['dropped:places.uri']?.original, 'vbscript:msgbox(1)');
     assert.equal(ninjs.places?.find((place) => place.name === 'Kyiv')?.uri, undefined);
     assert.ok(provenance['safe-text:headlines.value']);
+    const department = ninjs.organisations?.find(
+      (organisation) => organisation.name === 'Finance Department',
+    );
+    assert.deepEqual(department?.contactInfo, [{ type: 'email', value: 'mailto:press@finance.example' }]);
+    assert.equal(provenance['dropped:organisations.contactInfo.value']?.original, 'javascript:alert(1)');
   });
 
   test('a NITF story whose headline and byline carry escaped markup (decoded by the XML parser)', async () => {
