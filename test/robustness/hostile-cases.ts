@@ -393,6 +393,17 @@ export function hostileCases(): HostileCase[] {
     extra: Partial<HostileCase> = {},
   ) => add('encoding', { id, file, description, bytes: content, expect, ...extra });
   encoded(
+    'utf8-mostly-valid',
+    'mostly-valid.txt',
+    'UTF-8 with accents and one stray Latin-1 byte: read as UTF-8, the bad byte replaced, accents kept',
+    concat(
+      utf8(`${HEADLINE}\n\nThe minister met Zürich and Genève officials; the café `),
+      bytes(0xe9),
+      utf8(` was closed.\n\n${STORY}`),
+    ),
+    story({ encodingRule: 'mostly-valid-utf-8', bodyIncludes: ['Zürich and Genève', FIRST_WORDS] }),
+  );
+  encoded(
     'bom-utf8',
     'bom.txt',
     'UTF-8 with a byte order mark',
@@ -690,6 +701,19 @@ export function hostileCases(): HostileCase[] {
     'mutation-XSS shapes: noscript, comments, CDATA, template, broken attributes',
     '<noscript><p title="</noscript><img src=x onerror=alert(1)>"></noscript><!--<img src=x onerror=alert(2)>--><![CDATA[<img src=x onerror=alert(3)>]]><template><img src=x onerror=alert(4)></template><p title="a"onmouseover=alert(5)>t</p><img src=`x`onerror=alert(6)><xmp><img src=x onerror=alert(7)></xmp>',
   );
+  add('html', {
+    id: 'html-title-markup',
+    file: 'title-markup.html',
+    description:
+      'a <title> and <h1> whose text is escaped markup (a handler partners would run if they render the headline as HTML)',
+    bytes: utf8(
+      page('', { title: `${HEADLINE} &lt;img src=x onerror=alert(1)&gt;` }).replace(
+        `<h1>${HEADLINE}</h1>`,
+        `<h1>${HEADLINE} &lt;img src=x onerror=alert(1)&gt;</h1>`,
+      ),
+    ),
+    expect: story({ documentExcludes: ['onerror', '<img'] }),
+  });
   add('html', {
     id: 'html-relative-urls',
     file: 'relative.html',
