@@ -19,7 +19,7 @@ export const REJECTION_CODES = {
   TOO_LARGE: 'the object is larger than the ingest limit',
   TOO_DEEP: 'the document is nested deeper than the limit',
   UNSAFE: 'the document uses a construct that is refused for safety (DTD, external entity...)',
-  INVALID_FIELD: 'a field of the input has a value outside what ninjs allows',
+  INVALID_FIELD: 'an essential field of the input (headline, body) has a value of the wrong shape',
   INVALID_NINJS: 'the normalised document does not validate against ninjs 3.2',
 } as const;
 

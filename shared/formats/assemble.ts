@@ -19,6 +19,7 @@ import { ninjsProblems } from '../ninjs/validate.js';
 import { paragraphsToHtml, sanitizeBody } from './body.js';
 import { capFreeText, withCapsRecorded } from './field-limits.js';
 import type { ArticleParts, Provenance, SourceSubject } from './parts.js';
+import { makeTextSafe } from './safe-text.js';
 
 export interface AssemblyContext {
   readonly key: string;
@@ -355,6 +356,7 @@ function assembleCapped(parts: ArticleParts, context: AssemblyContext): Normalis
         : []),
     ],
     ...(byline ? { by: byline } : {}),
+    ...(parts.slugline ? { slugline: parts.slugline } : {}),
     ...(parts.located ? { located: parts.located } : {}),
     ...(summary ? { descriptions: [{ role: 'summary', contentType: 'text/plain', value: summary }] } : {}),
     bodies: [
@@ -370,6 +372,8 @@ function assembleCapped(parts: ArticleParts, context: AssemblyContext): Normalis
     ...(parts.usageTerms ? { usageTerms: parts.usageTerms } : {}),
     infoSources: [{ name: source, role: 'publisher' }],
   };
+
+  makeTextSafe(ninjs, provenance, inputIds);
 
   // Only what a reader sees counts: re-uploading the same story under a new time is not a new version.
   // One-shot hash: no Hash object to build for a single input.

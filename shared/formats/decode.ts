@@ -9,11 +9,17 @@
  * but chardet still reports. ISO-8859-1 and ASCII labels mean windows-1252, as in browsers, because
  * that is what "Latin-1" files really contain. Charsets outside WHATWG (UTF-7, EBCDIC, old DOS code
  * pages) are not decoded: browsers refuse them too, and UTF-7 is a known way to smuggle markup.
+ *
+ * What is valid is kept: mostly-valid UTF-8 stays UTF-8 with its bad sequences replaced by U+FFFD
+ * (rather than read as a single-byte charset, which would garble every accented letter), and a stray
+ * NUL or other control character that no text format uses is removed. Only an object that is
+ * binary by its magic number (./magic.ts) or by its proportion of such bytes is refused.
  */
 import { isAscii } from 'node:buffer';
 import { gunzipSync } from 'node:zlib';
 import chardet from 'chardet';
 import { RejectedInputError } from '../domain/errors.js';
+import { nonTextFormat } from './magic.js';
 import type { Provenance } from './parts.js';
 
 export interface DecodeOptions {
@@ -28,10 +34,11 @@ export interface DecodedText {
   readonly encoding: string;
   readonly compressed: boolean;
   readonly provenance: Provenance;
+  /** Set when the text was repaired: invalid UTF-8 sequences replaced, stray control characters removed. */
+  readonly repairs?: Provenance;
 }
 
 const GZIP_MAGIC = [0x1f, 0x8b];
-const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
 
 function startsWith(bytes: Uint8Array, magic: readonly number[]): boolean {
   return magic.every((byte, index) => bytes[index] === byte);
@@ -115,35 +122,100 @@ function canonicalCharset(label: string): string | undefined {
   }
 }
 
-/** The charset the document declares about itself, read from its first bytes as ASCII. */
+/** How far into an HTML page its `<meta>` charset is looked for (head scripts and styles come first). */
+const META_SCAN_BYTES = 64 * 1024;
+
+/**
+ * The charset the document declares about itself, read from its first bytes as ASCII: the XML
+ * declaration, else an HTML `<meta>` charset anywhere in the head (pages put analytics scripts and
+ * styles before it, beyond the 1 KB a browser's prescan reads, and statistical detection then
+ * guesses a charset that can garble the text enough to look like no article).
+ */
 function declaredCharset(bytes: Uint8Array, contentType: string | undefined): string | undefined {
-  const head = Buffer.from(bytes.subarray(0, 2048)).toString('latin1');
-  const xml = head.match(/^\s*<\?xml[^>]*\bencoding\s*=\s*["']([\w.:-]+)["']/i);
+  const start = Buffer.from(bytes.subarray(0, META_SCAN_BYTES)).toString('latin1');
+  const xml = start.slice(0, 2048).match(/^\s*<\?xml[^>]*\bencoding\s*=\s*["']([\w.:-]+)["']/i);
   if (xml?.[1]) return xml[1];
+  const headEnd = start.search(/<\/head[\s>]|<body[\s>]/i);
+  const head = headEnd === -1 ? start : start.slice(0, headEnd);
   const meta = head.match(/<meta[^>]+charset\s*=\s*["']?([\w.:-]+)/i);
   if (meta?.[1]) return meta[1];
   return contentType?.match(/charset\s*=\s*["']?([\w.:-]+)/i)?.[1];
 }
 
 /**
- * Bytes that no text file holds. ASCII controls used by wire transmission formats (SOH, STX, ETX,
- * EOT, SYN, record and unit separators, device controls...) are legitimate; NUL is not.
+ * ASCII controls that text files use: tab, line feed, form feed, carriage return, and those of wire
+ * transmission formats (ANPA 1312, IPTC 7901: SOH, STX, ETX, EOT, DC1-DC4, SYN, ESC, record and unit
+ * separators), which the text reader recognises. Every other C0 control, NUL first, is suspicious.
  */
+const TEXT_CONTROLS = [
+  0x09, 0x0a, 0x0c, 0x0d, 0x01, 0x02, 0x03, 0x04, 0x11, 0x12, 0x13, 0x14, 0x16, 0x1b, 0x1e, 0x1f,
+];
 const SUSPICIOUS_BYTE = new Uint8Array(256);
-for (let byte = 0; byte < 0x20; byte++) {
-  if (
-    ![0x09, 0x0a, 0x0c, 0x0d, 0x01, 0x02, 0x03, 0x04, 0x11, 0x12, 0x13, 0x16, 0x1b, 0x1e, 0x1f].includes(byte)
-  )
-    SUSPICIOUS_BYTE[byte] = 1;
-}
+for (let byte = 0; byte < 0x20; byte++) if (!TEXT_CONTROLS.includes(byte)) SUSPICIOUS_BYTE[byte] = 1;
+/** The same controls as characters, to remove them from decoded text. */
+const SUSPICIOUS_CHARACTER = new RegExp(
+  `[${Array.from({ length: 0x20 }, (_, code) => code)
+    .filter((code) => SUSPICIOUS_BYTE[code])
+    .map((code) => `\\u${code.toString(16).padStart(4, '0')}`)
+    .join('')}]`,
+  'g',
+);
 
-/** Bytes that look binary: a NUL, or more than 2% suspicious controls, in the first 8 KB. */
+/**
+ * Bytes that look binary: more than 2% suspicious controls (NUL among them) in the first 8 KB. A
+ * stray NUL or control in a text is removed instead; binary formats with a text-like start are known
+ * by their magic number (./magic.ts).
+ */
 function looksBinary(bytes: Uint8Array): boolean {
   const end = Math.min(bytes.length, 8192);
   // Counted through a table rather than tested byte by byte: this runs over every object.
   let suspicious = 0;
   for (let index = 0; index < end; index++) suspicious += SUSPICIOUS_BYTE[bytes[index] as number] as number;
-  return suspicious > end * 0.02 || bytes.subarray(0, end).includes(0);
+  return suspicious > end * 0.02;
+}
+
+/** Whether any byte is a suspicious control: most objects have none, and are not scanned as text. */
+function hasSuspiciousByte(bytes: Uint8Array): boolean {
+  for (let index = 0; index < bytes.length; index++) if (SUSPICIOUS_BYTE[bytes[index] as number]) return true;
+  return false;
+}
+
+/** U+FFFD encoded in UTF-8. */
+const REPLACEMENT_BYTES = Buffer.from([0xef, 0xbf, 0xbd]);
+/** Invalid sequences may be at most this share of the non-ASCII characters for UTF-8 to win. */
+const MAX_INVALID_SHARE = 1 / 3;
+
+/**
+ * The text of bytes that are UTF-8 but for a few invalid sequences, those replaced by U+FFFD, and how
+ * many were replaced; undefined when the invalid sequences are too many (a single-byte charset such
+ * as windows-1252 makes nearly every accented letter one) or there is no valid multi-byte character.
+ */
+function mostlyUtf8(bytes: Uint8Array): { text: string; replaced: number } | undefined {
+  const text = new TextDecoder('utf-8').decode(bytes);
+  let replacements = 0;
+  let valid = 0;
+  for (let at = 0; at < text.length; at++) {
+    const code = text.charCodeAt(at);
+    if (code < 0x80) continue;
+    if (code === 0xfffd) replacements++;
+    else if (code < 0xdc00 || code > 0xdfff) valid++;
+  }
+  // U+FFFD written in the document itself is valid UTF-8, not a replacement.
+  let literal = 0;
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let at = buffer.indexOf(REPLACEMENT_BYTES); at >= 0; at = buffer.indexOf(REPLACEMENT_BYTES, at + 3))
+    literal++;
+  const replaced = replacements - literal;
+  valid += literal;
+  if (valid === 0 || replaced > (valid + replaced) * MAX_INVALID_SHARE) return undefined;
+  return { text, replaced };
+}
+
+function binary(): RejectedInputError {
+  return new RejectedInputError(
+    'BINARY',
+    'more than 2% of the first 8 KB are NUL bytes or control characters no text format uses',
+  );
 }
 
 function validUtf8(bytes: Uint8Array): string | undefined {
@@ -163,33 +235,65 @@ function finish(
   encoding: string,
   compressed: boolean,
   provenance: Provenance,
-  ascii = false,
+  options: { ascii?: boolean; replaced?: number; controls?: boolean } = {},
 ): DecodedText {
-  const unmarked = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  return { text: ascii ? unmarked : unmarked.normalize('NFC'), encoding, compressed, provenance };
+  let unmarked = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  let removed = 0;
+  if (options.controls !== false) {
+    unmarked = unmarked.replace(SUSPICIOUS_CHARACTER, () => {
+      removed++;
+      return '';
+    });
+  }
+  const repairs = [
+    ...(options.replaced ? [`${options.replaced}-invalid-sequences-replaced-by-U+FFFD`] : []),
+    ...(removed ? [`${removed}-control-characters-removed`] : []),
+  ];
+  return {
+    text: options.ascii ? unmarked : unmarked.normalize('NFC'),
+    encoding,
+    compressed,
+    provenance,
+    ...(repairs.length > 0 ? { repairs: { rule: repairs.join(';'), confidence: 100 } } : {}),
+  };
+}
+
+function refuseKnownFormat(bytes: Uint8Array): void {
+  const format = nonTextFormat(bytes);
+  if (format) {
+    throw new RejectedInputError(
+      'UNSUPPORTED_FORMAT',
+      `the object is ${format.name}, not a text article format${format.hint ? `; ${format.hint}` : ''}`,
+    );
+  }
 }
 
 export function decodeObject(stored: Uint8Array, options: DecodeOptions): DecodedText {
-  if (startsWith(stored, ZIP_MAGIC)) {
-    throw new RejectedInputError(
-      'UNSUPPORTED_FORMAT',
-      'zip archives are not read; upload the files inside one by one',
-    );
-  }
   const compressed = startsWith(stored, GZIP_MAGIC);
+  if (!compressed) refuseKnownFormat(stored);
   const bytes = compressed ? gunzip(stored, options.maxDecompressedBytes) : stored;
   if (compressed && startsWith(bytes, GZIP_MAGIC)) {
     throw new RejectedInputError('UNSUPPORTED_FORMAT', 'gzip inside gzip is not read; compress once');
   }
+  if (compressed) refuseKnownFormat(bytes);
 
   if (startsWith(bytes, [0xef, 0xbb, 0xbf])) {
     const text = validUtf8(bytes.subarray(3));
-    if (text === undefined)
+    if (text !== undefined)
+      return finish(text, 'utf-8', compressed, { rule: 'byte-order-mark', confidence: 100 });
+    const mostly = mostlyUtf8(bytes.subarray(3));
+    if (!mostly)
       throw new RejectedInputError(
         'ENCODING',
-        'a UTF-8 byte order mark is followed by bytes that are not UTF-8',
+        'a UTF-8 byte order mark is followed by bytes that are mostly not UTF-8',
       );
-    return finish(text, 'utf-8', compressed, { rule: 'byte-order-mark', confidence: 100 });
+    return finish(
+      mostly.text,
+      'utf-8',
+      compressed,
+      { rule: 'byte-order-mark', confidence: 100 },
+      { replaced: mostly.replaced },
+    );
   }
   if (startsWith(bytes, [0xff, 0xfe]) || startsWith(bytes, [0xfe, 0xff])) {
     const encoding = bytes[0] === 0xff ? 'utf-16le' : 'utf-16be';
@@ -202,8 +306,8 @@ export function decodeObject(stored: Uint8Array, options: DecodeOptions): Decode
   const declared = declaredCharset(bytes, options.contentType);
   const declaredEncoding = declared ? canonicalCharset(declared) : undefined;
   if (declaredEncoding && declaredEncoding !== 'utf-8') {
-    if (bytes.includes(0) && !declaredEncoding.startsWith('utf-16'))
-      throw new RejectedInputError('BINARY', 'the object contains NUL bytes');
+    const wide = declaredEncoding.startsWith('utf-16') || declaredEncoding.startsWith('utf-32');
+    if (!wide && looksBinary(bytes)) throw binary();
     return finish(decodeAs(bytes, declaredEncoding), declaredEncoding, compressed, {
       rule: `declared:${declared}`,
       confidence: 95,
@@ -212,16 +316,27 @@ export function decodeObject(stored: Uint8Array, options: DecodeOptions): Decode
 
   const utf8 = validUtf8(bytes);
   if (utf8 !== undefined) {
-    // NUL anywhere (not just in the sampled start) means binary: no text format carries it.
-    if (bytes.includes(0) || looksBinary(bytes)) {
-      throw new RejectedInputError('BINARY', 'the object contains NUL bytes or control characters');
-    }
+    if (looksBinary(bytes)) throw binary();
     return finish(
       utf8,
       'utf-8',
       compressed,
       { rule: declared ? `declared:${declared}` : 'valid-utf-8', confidence: 100 },
-      isAscii(bytes),
+      // Text without a stray control (nearly all) is not scanned for one again.
+      { ascii: isAscii(bytes), controls: hasSuspiciousByte(bytes) },
+    );
+  }
+
+  // A few bad sequences in UTF-8 text (a truncated character, one pasted Latin-1 byte) are replaced,
+  // not taken for another charset.
+  const mostly = looksBinary(bytes) ? undefined : mostlyUtf8(bytes);
+  if (mostly) {
+    return finish(
+      mostly.text,
+      'utf-8',
+      compressed,
+      { rule: declared ? `declared:${declared};mostly-valid-utf-8` : 'mostly-valid-utf-8', confidence: 80 },
+      { replaced: mostly.replaced },
     );
   }
 
@@ -234,8 +349,7 @@ export function decodeObject(stored: Uint8Array, options: DecodeOptions): Decode
       confidence: 70,
     });
   }
-  if (looksBinary(bytes))
-    throw new RejectedInputError('BINARY', 'the object contains NUL bytes or control characters');
+  if (looksBinary(bytes)) throw binary();
   if (!encoding || encoding === 'utf-8') {
     throw new RejectedInputError(
       'ENCODING',

@@ -24,6 +24,7 @@ import { RejectedInputError } from '../domain/errors.js';
 import { isUri } from '../ninjs/formats.js';
 import type { AltId, ContactInfo, Party, Place, PubStatus } from '../ninjs/types.js';
 import { htmlToParagraphs } from './body.js';
+import { droppedKey, readOptional, recordDropped } from './lenient.js';
 import {
   type ArticleParts,
   DEFAULT_PARSE_LIMITS,
@@ -283,6 +284,20 @@ export function readPubStatus(value: unknown, path: string): PubStatus | undefin
 }
 
 /**
+ * pubStatus and embargo decide whether partners may publish. When either was stated but dropped as
+ * unreadable, the article is indexed as withheld (kept, not published): it might be an embargo or a
+ * withdrawal we would otherwise break.
+ */
+export function withheldIfUnreadable(
+  provenance: Record<string, Provenance>,
+  pubStatus: PubStatus | undefined,
+): PubStatus | undefined {
+  const unreadable = ['pubStatus', 'embargoedUntil'].some((field) => provenance[droppedKey(field)]);
+  if (!unreadable || pubStatus === 'canceled' || pubStatus === 'withheld') return pubStatus;
+  return 'withheld';
+}
+
+/**
  * Canonical tags by tag as written: Intl.getCanonicalLocales costs ~10 µs a call, and a feed states
  * the same few tags again and again. Bounded, so that hostile input cannot grow it without end.
  */
@@ -471,8 +486,18 @@ function singleObject(value: unknown, what: string): JsonRecord {
   );
 }
 
-/** The article object: the top level, the single object of a one-item array, or one wrapper level. */
+/**
+ * The article object: the top level, or one wrapper level (an object, or the single object of a
+ * one-item array, as APIs return `data: [ … ]`). An array at the top level is a feed or a list
+ * export, not an article, even with one item: what it holds is not known to be one.
+ */
 function articleRecord(document: unknown): JsonRecord {
+  if (Array.isArray(document)) {
+    throw new RejectedInputError(
+      'NO_ARTICLE',
+      `the document is a JSON array (${kindOf(document)}), a feed or list rather than an article; drop one article object per file`,
+    );
+  }
   const top = singleObject(document, '');
   if (jsonDialectOf(top) !== 'cms' || firstOwn(top, CMS_NAMES.headline)) return top;
   for (const key of WRAPPER_KEYS) {
@@ -588,11 +613,6 @@ function ninjsField(
     if (value !== undefined && value !== null) return { key, value };
   }
   return { key: names[0] ?? camelName, value: undefined };
-}
-
-function ninjsText(record: JsonRecord, camelName: string, version: NinjsVersion): string | undefined {
-  const { key, value } = ninjsField(record, camelName, version);
-  return scalarText(value, key);
 }
 
 interface RoleValue {
@@ -741,23 +761,41 @@ function conceptOf(item: JsonRecord, path: string): ConceptFields {
   };
 }
 
-function recordsOf(record: JsonRecord, names: readonly string[]): { path: string; item: JsonRecord }[] {
+/**
+ * The objects of the first list among `names`, each with its path. A list of the wrong shape is
+ * dropped and recorded under `field`, as is an item with an unusable value (a `javascript:` uri).
+ */
+function recordsOf(
+  record: JsonRecord,
+  names: readonly string[],
+  field: string,
+  provenance: Record<string, Provenance>,
+): { path: string; item: JsonRecord; concept: ConceptFields }[] {
   const found = firstOwn(record, names);
   if (!found) return [];
   if (!Array.isArray(found.value)) {
-    throw new RejectedInputError(
-      'INVALID_FIELD',
-      `${found.key}: expected an array, got ${kindOf(found.value)}`,
+    recordDropped(
+      provenance,
+      field,
+      `dropped: ${found.key}: expected an array, got ${kindOf(found.value)}`,
+      found.value,
     );
+    return [];
   }
-  return found.value.flatMap((item, index) =>
-    isRecord(item) ? [{ path: `${found.key}[${index}]`, item }] : [],
-  );
+  return found.value.flatMap((item, index) => {
+    if (!isRecord(item)) return [];
+    const path = `${found.key}[${index}]`;
+    const concept = readOptional(provenance, field, path, item, () => conceptOf(item, path));
+    return concept ? [{ path, item, concept }] : [];
+  });
 }
 
-function subjectsOf(record: JsonRecord, names: readonly string[]): SourceSubject[] {
-  return recordsOf(record, names).flatMap(({ path, item }) => {
-    const concept = conceptOf(item, path);
+function subjectsOf(
+  record: JsonRecord,
+  names: readonly string[],
+  provenance: Record<string, Provenance>,
+): SourceSubject[] {
+  return recordsOf(record, names, 'subjects', provenance).flatMap(({ concept }) => {
     const code = subjectCode(concept.literal, concept.uri);
     if (!code && !concept.name && !concept.uri) return [];
     return [
@@ -837,18 +875,25 @@ function geometryOf(item: JsonRecord): Record<string, unknown> | undefined {
   return { type, coordinates };
 }
 
-function partiesOf(record: JsonRecord, names: readonly string[]): Party[] {
-  return recordsOf(record, names).flatMap(({ path, item }) => {
-    const concept = conceptOf(item, path);
+function partiesOf(
+  record: JsonRecord,
+  names: readonly string[],
+  field: 'people' | 'organisations',
+  provenance: Record<string, Provenance>,
+): Party[] {
+  return recordsOf(record, names, field, provenance).flatMap(({ item, concept }) => {
     if (!concept.name && !concept.uri) return [];
     const contactInfo = contactInfoOf(item);
     return [{ ...concept, ...(contactInfo.length > 0 ? { contactInfo } : {}) }];
   });
 }
 
-function placesOf(record: JsonRecord, names: readonly string[]): Place[] {
-  return recordsOf(record, names).flatMap(({ path, item }) => {
-    const concept = conceptOf(item, path);
+function placesOf(
+  record: JsonRecord,
+  names: readonly string[],
+  provenance: Record<string, Provenance>,
+): Place[] {
+  return recordsOf(record, names, 'places', provenance).flatMap(({ item, concept }) => {
     if (!concept.name && !concept.uri) return [];
     const geoJSON = geometryOf(item);
     const contactInfo = contactInfoOf(item);
@@ -923,10 +968,16 @@ function parseNinjs(record: JsonRecord, version: NinjsVersion, maxDepth: number)
   const altIds: AltId[] = [];
 
   // Identity: `uri` must be a URI (the schema says so); Superdesk's 1.x `guid` is an id, not a URI.
-  const uri = uriField(own(record, 'uri'), 'uri');
-  const guid = scalarText(own(record, 'guid'), 'guid');
+  const uri = readOptional(provenance, 'uri', 'uri', own(record, 'uri'), () =>
+    uriField(own(record, 'uri'), 'uri'),
+  );
+  const guid = readOptional(provenance, 'altIds', 'guid', own(record, 'guid'), () =>
+    scalarText(own(record, 'guid'), 'guid'),
+  );
   if (uri && guid && guid !== uri) altIds.push({ role: 'guid', value: guid });
-  const inputVersion = scalarText(own(record, 'version'), 'version');
+  const inputVersion = readOptional(provenance, 'altIds', 'version', own(record, 'version'), () =>
+    scalarText(own(record, 'version'), 'version'),
+  );
   if (inputVersion) altIds.push({ role: 'inputVersion', value: inputVersion });
   altIds.push(...altIdsOf(record, version));
 
@@ -960,10 +1011,16 @@ function parseNinjs(record: JsonRecord, version: NinjsVersion, maxDepth: number)
   let summary: string | undefined;
   let body: SourceBody | undefined;
   if (version === 1) {
-    summary = ninjs1Description(record, maxDepth);
+    summary = readOptional(provenance, 'descriptions', 'description_*', undefined, () =>
+      ninjs1Description(record, maxDepth),
+    );
     body = ninjs1Body(record);
   } else {
-    const descriptions = roleValues(record, 'descriptions', version);
+    const descriptionsField = ninjsField(record, 'descriptions', version);
+    const descriptions =
+      readOptional(provenance, 'descriptions', descriptionsField.key, descriptionsField.value, () =>
+        roleValues(record, 'descriptions', version),
+      ) ?? [];
     const described =
       descriptions.find((item) => item.role === 'summary') ??
       descriptions.find((item) => !NON_SUMMARY_ROLES.has(item.role ?? ''));
@@ -986,48 +1043,77 @@ function parseNinjs(record: JsonRecord, version: NinjsVersion, maxDepth: number)
     );
   }
 
+  /** A text field of the item, dropped and recorded when it is not text. */
+  const optionalText = (camelName: string, field = camelName): string | undefined => {
+    const { key, value } = ninjsField(record, camelName, version);
+    return readOptional(provenance, field, key, value, () => scalarText(value, key));
+  };
   const byline =
-    ninjsText(record, version === 1 ? 'byline' : 'by', version) ??
-    (version === 1 ? bylineOfAuthors(own(record, 'authors')) : ninjsText(record, 'byline', version));
+    optionalText(version === 1 ? 'byline' : 'by', 'by') ??
+    (version === 1 ? bylineOfAuthors(own(record, 'authors')) : optionalText('byline', 'by'));
 
   const dates: Partial<
     Record<'contentCreated' | 'firstCreated' | 'versionCreated' | 'embargoedUntil', string>
   > = {};
   for (const name of ['contentCreated', 'firstCreated', 'versionCreated'] as const) {
     const { key, value } = ninjsField(record, name, version);
-    const reading = readDateTime(value, key, true);
+    const reading = readOptional(provenance, name, key, value, () => readDateTime(value, key, true));
     if (reading) dates[name] = reading.value;
   }
   const embargo = ninjsField(record, 'embargoedUntil', version);
   const embargoField = embargo.value === undefined ? ninjsField(record, 'embargoed', version) : embargo;
-  const embargoedUntil = readDateTime(embargoField.value, embargoField.key, true);
+  const embargoedUntil = readOptional(
+    provenance,
+    'embargoedUntil',
+    embargoField.key,
+    embargoField.value,
+    () => readDateTime(embargoField.value, embargoField.key, true),
+  );
   if (embargoedUntil) dates.embargoedUntil = embargoedUntil.value;
 
   const urgencyField = ninjsField(record, 'urgency', version);
-  const urgency = readUrgency(urgencyField.value, urgencyField.key);
+  const urgency = readOptional(provenance, 'urgency', urgencyField.key, urgencyField.value, () =>
+    readUrgency(urgencyField.value, urgencyField.key),
+  );
   const statusField = ninjsField(record, 'pubStatus', version);
-  const pubStatus = readPubStatus(statusField.value, statusField.key);
+  let pubStatus = readOptional(provenance, 'pubStatus', statusField.key, statusField.value, () =>
+    readPubStatus(statusField.value, statusField.key),
+  );
+  pubStatus = withheldIfUnreadable(provenance, pubStatus);
   const languageField = ninjsField(record, 'language', version);
-  const language = readLanguage(languageField.value, languageField.key);
+  const language = readOptional(provenance, 'language', languageField.key, languageField.value, () =>
+    readLanguage(languageField.value, languageField.key),
+  );
 
-  const subjects = subjectsOf(record, version === 1 ? ['subject', 'subjects'] : ['subjects', 'subject']);
-  const people = partiesOf(record, version === 1 ? ['person', 'people'] : ['people', 'person']);
+  const subjects = subjectsOf(
+    record,
+    version === 1 ? ['subject', 'subjects'] : ['subjects', 'subject'],
+    provenance,
+  );
+  const people = partiesOf(
+    record,
+    version === 1 ? ['person', 'people'] : ['people', 'person'],
+    'people',
+    provenance,
+  );
   const organisations = partiesOf(
     record,
     version === 1 ? ['organisation', 'organisations'] : ['organisations', 'organisation'],
+    'organisations',
+    provenance,
   );
-  const places = placesOf(record, version === 1 ? ['place', 'places'] : ['places', 'place']);
+  const places = placesOf(record, version === 1 ? ['place', 'places'] : ['places', 'place'], provenance);
   const keywords = keywordsOf(own(record, 'keywords'));
 
   const optional = {
     subheadline,
     byline,
-    located: ninjsText(record, 'located', version),
+    located: optionalText('located'),
     language,
     summary,
-    copyrightHolder: ninjsText(record, 'copyrightHolder', version),
-    copyrightNotice: ninjsText(record, 'copyrightNotice', version),
-    usageTerms: ninjsText(record, 'usageTerms', version),
+    copyrightHolder: optionalText('copyrightHolder'),
+    copyrightNotice: optionalText('copyrightNotice'),
+    usageTerms: optionalText('usageTerms'),
   };
   return {
     ...(uri || guid ? { id: uri ?? guid } : {}),
@@ -1238,6 +1324,8 @@ function cmsBody(record: JsonRecord): SourceBody | undefined {
 function cmsDate(
   record: JsonRecord,
   keys: readonly string[],
+  field: string,
+  provenance: Record<string, Provenance>,
 ): { key: string; reading: DateReading } | undefined {
   // Booleans are flags that share a name with dates (Jekyll `published: false`).
   const found = firstOwn(
@@ -1245,7 +1333,9 @@ function cmsDate(
     keys.filter((key) => typeof own(record, key) !== 'boolean'),
   );
   if (!found) return undefined;
-  const reading = readDateTime(found.value, found.key, false);
+  const reading = readOptional(provenance, field, found.key, found.value, () =>
+    readDateTime(found.value, found.key, false),
+  );
   if (!reading) return undefined;
   if (UTC_WITHOUT_ZONE.has(found.key) && reading.provenance?.rule === 'no-time-zone:utc') {
     return { key: found.key, reading: { value: reading.value } };
@@ -1294,9 +1384,9 @@ export interface GenericFieldOptions {
 export function readGenericFields(record: JsonRecord, options: GenericFieldOptions = {}): GenericFields {
   const maxDepth = options.maxDepth ?? DEFAULT_PARSE_LIMITS.maxDepth;
   const provenance: Record<string, Provenance> = {};
-  const published = cmsDate(record, CMS_NAMES.published);
-  const created = cmsDate(record, CMS_NAMES.created);
-  const updated = cmsDate(record, CMS_NAMES.updated);
+  const published = cmsDate(record, CMS_NAMES.published, 'contentCreated', provenance);
+  const created = cmsDate(record, CMS_NAMES.created, 'firstCreated', provenance);
+  const updated = cmsDate(record, CMS_NAMES.updated, 'versionCreated', provenance);
   // ninjs keeps one content date; a CMS's publication date is what readers know the article by.
   const content = published ?? created;
   if (content?.reading.provenance) provenance.contentCreated = content.reading.provenance;
@@ -1309,13 +1399,17 @@ export function readGenericFields(record: JsonRecord, options: GenericFieldOptio
   const idTexts: string[] = [];
   for (const key of CMS_NAMES.ids) {
     const rendered = renderedOf(own(record, key));
-    const value = rendered ? rendered.text.trim() : scalarText(own(record, key), key);
+    const value = rendered
+      ? rendered.text.trim()
+      : readOptional(provenance, 'altIds', key, own(record, key), () => scalarText(own(record, key), key));
     if (!value) continue;
     idTexts.push(value);
     if (!ids.some((known) => known.value === value)) ids.push({ role: key, value });
   }
   // The id must be usable as a ninjs uri when it claims to be one; `uri` itself must be a URI.
-  const explicitUri = uriField(own(record, 'uri'), 'uri');
+  const explicitUri = readOptional(provenance, 'uri', 'uri', own(record, 'uri'), () =>
+    uriField(own(record, 'uri'), 'uri'),
+  );
   const [first, ...others] = ids;
   const id = explicitUri ?? first?.value;
 
@@ -1324,27 +1418,46 @@ export function readGenericFields(record: JsonRecord, options: GenericFieldOptio
   const statusField = firstOwn(record, ['pubStatus', 'pubstatus']);
   const pubStatus = unpublished
     ? 'withheld'
-    : readPubStatus(statusField?.value, statusField?.key ?? 'pubStatus');
+    : withheldIfUnreadable(
+        provenance,
+        readOptional(provenance, 'pubStatus', statusField?.key ?? 'pubStatus', statusField?.value, () =>
+          readPubStatus(statusField?.value, statusField?.key ?? 'pubStatus'),
+        ),
+      );
   const languageField = firstOwn(record, CMS_NAMES.language);
+  /** A text field, dropped and recorded under `field` when it is not text. */
+  const optionalText = (keys: readonly string[], field: string): string | undefined =>
+    readOptional(provenance, field, keys.join('|'), firstOwn(record, keys)?.value, () =>
+      cmsText(record, keys, maxDepth),
+    );
 
   const optional = {
+    // The headline is essential: a headline of the wrong shape still refuses the article.
     headline: cmsText(record, CMS_NAMES.headline, maxDepth),
-    subheadline: cmsText(record, CMS_NAMES.subheadline, maxDepth),
+    subheadline: optionalText(CMS_NAMES.subheadline, 'headlines'),
     byline: cmsByline(record),
-    located: textField(
-      record,
-      CMS_NAMES.located.filter((key) => typeof own(record, key) !== 'object'),
+    located: readOptional(provenance, 'located', 'located', firstOwn(record, CMS_NAMES.located)?.value, () =>
+      textField(
+        record,
+        CMS_NAMES.located.filter((key) => typeof own(record, key) !== 'object'),
+      ),
     ),
-    language: languageField ? readLanguage(languageField.value, languageField.key) : undefined,
-    summary: cmsText(record, CMS_NAMES.summary, maxDepth),
+    language: languageField
+      ? readOptional(provenance, 'language', languageField.key, languageField.value, () =>
+          readLanguage(languageField.value, languageField.key),
+        )
+      : undefined,
+    summary: optionalText(CMS_NAMES.summary, 'descriptions'),
     contentCreated: content?.reading.value,
     firstCreated: (created ?? published)?.reading.value,
     versionCreated: updated?.reading.value,
     id,
-    copyrightNotice: cmsText(record, CMS_NAMES.copyrightNotice, maxDepth),
-    usageTerms: cmsText(record, CMS_NAMES.usageTerms, maxDepth),
+    copyrightNotice: optionalText(CMS_NAMES.copyrightNotice, 'copyrightNotice'),
+    usageTerms: optionalText(CMS_NAMES.usageTerms, 'usageTerms'),
   };
-  const urgency = readUrgency(own(record, 'urgency'), 'urgency');
+  const urgency = readOptional(provenance, 'urgency', 'urgency', own(record, 'urgency'), () =>
+    readUrgency(own(record, 'urgency'), 'urgency'),
+  );
   const body = options.body === false ? undefined : cmsBody(record);
   const altIds = first && id !== first.value ? ids : others;
   return {

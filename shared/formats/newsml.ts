@@ -12,6 +12,7 @@ import { Parser } from 'htmlparser2';
 import { RejectedInputError } from '../domain/errors.js';
 import type { AltId, PubStatus } from '../ninjs/types.js';
 import { limitedHandler } from './body.js';
+import { recordDropped } from './lenient.js';
 import type { ArticleParts, FormatParser, Provenance, SourceBody, SourceSubject } from './parts.js';
 import { lineFeeds } from './text.js';
 import {
@@ -248,7 +249,7 @@ function urgencyOf(
   const urgency = Number(stated);
   if (Number.isInteger(urgency) && urgency >= MIN_URGENCY && urgency <= MAX_URGENCY) return urgency;
   // Urgency only orders the wire; losing the story over it would cost more than losing the value.
-  provenance.urgency = { rule: 'newsml:urgency-out-of-range-dropped', confidence: 100 };
+  recordDropped(provenance, 'urgency', 'newsml:urgency-out-of-range-dropped', stated);
   return undefined;
 }
 
@@ -261,7 +262,7 @@ function dateOf(
   const stated = fieldText(element);
   if (!stated) return undefined;
   const date = parseDateTime(stated);
-  if (!date) provenance[field] = { rule: `newsml:${element?.local}-unreadable-dropped`, confidence: 100 };
+  if (!date) recordDropped(provenance, field, `newsml:${element?.local}-unreadable-dropped`, stated);
   else if (!date.zoned) provenance[field] = { rule: `newsml:${element?.local}-assumed-utc`, confidence: 60 };
   return date?.iso;
 }
@@ -272,33 +273,34 @@ interface Status {
 }
 
 /**
- * pubStatus and embargo decide whether partners may publish, so an unreadable value rejects the
- * item instead of being dropped. An empty <embargoed/> states an embargo without an end: withheld.
+ * pubStatus and embargo decide whether partners may publish: an unreadable value is dropped and
+ * recorded, and the item is indexed as withheld (kept, not published), since it might be an embargo
+ * or a withdrawal we would otherwise break. An empty <embargoed/> states an embargo without an end: withheld.
  */
 function statusOf(itemMeta: XmlElement | undefined, provenance: Record<string, Provenance>): Status {
   const status: Status = {};
   const statedStatus = attr(child(itemMeta, 'pubStatus'), 'qcode')?.trim();
   if (statedStatus) {
     const pubStatus = PUB_STATUS.get(qcodeValue(statedStatus)?.toLowerCase() ?? '');
-    if (!pubStatus) {
-      throw new RejectedInputError(
-        'INVALID_FIELD',
-        `itemMeta/pubStatus qcode="${statedStatus.slice(0, 40)}" is not stat:usable, stat:withheld or stat:canceled`,
+    if (pubStatus) status.pubStatus = pubStatus;
+    else {
+      recordDropped(
+        provenance,
+        'pubStatus',
+        'newsml:pubStatus-not-stat:usable-withheld-or-canceled-dropped;withheld',
+        statedStatus,
       );
+      status.pubStatus = 'withheld';
     }
-    status.pubStatus = pubStatus;
   }
   const embargoed = child(itemMeta, 'embargoed');
   if (embargoed) {
     const stated = fieldText(embargoed);
     const date = parseDateTime(stated);
     if (stated && !date) {
-      throw new RejectedInputError(
-        'INVALID_FIELD',
-        `itemMeta/embargoed "${stated.slice(0, 40)}" is not a date-time such as 2024-05-01T09:00:00+01:00`,
-      );
-    }
-    if (date) {
+      recordDropped(provenance, 'embargoedUntil', 'newsml:embargoed-unreadable-dropped;withheld', stated);
+      if (status.pubStatus !== 'canceled') status.pubStatus = 'withheld';
+    } else if (date) {
       status.embargoedUntil = date.iso;
       if (!date.zoned) provenance.embargoedUntil = { rule: 'newsml:embargoed-assumed-utc', confidence: 60 };
     } else if (status.pubStatus !== 'canceled') {

@@ -8,6 +8,7 @@
  */
 import { RejectedInputError } from '../domain/errors.js';
 import type { AltId, Party, PubStatus } from '../ninjs/types.js';
+import { recordDropped } from './lenient.js';
 import { newsmlParts } from './newsml.js';
 import type { ArticleParts, FormatParser, Provenance, SourceSubject } from './parts.js';
 import {
@@ -71,7 +72,7 @@ function urgencyOf(
   const urgency = Number(stated);
   if (Number.isInteger(urgency) && urgency >= MIN_URGENCY && urgency <= MAX_URGENCY) return urgency;
   // Urgency only orders the wire; losing the story over it would cost more than losing the value.
-  provenance.urgency = { rule: 'nitf:ed-urg-out-of-range-dropped', confidence: 100 };
+  recordDropped(provenance, 'urgency', 'nitf:ed-urg-out-of-range-dropped', stated);
   return undefined;
 }
 
@@ -143,6 +144,14 @@ function languageOf(nitf: XmlElement, body: XmlElement | undefined): string | un
   return undefined;
 }
 
+/**
+ * A date template left unfilled: the pattern letters of a format (`YYYYMMDDHHMMSS`, `yyyy-MM-dd`)
+ * where the digits should be. Editing systems send these when no date was set.
+ */
+export function isDatePlaceholder(value: string): boolean {
+  return /(?:YYYY|yyyy)/.test(value) && /^[YyMDdHhmSsTZz0-9:+\-. ]+$/.test(value);
+}
+
 interface Management {
   pubStatus?: PubStatus;
   embargoedUntil?: string;
@@ -162,23 +171,32 @@ function managementOf(
 ): Management {
   const statedStatus = attr(docdata, 'management-status')?.trim().toLowerCase();
   const status = statedStatus ? MANAGEMENT_STATUS.get(statedStatus) : undefined;
-  if (statedStatus && !status) {
-    throw new RejectedInputError(
-      'INVALID_FIELD',
-      `docdata management-status="${statedStatus.slice(0, 40)}" is not one of usable, embargoed, withheld, canceled`,
-    );
-  }
-  const releaseNorm = attr(child(docdata, 'date.release'), 'norm');
-  const release = parseDateTime(releaseNorm);
-  if (releaseNorm?.trim() && !release) {
-    // A release time we cannot read could be an embargo we would break.
-    throw new RejectedInputError(
-      'INVALID_FIELD',
-      `date.release norm="${releaseNorm.slice(0, 40)}" is not a date-time such as 20180611T120000+0000`,
-    );
-  }
   const management: Management = {};
+  // An unreadable status or release time could be a withdrawal or an embargo we would break: the
+  // value is dropped and the document indexed as withheld (kept, not published).
+  let withhold = false;
+  if (statedStatus && !status) {
+    recordDropped(provenance, 'pubStatus', 'nitf:management-status-unknown-dropped;withheld', statedStatus);
+    withhold = true;
+  }
+  const releaseNorm = attr(child(docdata, 'date.release'), 'norm')?.trim();
+  const release = parseDateTime(releaseNorm);
+  if (releaseNorm && !release) {
+    if (isDatePlaceholder(releaseNorm)) {
+      // An editing system's unfilled template (`YYYYMMDD000000-HHMM`) states no release time at all.
+      recordDropped(provenance, 'embargoedUntil', 'nitf:date.release-placeholder-dropped', releaseNorm);
+    } else {
+      recordDropped(
+        provenance,
+        'embargoedUntil',
+        'nitf:date.release-unreadable-dropped;withheld',
+        releaseNorm,
+      );
+      withhold = true;
+    }
+  }
   if (status && status !== 'embargoed') management.pubStatus = status;
+  if (withhold && management.pubStatus !== 'canceled') management.pubStatus = 'withheld';
   const releasedLater = release && (!issued || instant(release) > instant(issued));
   if (release && (status === 'embargoed' || releasedLater)) {
     management.embargoedUntil = release.iso;
@@ -248,7 +266,7 @@ export const parseNitf: FormatParser = (text, context) => {
   const issued = parseDateTime(issueNorm);
   // The issue time only describes the document: an unreadable one is dropped, not a reason to refuse it.
   if (issueNorm?.trim() && !issued) {
-    provenance.contentCreated = { rule: 'nitf:date.issue-unreadable-dropped', confidence: 100 };
+    recordDropped(provenance, 'contentCreated', 'nitf:date.issue-unreadable-dropped', issueNorm);
   }
   const { byline, people } = bylineOf(child(bodyHead, 'byline'));
   const id = attr(child(docdata, 'doc-id'), 'id-string')?.trim();

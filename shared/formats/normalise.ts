@@ -62,6 +62,17 @@ async function parserFor(format: Format): Promise<FormatParser | undefined> {
   return parser;
 }
 
+/**
+ * Anything but white space (Unicode spaces included), controls and invisible format characters
+ * (zero-width space and joiners, word joiner, soft hyphen, byte order mark, bidi marks): a file of
+ * only those is empty, whatever its length.
+ */
+const VISIBLE_CHARACTER = /[^\s\p{Cc}\p{Cf}\p{Zs}\p{Zl}\p{Zp}]/u;
+
+export function hasVisibleCharacter(text: string): boolean {
+  return VISIBLE_CHARACTER.test(text);
+}
+
 export interface NormaliseOptions {
   /** Force a format instead of detecting it. */
   readonly format?: Format;
@@ -82,7 +93,7 @@ export async function normaliseObject(
     ...(object.contentType ? { contentType: object.contentType } : {}),
   });
   const text = decoded.text;
-  if (text.trim() === '') throw new RejectedInputError('EMPTY');
+  if (!hasVisibleCharacter(text)) throw new RejectedInputError('EMPTY');
   const format = options.format ?? detectFormat(text, { key: object.key, contentType: object.contentType });
   const parse = await parserFor(format);
   if (!parse) {
@@ -100,5 +111,12 @@ export async function normaliseObject(
     checkHtmlLimits(parts.body.html, { maxDepth: limits.maxDepth, what: "the article's body" });
   }
   const article = assembleArticle(parts, { key: object.key, format });
-  return { ...article, provenance: { encoding: decoded.provenance, ...article.provenance } };
+  return {
+    ...article,
+    provenance: {
+      encoding: decoded.provenance,
+      ...(decoded.repairs ? { decoding: decoded.repairs } : {}),
+      ...article.provenance,
+    },
+  };
 }

@@ -11,6 +11,11 @@ export interface Provenance {
   readonly rule: string;
   /** 0-100: how sure the rule is. Explicit input fields are 100. */
   readonly confidence: number;
+  /**
+   * Set when an optional input field was unusable and dropped: its value as written (shortened), so
+   * that a publisher can see what was wrong. The rule then says which check it failed.
+   */
+  readonly original?: string;
 }
 
 /** A subject the input itself states (NITF tobject, NewsML subject qcode, ninjs subject, tag). */
@@ -31,6 +36,8 @@ export interface ArticleParts {
   readonly id?: string;
   readonly headline: string;
   readonly subheadline?: string;
+  /** The story's slug as the input states it (wire transmission headers, NITF keywords). */
+  readonly slugline?: string;
   readonly byline?: string;
   readonly located?: string;
   /** BCP 47, only when the input states it (html lang, xml:lang, front matter, ninjs language). */

@@ -16,6 +16,7 @@
  */
 import { RejectedInputError } from '../domain/errors.js';
 import { NEWS_AGENCIES } from '../enrich/lexicon.js';
+import type { AltId } from '../ninjs/types.js';
 import type { ArticleParts, ParseContext, Provenance } from './parts.js';
 
 /** A longer "first line" is a paragraph, not a headline. */
@@ -34,6 +35,15 @@ interface Story {
   readonly byline?: Found;
   readonly summary?: string;
   readonly keywords?: readonly string[];
+  /** What the transmission header states: slug, priority as ninjs urgency, category and take key. */
+  readonly header?: WireHeader;
+}
+
+interface WireHeader {
+  readonly slugline?: string;
+  readonly urgency?: number;
+  readonly altIds?: readonly AltId[];
+  readonly provenance?: Readonly<Record<string, Provenance>>;
 }
 
 export function parseText(text: string, _context?: ParseContext): ArticleParts {
@@ -156,17 +166,55 @@ const ANPA_NOTE =
   /^(?:AP Photos?\b|Eds?\b\s*:|Editor'?s note|EDITOR'S NOTE|Advisory\b|With Photos?\b|Moving on\b)/i;
 const JOB_TITLE = /\b(?:Writer|Correspondent|Reporter|Editor|Columnist|Staff|Photographer|Contributor)s?$/i;
 
+/**
+ * ANPA 1312 priority codes, as ninjs urgency (1 most urgent, 9 least): flash, bulletin, urgent,
+ * regular, deferred. Other letters (agencies' own) state no urgency.
+ */
+const ANPA_PRIORITY: Readonly<Record<string, number>> = { f: 1, b: 2, u: 3, r: 5, d: 7 };
+
+/**
+ * The ANPA 1312 header before STX: `SYN SYN SOH <selector><sequence> US …`, then the line
+ * `<priority> <category>[DC3|DC4][DC1|DC2] <cycle->slug <take key>  <mm-dd> <word count>`
+ * (`r z DC3 DC1 BC-BKN--Heat-Hawks 1stLd-Writethru   02-20 0500`). The cycle prefix (am-, pm-, bc-,
+ * ap-) is not part of the slug.
+ */
+const ANPA_HEADER =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: ANPA format identifiers (DC1-DC4)
+  /^([a-z]) ([a-z])[\x13\x14]?[\x11\x12]? *(?:(?:am|pm|bc|ap)-)?([^\s,]+)(?: +(.*?))? +(\d{1,2}-\d{1,2}) +(\d{1,5})?\s*$/i;
+
+function anpaHeader(source: string, stx: number): WireHeader | undefined {
+  const before = source.slice(0, stx >= 0 ? Math.min(stx, 2000) : 0).split('\n');
+  for (const line of before) {
+    const match = ANPA_HEADER.exec(line);
+    if (!match) continue;
+    const [, priority, category, slug, takeKey] = match;
+    const urgency = ANPA_PRIORITY[(priority as string).toLowerCase()];
+    const altIds: AltId[] = [{ role: 'anpa:category', value: (category as string).toLowerCase() }];
+    if (takeKey?.trim()) altIds.push({ role: 'anpa:take-key', value: squash(takeKey) });
+    return {
+      ...(slug ? { slugline: slug } : {}),
+      ...(urgency !== undefined ? { urgency } : {}),
+      altIds,
+      ...(urgency !== undefined
+        ? { provenance: { urgency: { rule: `anpa-priority:${priority}`, confidence: 90 } } }
+        : {}),
+    };
+  }
+  return undefined;
+}
+
 function anpaStory(source: string): Story {
   const stx = source.indexOf('\x02');
   const etx = source.indexOf('\x03', stx + 1);
+  const header = anpaHeader(source, stx);
   const text = source.slice(stx >= 0 ? stx + 1 : 0, etx >= 0 ? etx : undefined);
-  const header: string[] = [];
+  const formatLines: string[] = [];
   const body: string[] = [];
   for (const raw of text.split('\n')) {
     const line = stripControls(raw);
     // Format lines: `^text<` (a centred or flush line) or `^text=` (a line that runs on).
     if (body.length === 0 && line.startsWith('^')) {
-      header.push(
+      formatLines.push(
         line
           .slice(1)
           .replace(/[<=]\s*$/, '')
@@ -174,14 +222,24 @@ function anpaStory(source: string): Story {
       );
       continue;
     }
-    if (header.length > 0 || body.length > 0 || !isBlank(line)) body.push(line);
+    if (formatLines.length > 0 || body.length > 0 || !isBlank(line)) body.push(line);
   }
-  if (header.length > 0 && ANPA_SLUG_LINE.test(header[0] as string)) header.shift();
-  const headline = header.shift() ?? '';
+  if (formatLines.length > 0 && ANPA_SLUG_LINE.test(formatLines[0] as string)) formatLines.shift();
+  // Without `^` format lines, the text opens with the slug line (often), then the headline.
+  if (formatLines.length === 0) {
+    while (body.length > 0 && isBlank(body[0] as string)) body.shift();
+    if (body.length > 0 && ANPA_SLUG_LINE.test((body[0] as string).trim())) body.shift();
+    while (body.length > 0 && isBlank(body[0] as string)) body.shift();
+    if (body.length > 0) formatLines.push(squash((body.shift() as string).replace(/[<=]\s*$/, '')));
+    // Notes to editors right after the headline are not part of the story.
+    while (body.length > 0 && (isBlank(body[0] as string) || ANPA_NOTE.test((body[0] as string).trim())))
+      body.shift();
+  }
+  const headline = formatLines.shift() ?? '';
   let author: string | undefined;
   let affiliation: string | undefined;
   let summary: string | undefined;
-  for (const line of header) {
+  for (const line of formatLines) {
     if (!line || ANPA_NOTE.test(line)) continue;
     if (!author && /^by\s+/i.test(line)) {
       author = naturalName(line.replace(/^by\s+/i, ''));
@@ -201,13 +259,37 @@ function anpaStory(source: string): Story {
         provenance: { rule: 'anpa-byline', confidence: 95 },
       }
     : undefined;
-  return { headline, lines, ...(byline ? { byline } : {}), ...(summary ? { summary } : {}) };
+  return {
+    headline,
+    lines,
+    ...(byline ? { byline } : {}),
+    ...(summary ? { summary } : {}),
+    ...(header ? { header } : {}),
+  };
 }
 
 // --- IPTC 7901 ----------------------------------------------------------------------------------
 
 /** `eca00075 3 i 510    dpa 1003`: service and number, priority, category, word count. */
 const IPTC7901_HEADER = /^[a-z]{1,4}\d{2,6}\s+\d\s+[a-z]{1,3}\s+\d{1,5}\b/i;
+const IPTC7901_HEADER_FIELDS = /^([a-z]{1,4})(\d{2,6})\s+(\d)\s+([a-z]{1,3})\s+\d{1,5}\b/i;
+
+/** The priority (1 flash … 6 and up, routine) as ninjs urgency, and the category, from the header line. */
+function iptc7901Header(line: string, keywords: readonly string[], takeKeys: readonly string[]): WireHeader {
+  const [, , , priority, category] = IPTC7901_HEADER_FIELDS.exec(line.trim()) ?? [];
+  const urgency = priority && Number(priority) >= 1 ? Number(priority) : undefined;
+  const altIds: AltId[] = [];
+  if (category) altIds.push({ role: 'iptc7901:category', value: category.toLowerCase() });
+  if (takeKeys.length > 0) altIds.push({ role: 'iptc7901:take-key', value: takeKeys.join('; ') });
+  return {
+    ...(keywords.length > 0 ? { slugline: keywords.join('/') } : {}),
+    ...(urgency !== undefined ? { urgency } : {}),
+    ...(altIds.length > 0 ? { altIds } : {}),
+    ...(urgency !== undefined
+      ? { provenance: { urgency: { rule: `iptc7901-priority:${priority}`, confidence: 90 } } }
+      : {}),
+  };
+}
 /** Where the publishable text stops: notes to editors, "not for publication", staff initials, stamps. */
 const IPTC7901_TRAILER = [
   /^#+\s*Notebook\b/i,
@@ -224,8 +306,10 @@ function isIptc7901(source: string): boolean {
 function iptc7901Story(source: string): Story {
   const etx = source.indexOf('\x03');
   const lines = stripControls(etx >= 0 ? source.slice(0, etx) : source).split('\n');
-  let index = lines.findIndex((line) => IPTC7901_HEADER.test(line.trim())) + 1;
+  const headerIndex = lines.findIndex((line) => IPTC7901_HEADER.test(line.trim()));
+  let index = headerIndex + 1;
   let keywords: string[] = [];
+  const takeKeys: string[] = [];
   let headline = '';
   for (; index < lines.length && !headline; index++) {
     const line = (lines[index] as string).trim();
@@ -235,17 +319,25 @@ function iptc7901Story(source: string): Story {
       continue;
     }
     // Take keys ("2ND LEAD", "3RD NET", "EIL") are all capitals; notes are in parentheses.
-    if ((/^[^a-z]{2,40}$/.test(line) && /[A-Z]/.test(line)) || /^\(.*\)$/.test(line)) continue;
+    if (/^[^a-z]{2,40}$/.test(line) && /[A-Z]/.test(line)) {
+      takeKeys.push(line);
+      continue;
+    }
+    if (/^\(.*\)$/.test(line)) continue;
     headline = stripClosingEquals(line);
   }
   let byline: Found | undefined;
-  // The header runs to the first blank line; "By ... =" closes it.
+  // The header runs to the first blank line; "By ... =" closes it. Text that opens with a dateline,
+  // or would make the headline longer than a headline, starts the story (no blank line between).
   for (; index < lines.length && !isBlank(lines[index] as string); index++) {
     const line = stripClosingEquals((lines[index] as string).trim());
     const found = /^by\s+/i.test(line) ? bylineOf(line) : undefined;
     if (found) byline = { value: found.value, provenance: { rule: 'iptc7901-byline', confidence: 95 } };
-    else if (!byline) headline = `${headline} ${line}`;
+    else if (byline) continue;
+    else if (datelineOf(line) || headline.length + line.length >= MAX_HEADLINE_CHARS / 2) break;
+    else headline = `${headline} ${line}`;
   }
+  const header = iptc7901Header(lines[headerIndex] ?? '', keywords, takeKeys);
   const end = lines.findIndex(
     (line, at) => at >= index && IPTC7901_TRAILER.some((marker) => marker.test(line.trim())),
   );
@@ -254,6 +346,7 @@ function iptc7901Story(source: string): Story {
     lines: lines.slice(index, end >= 0 ? end : undefined),
     ...(byline ? { byline } : {}),
     ...(keywords.length > 0 ? { keywords } : {}),
+    header,
   };
 }
 
@@ -285,9 +378,14 @@ function finish(story: Story): ArticleParts {
   if (paragraphs.length === 0 || paragraphs.every((paragraph) => paragraph === '')) {
     throw new RejectedInputError('NO_BODY', 'only a headline was found');
   }
+  const header = story.header;
+  Object.assign(provenance, header?.provenance);
   return {
     headline,
     body: { kind: 'text', paragraphs: paragraphs.filter(Boolean) },
+    ...(header?.slugline ? { slugline: header.slugline } : {}),
+    ...(header?.urgency !== undefined && header.urgency <= 9 ? { urgency: header.urgency } : {}),
+    ...(header?.altIds?.length ? { altIds: header.altIds } : {}),
     ...(byline ? { byline: byline.value } : {}),
     ...(dateline ? { located: dateline.located } : {}),
     ...(story.summary ? { summary: squash(story.summary) } : {}),

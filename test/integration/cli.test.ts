@@ -62,7 +62,7 @@ describe('syndicate CLI', () => {
     assert.equal(wire?.version, 1);
     assert.ok(Object.values(wire?.deliveries ?? {}).some((count) => count > 0));
     assert.equal(photo?.status, 'rejected');
-    assert.match(photo?.reason ?? '', /binary/);
+    assert.match(photo?.reason ?? '', /a JPEG image/);
     assert.ok(Object.values(photo?.deliveries ?? {}).every((count) => count === 0));
   });
 

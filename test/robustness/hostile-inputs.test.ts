@@ -62,6 +62,12 @@ function checkAccepted(article: NormalisedArticle, expected: Accepted): void {
   const document = JSON.stringify(ninjs).toLowerCase();
   for (const text of expected.documentExcludes ?? [])
     assert.ok(!document.includes(text.toLowerCase()), `document holds ${JSON.stringify(text)}`);
+  if (expected.pubStatus !== undefined) assert.equal(ninjs.pubStatus, expected.pubStatus);
+  for (const field of expected.dropped ?? [])
+    assert.ok(
+      article.provenance[`dropped:${field}`]?.original !== undefined,
+      `${field} not recorded as dropped`,
+    );
   if (expected.encodingRule !== undefined) {
     const rule = article.provenance.encoding?.rule ?? '';
     if (typeof expected.encodingRule === 'string') assert.equal(rule, expected.encodingRule);

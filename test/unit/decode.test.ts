@@ -154,24 +154,86 @@ describe('decoding stored bytes to Unicode', () => {
     );
   });
 
-  test('binary data is refused, wire-format control characters are not', () => {
+  test('binary data is refused, wire-format control characters are kept, stray controls removed', () => {
+    // A PNG signature is an image whatever follows (named, not just "binary").
     assert.equal(
       rejection(() => decode(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00]))),
-      'BINARY',
+      'UNSUPPORTED_FORMAT',
     );
     const anpa = Buffer.from(
       '\u0016\u0016\u0001z6715\u001f-----\r\n\u0002Heat beat Hawks\u0003\r\n',
       'latin1',
     );
-    assert.match(decode(anpa).text, /Heat beat Hawks/);
-    // More than 2% suspicious controls in the first 8 KB is binary; up to 2% is not, nor any beyond 8 KB.
+    assert.equal(
+      decode(anpa).text,
+      anpa.toString('latin1'),
+      'SYN, SOH, US, STX, ETX kept for the wire reader',
+    );
+    // More than 2% suspicious controls in the first 8 KB is binary; up to 2% are removed, as any beyond 8 KB.
     const controls = (count: number, length: number) =>
       Buffer.from(Array.from({ length }, (_, index) => (index < count ? '\u0007' : 'a')).join(''));
     assert.equal(
       rejection(() => decode(controls(21, 1000))),
       'BINARY',
     );
-    assert.equal(decode(controls(20, 1000)).text.length, 1000);
-    assert.equal(decode(Buffer.concat([Buffer.alloc(8192, 'a'), controls(500, 500)])).text.length, 8692);
+    const stray = decode(controls(20, 1000));
+    assert.equal(stray.text, 'a'.repeat(980));
+    assert.equal(stray.repairs?.rule, '20-control-characters-removed');
+    assert.equal(decode(Buffer.concat([Buffer.alloc(8192, 'a'), controls(500, 500)])).text.length, 8192);
+  });
+
+  test('a stray NUL in a UTF-8 story is removed, not a reason to refuse it', () => {
+    const story = 'Zürich voters approved the plan.\u0000 Turnout was 48 per cent.';
+    const decoded = decode(Buffer.from(story));
+    assert.equal(decoded.text, 'Zürich voters approved the plan. Turnout was 48 per cent.');
+    assert.equal(decoded.encoding, 'utf-8');
+    assert.equal(decoded.repairs?.rule, '1-control-characters-removed');
+    // Declared Latin-1 too.
+    const latin = decode(
+      iconv.encode('<?xml version="1.0" encoding="ISO-8859-1"?><p>Gen\u00e8ve\u0000</p>', 'latin1'),
+    );
+    assert.equal(latin.text, '<?xml version="1.0" encoding="ISO-8859-1"?><p>Genève</p>');
+  });
+
+  test('mostly-valid UTF-8 stays UTF-8: bad sequences become U+FFFD and are counted, accents survive', () => {
+    // UTF-8 copy with one pasted Latin-1 byte (0xE9, "é" in Latin-1) and one truncated sequence (0xC3).
+    const bytes = Buffer.concat([
+      Buffer.from('Erdoğan met Müller in Genève; the café '),
+      Buffer.from([0xe9]),
+      Buffer.from(' was closed, naïve résumé '),
+      Buffer.from([0xc3]),
+    ]);
+    const decoded = decode(bytes);
+    assert.equal(decoded.encoding, 'utf-8');
+    assert.equal(
+      decoded.text,
+      'Erdoğan met Müller in Genève; the café \ufffd was closed, naïve résumé \ufffd',
+    );
+    assert.equal(decoded.provenance.rule, 'mostly-valid-utf-8');
+    assert.equal(decoded.repairs?.rule, '2-invalid-sequences-replaced-by-U+FFFD');
+    // U+FFFD the document itself holds is valid UTF-8, not a repair.
+    const literal = decode(Buffer.from('A \ufffd in the source, and Zürich.'));
+    assert.equal(literal.repairs, undefined);
+  });
+
+  test('windows-1252 text, whose accents are all invalid UTF-8, is still read as windows-1252', () => {
+    const text = 'Les élèves de l\u2019école à Genève ont reçu leurs résultats.';
+    const decoded = decode(iconv.encode(text, 'windows-1252'));
+    assert.equal(decoded.text, text);
+    assert.equal(decoded.repairs, undefined);
+  });
+
+  test('an HTML <meta charset> after long head scripts is still honoured', () => {
+    const script = `<script>${'window.dataLayer = window.dataLayer || [];\n'.repeat(100)}</script>`;
+    const html = `<html><head>${script}<meta charset="windows-1252"><title>Caf\u00e9</title></head><body><p>\u201cNa\u00efve\u201d</p></body></html>`;
+    const decoded = decode(iconv.encode(html, 'windows-1252'));
+    assert.ok(script.length > 4096);
+    assert.equal(decoded.provenance.rule, 'declared:windows-1252');
+    assert.equal(decoded.text, html);
+    // A charset named in the body (an article quoting markup) is not a declaration.
+    const quoted = Buffer.from(
+      '<html><head></head><body><p>Write &lt;meta charset="koi8-r"&gt; or <meta charset="koi8-r"> – é</p></body></html>',
+    );
+    assert.equal(decode(quoted).provenance.rule, 'valid-utf-8');
   });
 });

@@ -412,55 +412,78 @@ describe('JSON: ninjs 1.x and 2.x upgraded field by field', () => {
   });
 });
 
-describe('JSON: ninjs values outside what ninjs allows', () => {
+describe('JSON: ninjs values outside what ninjs allows are dropped and recorded; the article goes through', () => {
   const base = { uri: 'urn:a:1', headlines: [{ value: 'Headline' }], bodies: [{ value: 'Body text.' }] };
-  const invalid = (fields: Record<string, unknown>) => rejection(() => partsOf(json({ ...base, ...fields })));
+  /** The parts of `base` with `fields`, and the provenance entry recorded for `field`. */
+  const dropped = (fields: Record<string, unknown>, field: string) => {
+    const parts = partsOf(json({ ...base, ...fields }));
+    assert.equal(parts.headline, 'Headline');
+    const entry = parts.provenance?.[`dropped:${field}`];
+    assert.ok(entry?.original !== undefined, `${field} recorded as dropped`);
+    return { parts, rule: entry.rule, original: entry.original };
+  };
 
   for (const urgency of [0, 10, 2.5, '3', -1]) {
     test(`urgency ${json(urgency)}`, () => {
-      const error = invalid({ urgency });
-      assert.equal(error.code, 'INVALID_FIELD');
+      const { parts, rule, original } = dropped({ urgency }, 'urgency');
+      assert.equal(parts.urgency, undefined);
+      assert.equal(original, String(urgency));
       assert.match(
-        error.message,
+        rule,
         new RegExp(`urgency: ${json(urgency).replace(/[.]/g, '\\.')} is not an integer from 1 to 9`),
       );
     });
   }
 
-  test('unknown pubStatus', () => {
-    const error = invalid({ pubStatus: 'draft' });
-    assert.equal(error.code, 'INVALID_FIELD');
-    assert.match(error.message, /pubStatus: "draft" is not usable, withheld or canceled/);
+  test('unknown pubStatus: dropped, and withheld (it decides publication)', () => {
+    const { parts, rule } = dropped({ pubStatus: 'draft' }, 'pubStatus');
+    assert.match(rule, /pubStatus: "draft" is not usable, withheld or canceled/);
+    assert.equal(parts.pubStatus, 'withheld');
     // The British spelling is accepted.
     assert.equal(partsOf(json({ ...base, pubStatus: 'cancelled' })).pubStatus, 'canceled');
   });
 
   test('a uri that is not a URI, at the top and in a subject', () => {
-    assert.match(invalid({ uri: 'not a uri' }).message, /uri: "not a uri" is not a URI/);
-    assert.match(invalid({ subjects: [{ name: 'x', uri: 'ht tp://x' }] }).message, /subjects\[0\]\.uri/);
+    const top = dropped({ uri: 'not a uri' }, 'uri');
+    assert.match(top.rule, /uri: "not a uri" is not a URI/);
+    assert.equal(top.parts.id, undefined);
+    const subject = dropped({ subjects: [{ name: 'x', uri: 'ht tp://x' }, { name: 'kept' }] }, 'subjects');
+    assert.match(subject.rule, /subjects\[0\]\.uri/);
+    assert.deepEqual(subject.parts.subjects, [{ name: 'kept' }]);
   });
 
   test('dates that are not RFC 3339 date-times', () => {
     assert.match(
-      invalid({ versionCreated: 'yesterday' }).message,
+      dropped({ versionCreated: 'yesterday' }, 'versionCreated').rule,
       /versionCreated: "yesterday" is not an RFC 3339/,
     );
     assert.equal(
-      invalid({ firstCreated: '2024-03-01' }).code,
-      'INVALID_FIELD',
+      dropped({ firstCreated: '2024-03-01' }, 'firstCreated').parts.firstCreated,
+      undefined,
       'a date alone is not a date-time',
     );
-    assert.equal(invalid({ embargoedUntil: '2024-02-30T10:00:00Z' }).code, 'INVALID_FIELD', 'February 30th');
-    assert.equal(invalid({ contentCreated: '2024-03-01T10:00:00' }).code, 'INVALID_FIELD', 'no time zone');
+    const february30 = dropped({ embargoedUntil: '2024-02-30T10:00:00Z' }, 'embargoedUntil');
+    assert.equal(february30.original, '2024-02-30T10:00:00Z');
+    assert.equal(february30.parts.embargoedUntil, undefined);
+    assert.equal(february30.parts.pubStatus, 'withheld', 'an unreadable embargo must not be broken');
+    assert.equal(
+      dropped({ contentCreated: '2024-03-01T10:00:00' }, 'contentCreated').parts.contentCreated,
+      undefined,
+      'no time zone',
+    );
   });
 
-  test('language tags and text fields of the wrong shape', () => {
+  test('language tags and text fields of the wrong shape; a headline of the wrong shape still refuses', () => {
     assert.match(
-      invalid({ language: 'not a language!' }).message,
+      dropped({ language: 'not a language!' }, 'language').rule,
       /language: .* is not a BCP 47 language tag/,
     );
-    assert.match(invalid({ by: { name: 'X' } }).message, /by: expected text, got an object/);
-    assert.match(invalid({ headlines: 'Headline' }).message, /headlines: expected an array, got a string/);
+    const by = dropped({ by: { name: 'X' } }, 'by');
+    assert.match(by.rule, /by: expected text, got an object/);
+    assert.equal(by.original, '{"name":"X"}');
+    const headlines = rejection(() => partsOf(json({ ...base, headlines: 'Headline' })));
+    assert.equal(headlines.code, 'INVALID_FIELD');
+    assert.match(headlines.message, /headlines: expected an array, got a string/);
   });
 });
 
@@ -568,15 +591,9 @@ describe('JSON: generic CMS exports', () => {
     assert.equal(parts.id, '8a1e7c2e-2b4f-4f5e-9b1a-1c2d3e4f5a6b');
   });
 
-  test('one wrapper level: article, data (with meta beside it), JSON:API attributes, one-item arrays', () => {
+  test('one wrapper level: article, data (with meta beside it), JSON:API attributes, one-item arrays in a wrapper', () => {
     const article = { title: 'Wrapped headline', body: BODY_TEXT, author: 'Jane Doe' };
-    for (const document of [
-      { article },
-      { data: article, meta: { page: 1 } },
-      { item: [article] },
-      [article],
-      [{ post: article }],
-    ]) {
+    for (const document of [{ article }, { data: article, meta: { page: 1 } }, { item: [article] }]) {
       const parts = partsOf(json(document));
       assert.equal(parts.headline, 'Wrapped headline', json(document));
       assert.equal(parts.byline, 'Jane Doe');
@@ -609,8 +626,11 @@ describe('JSON: generic CMS exports', () => {
       json({ title: 'T', description: 'D', content: 'Body.', pubDate: 'Fri, 01 Mar 2024 10:15:00 GMT' }),
     );
     assert.equal(rss.contentCreated, '2024-03-01T10:15:00Z');
+    const undated = partsOf(json({ title: 'T', body: 'B', published_at: 'last Tuesday' }));
+    assert.equal(undated.contentCreated, undefined);
+    assert.equal(undated.provenance?.['dropped:contentCreated']?.original, 'last Tuesday');
     assert.match(
-      rejection(() => partsOf(json({ title: 'T', body: 'B', published_at: 'last Tuesday' }))).message,
+      undated.provenance?.['dropped:contentCreated']?.rule ?? '',
       /published_at: "last Tuesday" is not a date or date-time/,
     );
   });
@@ -695,13 +715,15 @@ describe('JSON: hostile and malformed input', () => {
       ['"just a string"', /got a string/],
       ['42', /got a number/],
       ['null', /got null/],
-      ['[]', /got an array of 0 items/],
+      ['[]', /JSON array \(an array of 0 items\)/],
+      [json([{ title: 'A', body: BODY_TEXT }]), /JSON array \(an array of 1 items\), a feed or list/],
+      [json([{ post: { title: 'A', body: BODY_TEXT } }]), /JSON array/],
       [
         json([
           { title: 'A', body: 'a' },
           { title: 'B', body: 'b' },
         ]),
-        /got an array of 2 items/,
+        /JSON array \(an array of 2 items\)/,
       ],
       [json({ data: [{ title: 'A' }, { title: 'B' }] }), /in "data", got an array of 2 items/],
     ];

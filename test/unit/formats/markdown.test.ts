@@ -260,10 +260,21 @@ describe('Markdown: front matter', () => {
     assert.equal(Object.hasOwn(Object.prototype, 'polluted'), false);
   });
 
-  test('dates in front matter that are not dates are INVALID_FIELD', () => {
-    const error = rejection(() => partsOf(`---\ntitle: T\ndate: next week\n---\n${BODY}`));
-    assert.equal(error.code, 'INVALID_FIELD');
-    assert.match(error.message, /date: "next week" is not a date or date-time/);
+  test('dates in front matter that are not dates (or impossible ones) are dropped and recorded', () => {
+    for (const [written, original] of [
+      ['next week', 'next week'],
+      ['"next Tuesday"', 'next Tuesday'],
+      ['2024-02-30', '2024-02-30'],
+    ] as const) {
+      const parts = partsOf(`---\ntitle: T\ndate: ${written}\n---\n${BODY}`);
+      assert.equal(parts.headline, 'T');
+      assert.equal(parts.contentCreated, undefined, written);
+      assert.equal(parts.provenance?.['dropped:contentCreated']?.original, original);
+      assert.match(
+        parts.provenance?.['dropped:contentCreated']?.rule ?? '',
+        /date: ".*" is not a date or date-time/,
+      );
+    }
   });
 });
 

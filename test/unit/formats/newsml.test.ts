@@ -317,7 +317,7 @@ describe('NewsML-G2 field decisions', () => {
     assert.equal(parts.usageTerms, 'Web only');
   });
 
-  test('embargoed with a time; empty embargoed is withheld; unreadable is INVALID_FIELD', () => {
+  test('embargoed with a time; empty embargoed is withheld; unreadable is dropped and withheld', () => {
     const embargoed = parse(
       item({ itemMeta: '<pubStatus qcode="stat:usable"/><embargoed>2024-05-01T09:00:00+0200</embargoed>' }),
     );
@@ -327,20 +327,21 @@ describe('NewsML-G2 field decisions', () => {
     const indefinite = parse(item({ itemMeta: '<embargoed/>' }));
     assert.equal(indefinite.pubStatus, 'withheld');
     assert.equal(indefinite.provenance?.pubStatus?.rule, 'newsml:embargoed-without-time');
-    assert.equal(
-      rejection(() => parse(item({ itemMeta: '<embargoed>soon</embargoed>' }))).code,
-      'INVALID_FIELD',
-    );
+    const unreadable = parse(item({ itemMeta: '<embargoed>soon</embargoed>' }));
+    assert.equal(unreadable.embargoedUntil, undefined);
+    assert.equal(unreadable.pubStatus, 'withheld');
+    assert.equal(unreadable.provenance?.['dropped:embargoedUntil']?.original, 'soon');
+    assemble(unreadable);
   });
 
-  test('pubStatus: withheld and canceled carried over; unknown is INVALID_FIELD', () => {
+  test('pubStatus: withheld and canceled carried over; unknown is dropped and withheld', () => {
     assert.equal(parse(item({ itemMeta: '<pubStatus qcode="stat:withheld"/>' })).pubStatus, 'withheld');
     assert.equal(parse(item({ itemMeta: '<pubStatus qcode="stat:canceled"/>' })).pubStatus, 'canceled');
-    const error = rejection(() => parse(item({ itemMeta: '<pubStatus qcode="stat:draft"/>' })));
-    assert.equal(error.code, 'INVALID_FIELD');
-    assert.match(error.message, /stat:draft/);
-    const inherited = rejection(() => parse(item({ itemMeta: '<pubStatus qcode="stat:constructor"/>' })));
-    assert.equal(inherited.code, 'INVALID_FIELD');
+    for (const qcode of ['stat:draft', 'stat:constructor']) {
+      const parts = parse(item({ itemMeta: `<pubStatus qcode="${qcode}"/>` }));
+      assert.equal(parts.pubStatus, 'withheld', qcode);
+      assert.equal(parts.provenance?.['dropped:pubStatus']?.original, qcode);
+    }
   });
 
   test('urgency outside 1-9 and unreadable dates are dropped with a note', () => {
@@ -352,8 +353,16 @@ describe('NewsML-G2 field decisions', () => {
     );
     assert.equal(parts.urgency, undefined);
     assert.equal(parts.versionCreated, undefined);
-    assert.equal(parts.provenance?.urgency?.rule, 'newsml:urgency-out-of-range-dropped');
-    assert.equal(parts.provenance?.versionCreated?.rule, 'newsml:versionCreated-unreadable-dropped');
+    assert.deepEqual(parts.provenance?.['dropped:urgency'], {
+      rule: 'newsml:urgency-out-of-range-dropped',
+      confidence: 100,
+      original: '0',
+    });
+    assert.equal(
+      parts.provenance?.['dropped:versionCreated']?.rule,
+      'newsml:versionCreated-unreadable-dropped',
+    );
+    assert.equal(parts.provenance?.['dropped:versionCreated']?.original, 'yesterday');
   });
 });
 

@@ -79,6 +79,27 @@ describe('NITF fixture aap-1.xml (AAP, bare <nitf>)', () => {
   });
 });
 
+describe('NITF fixture cp-placeholder-release.xml (hand-made, Canadian Press style, unfilled date.release)', () => {
+  const parts = parse(readFixture('cp-placeholder-release.xml'));
+
+  test('the placeholder release time is dropped and recorded; the story is published as usable', () => {
+    assert.equal(parts.headline, 'Bank of Canada holds key interest rate steady at five per cent');
+    assert.equal(parts.embargoedUntil, undefined);
+    assert.equal(parts.pubStatus, 'usable');
+    assert.deepEqual(parts.provenance?.['dropped:embargoedUntil'], {
+      rule: 'nitf:date.release-placeholder-dropped',
+      confidence: 100,
+      original: 'YYYYMMDD000000-HHMM',
+    });
+    assert.equal(parts.contentCreated, '2024-06-12T10:15:00-04:00');
+    assert.equal(parts.urgency, 3);
+    assert.equal(parts.located, 'OTTAWA');
+    const { article } = assemble(parts);
+    assert.equal(article.ninjs.pubStatus, 'usable');
+    assert.equal(article.provenance['dropped:embargoedUntil']?.original, 'YYYYMMDD000000-HHMM');
+  });
+});
+
 describe('NITF fixture nitf-fishing.xml (IPTC sample, NITF DTD, canceled)', () => {
   const parts = parse(readFixture('nitf-fishing.xml'));
 
@@ -286,9 +307,10 @@ describe('NITF field decisions', () => {
     for (const value of ['0', '10', 'high', '2.5']) {
       const parts = parse(nitf({ docdata: `<urgency ed-urg="${value}"/>` }));
       assert.equal(parts.urgency, undefined, value);
-      assert.deepEqual(parts.provenance?.urgency, {
+      assert.deepEqual(parts.provenance?.['dropped:urgency'], {
         rule: 'nitf:ed-urg-out-of-range-dropped',
         confidence: 100,
+        original: value,
       });
       assemble(parts);
     }
@@ -316,24 +338,48 @@ describe('NITF field decisions', () => {
     assert.equal(parts.embargoedUntil, undefined);
   });
 
-  test('an unreadable release time or status is INVALID_FIELD (they decide publication)', () => {
-    const badRelease = rejection(() => parse(nitf({ docdata: '<date.release norm="next tuesday"/>' })));
-    assert.equal(badRelease.code, 'INVALID_FIELD');
-    assert.match(badRelease.message, /date\.release norm="next tuesday"/);
+  test('an unreadable release time or status is dropped and the document withheld (they decide publication)', () => {
+    const badRelease = parse(nitf({ docdata: '<date.release norm="next tuesday"/>' }));
+    assert.equal(badRelease.embargoedUntil, undefined);
+    assert.equal(badRelease.pubStatus, 'withheld');
+    assert.deepEqual(badRelease.provenance?.['dropped:embargoedUntil'], {
+      rule: 'nitf:date.release-unreadable-dropped;withheld',
+      confidence: 100,
+      original: 'next tuesday',
+    });
     for (const status of ['maybe', 'constructor']) {
-      const docdata = `<docdata management-status="${status}">`;
-      assert.equal(
-        rejection(() => parse(nitf().replace('<docdata>', docdata))).code,
-        'INVALID_FIELD',
-        status,
-      );
+      const parts = parse(nitf().replace('<docdata>', `<docdata management-status="${status}">`));
+      assert.equal(parts.pubStatus, 'withheld', status);
+      assert.equal(parts.provenance?.['dropped:pubStatus']?.original, status);
     }
+    const canceled = parse(
+      nitf({ docdata: '<date.release norm="soon"/>' }).replace(
+        '<docdata>',
+        '<docdata management-status="canceled">',
+      ),
+    );
+    assert.equal(canceled.pubStatus, 'canceled', 'a withdrawal stays a withdrawal');
+  });
+
+  test('an unfilled release-time template (Canadian Press YYYYMMDD000000-HHMM) states no release: dropped, published', () => {
+    const parts = parse(
+      nitf({ docdata: '<date.issue norm="20240501T090000Z"/><date.release norm="YYYYMMDD000000-HHMM"/>' }),
+    );
+    assert.equal(parts.embargoedUntil, undefined);
+    assert.equal(parts.pubStatus, undefined);
+    assert.deepEqual(parts.provenance?.['dropped:embargoedUntil'], {
+      rule: 'nitf:date.release-placeholder-dropped',
+      confidence: 100,
+      original: 'YYYYMMDD000000-HHMM',
+    });
+    assert.equal(assemble(parts).article.ninjs.pubStatus, 'usable');
   });
 
   test('an unreadable issue time is dropped with a note', () => {
     const parts = parse(nitf({ docdata: '<date.issue norm="2013-99-99"/>' }));
     assert.equal(parts.contentCreated, undefined);
-    assert.equal(parts.provenance?.contentCreated?.rule, 'nitf:date.issue-unreadable-dropped');
+    assert.equal(parts.provenance?.['dropped:contentCreated']?.rule, 'nitf:date.issue-unreadable-dropped');
+    assert.equal(parts.provenance?.['dropped:contentCreated']?.original, '2013-99-99');
   });
 
   test('language from xml:lang, else baselang, else the body', () => {

@@ -234,6 +234,16 @@ describe('ANPA 1312 (AP) transmission: ap_anpa-1.tst', () => {
     }
   });
 
+  test('slug, priority, category and take key from the header line before STX', () => {
+    // `r z DC3 DC1 BC-BKN--Heat-Hawks 1stLd-Writethru   02-20 0500`: regular priority, category z.
+    assert.equal(parts.slugline, 'BKN--Heat-Hawks');
+    assert.equal(parts.urgency, 5);
+    assert.deepEqual(parts.altIds, [
+      { role: 'anpa:category', value: 'z' },
+      { role: 'anpa:take-key', value: '1stLd-Writethru' },
+    ]);
+  });
+
   test('normalises to valid ninjs with the author and the dateline place', async () => {
     const { ninjs } = await normaliseObject({
       key: 'ap/ap_anpa-1.tst',
@@ -243,6 +253,55 @@ describe('ANPA 1312 (AP) transmission: ap_anpa-1.tst', () => {
     assert.equal(ninjs.by, 'Charles Odum, AP Sports Writer');
     assert.equal(ninjs.located, 'Atlanta');
     assert.ok(ninjs.people?.some((person) => person.name === 'Charles Odum' && person.rel === 'author'));
+  });
+});
+
+describe('ANPA 1312 with control characters and no ^ format codes: anpa-controls-no-format-codes.tst (hand-made)', () => {
+  const source = readFileSync(`${FIXTURES}text/anpa-controls-no-format-codes.tst`, 'latin1');
+  const parts = parse(source);
+
+  test('the headline after the slug line, the header fields, the dateline; no note, code or stamp in the body', () => {
+    assert.equal(parts.headline, 'Parliament passes budget after all-night sitting');
+    assert.equal(parts.slugline, 'Budget-Vote');
+    assert.equal(parts.urgency, 3, 'priority u (urgent)');
+    assert.deepEqual(parts.altIds, [
+      { role: 'anpa:category', value: 'a' },
+      { role: 'anpa:take-key', value: '2ndLd-Writethru' },
+    ]);
+    assert.equal(parts.located, 'Ottawa');
+    assert.equal(parts.paragraphs.length, 4);
+    assert.ok(parts.paragraphs[0]?.startsWith('Parliament passed the federal budget early Wednesday'));
+    for (const paragraph of parts.paragraphs) {
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: checking that none are left
+      assert.doesNotMatch(paragraph, /[\x00-\x08\x0b-\x1f]|Eds:|BC-Budget|AP-NY|<$/);
+    }
+  });
+
+  test('through the normaliser: published with the headline, slugline and urgency', async () => {
+    const { ninjs } = await normaliseObject({
+      key: 'ap/anpa-controls.tst',
+      bytes: readFileSync(`${FIXTURES}text/anpa-controls-no-format-codes.tst`),
+    });
+    assert.deepEqual(ninjsProblems(ninjs), []);
+    assert.equal(ninjs.headlines?.[0]?.value, 'Parliament passes budget after all-night sitting');
+    assert.equal(ninjs.slugline, 'Budget-Vote');
+    assert.equal(ninjs.urgency, 3);
+  });
+});
+
+describe('IPTC 7901 framed by SOH/STX/ETX/EOT: iptc7901-framed.txt (hand-made)', () => {
+  const parts = parse(readFileSync(`${FIXTURES}text/iptc7901-framed.txt`, 'latin1'));
+
+  test('the headline on the STX line ends where the text starts (no blank line between)', () => {
+    assert.equal(parts.headline, 'Bundestag beschließt Haushalt 2025');
+    assert.equal(parts.located, 'Berlin');
+    assert.equal(parts.urgency, 3);
+    assert.deepEqual(parts.altIds, [{ role: 'iptc7901:category', value: 'pl' }]);
+    assert.equal(parts.slugline, 'Politik/Deutschland/Haushalt');
+    assert.deepEqual(parts.keywords, ['Politik', 'Deutschland', 'Haushalt']);
+    assert.equal(parts.paragraphs.length, 2);
+    assert.ok(parts.paragraphs[0]?.startsWith('Der Bundestag hat am Freitag den Haushalt'));
+    assert.ok(!parts.paragraphs.join(' ').includes('Kontakt'), 'the note not for publication is left out');
   });
 });
 
@@ -256,6 +315,15 @@ describe('IPTC 7901 (dpa) transmission: dpa.txt', () => {
     assert.equal(parts.byline, 'Helen Maguire, dpa');
     assert.equal(parts.located, 'Luxembourg');
     assert.deepEqual(parts.keywords, ['politics', 'Britain', 'EU', 'Brexit', 'justice']);
+  });
+
+  test('priority, category, slug and take keys from the header (`eca00075 3 i 510    dpa 1003`)', () => {
+    assert.equal(parts.urgency, 3);
+    assert.equal(parts.slugline, 'politics/Britain/EU/Brexit/justice');
+    assert.deepEqual(parts.altIds, [
+      { role: 'iptc7901:category', value: 'i' },
+      { role: 'iptc7901:take-key', value: '2ND LEAD; 3RD NET' },
+    ]);
   });
 
   test('a clean body: no header line, take keys, notebook, notes not for publication or stamps', () => {
@@ -291,6 +359,11 @@ describe('IPTC 7901 (dpa) transmission: dpa.txt', () => {
         'MADRID (AFP) - The final went to penalties.\r\n\r\nThe home side won.\r\n\x03\x04',
     );
     assert.equal(framed.headline, 'Cup final goes to penalties');
+    assert.equal(framed.urgency, 2);
+    assert.deepEqual(framed.altIds, [
+      { role: 'iptc7901:category', value: 'p' },
+      { role: 'iptc7901:take-key', value: 'EIL' },
+    ]);
     assert.equal(framed.byline, 'Ana de la Cruz, AFP');
     assert.equal(framed.located, 'Madrid');
     assert.deepEqual(framed.keywords, ['sport', 'football']);
