@@ -419,13 +419,13 @@ export function registryWantsSummaries(partners: readonly Partner[]): boolean {
   return partners.some((partner) => partner.payload === 'summary');
 }
 
-/** Accounts that own a delivery endpoint (their own queue or function) and may subscribe it. */
+/**
+ * Accounts that subscribe their endpoint themselves: owners of a Lambda function, as AWS documents
+ * cross-account Lambda subscriptions. A partner's own queue is subscribed by the stack and confirmed
+ * by the partner, which needs no grant (see restrictSubscribers in the stack).
+ */
 export function subscribingAccounts(partners: readonly Partner[]): string[] {
   const accounts = new Set<string>();
-  for (const { delivery } of partners) {
-    if ((delivery.type === 'sqs' && delivery.queueArn) || delivery.type === 'lambda') {
-      if (delivery.accountId) accounts.add(delivery.accountId);
-    }
-  }
+  for (const { delivery } of partners) if (delivery.type === 'lambda') accounts.add(delivery.accountId);
   return [...accounts].sort();
 }
