@@ -1,6 +1,7 @@
 /**
  * The syndication pipeline as one stack:
  *
+ *   publishers --(their own access point, their own prefix)--> S3 ingest bucket
  *   S3 ingest bucket --(ObjectCreated/ObjectRemoved)--> ingest queue --> normalise --> articles table
  *   articles table stream --> publish --> articles topic --(filter policy per partner)--> partner endpoints
  *                                    \--> content bucket (documents too large for a message; summary links)
