@@ -155,6 +155,11 @@ async function simulate(
     serviceControlPolicies: [],
     resourceControlPolicies: [],
     ...(resourcePolicy ? { resourcePolicy } : {}),
+    // Every bucket and access point of the stack blocks all public access (RestrictPublicBuckets
+    // included): a policy S3 judged public would be refused to other accounts. The simulator's
+    // judgement omits s3:DataAccessPointArn/Account, which S3 counts as limiting (Amazon S3 User
+    // Guide, 'The meaning of "public"'), so the bucket's side is judged by its own test below.
+    additionalSettings: { s3: { blockPublicAccess: !keepEveryContextKey } },
   };
   // The validating entry point also checks every policy, action and resource ARN: always run it.
   const response = await runSimulation(simulation, {});
@@ -297,6 +302,29 @@ describe('publishers write only under their own prefix', () => {
       ),
       'ImplicitlyDenied',
     );
+  });
+
+  test('the bucket policy is not public by S3’s rules, so Block Public Access leaves the delegation working', () => {
+    // AWS: a bucket policy is non-public when each grant to "*" is limited to fixed values of, among
+    // others, s3:DataAccessPointAccount (and s3:DataAccessPointArn, whose access point name may be a
+    // wildcard when the account is fixed).
+    const statements = (ingestBucketPolicy() as { Statement: Record<string, unknown>[] }).Statement;
+    const publicGrants = statements.filter(
+      (statement) => statement.Effect === 'Allow' && JSON.stringify(statement.Principal).includes('"*"'),
+    );
+    assert.deepEqual(publicGrants, [
+      {
+        Sid: 'DelegatePublisherWritesToTheirAccessPoints',
+        Effect: 'Allow',
+        Principal: { AWS: '*' },
+        Action: ['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:PutObject'],
+        Resource: `arn:aws:s3:::${physical(logicalId(stack.ingestBucket))}/*`,
+        Condition: {
+          StringEquals: { 's3:DataAccessPointAccount': '123456789012' },
+          ArnLike: { 's3:DataAccessPointArn': 'arn:aws:s3:eu-west-1:123456789012:accesspoint/synd-test-*' },
+        },
+      },
+    ]);
   });
 
   test('publisher alpha may not read the articles table', async () => {
