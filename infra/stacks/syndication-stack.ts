@@ -305,7 +305,8 @@ export class SyndicationStack extends Stack {
     for (const publisher of props.publishers ?? []) {
       publisherAccess.set(
         publisher.name,
-        new PublisherAccess(this, `Publisher${partnerId(publisher.name)}`, {
+        // The name itself (not a PascalCase form, where `a-b` and `a--b` would meet) keeps ids apart.
+        new PublisherAccess(this, `Publisher-${publisher.name}`, {
           bucket: this.ingestBucket,
           publisher,
           stage: props.stage,

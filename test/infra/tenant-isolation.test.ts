@@ -453,6 +453,24 @@ describe('what publishers are told, and what operators are told', () => {
     });
   });
 
+  test('names that differ only in hyphens (x-y, x--y) get an access point each', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const other = new SyndicationStack(app, 'Syndication-hyphens', {
+      stage: 'hyphens',
+      partners: [],
+      publishers: parsePublisherRegistry({
+        publishers: [
+          { name: 'x-y', writers: [ALPHA_ACCOUNT] },
+          { name: 'x--y', writers: [ALPHA_ACCOUNT] },
+        ],
+      }),
+    });
+    const names = Object.values(Template.fromStack(other).findResources('AWS::S3::AccessPoint')).map(
+      (point) => (point as Resource).Properties?.Name,
+    );
+    assert.deepEqual(names.sort(), ['synd-hyphens-x--y', 'synd-hyphens-x-y']);
+  });
+
   test('subscription changes of the topics reach the operator topic, which lets only that rule publish', async () => {
     const rule = resolve(resources[logicalId(stack.subscriptionChanges.rule)]?.Properties) as {
       EventPattern: Record<string, unknown>;
