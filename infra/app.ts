@@ -6,18 +6,20 @@
  */
 import { App, Tags } from 'aws-cdk-lib';
 import { loadPartnerRegistry } from '../shared/partners/registry-file.js';
+import { loadPublisherRegistry } from '../shared/publishers/registry-file.js';
 import { stageConfigFrom } from './config.js';
 import { addNagChecks } from './nag.js';
 import { SyndicationStack, stackPropsFrom } from './stacks/syndication-stack.js';
 
 const app = new App();
 
-// Both throw a ConfigurationError listing every problem, so invalid settings never reach a deployment.
+// Each throws a ConfigurationError listing every problem, so invalid settings never reach a deployment.
 const config = stageConfigFrom((key) => app.node.tryGetContext(key));
 const partners = loadPartnerRegistry();
+const publishers = loadPublisherRegistry(config.publishersFile);
 
 new SyndicationStack(app, `Syndication-${config.stage}`, {
-  ...stackPropsFrom(config, partners),
+  ...stackPropsFrom(config, partners, publishers),
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
 });
 

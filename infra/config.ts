@@ -13,6 +13,8 @@
  *   publishReservedConcurrency  instances reserved for (and the most of) publish, or none     default 10
  *   releaseReservedConcurrency  instances reserved for (and the most of) release, or none     default 5
  *   accountConcurrency     the account's Lambda concurrent executions quota in this region    default 1000
+ *   publishersFile         the publisher registry to deploy (a JSON file, path from the working directory)
+ *                                                                            default config/publishers.json
  *
  * Data is retained unless the stage says it is disposable: a stage's name never decides it, so a
  * production stage called `live` or `eu-prod` cannot lose its articles to a `cdk destroy`.
@@ -62,6 +64,8 @@ export interface StageConfig {
   /** `none`: no reservation (the function shares the account's unreserved pool, unbounded). */
   readonly publishReservedConcurrency: Reservation;
   readonly releaseReservedConcurrency: Reservation;
+  /** The publisher registry file; absent, the default (`config/publishers.json`). */
+  readonly publishersFile?: string;
 }
 
 /** Reads one context value: `(key) => app.node.tryGetContext(key)`. */
@@ -193,6 +197,9 @@ export function stageConfigFrom(context: ContextReader): StageConfig {
         "requires; raise the account's quota and accountConcurrency, or reserve less ('none' reserves nothing)",
     );
   }
+  const publishersFile = context('publishersFile');
+  if (publishersFile !== undefined && (typeof publishersFile !== 'string' || publishersFile.trim() === ''))
+    problems.push(`publishersFile must be the path of a JSON file, not '${String(publishersFile)}'`);
   const config: StageConfig = {
     stage,
     ephemeral: booleanFrom('ephemeral', context('ephemeral'), CONFIG_DEFAULTS.ephemeral, problems),
@@ -224,6 +231,9 @@ export function stageConfigFrom(context: ContextReader): StageConfig {
     ),
     publishReservedConcurrency,
     releaseReservedConcurrency,
+    ...(typeof publishersFile === 'string' && publishersFile.trim() !== ''
+      ? { publishersFile: publishersFile.trim() }
+      : {}),
   };
   if (problems.length > 0) {
     throw new ConfigurationError(`invalid deployment settings:\n  - ${problems.join('\n  - ')}`);

@@ -1,6 +1,7 @@
 /**
  * The syndication pipeline as one stack:
  *
+ *   publishers --(their own access point, their own prefix)--> S3 ingest bucket
  *   S3 ingest bucket --(ObjectCreated/ObjectRemoved)--> ingest queue --> normalise --> articles table
  *   articles table stream --> publish --> articles topic --(filter policy per partner)--> partner endpoints
  *                                    \--> content bucket (documents too large for a message; summary links)
@@ -51,6 +52,7 @@ import {
   partnerResourceId,
   registryWantsSummaries,
 } from '../../shared/partners/registry.js';
+import { type Publisher, publisherPrefix } from '../../shared/publishers/registry.js';
 import { CONFIG_DEFAULTS, type Reservation, type StageConfig } from '../config.js';
 import { OperatorAlerts } from '../constructs/operator-alerts.js';
 import { PartnerDelivery, partnerConstructId, partnerId } from '../constructs/partner-delivery.js';
@@ -64,6 +66,8 @@ import {
   type MonitoredDeadLetterQueue,
   PipelineMonitoring,
 } from '../constructs/pipeline-monitoring.js';
+import { delegateToPublisherAccessPoints, PublisherAccess } from '../constructs/publisher-access.js';
+import { SubscriptionChanges } from '../constructs/subscription-changes.js';
 import { acknowledge, wildcardFinding } from '../nag.js';
 
 export {
@@ -95,6 +99,11 @@ export interface SyndicationStackProps extends StackProps {
   /** The validated partner registry (see `parsePartnerRegistry`). */
   readonly partners: readonly Partner[];
   /**
+   * The validated publisher registry (see `parsePublisherRegistry`): each gets an access point that
+   * writes and deletes under `<name>/` of the ingest bucket only. @default none
+   */
+  readonly publishers?: readonly Publisher[];
+  /**
    * How long a claim-check link (pre-signed URL) is valid. Signed with the publish function's role
    * credentials, a URL can stop working earlier, when those temporary credentials expire.
    * @default 6 hours
@@ -113,11 +122,16 @@ export interface SyndicationStackProps extends StackProps {
 }
 
 /** The stack's settings from validated deployment settings (`infra/config.ts`): what `cdk synth` builds. */
-export function stackPropsFrom(config: StageConfig, partners: readonly Partner[]): SyndicationStackProps {
+export function stackPropsFrom(
+  config: StageConfig,
+  partners: readonly Partner[],
+  publishers: readonly Publisher[] = [],
+): SyndicationStackProps {
   return {
     stage: config.stage,
     ephemeral: config.ephemeral,
     partners,
+    publishers,
     operatorEmails: config.operatorEmails,
     noncurrentVersionRetention: Duration.days(config.noncurrentVersionDays),
     quarantineRetention: Duration.days(config.quarantineDays),
@@ -203,6 +217,10 @@ export class SyndicationStack extends Stack {
   readonly normaliseFunction: PipelineFunction;
   readonly publishFunction: PipelineFunction;
   readonly partnerDeliveries: ReadonlyMap<string, PartnerDelivery>;
+  /** Each registered publisher's access point, by publisher name. */
+  readonly publisherAccess: ReadonlyMap<string, PublisherAccess>;
+  /** Tells the operators of every subscription change of the topics. */
+  readonly subscriptionChanges: SubscriptionChanges;
   /** Every dead-letter queue of the stack, each with its alarm. */
   readonly deadLetterQueues: readonly MonitoredDeadLetterQueue[];
   readonly alerts: OperatorAlerts;
@@ -267,6 +285,8 @@ export class SyndicationStack extends Stack {
     // --- Ingest: dropped files and their event notifications -----------------------------------
     this.ingestBucket = dataBucket('IngestBucket', 'ingest', {
       encryption: BucketEncryption.S3_MANAGED,
+      // Objects publishers write from their accounts belong to us (ACLs disabled), so normalise reads them.
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
       versioned: true,
       lifecycleRules: [
         // Overwritten and deleted files stay recoverable for a while, then go; so do the delete markers left.
@@ -284,6 +304,22 @@ export class SyndicationStack extends Stack {
       ),
       deadLetterQueue: { queue: this.ingestDlq, maxReceiveCount: MAX_RECEIVE_COUNT },
     });
+    // --- Publishers: one access point each, writing and deleting under its own prefix only -------
+    const publisherAccess = new Map<string, PublisherAccess>();
+    for (const publisher of props.publishers ?? []) {
+      publisherAccess.set(
+        publisher.name,
+        // The name itself (not a PascalCase form, where `a-b` and `a--b` would meet) keeps ids apart.
+        new PublisherAccess(this, `Publisher-${publisher.name}`, {
+          bucket: this.ingestBucket,
+          publisher,
+          stage: props.stage,
+        }),
+      );
+    }
+    if (publisherAccess.size > 0) delegateToPublisherAccessPoints(this.ingestBucket, props.stage);
+    this.publisherAccess = publisherAccess;
+
     const toIngestQueue = new SqsDestination(this.ingestQueue);
     this.ingestBucket.addEventNotification(EventType.OBJECT_CREATED, toIngestQueue);
     this.ingestBucket.addEventNotification(EventType.OBJECT_REMOVED, toIngestQueue);
@@ -562,6 +598,10 @@ export class SyndicationStack extends Stack {
           'Deploy with -c operatorEmails=oncall@example.com,... or subscribe to OperatorTopicArn.',
       );
     }
+    this.subscriptionChanges = new SubscriptionChanges(this, 'SubscriptionChanges', {
+      alerts: this.alerts,
+      topics: [this.articlesTopic, this.alerts.topic],
+    });
     this.deadLetterQueues = this.describeDeadLetterQueues(deliveries);
     this.monitoring = new PipelineMonitoring(this, 'Monitoring', {
       alerts: this.alerts,
@@ -596,6 +636,23 @@ export class SyndicationStack extends Stack {
     new CfnOutput(this, 'IngestBucketName', {
       value: this.ingestBucket.bucketName,
       description: 'Drop news files here',
+    });
+    // One output for every publisher (CloudFormation allows 200 outputs per stack): a JSON object,
+    // by publisher name, of the prefix it writes under and the access point it writes through.
+    new CfnOutput(this, 'PublisherAccess', {
+      value: this.toJsonString(
+        Object.fromEntries(
+          [...publisherAccess].map(([name, access]) => [
+            name,
+            {
+              prefix: publisherPrefix(access.publisher),
+              accessPointArn: access.accessPointArn,
+              accessPointAlias: access.accessPointAlias,
+            },
+          ]),
+        ),
+      ),
+      description: 'Per publisher: the key prefix and the S3 access point to write through (JSON)',
     });
     new CfnOutput(this, 'ArticlesTableName', { value: this.articlesTable.tableName });
     new CfnOutput(this, 'OperatorTopicArn', {
@@ -786,22 +843,24 @@ export class SyndicationStack extends Stack {
   }
 
   /**
-   * Only registered partner accounts may subscribe, and only their registered endpoint: SNS cannot
-   * constrain a filter policy in IAM, but it refuses a second subscription of the same endpoint with
-   * different attributes, so a partner cannot widen the subscription we create for it. Everyone
-   * outside this account and the registered ones is denied outright.
+   * Partner accounts get `sns:Subscribe` only where their delivery needs it, and then only for their
+   * registered endpoint and protocol. Every subscription is created by this stack, with the
+   * partner's filter policy; SNS cannot make a filter policy an IAM condition, so a grant to
+   * subscribe is a way around the filter, and only the deliveries AWS documents as subscribed from
+   * the endpoint's account get one:
+   * - `lambda` in another account: AWS's cross-account procedure has the function's owner subscribe.
+   * - `sqs` with their own queue: not needed. The subscription we create sends its confirmation to
+   *   their queue and they confirm with the token (ConfirmSubscription needs no IAM grant).
+   * - our queues, HTTPS and email: confirmation by the endpoint or none at all.
+   * Everyone outside this account and the accounts granted here is denied outright; subscription
+   * changes alarm (SubscriptionChanges).
    */
   private restrictSubscribers(partners: readonly Partner[]): void {
     const accounts = new Set<string>();
     for (const partner of partners) {
       const { delivery } = partner;
-      const [endpoint, account] =
-        delivery.type === 'sqs'
-          ? [delivery.queueArn, delivery.accountId]
-          : delivery.type === 'lambda'
-            ? [delivery.functionArn, delivery.accountId]
-            : [];
-      if (!endpoint || !account) continue;
+      if (delivery.type !== 'lambda') continue;
+      const { functionArn: endpoint, accountId: account } = delivery;
       accounts.add(account);
       this.articlesTopic.addToResourcePolicy(
         new PolicyStatement({

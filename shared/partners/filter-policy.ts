@@ -9,7 +9,7 @@
  * excluded); strings match string conditions and numbers numeric ones, never across types; a
  * condition on an absent attribute fails except `{"exists": false}`.
  */
-import type { MessageAttribute } from '../domain/message.js';
+import type { EventType, MessageAttribute } from '../domain/message.js';
 
 export type NumericCondition = readonly (string | number)[];
 
@@ -27,6 +27,21 @@ export type FilterPolicy = Record<string, FilterCondition[]>;
 /** SNS limits on one filter policy (AWS documentation, "Filter policy constraints"). */
 export const SNS_FILTER_MAX_KEYS = 5;
 export const SNS_FILTER_MAX_COMBINATIONS = 150;
+
+/**
+ * Event types every subscription receives whatever the partner's `eventTypes` lists: a withdrawal
+ * (kill) must reach everyone who may hold any version of the article, as wire services require, so
+ * a partner that asked only for `article.published` still learns that what it published is withdrawn.
+ */
+export const MANDATORY_EVENT_TYPES: readonly EventType[] = ['article.withdrawn'];
+
+/**
+ * The `eventType` values of a subscription: the partner's list plus every mandatory type it omits
+ * (appended, so its own order and entries stay as written). No list means every type already.
+ */
+export function subscribedEventTypes(eventTypes: readonly EventType[]): EventType[] {
+  return [...eventTypes, ...MANDATORY_EVENT_TYPES.filter((type) => !eventTypes.includes(type))];
+}
 
 const NUMERIC_OPERATORS = new Set(['=', '<', '<=', '>', '>=']);
 

@@ -11,7 +11,7 @@
 import { ConfigurationError } from '../domain/errors.js';
 import { EVENT_TYPES, type EventType, PAYLOADS, type Payload } from '../domain/message.js';
 import { isMediaTopic } from '../enrich/mediatopics.js';
-import { type FilterPolicy, filterPolicyProblems } from './filter-policy.js';
+import { type FilterPolicy, filterPolicyProblems, subscribedEventTypes } from './filter-policy.js';
 
 export type { FilterPolicy } from './filter-policy.js';
 
@@ -389,7 +389,9 @@ export function parsePartnerRegistry(document: unknown, options: RegistryOptions
 
 /**
  * The filter the partner asked for, as an SNS filter policy on message attributes; `{}` means
- * "everything". Attribute names are those set by the publisher (MESSAGE_ATTRIBUTES in ../domain/message.ts).
+ * "everything". Attribute names are those set by the publisher (MESSAGE_ATTRIBUTES in
+ * ../domain/message.ts). An `eventTypes` filter always admits `article.withdrawn`
+ * (MANDATORY_EVENT_TYPES in ./filter-policy.ts).
  */
 export function filterPolicyFor(partner: Partner): FilterPolicy {
   const policy: FilterPolicy = {};
@@ -398,7 +400,8 @@ export function filterPolicyFor(partner: Partner): FilterPolicy {
   if (languages) policy.language = [...languages];
   if (sources) policy.source = [...sources];
   if (minUrgency !== undefined) policy.urgency = [{ numeric: ['<=', minUrgency] }];
-  if (eventTypes) policy.eventType = [...eventTypes];
+  // A partner's event-type filter narrows what it gets, never the kills of what it got.
+  if (eventTypes) policy.eventType = subscribedEventTypes(eventTypes);
   return policy;
 }
 
@@ -416,13 +419,13 @@ export function registryWantsSummaries(partners: readonly Partner[]): boolean {
   return partners.some((partner) => partner.payload === 'summary');
 }
 
-/** Accounts that own a delivery endpoint (their own queue or function) and may subscribe it. */
+/**
+ * Accounts that subscribe their endpoint themselves: owners of a Lambda function, as AWS documents
+ * cross-account Lambda subscriptions. A partner's own queue is subscribed by the stack and confirmed
+ * by the partner, which needs no grant (see restrictSubscribers in the stack).
+ */
 export function subscribingAccounts(partners: readonly Partner[]): string[] {
   const accounts = new Set<string>();
-  for (const { delivery } of partners) {
-    if ((delivery.type === 'sqs' && delivery.queueArn) || delivery.type === 'lambda') {
-      if (delivery.accountId) accounts.add(delivery.accountId);
-    }
-  }
+  for (const { delivery } of partners) if (delivery.type === 'lambda') accounts.add(delivery.accountId);
   return [...accounts].sort();
 }

@@ -626,7 +626,7 @@ describe('partner subscriptions', () => {
     assert.match(JSON.stringify(decrypt), new RegExp(PARTNER_ACCOUNT));
   });
 
-  test('only registered accounts may subscribe, each only its own endpoint and protocol', () => {
+  test('only a cross-account Lambda partner may subscribe, and only its own function', () => {
     const statements = topicStatements();
     const allows = statements.filter(
       (statement) => statement.Effect === 'Allow' && actionsOf([statement]).includes('sns:Subscribe'),
@@ -637,14 +637,15 @@ describe('partner subscriptions', () => {
         (statement.Condition as { StringEquals: Record<string, string> }).StringEquals['sns:Protocol'],
       ]),
     );
-    assert.deepEqual(byEndpoint, { [THEIR_QUEUE]: 'sqs', [THEIR_FUNCTION]: 'lambda' });
+    // A partner's own queue needs no grant: the stack subscribes it and the partner confirms.
+    assert.deepEqual(byEndpoint, { [THEIR_FUNCTION]: 'lambda' });
     const deny = statements.find(
       (statement) => statement.Effect === 'Deny' && actionsOf([statement]).includes('sns:Subscribe'),
     );
     assert.ok(deny, 'a Deny for everyone else');
     assert.deepEqual(deny.Condition, {
       StringNotEquals: {
-        'aws:PrincipalAccount': [{ Ref: 'AWS::AccountId' }, OTHER_ACCOUNT, PARTNER_ACCOUNT],
+        'aws:PrincipalAccount': [{ Ref: 'AWS::AccountId' }, PARTNER_ACCOUNT],
       },
     });
   });

@@ -130,11 +130,13 @@ const EXPECTED: Record<string, string[]> = {
   urgent: ['election:article.published', 'cabinet:article.published', 'election:article.updated'],
   'changes-only': ['election:article.updated', 'match:article.withdrawn'],
   'wire-only': ['election:article.published', 'cabinet:article.published', 'election:article.updated'],
+  // Lists only article.published, yet receives the withdrawal of what it received.
   'email-desk': [
     'election:article.published',
     'match:article.published',
     'economy:article.published',
     'cabinet:article.published',
+    'match:article.withdrawn',
   ],
   'archive-fn': [
     'election:article.published',

@@ -43,7 +43,8 @@ describe('partner registry', () => {
       subjects: ['medtop:11000000'],
       language: ['en', 'fr'],
       source: ['wire'],
-      eventType: ['article.published'],
+      // A withdrawal always reaches the partner, whatever its event-type filter lists.
+      eventType: ['article.published', 'article.withdrawn'],
     });
   });
 

@@ -11,7 +11,7 @@ import {
   type FilterPolicy,
   filterPolicyProblems,
 } from '../../shared/partners/filter-policy.js';
-import { parsePartnerRegistry } from '../../shared/partners/registry.js';
+import { parsePartnerRegistry, subscriptionFilterPolicyFor } from '../../shared/partners/registry.js';
 
 const string = (value: string): MessageAttribute => ({ dataType: 'String', value });
 const array = (values: unknown[]): MessageAttribute => ({
@@ -172,5 +172,90 @@ describe('filter policy limits', () => {
     assert.match(problems, /numeric \["<=","three"\] is not an operator\/number list/);
     assert.match(problems, /prefix needs a non-empty string/);
     assert.match(problems, /'wildcard' is not a filter operator/);
+  });
+});
+
+describe('kills always reach the subscription (article.withdrawn in every event-type filter)', () => {
+  const subscriptionOf = (filters: Record<string, unknown>, payload = 'full') => {
+    const [partner] = parsePartnerRegistry({
+      partners: [{ name: 'kill-check', delivery: { type: 'sqs' }, filters, payload }],
+    });
+    assert.ok(partner);
+    return subscriptionFilterPolicyFor(partner);
+  };
+  /** The attributes of a message as publish sets them for one event (see shared/domain/message.ts). */
+  const messageOf = (eventType: string, payload = 'full') => ({
+    eventType: string(eventType),
+    payload: string(payload),
+    language: string('en'),
+  });
+
+  test('a partner listing only article.published is subscribed to withdrawals too', () => {
+    const policy = subscriptionOf({ eventTypes: ['article.published'] });
+    assert.deepEqual(policy, {
+      eventType: ['article.published', 'article.withdrawn'],
+      payload: ['full'],
+    });
+    assert.equal(evaluateFilterPolicy(policy, messageOf('article.withdrawn')).matches, true);
+    assert.equal(evaluateFilterPolicy(policy, messageOf('article.published')).matches, true);
+    // It still narrows everything else: updates and replays stay out.
+    assert.equal(evaluateFilterPolicy(policy, messageOf('article.updated')).matches, false);
+    assert.equal(evaluateFilterPolicy(policy, messageOf('article.replayed')).matches, false);
+  });
+
+  test('a list that already names article.withdrawn is kept as written', () => {
+    assert.deepEqual(
+      subscriptionOf({
+        languages: ['en'],
+        eventTypes: ['article.published', 'article.updated', 'article.withdrawn'],
+      }),
+      {
+        language: ['en'],
+        eventType: ['article.published', 'article.updated', 'article.withdrawn'],
+        payload: ['full'],
+      },
+    );
+    assert.deepEqual(subscriptionOf({ eventTypes: ['article.withdrawn', 'article.updated'] }, 'summary'), {
+      eventType: ['article.withdrawn', 'article.updated'],
+      payload: ['summary'],
+    });
+  });
+
+  test('without an event-type filter there is no eventType key (every event already matches)', () => {
+    const policy = subscriptionOf({ languages: ['en'] });
+    assert.deepEqual(policy, { language: ['en'], payload: ['full'] });
+    assert.equal(evaluateFilterPolicy(policy, messageOf('article.withdrawn')).matches, true);
+  });
+
+  test('the added withdrawal counts toward the 150 combinations SNS allows', () => {
+    // 10 subjects x 5 languages x (published + the added withdrawn) x 1 payload = 100: accepted;
+    // with updated as well, 10 x 5 x 3 = 150: accepted; 10 x 6 x 3 = 180: refused.
+    const subjects = [
+      'medtop:01000000',
+      'medtop:02000000',
+      'medtop:03000000',
+      'medtop:04000000',
+      'medtop:05000000',
+      'medtop:06000000',
+      'medtop:07000000',
+      'medtop:08000000',
+      'medtop:09000000',
+      'medtop:10000000',
+    ];
+    const languages = ['en', 'fr', 'de', 'es', 'it'];
+    assert.deepEqual(subscriptionOf({ subjects, languages, eventTypes: ['article.published'] }).eventType, [
+      'article.published',
+      'article.withdrawn',
+    ]);
+    const twoTypes = ['article.published', 'article.updated'];
+    assert.deepEqual(subscriptionOf({ subjects, languages, eventTypes: twoTypes }).eventType, [
+      'article.published',
+      'article.updated',
+      'article.withdrawn',
+    ]);
+    assert.throws(
+      () => subscriptionOf({ subjects, languages: [...languages, 'nl'], eventTypes: twoTypes }),
+      /partner 'kill-check': 180 value combinations, SNS allows 150/,
+    );
   });
 });
