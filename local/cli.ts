@@ -52,8 +52,7 @@ const COMMANDS: readonly Command[] = [
   {
     name: 'start',
     usage: '[--articles DIR] [--drop DIR] [--once]',
-    summary:
-      'run the whole pipeline locally on in-process emulators, ingest the sample articles, then watch the drop folder',
+    summary: 'the whole pipeline on local emulators: ingest the samples, then watch drop/',
     options: {
       articles: { type: 'string', help: 'sample articles to ingest first (default: events/articles)' },
       drop: { type: 'string', help: "folder to watch (default: the project's drop/)" },
@@ -65,7 +64,7 @@ const COMMANDS: readonly Command[] = [
   {
     name: 'run',
     usage: 'FILE... [--root DIR | --source NAME]',
-    summary: 'drop files into a fresh local pipeline; print their journeys as JSON',
+    summary: 'files through a fresh local pipeline; their journeys as JSON',
     options: KEY_OPTIONS,
     positionals: { min: 1 },
     run: async (parsed) => (await import('./commands/run.js')).commandRun(parsed),
@@ -73,7 +72,7 @@ const COMMANDS: readonly Command[] = [
   {
     name: 'normalise',
     usage: 'FILE... [--format F] [--out DIR] [--explain] [--root DIR | --source NAME]',
-    summary: 'print the ninjs 3.2 document each file becomes (or write them to DIR); no emulators',
+    summary: 'the ninjs 3.2 document each file becomes (no emulators)',
     options: {
       format: { type: 'string', help: 'read every file as this format instead of detecting it' },
       out: { type: 'string', help: 'write <key>.json files into DIR instead of printing' },
@@ -86,8 +85,7 @@ const COMMANDS: readonly Command[] = [
   {
     name: 'invoke',
     usage: 'normalise|publish EVENT.json',
-    summary:
-      'run one handler on a sample event (events/: S3 notifications via SQS for normalise, a stream batch for publish)',
+    summary: 'run one handler on an event of its shape (samples in events/)',
     options: {},
     positionals: { min: 2, max: 2 },
     run: async (parsed) => (await import('./commands/invoke.js')).commandInvoke(parsed),
@@ -95,7 +93,7 @@ const COMMANDS: readonly Command[] = [
   {
     name: 'partners list',
     usage: '',
-    summary: 'partners: delivery, filters, payload and SNS filter policy',
+    summary: 'partners: delivery, filters, payload, SNS filter policy',
     options: {},
     positionals: { min: 0, max: 0 },
     run: async () => (await import('./commands/partners.js')).commandPartnersList(),
@@ -103,8 +101,7 @@ const COMMANDS: readonly Command[] = [
   {
     name: 'partners preview',
     usage: 'PARTNER FILE [--event TYPE] [--root DIR | --source NAME]',
-    summary:
-      'would PARTNER receive FILE (normalised in memory), under which filter rule, and the message it would get',
+    summary: 'would PARTNER receive FILE, by which rule, as which message',
     options: {
       event: {
         type: 'string',
@@ -128,7 +125,7 @@ const COMMANDS: readonly Command[] = [
   {
     name: 'ingest',
     usage: 'FILE|FOLDER... [--source NAME]',
-    summary: 'upload files to the ingest bucket, with progress (a folder: keyed by the paths inside it)',
+    summary: 'upload files to the ingest bucket (a folder: keyed by its paths)',
     options: {
       source: { type: 'string', help: 'put every file under NAME/ (source NAME)' },
       concurrency: { type: 'string', default: '8', help: 'uploads at a time (default: 8)' },
@@ -154,7 +151,7 @@ const COMMANDS: readonly Command[] = [
   {
     name: 'redrive',
     usage: '[DLQ...] [--limit N]',
-    summary: 'move dead-lettered messages back to their queue (all DLQs by default)',
+    summary: 'move dead-lettered messages back (all DLQs by default)',
     options: { limit: { type: 'string', help: 'move at most N messages per queue' }, ...TARGET_OPTIONS },
     positionals: { min: 0 },
     operator: true,
@@ -163,7 +160,7 @@ const COMMANDS: readonly Command[] = [
   {
     name: 'replay',
     usage: 'URI... | --since TIME [--partner NAME]',
-    summary: 'send current versions again, marked article.replayed; TIME is a date-time or a duration (1h)',
+    summary: 'send current versions again (TIME: a date-time, or 1h)',
     options: {
       since: {
         type: 'string',
@@ -207,6 +204,24 @@ function overview(): string {
   ].join('\n');
 }
 
+/** What an option's value is called in help, as the usage lines call it. */
+const PLACEHOLDERS: Readonly<Record<string, string>> = {
+  articles: 'DIR',
+  drop: 'DIR',
+  out: 'DIR',
+  root: 'DIR',
+  source: 'NAME',
+  partner: 'NAME',
+  stack: 'NAME',
+  profile: 'P',
+  region: 'R',
+  limit: 'N',
+  concurrency: 'N',
+  format: 'F',
+  event: 'TYPE',
+  since: 'TIME',
+};
+
 function commandHelp(command: Command): string {
   const options: Record<string, OptionSpec & { readonly help: string }> = {
     ...command.options,
@@ -219,7 +234,7 @@ function commandHelp(command: Command): string {
     '',
     'options:',
     ...Object.entries(options).map(([name, spec]) => {
-      const flag = `--${name}${spec.type === 'string' ? ` ${name === 'since' ? 'TIME' : name.toUpperCase()}` : ''}${spec.short ? `, -${spec.short}` : ''}`;
+      const flag = `--${name}${spec.type === 'string' ? ` ${PLACEHOLDERS[name] ?? name.toUpperCase()}` : ''}${spec.short ? `, -${spec.short}` : ''}`;
       return `  ${flag.padEnd(22)}${spec.help}`;
     }),
   ].join('\n');
