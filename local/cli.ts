@@ -354,6 +354,12 @@ async function explain(error: unknown): Promise<CliError | undefined> {
   return undefined;
 }
 
+// Output piped into a program that stops reading (`| head`) ends the command quietly.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(process.exitCode ?? 0);
+});
+
 const argv = process.argv.slice(2);
 const debug = argv.includes('--debug');
 try {

@@ -67,7 +67,12 @@ class ConsoleReport {
   private schedule(): void {
     if (this.scheduled || this.closed) return;
     this.scheduled = true;
-    this.chain = this.chain.then(() => this.flush());
+    this.chain = this.chain
+      .then(() => this.flush())
+      .catch((error: unknown) => {
+        // The runtime stopping under a report cuts it short; anything else is worth a line.
+        if (!this.closed) warn(`syndicate: could not report what happened (${(error as Error).message})`);
+      });
   }
 
   private async flush(): Promise<void> {
