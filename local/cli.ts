@@ -363,7 +363,8 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 const argv = process.argv.slice(2);
 const debug = argv.includes('--debug');
 try {
-  process.exitCode = await main(argv);
+  // --debug may stand anywhere, before the command too.
+  process.exitCode = await main(argv.filter((arg) => arg !== '--debug'));
 } catch (error) {
   const known = await explain(error);
   if (known) {
