@@ -379,4 +379,7 @@ try {
     if (debug) warn((error as Error).stack ?? String(error));
     process.exitCode = 1;
   }
+  // A command that failed while starting the emulators may have left their thread running, which
+  // would keep the process alive: the error is reported, so end here (stderr writes are synchronous).
+  process.exit(process.exitCode);
 }
