@@ -122,12 +122,17 @@ function stopRequested(): {
   const promise = new Promise<string>((resolvePromise) => {
     resolveStop = resolvePromise;
   });
+  let firstAt = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     if (reason) {
+      // Ctrl-C under npm can arrive twice at once (from the terminal, and forwarded by npm when its
+      // shell exec'd node): only a second signal a moment later means "stop now".
+      if (Date.now() - firstAt < 1000) return;
       warn(`syndicate: ${signal} again, exiting without cleaning up`);
       process.exit(130);
     }
     reason = signal;
+    firstAt = Date.now();
     resolveStop(signal);
   };
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);

@@ -169,6 +169,31 @@ describe('syndicate start', () => {
     }
   });
 
+  test('Ctrl-C under npm (SIGINT from the terminal and from npm at once) still stops cleanly', async () => {
+    ensureBuiltCli();
+    const root = project();
+    const child = spawn(process.execPath, [SYNDICATE, 'start'], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const log = output(child);
+    try {
+      await until('the runtime to start', () => log.text().includes('Watching drop/'));
+      const runtime = JSON.parse(
+        readFileSync(join(root, '.syndicate', 'runtime.json'), 'utf8'),
+      ) as RuntimeFile;
+      child.kill('SIGINT');
+      child.kill('SIGINT');
+      assert.deepEqual(await exited(child), { code: 0, signal: null });
+      assert.match(log.text(), /Stopping \(SIGINT\)/);
+      assert.equal(existsSync(join(root, '.syndicate', 'runtime.json')), false);
+      for (const endpoint of Object.values(runtime.endpoints))
+        assert.equal(await listening(endpoint), false, endpoint);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
+  });
+
   test('stops with its emulators when the process that started it is killed outright', async () => {
     ensureBuiltCli();
     const root = project();
