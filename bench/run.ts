@@ -2,11 +2,12 @@
  * `npm run bench`: speed, memory, bundle size, cold start, end to end and cost, measured side by side
  * in one run, printed as one table with targets and written to BENCHMARKS.md (see issue 7).
  *
- *   npm run bench [-- --articles N] [--documents N] [--pages N] [--cold-runs N] [--only 1,2,3,4,5] [--out FILE]
+ *   npm run bench [-- --articles N] [--documents N] [--pages N] [--cold-runs N] [--cli-runs N] [--only 1,2,3,4,5,6] [--out FILE]
  *                     [--cpu-prof DIR]   (a V8 CPU profile of every child process; see bench/profile-summary.ts)
  *
  * Sections: 1 normalise throughput per format, 2 HTML against its peers, 3 Lambda bundles and cold
- * starts, 4 local end to end, 5 cost per million articles (needs 3; uses 4's partner mix when run).
+ * starts, 4 local end to end, 5 cost per million articles (needs 3; uses 4's partner mix when run),
+ * 6 the CLI's whole-process start and one-page normalise against bare node and the bare extractor.
  * A full run writes BENCHMARKS.md; a partial run (--only) writes only with --out. Exits 0 whatever
  * the results: the table says FAIL.
  */
@@ -19,6 +20,7 @@ import { REPO_ROOT } from './corpus.js';
 import { calibrate } from './lib/calibration.js';
 import { markdownTable, type Row, textTable } from './lib/report.js';
 import { fmt, median } from './lib/stats.js';
+import { cliRows, measureCli } from './sections/cli.js';
 import { costRows, measureArticleSizes } from './sections/cost.js';
 import {
   belowCapacityRun,
@@ -49,6 +51,7 @@ const { values } = parseArgs({
     documents: { type: 'string', default: '400' },
     pages: { type: 'string', default: '200' },
     'cold-runs': { type: 'string', default: '5' },
+    'cli-runs': { type: 'string', default: '15' },
     only: { type: 'string' },
     out: { type: 'string' },
     'cpu-prof': { type: 'string' },
@@ -70,8 +73,9 @@ const settings = {
   documents: positive('documents', values.documents),
   pages: positive('pages', values.pages),
   coldRuns: positive('cold-runs', values['cold-runs']),
+  cliRuns: positive('cli-runs', values['cli-runs']),
 };
-const sections = new Set((values.only ?? '1,2,3,4,5').split(',').map((section) => section.trim()));
+const sections = new Set((values.only ?? '1,2,3,4,5,6').split(',').map((section) => section.trim()));
 const fullRun = values.only === undefined;
 
 function git(args: string[]): string {
@@ -208,6 +212,15 @@ if (sections.has('5') && measurements) {
       rows.push(...cost);
       notes.push(...costNotes);
     });
+  }
+}
+
+if (sections.has('6')) {
+  const result = await section('6 CLI whole-process', () => measureCli(settings.cliRuns));
+  if (result) {
+    const { rows: cli, notes: cliNotes } = cliRows(result);
+    rows.push(...cli);
+    notes.push(...cliNotes);
   }
 }
 

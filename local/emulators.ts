@@ -39,11 +39,14 @@ export interface Emulators {
 const HOST = '127.0.0.1';
 
 /**
- * Starts the emulator thread. The project runs TypeScript through tsx, registered in whatever way this
- * process was started (`--import tsx`, tsx's CLI, or its API in bin/syndicate.js); the thread loads its
- * module through tsx's own `tsImport`, which works the same in every case.
+ * Starts the emulator thread. Built (dist/cli/, see scripts/build-cli.ts), this module sits beside
+ * the thread's own built entry. From the TypeScript sources the project runs through tsx, registered
+ * in whatever way this process was started (`--import tsx`, tsx's CLI, or its API in
+ * bin/syndicate.js); the thread then loads its module through tsx's own `tsImport`, which works the
+ * same in every case.
  */
 function startEmulatorThread(): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./emulator-thread.js', import.meta.url));
   const api = import.meta.resolve('tsx/esm/api');
   const entry = new URL('./emulator-thread.ts', import.meta.url).href;
   const bootstrap = `import(${JSON.stringify(api)}).then(({ tsImport }) => tsImport(${JSON.stringify(entry)}, ${JSON.stringify(import.meta.url)}))`;

@@ -2,32 +2,43 @@
  * Operator commands that work against the running local runtime or a deployed stack (see
  * ./targets.ts): status, ingest, rejects, replay. Output is for people; `--json` where scripts need it.
  */
+import { existsSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
-import { parseArgs } from 'node:util';
 import { DescribeTableCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { Payload } from '../contract/article-envelope.js';
 import { DynamoDbArticleIndex } from '../shared/adapters/dynamodb-article-index.js';
+import { InMemoryContentStore } from '../shared/adapters/in-memory-content-store.js';
 import { S3ClaimCheck } from '../shared/adapters/s3-claim-check.js';
 import { S3DocumentStore } from '../shared/adapters/s3-document-store.js';
 import { SnsNotifier } from '../shared/adapters/sns-notifier.js';
 import { SqsDirectNotifier } from '../shared/adapters/sqs-direct-notifier.js';
 import { SqsRedriveQueues } from '../shared/adapters/sqs-redrive.js';
+import type { ArticleHead } from '../shared/domain/article.js';
+import { previewDelivery } from '../shared/partners/preview.js';
+import type { Partner } from '../shared/partners/registry.js';
 import { loadPartnerRegistry } from '../shared/partners/registry-file.js';
 import type { Notifier } from '../shared/ports/notifier.js';
 import { redriveMessages, redriveStreamFailures } from '../shared/usecases/redrive.js';
 import { replayArticles } from '../shared/usecases/replay.js';
-import { resolveTarget, TARGET_OPTIONS, type Target } from './targets.js';
-
-export class OperatorUsageError extends Error {}
+import type { Parsed } from './cli.js';
+import { CliError, pointInTime, positiveInteger } from './cli-support.js';
+import { resolveTarget, type Target } from './targets.js';
 
 /** How long replayed claim-check links stay valid (the stack's default for published ones). */
 const LINK_EXPIRY_SECONDS = 6 * 3600;
 
 const say = (line = '') => process.stdout.write(`${line}\n`);
 const warn = (line: string) => process.stderr.write(`${line}\n`);
+
+type TargetValues = { stack?: string; profile?: string; region?: string };
+
+function targetOf(values: Parsed['values']): TargetValues {
+  const pick = (name: string) => (typeof values[name] === 'string' ? { [name]: values[name] } : {});
+  return { ...pick('stack'), ...pick('profile'), ...pick('region') };
+}
 
 /** The target's article index, reading documents too large for their item from its content bucket. */
 function indexOf(target: Target): DynamoDbArticleIndex {
@@ -36,10 +47,7 @@ function indexOf(target: Target): DynamoDbArticleIndex {
   });
 }
 
-async function withTarget<T>(
-  options: { stack?: string; profile?: string; region?: string },
-  work: (target: Target) => Promise<T>,
-): Promise<T> {
+async function withTarget<T>(options: TargetValues, work: (target: Target) => Promise<T>): Promise<T> {
   const target = await resolveTarget(options);
   try {
     return await work(target);
@@ -67,10 +75,10 @@ async function queueDepths(target: Target) {
 }
 
 /** Articles in the index: exact locally; DynamoDB's approximate item count (refreshed ~6-hourly) in AWS. */
-async function articleCount(target: Target, local: boolean): Promise<string> {
+async function articleCount(target: Target, local: boolean): Promise<{ count: number; exact: boolean }> {
   if (!local) {
     const { Table } = await target.dynamoDb.send(new DescribeTableCommand({ TableName: target.table }));
-    return `~${Table?.ItemCount ?? 0} items (all record kinds, refreshed every ~6 h)`;
+    return { count: Table?.ItemCount ?? 0, exact: false };
   }
   let count = 0;
   let start: Record<string, import('@aws-sdk/client-dynamodb').AttributeValue> | undefined;
@@ -87,15 +95,11 @@ async function articleCount(target: Target, local: boolean): Promise<string> {
     count += page.Count ?? 0;
     start = page.LastEvaluatedKey;
   } while (start);
-  return String(count);
+  return { count, exact: true };
 }
 
-export async function commandStatus(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: { ...TARGET_OPTIONS, json: { type: 'boolean', default: false } },
-  });
-  return withTarget(values, async (target) => {
+export async function commandStatus({ values }: Parsed): Promise<number> {
+  return withTarget(targetOf(values), async (target) => {
     const index = indexOf(target);
     const [depths, articles, withheld, rejections] = await Promise.all([
       queueDepths(target),
@@ -109,7 +113,15 @@ export async function commandStatus(args: string[]): Promise<number> {
     if (values.json) {
       say(
         JSON.stringify(
-          { target: target.description, articles, queues: depths, withheld, rejections },
+          {
+            target: target.description,
+            // In AWS the table's item count (every record kind, refreshed about every 6 hours).
+            articles: articles.count,
+            articlesExact: articles.exact,
+            queues: depths,
+            withheld,
+            rejections,
+          },
           null,
           2,
         ),
@@ -117,7 +129,10 @@ export async function commandStatus(args: string[]): Promise<number> {
       return stuck.length > 0 ? 1 : 0;
     }
     say(`${target.description}`);
-    say(`  articles: ${articles}   withheld (embargoed): ${withheld.length}`);
+    const count = articles.exact
+      ? String(articles.count)
+      : `~${articles.count} items (all record kinds, refreshed every ~6 h)`;
+    say(`  articles: ${count}   withheld (embargoed): ${withheld.length}`);
     say('  queues:');
     for (const queue of depths) {
       const flag =
@@ -155,16 +170,20 @@ function progressBar(done: number, total: number, bytes: number): string {
   return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} files, ${(bytes / 1024).toFixed(0)} KiB`;
 }
 
-export async function commandIngest(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { ...TARGET_OPTIONS, source: { type: 'string' }, concurrency: { type: 'string', default: '8' } },
-  });
-  if (positionals.length === 0)
-    throw new OperatorUsageError('syndicate ingest FILE|FOLDER... [--source NAME] [--stack NAME]');
+export async function commandIngest({ values, positionals }: Parsed): Promise<number> {
+  const concurrency = positiveInteger('concurrency', String(values.concurrency));
+  // Every path is checked before anything is uploaded: a typo uploads nothing.
+  const missing = positionals.filter((path) => !existsSync(path));
+  if (missing.length > 0)
+    throw new CliError(
+      `no such file or folder: ${missing.join(', ')}`,
+      'check the paths; nothing was uploaded',
+    );
   const uploads = (await Promise.all(positionals.map(filesOf))).flat();
-  return withTarget(values, async (target) => {
+  if (uploads.length === 0)
+    throw new CliError(`nothing to upload in ${positionals.join(', ')}`, 'the folders hold no files');
+  const source = typeof values.source === 'string' ? values.source : undefined;
+  return withTarget(targetOf(values), async (target) => {
     let done = 0;
     let bytes = 0;
     let failed = 0;
@@ -172,7 +191,7 @@ export async function commandIngest(args: string[]): Promise<number> {
     const queue = [...uploads];
     const worker = async () => {
       for (let next = queue.shift(); next; next = queue.shift()) {
-        const key = values.source ? `${values.source}/${next.key}` : next.key;
+        const key = source ? `${source}/${next.key}` : next.key;
         try {
           const body = await readFile(next.file);
           await target.s3.send(new PutObjectCommand({ Bucket: target.bucket, Key: key, Body: body }));
@@ -185,24 +204,17 @@ export async function commandIngest(args: string[]): Promise<number> {
         if (interactive) process.stderr.write(`\r${progressBar(done, uploads.length, bytes)}`);
       }
     };
-    await Promise.all(Array.from({ length: Math.max(1, Number(values.concurrency)) }, worker));
+    await Promise.all(Array.from({ length: concurrency }, worker));
     if (interactive) process.stderr.write('\n');
     say(`${done - failed} uploaded to s3://${target.bucket} (${target.description}), ${failed} failed`);
     return failed > 0 ? 1 : 0;
   });
 }
 
-export async function commandRejects(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      ...TARGET_OPTIONS,
-      limit: { type: 'string', default: '50' },
-      json: { type: 'boolean', default: false },
-    },
-  });
-  return withTarget(values, async (target) => {
-    const rejections = await indexOf(target).rejections(Number(values.limit));
+export async function commandRejects({ values }: Parsed): Promise<number> {
+  const limit = positiveInteger('limit', String(values.limit));
+  return withTarget(targetOf(values), async (target) => {
+    const rejections = await indexOf(target).rejections(limit);
     if (values.json) {
       say(JSON.stringify(rejections, null, 2));
       return 0;
@@ -218,60 +230,98 @@ export async function commandRejects(args: string[]): Promise<number> {
   });
 }
 
-export async function commandReplay(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { ...TARGET_OPTIONS, since: { type: 'string' }, partner: { type: 'string' } },
-  });
-  if ((positionals.length === 0) === !values.since)
-    throw new OperatorUsageError('syndicate replay URI... | --since TIME [--partner NAME]');
-  const since = values.since ? new Date(values.since) : undefined;
-  if (since && Number.isNaN(since.getTime()))
-    throw new OperatorUsageError(`--since '${values.since}' is not a date-time`);
-  return withTarget(values, async (target) => {
+export async function commandReplay({ values, positionals }: Parsed): Promise<number> {
+  const sinceOption = typeof values.since === 'string' ? values.since : undefined;
+  const partnerName = typeof values.partner === 'string' ? values.partner : undefined;
+  if (positionals.length > 0 && sinceOption)
+    throw new CliError('give URIs or --since, not both', 'syndicate replay URI... | --since TIME');
+  if (positionals.length === 0 && !sinceOption)
+    throw new CliError('replay needs URIs or --since TIME', 'e.g. syndicate replay --since 1h');
+  const since = sinceOption ? pointInTime('since', sinceOption, new Date()) : undefined;
+  return withTarget(targetOf(values), async (target) => {
     // The registry says which payloads partners take (the same file the stack was deployed from).
     const partners = loadPartnerRegistry(undefined, { allowLoopbackHttp: !values.stack });
     let notifier: Notifier = new SnsNotifier(target.sns, target.topicArn);
     let payloads: Payload[] = partners.some((partner) => partner.payload === 'summary')
       ? ['full', 'summary']
       : ['full'];
-    if (values.partner) {
-      const partner = partners.find((candidate) => candidate.name === values.partner);
-      if (!partner) throw new OperatorUsageError(`no partner '${values.partner}' in config/partners.json`);
+    if (partnerName) {
+      const partner = partners.find((candidate) => candidate.name === partnerName);
+      if (!partner)
+        throw new CliError(
+          `no partner '${partnerName}' in config/partners.json`,
+          `known: ${partners.map((known) => known.name).join(', ')}`,
+        );
       // One partner only: straight to its queue, since a topic publish reaches every matching partner.
-      const wanted = values.partner.replace(/-/g, '').toLowerCase();
+      const wanted = partnerName.replace(/-/g, '').toLowerCase();
       const queue = target.queues.find(
         (candidate) =>
           candidate.role === 'partner' && candidate.name.replace(/[-_]/g, '').toLowerCase().includes(wanted),
       );
       if (!queue)
-        throw new OperatorUsageError(`no queue for partner '${values.partner}' in ${target.description}`);
+        throw new CliError(
+          `no queue for partner '${partnerName}' in ${target.description}`,
+          'only partners with a queue can be replayed to alone; replay without --partner',
+        );
       notifier = new SqsDirectNotifier(target.sqs, queue.url);
       payloads = [partner.payload];
     }
     const contentStore = target.contentBucket
       ? new S3ClaimCheck(target.s3, target.contentBucket, LINK_EXPIRY_SECONDS)
       : undefined;
+    const index = indexOf(target);
     const result = await replayArticles(
       {
-        index: indexOf(target),
+        index,
         notifier,
         now: () => new Date(),
         payloads,
         ...(contentStore ? { contentStore } : {}),
       },
       since ? { since: since.toISOString() } : { uris: positionals },
-      values.partner,
+      partnerName,
     );
-    for (const uri of result.replayed) say(`replayed ${uri}${values.partner ? ` to ${values.partner}` : ''}`);
-    for (const { uri, reason } of result.skipped) warn(`skipped ${uri}: ${reason}`);
-    for (const uri of result.failed) warn(`failed ${uri}`);
-    say(
-      `${result.replayed.length} replayed, ${result.skipped.length} skipped, ${result.failed.length} failed`,
-    );
-    return result.failed.length > 0 ? 1 : 0;
+    // The use case reports one id per message sent (an article's summary variant is `<uri>/summary`):
+    // report articles, and the partners each one reached.
+    const articleOf = (id: string) => (id.endsWith('/summary') ? id.slice(0, -'/summary'.length) : id);
+    const failed = [...new Set(result.failed.map(articleOf))];
+    const replayed = [...new Set(result.replayed.map(articleOf))].filter((uri) => !failed.includes(uri));
+    for (const uri of replayed) {
+      const head = await index.current(uri);
+      const receivers = partnerName ? [partnerName] : head ? await receiversOf(partners, head, index) : [];
+      say(
+        `replayed ${uri}${head ? ` v${head.version}` : ''} ${receivers.length > 0 ? `to ${receivers.join(', ')}` : "(no partner's filter takes it: nothing delivered)"}`,
+      );
+    }
+    const unknown = result.skipped.filter(({ reason }) => reason === 'no such article');
+    for (const { uri, reason } of result.skipped) warn(`syndicate: not replayed ${uri}: ${reason}`);
+    for (const uri of failed) warn(`syndicate: failed to replay ${uri}`);
+    say(`${replayed.length} replayed, ${result.skipped.length} skipped, ${failed.length} failed`);
+    return failed.length > 0 || unknown.length > 0 ? 1 : 0;
   });
+}
+
+/** The partners whose filter policy takes the replay of this article's current version. */
+async function receiversOf(
+  partners: readonly Partner[],
+  head: ArticleHead,
+  index: DynamoDbArticleIndex,
+): Promise<string[]> {
+  const stored = await index.version(head.uri, head.version);
+  if (!stored) return [];
+  const receivers: string[] = [];
+  for (const partner of partners) {
+    const preview = await previewDelivery(
+      partner,
+      partners,
+      head,
+      stored.ninjs,
+      'article.replayed',
+      new InMemoryContentStore(),
+    );
+    if (preview.receives) receivers.push(partner.name);
+  }
+  return receivers;
 }
 
 /** Embargo releases are scheduled by the publish function, which holds the scheduler role; the CLI does not. */
@@ -283,24 +333,19 @@ const noScheduling = {
   },
 };
 
-export async function commandRedrive(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { ...TARGET_OPTIONS, limit: { type: 'string' } },
-  });
-  const limit = values.limit ? Number(values.limit) : undefined;
-  if (limit !== undefined && !(Number.isInteger(limit) && limit > 0))
-    throw new OperatorUsageError('--limit must be a positive integer');
-  return withTarget(values, async (target) => {
+export async function commandRedrive({ values, positionals }: Parsed): Promise<number> {
+  const limit = typeof values.limit === 'string' ? positiveInteger('limit', values.limit) : undefined;
+  return withTarget(targetOf(values), async (target) => {
     const deadLetters = target.queues.filter(
       (queue) =>
         queue.role === 'dead-letter' && (positionals.length === 0 || positionals.includes(queue.name)),
     );
     if (positionals.length > 0 && deadLetters.length !== positionals.length) {
       const known = target.queues.filter((queue) => queue.role === 'dead-letter').map((queue) => queue.name);
-      throw new OperatorUsageError(
-        `unknown dead-letter queue; ${target.description} has: ${known.join(', ')}`,
+      const unknown = positionals.filter((name) => !known.includes(name));
+      throw new CliError(
+        `no dead-letter queue ${unknown.map((name) => `'${name}'`).join(', ')} in ${target.description}`,
+        `known: ${known.join(', ')}`,
       );
     }
     const queues = new SqsRedriveQueues(target.sqs);

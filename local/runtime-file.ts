@@ -1,10 +1,11 @@
 /**
  * While `syndicate start` runs, it writes where its emulators listen and what it created to
- * `.syndicate/runtime.json`, so other `syndicate` commands (rejects, replay) can act on it from
- * another terminal, through the same SDK clients they would use against AWS.
+ * `.syndicate/runtime.json` in the project folder, so other `syndicate` commands (status, ingest,
+ * rejects, replay, redrive) can act on it from another terminal, from any folder of the project,
+ * through the same SDK clients they would use against AWS.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { LocalResources } from './resources.js';
 
 export interface RuntimeInfo {
@@ -13,29 +14,53 @@ export interface RuntimeInfo {
   readonly resources: LocalResources;
 }
 
-export const RUNTIME_FILE = join(process.cwd(), '.syndicate', 'runtime.json');
+const RUNTIME_FILE = join('.syndicate', 'runtime.json');
 
-export function writeRuntimeInfo(info: RuntimeInfo): void {
-  mkdirSync(join(process.cwd(), '.syndicate'), { recursive: true });
-  writeFileSync(RUNTIME_FILE, JSON.stringify(info, null, 2));
+/** Where a runtime started for the project at `projectRoot` records itself. */
+export function runtimeFileIn(projectRoot: string): string {
+  return join(projectRoot, RUNTIME_FILE);
 }
 
-export function removeRuntimeInfo(): void {
-  rmSync(RUNTIME_FILE, { force: true });
+export function writeRuntimeInfo(file: string, info: RuntimeInfo): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify(info, null, 2));
+}
+
+/** Removes the file if it still describes this process (a newer runtime may have taken it over). */
+export function removeRuntimeInfo(file: string, pid = process.pid): void {
+  try {
+    if ((JSON.parse(readFileSync(file, 'utf8')) as RuntimeInfo).pid !== pid) return;
+  } catch {
+    return;
+  }
+  rmSync(file, { force: true });
 }
 
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
-  } catch {
-    return false;
+  } catch (error) {
+    // EPERM: the process exists but belongs to another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
-/** The running local runtime, or undefined when none is running. */
-export function readRuntimeInfo(): RuntimeInfo | undefined {
-  if (!existsSync(RUNTIME_FILE)) return undefined;
-  const info = JSON.parse(readFileSync(RUNTIME_FILE, 'utf8')) as RuntimeInfo;
-  return alive(info.pid) ? info : undefined;
+/**
+ * The running local runtime nearest to `from`: the first `.syndicate/runtime.json` at or above it
+ * whose process is alive, or undefined when none is running.
+ */
+export function readRuntimeInfo(from = process.cwd()): RuntimeInfo | undefined {
+  for (let folder = resolve(from); ; folder = dirname(folder)) {
+    const file = runtimeFileIn(folder);
+    if (existsSync(file)) {
+      try {
+        const info = JSON.parse(readFileSync(file, 'utf8')) as RuntimeInfo;
+        if (alive(info.pid)) return info;
+      } catch {
+        // a file being written, or not ours: look further up
+      }
+    }
+    if (dirname(folder) === folder) return undefined;
+  }
 }

@@ -9,6 +9,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { CliError } from './cli-support.js';
 import { readRuntimeInfo } from './runtime-file.js';
 
 export interface TargetQueue {
@@ -41,13 +42,15 @@ export interface TargetOptions {
   readonly region?: string;
 }
 
-export class TargetError extends Error {}
+/** The target cannot be reached or is not a syndication stack: the user's to fix (see ./cli-support.ts). */
+export class TargetError extends CliError {}
 
 function localTarget(): Target {
   const info = readRuntimeInfo();
   if (!info) {
     throw new TargetError(
-      'no local runtime is running: start one with `npm start` (in another terminal), or name a deployed stack with --stack',
+      'no local runtime is running for this project',
+      'start one with `npm start` in another terminal, or name a deployed stack with --stack',
     );
   }
   const region = 'us-east-1';
@@ -140,7 +143,8 @@ async function awsTarget(options: TargetOptions & { stack: string }): Promise<Ta
     );
   } catch (error) {
     throw new TargetError(
-      `cannot read stack ${options.stack}: ${(error as Error).message} (set AWS_PROFILE/AWS_REGION or pass --profile/--region)`,
+      `cannot read stack ${options.stack}: ${(error as Error).message}`,
+      'set AWS_PROFILE/AWS_REGION or pass --profile/--region',
     );
   } finally {
     cloudFormation.destroy();
@@ -148,7 +152,7 @@ async function awsTarget(options: TargetOptions & { stack: string }): Promise<Ta
   const required = (key: string) => {
     const value = outputs[key];
     if (!value)
-      throw new TargetError(`stack ${options.stack} has no output ${key}: is it a syndication stack?`);
+      throw new TargetError(`stack ${options.stack} has no output ${key}`, 'is it a syndication stack?');
     return value;
   };
   const s3 = new S3Client(config);

@@ -1,0 +1,3 @@
+export declare const BUILD_FOLDER: string;
+export declare const BUILD_MANIFEST: string;
+export declare function buildProblem(root: URL): string | undefined;
