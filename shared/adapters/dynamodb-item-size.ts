@@ -15,12 +15,15 @@ const utf8 = (text: string) => Buffer.byteLength(text, 'utf8');
 
 /** Significant digits of a DynamoDB number (leading and trailing zeros are not stored). */
 function numberSize(value: string): number {
-  const digits = value
-    .replace(/^[-+]/, '')
-    .replace(/[eE].*$/, '')
-    .replace('.', '')
-    .replace(/^0+/, '')
-    .replace(/0+$/, '');
+  const unsigned = value.replace(/^[-+]/, '');
+  const exponent = unsigned.search(/[eE]/);
+  const mantissa = (exponent >= 0 ? unsigned.slice(0, exponent) : unsigned).replace('.', '');
+  // Trimmed by hand: /0+$/ backtracks quadratically on a long run of zeros followed by another digit.
+  let start = 0;
+  let end = mantissa.length;
+  while (start < end && mantissa[start] === '0') start++;
+  while (end > start && mantissa[end - 1] === '0') end--;
+  const digits = mantissa.slice(start, end);
   // One extra byte for the sign and exponent DynamoDB also keeps: an upper bound.
   return Math.ceil(Math.max(digits.length, 1) / 2) + 2;
 }

@@ -18,10 +18,11 @@ import { recordDropped } from './lenient.js';
 import type { Provenance } from './parts.js';
 
 /**
- * A `<` that an HTML parser would take as the start of a tag, end tag, comment or declaration, with
- * the `<` before it: removing only the last of `<<b` would leave `<b`.
+ * A `<` that an HTML parser would take as the start of a tag, end tag, comment or declaration goes
+ * with the `<`s before it: removing only the last of `<<b` would leave `<b`.
  */
-const TAG_START = /<+(?=[A-Za-z!/?])/g;
+const LESS_THAN_RUN = /<+/g;
+const TAG_OPENER = /[A-Za-z!/?]/;
 const HAS_TAG_START = /<[A-Za-z!/?]/;
 /**
  * C0 controls but tab, line feed and carriage return; DEL and the C1 controls; the bidirectional
@@ -90,7 +91,10 @@ const VISIBLE = /[^\s\p{Cc}\p{Cf}\p{Zs}]/u;
  */
 function withoutMarkup(value: string, parse: boolean): string {
   const text = parse ? textOfMarkup(value) : value;
-  return HAS_TAG_START.test(text) ? text.replace(TAG_START, '') : text;
+  if (!HAS_TAG_START.test(text)) return text;
+  return text.replace(LESS_THAN_RUN, (run: string, offset: number) =>
+    TAG_OPENER.test(text.charAt(offset + run.length)) ? '' : run,
+  );
 }
 
 /** Text as partners may show it; the same string (not a copy) when there is nothing to change. */

@@ -178,18 +178,52 @@ const ANPA_PRIORITY: Readonly<Record<string, number>> = { f: 1, b: 2, u: 3, r: 5
  * (`r z DC3 DC1 BC-BKN--Heat-Hawks 1stLd-Writethru   02-20 0500`). The cycle prefix (am-, pm-, bc-,
  * ap-) is not part of the slug.
  */
-const ANPA_HEADER =
+const ANPA_HEADER_START =
   // biome-ignore lint/suspicious/noControlCharactersInRegex: ANPA format identifiers (DC1-DC4)
-  /^([a-z]) ([a-z])[\x13\x14]?[\x11\x12]? *(?:(?:am|pm|bc|ap)-)?([^\s,]+)(?: +(.*?))? +(\d{1,2}-\d{1,2}) +(\d{1,5})?\s*$/i;
+  /^([a-z]) ([a-z])[\x13\x14]?[\x11\x12]? */i;
+const ANPA_CYCLE = /^(?:am|pm|bc|ap)-/i;
+const ANPA_DATE = /^\d{1,2}-\d{1,2}$/;
+const ANPA_WORD_COUNT = /^\d{1,5}$/;
+
+/**
+ * The parts of an ANPA header line: priority, category, slug, take key (the words between the slug
+ * and the date). Read token by token rather than with one expression, whose optional take key and
+ * space runs could be split in many ways and backtrack polynomially on a long line.
+ */
+function anpaHeaderParts(
+  line: string,
+): { priority: string; category: string; slug: string; takeKey?: string } | undefined {
+  const start = ANPA_HEADER_START.exec(line);
+  if (!start) return undefined;
+  const tokens = line.slice(start[0].length).trimEnd().split(' ').filter(Boolean);
+  let end = tokens.length;
+  if (
+    end >= 2 &&
+    ANPA_WORD_COUNT.test(tokens[end - 1] as string) &&
+    ANPA_DATE.test(tokens[end - 2] as string)
+  )
+    end -= 2;
+  else if (end >= 1 && ANPA_DATE.test(tokens[end - 1] as string)) end -= 1;
+  else return undefined;
+  const [first, ...takeKey] = tokens.slice(0, end);
+  const slug = first?.replace(ANPA_CYCLE, '');
+  if (!slug || /[\s,]/.test(slug)) return undefined;
+  return {
+    priority: start[1] as string,
+    category: start[2] as string,
+    slug,
+    ...(takeKey.length > 0 ? { takeKey: takeKey.join(' ') } : {}),
+  };
+}
 
 function anpaHeader(source: string, stx: number): WireHeader | undefined {
   const before = source.slice(0, stx >= 0 ? Math.min(stx, 2000) : 0).split('\n');
   for (const line of before) {
-    const match = ANPA_HEADER.exec(line);
-    if (!match) continue;
-    const [, priority, category, slug, takeKey] = match;
-    const urgency = ANPA_PRIORITY[(priority as string).toLowerCase()];
-    const altIds: AltId[] = [{ role: 'anpa:category', value: (category as string).toLowerCase() }];
+    const parts = anpaHeaderParts(line);
+    if (!parts) continue;
+    const { priority, category, slug, takeKey } = parts;
+    const urgency = ANPA_PRIORITY[priority.toLowerCase()];
+    const altIds: AltId[] = [{ role: 'anpa:category', value: category.toLowerCase() }];
     if (takeKey?.trim()) altIds.push({ role: 'anpa:take-key', value: squash(takeKey) });
     return {
       ...(slug ? { slugline: slug } : {}),

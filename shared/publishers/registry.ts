@@ -38,7 +38,7 @@ const NAME_RULE =
 const ACCOUNT_PATTERN = /^\d{12}$/;
 const ROLE_ARN_PATTERN = /^arn:aws(?:-[a-z]+)*:iam::(\d{12}):role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
 /** Deliberately simple: it catches typos; nobody sends mail from here. */
-const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const EMAIL_PATTERN = /^[^\s@]+@[^\s@.]+(?:\.[^\s@.]+)+$/;
 /** S3's largest single PUT (5 GiB): a larger limit could never be reached by one object upload. */
 export const S3_MAX_PUT_BYTES = 5 * 1024 * 1024 * 1024;
 
