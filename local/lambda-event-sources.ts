@@ -2,7 +2,8 @@
  * Emulates Lambda's event source mappings, so the production handlers are invoked locally with the
  * events and retry semantics they get in AWS:
  * - SQS: long-poll, invoke with up to 10 records, delete what succeeded (ReportBatchItemFailures);
- *   failed messages reappear after the visibility timeout and the queue's redrive policy dead-letters them.
+ *   failed messages reappear after the visibility timeout (or `retryDelaySeconds`, see there) and the
+ *   queue's redrive policy dead-letters them.
  * - DynamoDB stream: records in order, batched; on failure retry from the earliest failed record,
  *   halving the batch (bisect on error), and after the retry limit send the batch's metadata to the
  *   on-failure destination, as Lambda does.
@@ -10,6 +11,7 @@
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
+  ChangeMessageVisibilityBatchCommand,
   DeleteMessageBatchCommand,
   ReceiveMessageCommand,
   SendMessageCommand,
@@ -33,6 +35,13 @@ export interface SqsEventSourceOptions {
   readonly batchSize?: number;
   /** Concurrent pollers, as Lambda scales out on a busy queue. */
   readonly concurrency?: number;
+  /**
+   * When set, failed messages are made visible again after this many seconds instead of the queue's
+   * visibility timeout. Locally the two jobs of that timeout pull apart: it must be long, so that a
+   * message processed successfully but slowly (a busy machine) is never received again and counted
+   * towards the dead-letter queue, and retries must come soon, so that failures show in seconds.
+   */
+  readonly retryDelaySeconds?: number;
   readonly onInvoked?: (records: readonly SQSRecord[], failedIds: ReadonlySet<string>) => void;
   readonly onError?: (error: unknown) => void;
 }
@@ -100,6 +109,19 @@ export class SqsEventSource {
       failed = new Set(records.map((record) => record.messageId));
     }
     const done = records.filter((record) => !failed.has(record.messageId));
+    const retried = records.filter((record) => failed.has(record.messageId));
+    if (retried.length > 0 && this.options.retryDelaySeconds !== undefined) {
+      await this.sqs.send(
+        new ChangeMessageVisibilityBatchCommand({
+          QueueUrl: this.queue.url,
+          Entries: retried.map((record, index) => ({
+            Id: String(index),
+            ReceiptHandle: record.receiptHandle,
+            VisibilityTimeout: this.options.retryDelaySeconds,
+          })),
+        }),
+      );
+    }
     if (done.length > 0) {
       await this.sqs.send(
         new DeleteMessageBatchCommand({

@@ -28,7 +28,12 @@ import { type Emulators, startEmulators } from './emulators.js';
 import { attachFaultInjection, faultConfigFromEnvironment } from './fault-injection.js';
 import { HttpsRelay } from './https-relay.js';
 import { SqsEventSource, StreamEventSource } from './lambda-event-sources.js';
-import { createLocalResources, type LocalResources, type PartnerQueues } from './resources.js';
+import {
+  createLocalResources,
+  LOCAL_SETTINGS,
+  type LocalResources,
+  type PartnerQueues,
+} from './resources.js';
 import { SchedulerEmulator } from './scheduler-emulator.js';
 
 export interface Delivery {
@@ -237,6 +242,7 @@ export class LocalPipeline extends EventEmitter<PipelineEvents> {
     const ingestSource = new SqsEventSource(clients.sqs, resources.ingestQueue, handlers.normalise, {
       batchSize: 10,
       concurrency: 4,
+      retryDelaySeconds: LOCAL_SETTINGS.ingestRetryDelaySeconds,
       onError,
       onInvoked: (records, failed) => this.reportProcessed(records, failed),
     });

@@ -1,10 +1,10 @@
 /** The `syndicate` CLI as a user runs it: a separate process, its stdout, stderr and exit code. */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import type { Ninjs } from '../../shared/ninjs/types.js';
 import { ninjsProblems } from '../../shared/ninjs/validate.js';
 import { REPO_ROOT, WIRE_ARTICLE } from '../helpers/paths.js';
@@ -19,6 +19,7 @@ function syndicate(...args: string[]) {
 }
 
 const scratch = mkdtempSync(join(tmpdir(), 'syndicate-cli-'));
+after(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe('syndicate CLI', () => {
   test('normalise prints schema-valid ninjs with headline, byline and language', () => {
