@@ -9,6 +9,7 @@
  *   on-failure destination, as Lambda does.
  */
 
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   ChangeMessageVisibilityBatchCommand,
@@ -25,7 +26,7 @@ import type {
   SQSEvent,
   SQSRecord,
 } from 'aws-lambda';
-import { LOCAL_REGION } from './aws-event-bridge.js';
+import { LOCAL_ACCOUNT, LOCAL_REGION } from './aws-event-bridge.js';
 import type { QueueRef } from './resources.js';
 
 type SqsHandler = (event: SQSEvent) => Promise<SQSBatchResponse | undefined>;
@@ -149,7 +150,15 @@ export interface StreamEventSourceOptions {
   readonly retryAttempts?: number;
   readonly bisectBatchOnError?: boolean;
   readonly onFailureQueue?: QueueRef;
+  /** The function the mapping invokes, named in on-failure records. */
+  readonly functionArn?: string;
   readonly onError?: (error: unknown) => void;
+}
+
+/** Lambda's on-failure record writes stream arrival times to the second (from ApproximateCreationDateTime). */
+function arrivalTime(record: DynamoDBRecord | undefined): string | undefined {
+  const seconds = record?.dynamodb?.ApproximateCreationDateTime;
+  return seconds === undefined ? undefined : new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 export class StreamEventSource {
@@ -244,19 +253,28 @@ export class StreamEventSource {
     const queue = this.options.onFailureQueue;
     if (!queue || records.length === 0) return;
     // Lambda sends invocation metadata, not the records: operators read them again from the stream.
+    // The shape is Lambda's invocation record for a DynamoDB stream source, field for field.
     const body = {
       requestContext: {
+        requestId: randomUUID(),
+        functionArn:
+          this.options.functionArn ??
+          `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:stream-consumer`,
         condition: 'RetryAttemptsExhausted',
         approximateInvokeCount: (this.options.retryAttempts ?? 5) + 1,
       },
+      responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
+      version: '1.0',
+      timestamp: new Date().toISOString(),
       DDBStreamBatchInfo: {
         shardId: 'shardId-local-0',
         startSequenceNumber: records[0]?.dynamodb?.SequenceNumber,
         endSequenceNumber: records.at(-1)?.dynamodb?.SequenceNumber,
+        approximateArrivalOfFirstRecord: arrivalTime(records[0]),
+        approximateArrivalOfLastRecord: arrivalTime(records.at(-1)),
         batchSize: records.length,
         streamArn: this.streamArn,
       },
-      timestamp: new Date().toISOString(),
     };
     await this.sqs.send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: JSON.stringify(body) }));
   }

@@ -67,6 +67,8 @@ export interface LocalPipelineOptions {
 
 /** The release function as the stack names it for the scheduler (a target ARN, played locally). */
 const LOCAL_RELEASE_FUNCTION_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:syndicate-release';
+/** The publish function, as named in the stream's on-failure records. */
+const LOCAL_PUBLISH_FUNCTION_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:syndicate-publish';
 
 /** Environment the production handlers read; in AWS the stack sets the same names. */
 function pointAwsEnvironmentAt(
@@ -223,6 +225,7 @@ export class LocalPipeline extends EventEmitter<PipelineEvents> {
       retryAttempts: 5,
       bisectBatchOnError: true,
       onFailureQueue: resources.streamDeadLetterQueue,
+      functionArn: LOCAL_PUBLISH_FUNCTION_ARN,
       onError,
     });
     capture.attachTo(dynamoDbClient);
