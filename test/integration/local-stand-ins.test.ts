@@ -8,11 +8,14 @@
  *   "Retaining discarded records for a DynamoDB event source");
  * - Lambda's SQS event (Lambda Developer Guide, "Using Lambda with Amazon SQS", example event), and
  *   partial batch responses (only the messages not reported as failures are deleted);
+ * - SNS HTTP(S) delivery (SNS Developer Guide, "Parsing message formats": the SubscriptionConfirmation
+ *   and Notification examples with their headers; "Verifying the signatures of Amazon SNS messages");
  * - EventBridge Scheduler one-time schedules (Scheduler User Guide, "Schedule types": at(), one-minute
  *   precision; API reference: ConflictException, ResourceNotFoundException, ActionAfterCompletion).
  */
 import assert from 'node:assert/strict';
-import type { Server } from 'node:http';
+import { createVerify } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -34,6 +37,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBRecord, SQSEvent } from 'aws-lambda';
 import dynalite from 'dynalite';
 import { DynamoDbStreamCapture, S3NotificationForwarder } from '../../local/aws-event-bridge.js';
+import { HttpsRelay } from '../../local/https-relay.js';
 import { SqsEventSource, StreamEventSource } from '../../local/lambda-event-sources.js';
 import { SchedulerEmulator } from '../../local/scheduler-emulator.js';
 
@@ -128,6 +132,71 @@ const SQS_EVENT_RECORD = {
   eventSourceARN: 'arn:aws:sqs:us-east-2:123456789012:my-queue',
   awsRegion: 'us-east-2',
 };
+
+const SNS_SUBSCRIPTION_CONFIRMATION = {
+  headers: {
+    'x-amz-sns-message-type': 'SubscriptionConfirmation',
+    'x-amz-sns-message-id': '165545c9-2a5c-472c-8df2-7ff2be2b3b1b',
+    'x-amz-sns-topic-arn': 'arn:aws:sns:us-west-2:123456789012:MyTopic',
+    'content-type': 'text/plain; charset=UTF-8',
+  },
+  body: {
+    Type: 'SubscriptionConfirmation',
+    MessageId: '165545c9-2a5c-472c-8df2-7ff2be2b3b1b',
+    Token: '2336412f37...',
+    TopicArn: 'arn:aws:sns:us-west-2:123456789012:MyTopic',
+    Message:
+      'You have chosen to subscribe to the topic arn:aws:sns:us-west-2:123456789012:MyTopic.\nTo confirm the subscription, visit the SubscribeURL included in this message.',
+    SubscribeURL:
+      'https://sns.us-west-2.amazonaws.com/?Action=ConfirmSubscription&TopicArn=arn:aws:sns:us-west-2:123456789012:MyTopic&Token=2336412f37...',
+    Timestamp: '2012-04-26T20:45:04.751Z',
+    SignatureVersion: '1',
+    Signature: 'EXAMPLEpH+...',
+    SigningCertURL:
+      'https://sns.us-west-2.amazonaws.com/SimpleNotificationService-f3ecfb7224c7233fe7bb5f59f96de52f.pem',
+  },
+};
+
+const SNS_NOTIFICATION = {
+  headers: {
+    'x-amz-sns-message-type': 'Notification',
+    'x-amz-sns-message-id': '22b80b92-fdea-4c2c-8f9d-bdfb0c7bf324',
+    'x-amz-sns-topic-arn': 'arn:aws:sns:us-west-2:123456789012:MyTopic',
+    'x-amz-sns-subscription-arn':
+      'arn:aws:sns:us-west-2:123456789012:MyTopic:c9135db0-26c4-47ec-8998-413945fb5a96',
+    'content-type': 'text/plain; charset=UTF-8',
+  },
+  body: {
+    Type: 'Notification',
+    MessageId: '22b80b92-fdea-4c2c-8f9d-bdfb0c7bf324',
+    TopicArn: 'arn:aws:sns:us-west-2:123456789012:MyTopic',
+    Subject: 'My First Message',
+    Message: 'Hello world!',
+    Timestamp: '2012-05-02T00:54:06.655Z',
+    SignatureVersion: '1',
+    Signature: 'EXAMPLEw6JRN...',
+    SigningCertURL:
+      'https://sns.us-west-2.amazonaws.com/SimpleNotificationService-f3ecfb7224c7233fe7bb5f59f96de52f.pem',
+    UnsubscribeURL:
+      'https://sns.us-west-2.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=arn:aws:sns:us-west-2:123456789012:MyTopic:c9135db0-26c4-47ec-8998-413945fb5a96',
+  },
+};
+
+/**
+ * The string SNS signs: "name\nvalue\n" for each of these fields present, in this order (Notification:
+ * Message, MessageId, Subject, Timestamp, TopicArn, Type; confirmations: Message, MessageId,
+ * SubscribeURL, Timestamp, Token, TopicArn, Type). SignatureVersion 2 signs it with SHA256withRSA.
+ */
+function snsStringToSign(message: Record<string, unknown>): string {
+  const fields =
+    message.Type === 'Notification'
+      ? ['Message', 'MessageId', 'Subject', 'Timestamp', 'TopicArn', 'Type']
+      : ['Message', 'MessageId', 'SubscribeURL', 'Timestamp', 'Token', 'TopicArn', 'Type'];
+  return fields
+    .filter((field) => message[field] !== undefined)
+    .map((field) => `${field}\n${String(message[field])}\n`)
+    .join('');
+}
 
 // --- Comparing shapes --------------------------------------------------------------------------------
 
@@ -627,5 +696,155 @@ describe('scheduler emulator', () => {
       attempts: 3,
       ok: false,
     });
+  });
+});
+
+// --- SNS HTTP(S) delivery -----------------------------------------------------------------------------
+
+describe('HTTPS relay', () => {
+  const TOPIC = 'arn:aws:sns:us-east-1:000000000000:articles';
+  const SUBSCRIPTION = `${TOPIC}:5a1d8f3e-0c2b-4d6e-9f7a-1b2c3d4e5f60`;
+  const posts: { headers: IncomingHttpHeaders; body: Record<string, unknown> }[] = [];
+  let answer = 200;
+  let receiver: Server;
+  let endpoint: string;
+
+  before(async () => {
+    receiver = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        posts.push({
+          headers: request.headers,
+          body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>,
+        });
+        response.writeHead(answer).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    endpoint = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/sns`;
+  });
+
+  after(async () => {
+    receiver.closeAllConnections();
+    await new Promise<void>((resolve) => receiver.close(() => resolve()));
+  });
+
+  /** Runs a relay over a queue holding one SNS notification (as SNS stores it in a subscribed queue). */
+  async function relayOne(status: number) {
+    posts.length = 0;
+    answer = status;
+    let queued = true;
+    const { sent, client } = recordingSqs((name) => {
+      if (name !== 'ReceiveMessageCommand' || !queued) return {};
+      queued = false;
+      return {
+        Messages: [
+          {
+            MessageId: 'queue-message-1',
+            ReceiptHandle: 'receipt-1',
+            Body: JSON.stringify({
+              Type: 'Notification',
+              MessageId: '7e1f0a3c-2b4d-4e5f-8a9b-0c1d2e3f4a5b',
+              TopicArn: TOPIC,
+              Message: '{"eventType":"article.published"}',
+              Timestamp: '2026-12-07T10:00:00.000Z',
+              MessageAttributes: { eventType: { Type: 'String', Value: 'article.published' } },
+            }),
+          },
+        ],
+      };
+    });
+    const delivered: unknown[] = [];
+    const relay = await HttpsRelay.start(
+      client,
+      TOPIC,
+      [
+        {
+          partner: 'webhook',
+          endpoint,
+          queue: { name: 'partner-webhook', url: 'http://queue/partner-webhook', arn: `${TOPIC}-queue` },
+          subscriptionArn: SUBSCRIPTION,
+        },
+      ],
+      { onDelivered: (delivery) => delivered.push(delivery), onError: () => undefined },
+    );
+    try {
+      await eventually(() => posts.length > 0, 'the subscription confirmation');
+      const confirmation = posts[0] as (typeof posts)[number];
+      assert.equal(relay.isConfirmed('webhook'), false);
+      assert.ok(
+        posts.every((post) => post.body.Type === 'SubscriptionConfirmation'),
+        'nothing is delivered before the subscription is confirmed',
+      );
+      const visit = await fetch(String(confirmation.body.SubscribeURL));
+      assert.equal(visit.status, 200);
+      assert.match(await visit.text(), new RegExp(`<SubscriptionArn>${SUBSCRIPTION}</SubscriptionArn>`));
+      await eventually(
+        () => posts.some((post) => post.body.Type === 'Notification') && relay.idle,
+        'the notification',
+      );
+      return { confirmation, sent, delivered, certificate: relay.identity.certificate };
+    } finally {
+      await relay.stop();
+    }
+  }
+
+  const verifies = (message: Record<string, unknown>, certificate: string) =>
+    createVerify('RSA-SHA256')
+      .update(snsStringToSign(message), 'utf8')
+      .verify(certificate, String(message.Signature), 'base64');
+
+  test('confirms the subscription, then posts each notification as SNS does, signed, and deletes it', async () => {
+    const { confirmation, sent, delivered, certificate } = await relayOne(200);
+    assert.deepEqual(
+      Object.keys(confirmation.body).sort(),
+      Object.keys(SNS_SUBSCRIPTION_CONFIRMATION.body).sort(),
+    );
+    for (const header of Object.keys(SNS_SUBSCRIPTION_CONFIRMATION.headers)) {
+      assert.ok(confirmation.headers[header], `${header} on the confirmation`);
+    }
+    assert.equal(confirmation.headers['x-amz-sns-message-type'], 'SubscriptionConfirmation');
+    assert.equal(confirmation.headers['content-type'], SNS_SUBSCRIPTION_CONFIRMATION.headers['content-type']);
+    assert.equal(confirmation.body.TopicArn, TOPIC);
+    assert.ok(verifies(confirmation.body, certificate), 'the confirmation signature verifies');
+
+    const notification = posts.find((post) => post.body.Type === 'Notification') as (typeof posts)[number];
+    // Published with attributes, the notification carries MessageAttributes besides the documented fields.
+    const documented = Object.keys(SNS_NOTIFICATION.body).filter((field) => field !== 'Subject');
+    assert.deepEqual(Object.keys(notification.body).sort(), [...documented, 'MessageAttributes'].sort());
+    assert.deepEqual(
+      Object.keys(notification.headers)
+        .filter((header) => header.startsWith('x-amz-sns-'))
+        .sort(),
+      Object.keys(SNS_NOTIFICATION.headers)
+        .filter((header) => header.startsWith('x-amz-sns-'))
+        .sort(),
+    );
+    assert.equal(notification.headers['x-amz-sns-subscription-arn'], SUBSCRIPTION);
+    assert.equal(notification.headers['x-amz-sns-message-id'], notification.body.MessageId);
+    assert.equal(notification.body.MessageId, '7e1f0a3c-2b4d-4e5f-8a9b-0c1d2e3f4a5b');
+    assert.equal(notification.body.Message, '{"eventType":"article.published"}');
+    assert.deepEqual(notification.body.MessageAttributes, {
+      eventType: { Type: 'String', Value: 'article.published' },
+    });
+    assert.equal(notification.body.SignatureVersion, '2');
+    assert.ok(verifies(notification.body, certificate), 'the notification signature verifies');
+
+    assert.deepEqual(
+      sent.filter(({ name }) => name === 'DeleteMessageCommand').map(({ input }) => input.ReceiptHandle),
+      ['receipt-1'],
+    );
+    assert.equal(delivered.length, 1);
+  });
+
+  test('a notification the endpoint does not accept stays in the queue, to be retried', async () => {
+    const { sent, delivered } = await relayOne(500);
+    assert.deepEqual(
+      sent.filter(({ name }) => name === 'DeleteMessageCommand'),
+      [],
+    );
+    assert.ok(sent.some(({ name }) => name === 'ChangeMessageVisibilityCommand'));
+    assert.deepEqual(delivered, []);
   });
 });
