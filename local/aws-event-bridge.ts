@@ -203,7 +203,9 @@ export class DynamoDbStreamCapture {
     private readonly sink: StreamRecordSink,
   ) {
     this.reader = new DynamoDBClient({ endpoint, region: LOCAL_REGION });
-    this.streamArn = `arn:aws:dynamodb:${LOCAL_REGION}:${LOCAL_ACCOUNT}:table/${tableName}/stream/${new Date().toISOString()}`;
+    // The stream label is the creation time as DynamoDB writes it: ISO 8601 with milliseconds, no zone.
+    const label = new Date().toISOString().replace(/Z$/, '');
+    this.streamArn = `arn:aws:dynamodb:${LOCAL_REGION}:${LOCAL_ACCOUNT}:table/${tableName}/stream/${label}`;
   }
 
   attachTo(client: DynamoDBClient): void {

@@ -2,14 +2,17 @@
  * Emulates Lambda's event source mappings, so the production handlers are invoked locally with the
  * events and retry semantics they get in AWS:
  * - SQS: long-poll, invoke with up to 10 records, delete what succeeded (ReportBatchItemFailures);
- *   failed messages reappear after the visibility timeout and the queue's redrive policy dead-letters them.
+ *   failed messages reappear after the visibility timeout (or `retryDelaySeconds`, see there) and the
+ *   queue's redrive policy dead-letters them.
  * - DynamoDB stream: records in order, batched; on failure retry from the earliest failed record,
  *   halving the batch (bisect on error), and after the retry limit send the batch's metadata to the
  *   on-failure destination, as Lambda does.
  */
 
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
+  ChangeMessageVisibilityBatchCommand,
   DeleteMessageBatchCommand,
   ReceiveMessageCommand,
   SendMessageCommand,
@@ -23,7 +26,7 @@ import type {
   SQSEvent,
   SQSRecord,
 } from 'aws-lambda';
-import { LOCAL_REGION } from './aws-event-bridge.js';
+import { LOCAL_ACCOUNT, LOCAL_REGION } from './aws-event-bridge.js';
 import type { QueueRef } from './resources.js';
 
 type SqsHandler = (event: SQSEvent) => Promise<SQSBatchResponse | undefined>;
@@ -33,6 +36,13 @@ export interface SqsEventSourceOptions {
   readonly batchSize?: number;
   /** Concurrent pollers, as Lambda scales out on a busy queue. */
   readonly concurrency?: number;
+  /**
+   * When set, failed messages are made visible again after this many seconds instead of the queue's
+   * visibility timeout. Locally the two jobs of that timeout pull apart: it must be long, so that a
+   * message processed successfully but slowly (a busy machine) is never received again and counted
+   * towards the dead-letter queue, and retries must come soon, so that failures show in seconds.
+   */
+  readonly retryDelaySeconds?: number;
   readonly onInvoked?: (records: readonly SQSRecord[], failedIds: ReadonlySet<string>) => void;
   readonly onError?: (error: unknown) => void;
 }
@@ -100,6 +110,19 @@ export class SqsEventSource {
       failed = new Set(records.map((record) => record.messageId));
     }
     const done = records.filter((record) => !failed.has(record.messageId));
+    const retried = records.filter((record) => failed.has(record.messageId));
+    if (retried.length > 0 && this.options.retryDelaySeconds !== undefined) {
+      await this.sqs.send(
+        new ChangeMessageVisibilityBatchCommand({
+          QueueUrl: this.queue.url,
+          Entries: retried.map((record, index) => ({
+            Id: String(index),
+            ReceiptHandle: record.receiptHandle,
+            VisibilityTimeout: this.options.retryDelaySeconds,
+          })),
+        }),
+      );
+    }
     if (done.length > 0) {
       await this.sqs.send(
         new DeleteMessageBatchCommand({
@@ -127,7 +150,15 @@ export interface StreamEventSourceOptions {
   readonly retryAttempts?: number;
   readonly bisectBatchOnError?: boolean;
   readonly onFailureQueue?: QueueRef;
+  /** The function the mapping invokes, named in on-failure records. */
+  readonly functionArn?: string;
   readonly onError?: (error: unknown) => void;
+}
+
+/** Lambda's on-failure record writes stream arrival times to the second (from ApproximateCreationDateTime). */
+function arrivalTime(record: DynamoDBRecord | undefined): string | undefined {
+  const seconds = record?.dynamodb?.ApproximateCreationDateTime;
+  return seconds === undefined ? undefined : new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 export class StreamEventSource {
@@ -222,19 +253,28 @@ export class StreamEventSource {
     const queue = this.options.onFailureQueue;
     if (!queue || records.length === 0) return;
     // Lambda sends invocation metadata, not the records: operators read them again from the stream.
+    // The shape is Lambda's invocation record for a DynamoDB stream source, field for field.
     const body = {
       requestContext: {
+        requestId: randomUUID(),
+        functionArn:
+          this.options.functionArn ??
+          `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:stream-consumer`,
         condition: 'RetryAttemptsExhausted',
         approximateInvokeCount: (this.options.retryAttempts ?? 5) + 1,
       },
+      responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
+      version: '1.0',
+      timestamp: new Date().toISOString(),
       DDBStreamBatchInfo: {
         shardId: 'shardId-local-0',
         startSequenceNumber: records[0]?.dynamodb?.SequenceNumber,
         endSequenceNumber: records.at(-1)?.dynamodb?.SequenceNumber,
+        approximateArrivalOfFirstRecord: arrivalTime(records[0]),
+        approximateArrivalOfLastRecord: arrivalTime(records.at(-1)),
         batchSize: records.length,
         streamArn: this.streamArn,
       },
-      timestamp: new Date().toISOString(),
     };
     await this.sqs.send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: JSON.stringify(body) }));
   }

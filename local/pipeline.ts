@@ -28,7 +28,12 @@ import { type Emulators, startEmulators } from './emulators.js';
 import { attachFaultInjection, faultConfigFromEnvironment } from './fault-injection.js';
 import { HttpsRelay } from './https-relay.js';
 import { SqsEventSource, StreamEventSource } from './lambda-event-sources.js';
-import { createLocalResources, type LocalResources, type PartnerQueues } from './resources.js';
+import {
+  createLocalResources,
+  LOCAL_SETTINGS,
+  type LocalResources,
+  type PartnerQueues,
+} from './resources.js';
 import { SchedulerEmulator } from './scheduler-emulator.js';
 
 export interface Delivery {
@@ -62,6 +67,8 @@ export interface LocalPipelineOptions {
 
 /** The release function as the stack names it for the scheduler (a target ARN, played locally). */
 const LOCAL_RELEASE_FUNCTION_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:syndicate-release';
+/** The publish function, as named in the stream's on-failure records. */
+const LOCAL_PUBLISH_FUNCTION_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:syndicate-publish';
 
 /** Environment the production handlers read; in AWS the stack sets the same names. */
 function pointAwsEnvironmentAt(
@@ -218,6 +225,7 @@ export class LocalPipeline extends EventEmitter<PipelineEvents> {
       retryAttempts: 5,
       bisectBatchOnError: true,
       onFailureQueue: resources.streamDeadLetterQueue,
+      functionArn: LOCAL_PUBLISH_FUNCTION_ARN,
       onError,
     });
     capture.attachTo(dynamoDbClient);
@@ -237,6 +245,7 @@ export class LocalPipeline extends EventEmitter<PipelineEvents> {
     const ingestSource = new SqsEventSource(clients.sqs, resources.ingestQueue, handlers.normalise, {
       batchSize: 10,
       concurrency: 4,
+      retryDelaySeconds: LOCAL_SETTINGS.ingestRetryDelaySeconds,
       onError,
       onInvoked: (records, failed) => this.reportProcessed(records, failed),
     });

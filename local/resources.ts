@@ -62,9 +62,15 @@ export interface ResourceClients {
   readonly sns: SNSClient;
 }
 
-/** Local stand-ins for the stack's settings; short timeouts so failures show up in seconds, not minutes. */
+/**
+ * Local stand-ins for the stack's settings. The ingest queue's visibility timeout is long, so that a
+ * message processed successfully but slowly (a busy machine, a large batch) is never received again
+ * and dead-lettered; failed messages come back after the short retry delay instead, so that failures
+ * show up in seconds, not minutes.
+ */
 export const LOCAL_SETTINGS = {
-  ingestVisibilityTimeoutSeconds: 2,
+  ingestVisibilityTimeoutSeconds: 300,
+  ingestRetryDelaySeconds: 1,
   maxReceiveCount: 3,
 } as const;
 

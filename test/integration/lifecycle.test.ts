@@ -138,23 +138,28 @@ describe('article lifecycle on the local emulators', () => {
     };
     const since = Date.now();
     await drop('wire/embargoed.json', JSON.stringify(article));
-    const withheld = await tracker.journeyOf('wire/embargoed.json');
-    assert.equal(withheld.status, 'withheld');
-    assert.equal(withheld.uri, article.uri);
-    assert.deepEqual(received(article.uri, since), []);
-    assert.deepEqual(
-      (await tracker.index.withheld(10)).map((head) => head.uri),
-      [article.uri],
-    );
-    await sleep(Math.max(0, Date.parse(until) - Date.now() - 700));
-    assert.deepEqual(received(article.uri, since), [], 'nothing before the embargo ends');
-    await sleep(Date.parse(until) - Date.now() + 300);
-    await pipeline.waitForIdle();
-    const released = await tracker.journeyOf('wire/embargoed.json');
-    assert.equal(released.status, 'published');
+    // Nothing here depends on how fast the machine is: version 1 is stored withheld and never sent,
+    // and every delivery is compared with the embargo time, whenever the release ran.
+    const firstVersion = await tracker.index.version(article.uri, 1);
+    assert.equal(firstVersion?.ninjs.pubStatus, 'withheld');
+    if (Date.now() < Date.parse(until)) {
+      assert.deepEqual(received(article.uri, since), [], 'nothing before the embargo ends');
+      assert.deepEqual(
+        (await tracker.index.withheld(10)).map((head) => head.uri),
+        [article.uri],
+      );
+    }
+    // Generous: the release is due within seconds; only a release that never comes reaches this.
+    const deadline = Date.parse(until) + 120_000;
+    while ((await tracker.journeyOf('wire/embargoed.json')).status !== 'published') {
+      assert.ok(Date.now() < deadline, 'the embargoed article was never released');
+      await sleep(250);
+      await pipeline.waitForIdle();
+    }
     assert.deepEqual(received(article.uri, since), ['everything:article.published:2']);
-    const first = pipeline.deliveries.find((d) => d.envelope.uri === article.uri);
-    assert.ok(first && first.receivedAt >= Date.parse(until), 'delivered at or after the embargo time');
+    for (const delivery of pipeline.deliveries.filter((d) => d.envelope.uri === article.uri)) {
+      assert.ok(delivery.receivedAt >= Date.parse(until), 'delivered at or after the embargo time');
+    }
   });
 
   test('a rejected input is copied to quarantine, listed with its reason, and nothing is published', async () => {

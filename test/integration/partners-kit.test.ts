@@ -38,7 +38,7 @@ function listen(server: Server): Promise<number> {
   );
 }
 
-async function until(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+async function until(condition: () => boolean, what: string, timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

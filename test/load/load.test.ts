@@ -4,12 +4,11 @@
  * - each object indexed exactly once: one object state, one head at version 1, one stored version;
  * - each partner's queue delivered exactly its filtered set, each article once (no faults here, so no
  *   duplicates either);
- * - nothing dead-lettered, no error inside the runtime;
- * - throughput reported (articles/s from first upload to idle) and a floor that only a pathological
- *   regression breaks.
+ * - nothing dead-lettered, no error inside the runtime.
+ * Only outcomes are asserted: how fast the runtime goes is measured by `npm run bench`.
  *
- * SYNDICATE_LOAD=full runs 10,000 articles (a few minutes); a number runs that many; the default is
- * 300, which keeps `npm test` fast.
+ * SYNDICATE_LOAD=full (`npm run test:load`) runs 10,000 articles; a number runs that many; the
+ * default is 300, which keeps `npm test` quick.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -25,8 +24,8 @@ import { generatedArticle } from './articles.js';
 const setting = process.env.SYNDICATE_LOAD;
 const ARTICLES = setting === 'full' ? 10_000 : Number(setting) > 0 ? Number(setting) : 300;
 const CONCURRENCY = 16;
-/** Far below the ~100 articles/s this machine does: only a pathological regression trips it. */
-const MIN_ARTICLES_PER_SECOND = 10;
+/** Only a runtime that stopped making progress reaches this: a second per article is far beyond any machine. */
+const IDLE_TIMEOUT_MS = 60_000 + ARTICLES * 1000;
 
 // Ten thousand articles log tens of thousands of lines; the outcome is checked here, not read there.
 process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
@@ -89,8 +88,6 @@ describe(`load: ${ARTICLES} generated articles through the local runtime`, () =>
   let pipeline: LocalPipeline;
   const errors: unknown[] = [];
   const keys: string[] = [];
-  let seconds = 0;
-  let uploadSeconds = 0;
   let peakRss = 0;
   let table: TableContents;
 
@@ -100,7 +97,6 @@ describe(`load: ${ARTICLES} generated articles through the local runtime`, () =>
     const sampler = setInterval(() => {
       peakRss = Math.max(peakRss, process.memoryUsage().rss);
     }, 250);
-    const started = performance.now();
     let next = 0;
     const uploader = async () => {
       while (next < ARTICLES) {
@@ -112,9 +108,7 @@ describe(`load: ${ARTICLES} generated articles through the local runtime`, () =>
       }
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, uploader));
-    uploadSeconds = (performance.now() - started) / 1000;
-    await pipeline.waitForIdle(60_000 + ARTICLES * 100);
-    seconds = (performance.now() - started) / 1000;
+    await pipeline.waitForIdle(IDLE_TIMEOUT_MS);
     clearInterval(sampler);
     table = await readTable(pipeline);
   });
@@ -161,7 +155,7 @@ describe(`load: ${ARTICLES} generated articles through the local runtime`, () =>
     t.diagnostic(`deliveries per partner (received/expected): ${summary.join(', ')}`);
   });
 
-  test('nothing dead-lettered, nothing went wrong inside the runtime', () => {
+  test('nothing dead-lettered, nothing went wrong inside the runtime', (t) => {
     for (const queue of [
       pipeline.resources.ingestDeadLetterQueue,
       pipeline.resources.streamDeadLetterQueue,
@@ -174,15 +168,8 @@ describe(`load: ${ARTICLES} generated articles through the local runtime`, () =>
       );
     }
     assert.deepEqual(errors, []);
-  });
-
-  test('throughput', (t) => {
-    const rate = ARTICLES / seconds;
     t.diagnostic(
-      `${ARTICLES} articles in ${seconds.toFixed(1)} s end to end (uploads done after ${uploadSeconds.toFixed(1)} s): ` +
-        `${rate.toFixed(0)} articles/s, ${pipeline.deliveries.length} partner messages ` +
-        `(${(pipeline.deliveries.length / seconds).toFixed(0)}/s), peak RSS ${(peakRss / 1024 / 1024).toFixed(0)} MB`,
+      `${ARTICLES} articles, ${pipeline.deliveries.length} partner messages, peak RSS ${(peakRss / 1024 / 1024).toFixed(0)} MB`,
     );
-    assert.ok(rate > MIN_ARTICLES_PER_SECOND, `${rate.toFixed(1)} articles/s`);
   });
 });

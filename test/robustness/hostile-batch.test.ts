@@ -60,7 +60,6 @@ describe('a batch of hostile files and good articles through the local runtime',
   let tracker: JourneyTracker;
   const errors: unknown[] = [];
   const dropped: Dropped[] = [];
-  let batchMs = 0;
 
   const cases = hostileCases().filter((entry) => !entry.normaliserOnly);
 
@@ -77,7 +76,6 @@ describe('a batch of hostile files and good articles through the local runtime',
     for (const entry of cases) dropped.push({ key: `hostile/${entry.file}`, hostile: entry });
     dropped.push({ key: LONG_UNICODE_KEY, good: goodArticle(0, 'long-unicode-key') });
 
-    const started = performance.now();
     // Publishers upload in parallel; a few at a time, as a wire desk does.
     for (let index = 0; index < dropped.length; index += 8) {
       await Promise.all(
@@ -89,7 +87,6 @@ describe('a batch of hostile files and good articles through the local runtime',
       );
     }
     await pipeline.waitForIdle(120_000);
-    batchMs = performance.now() - started;
   });
 
   after(async () => {
@@ -242,7 +239,5 @@ describe('a batch of hostile files and good articles through the local runtime',
     );
     assert.equal(streamDlq?.messages.ready.length, 0);
     assert.deepEqual(errors, []);
-    // Locally a retried message waits 2 s per receive; a batch that took long is one that stalled.
-    assert.ok(batchMs < 60_000, `the batch took ${Math.round(batchMs)} ms`);
   });
 });

@@ -738,31 +738,3 @@ describe('JSON: hostile and malformed input', () => {
     assert.equal(partsOf(`\uFEFF${json({ title: 'T', body: 'Body.' })}`).headline, 'T');
   });
 });
-
-describe('JSON: throughput', () => {
-  test('parse + assemble of the ninjs fixtures, articles per second', (t) => {
-    const texts = [
-      ...readdirSync(NINJS_FIXTURES)
-        .filter((name) => name.endsWith('.json'))
-        .map((name) => `${NINJS_FIXTURES}${name}`),
-      ...readdirSync(NINJS_EXAMPLES)
-        .filter((name) => name.endsWith('.json'))
-        .map((name) => `${NINJS_EXAMPLES}${name}`),
-    ].map((file) => readFileSync(file, 'utf8'));
-    // Assembly costs far more than parsing; fewer rounds of it keep the suite quick.
-    const parseRounds = 200;
-    const fullRounds = 10;
-    for (const text of texts) normalised(text);
-    let started = performance.now();
-    for (let round = 0; round < parseRounds; round++) for (const text of texts) partsOf(text);
-    const parseRate = (parseRounds * texts.length * 1000) / (performance.now() - started);
-    started = performance.now();
-    for (let round = 0; round < fullRounds; round++) for (const text of texts) normalised(text);
-    const fullRate = (fullRounds * texts.length * 1000) / (performance.now() - started);
-    t.diagnostic(
-      `parseJson ${Math.round(parseRate)}/s; parseJson + assembleArticle ${Math.round(fullRate)}/s`,
-    );
-    // A floor far below the target, to catch pathological slowdowns without flaking on slow runners.
-    assert.ok(fullRate > 50, `${fullRate}/s`);
-  });
-});

@@ -380,29 +380,3 @@ describe('Markdown: links', () => {
     );
   });
 });
-
-describe('Markdown: throughput', () => {
-  test('parse + assemble of the Markdown fixtures, articles per second', (t) => {
-    const files = readdirSync(MARKDOWN_FIXTURES).filter((name) => name !== 'SOURCES.md');
-    const inputs = files.map((name) => ({
-      key: `blog/${name}`,
-      text: readFileSync(`${MARKDOWN_FIXTURES}${name}`, 'utf8'),
-    }));
-    // Assembly costs far more than parsing; fewer rounds of it keep the suite quick.
-    const parseRounds = 100;
-    const fullRounds = 10;
-    for (const { key, text } of inputs) normalised(text, key);
-    let started = performance.now();
-    for (let round = 0; round < parseRounds; round++) for (const { key, text } of inputs) partsOf(text, key);
-    const parseRate = (parseRounds * inputs.length * 1000) / (performance.now() - started);
-    started = performance.now();
-    for (let round = 0; round < fullRounds; round++)
-      for (const { key, text } of inputs) normalised(text, key);
-    const fullRate = (fullRounds * inputs.length * 1000) / (performance.now() - started);
-    t.diagnostic(
-      `parseMarkdown ${Math.round(parseRate)}/s; parseMarkdown + assembleArticle ${Math.round(fullRate)}/s`,
-    );
-    // A floor far below the target, to catch pathological slowdowns without flaking on slow runners.
-    assert.ok(fullRate > 20, `${fullRate}/s`);
-  });
-});

