@@ -165,7 +165,9 @@ export async function commandStart({ values }: Parsed): Promise<number> {
   if (values.articles !== undefined && !(await stat(articlesRoot).catch(() => undefined))?.isDirectory())
     throw new CliError(`--articles ${values.articles}: no such folder`, 'give a folder of articles');
   const started = Date.now();
-  const { pipeline, tracker } = await startPipeline();
+  const { pipeline, tracker } = await startPipeline(
+    typeof values.relay === 'string' ? { relay: values.relay } : {},
+  );
   const runtimeFile = runtimeFileIn(project);
   let watcher: ReturnType<typeof watch> | undefined;
   const report = new ConsoleReport(pipeline, tracker);

@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -17,6 +18,7 @@ import { REPO_ROOT, SAMPLE_ARTICLES } from '../helpers/paths.js';
 
 const WAIT_MS = 120_000;
 const CONSUMER = join(REPO_ROOT, 'examples', 'sqs-consumer.ts');
+const RECEIVER = join(REPO_ROOT, 'examples', 'https-receiver.ts');
 /** tsx by URL: the consumer runs from the scratch project, which has no node_modules of its own. */
 const TSX = import.meta.resolve('tsx');
 
@@ -58,6 +60,27 @@ async function until(what: string, check: () => boolean, context: () => string):
   }
 }
 
+/** A port nothing listens on right now (the receiver takes it a moment later). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Every number in a JSON report is a JSON number, never digits in a string. */
+function numericStrings(value: unknown, path = '$'): string[] {
+  if (typeof value === 'string') return /^-?\d+(\.\d+)?$/.test(value) ? [path] : [];
+  if (Array.isArray(value)) return value.flatMap((item, index) => numericStrings(item, `${path}[${index}]`));
+  if (value && typeof value === 'object')
+    return Object.entries(value).flatMap(([key, item]) => numericStrings(item, `${path}.${key}`));
+  return [];
+}
+
 function exited(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null)
@@ -76,7 +99,9 @@ interface StatusQueue {
 function status(cwd: string): { articles: number; queues: StatusQueue[] } {
   const result = syndicate(['status', '--json'], { cwd });
   assert.equal(result.status, 0, result.stderr);
-  return JSON.parse(result.stdout) as { articles: number; queues: StatusQueue[] };
+  const report = JSON.parse(result.stdout) as { articles: number; queues: StatusQueue[] };
+  assert.deepEqual(numericStrings(report), [], 'numbers are JSON numbers');
+  return report;
 }
 
 function depthOf(report: { queues: StatusQueue[] }, name: string): [number, number] {
@@ -106,6 +131,12 @@ describe('partner kit against `syndicate start`', () => {
       assert.equal(typeof queue.visible, 'number', queue.name);
       assert.equal(typeof queue.inFlight, 'number', queue.name);
     }
+    const unknown = started(['--import', TSX, CONSUMER, '--local', 'nobody'], root);
+    assert.deepEqual(await exited(unknown.child), { code: 2, signal: null });
+    assert.match(
+      unknown.stderr(),
+      /^sqs-consumer: the local runtime has no partner nobody \(SQS partners: all-news-wire, politics-conflict-en, sports-desk, headline-ticker\)$/m,
+    );
 
     const consumer = started(['--import', TSX, CONSUMER, '--local', 'all-news-wire'], root);
     const handled = () => consumer.stdout();
@@ -146,6 +177,58 @@ describe('partner kit against `syndicate start`', () => {
     assert.deepEqual(await exited(consumer.child), { code: 0, signal: null });
     runtime.child.kill('SIGTERM');
     assert.deepEqual(await exited(runtime.child), { code: 0, signal: null });
+  });
+
+  test('the HTTPS receiver gets an urgent article through the relay with `start --relay`', async () => {
+    ensureBuiltCli();
+    const root = project();
+    const port = await freePort();
+    const endpoint = `http://127.0.0.1:${port}/sns`;
+    const runtime = started([SYNDICATE, 'start', '--relay', `breaking-alerts=${endpoint}`], root);
+    const console = () => runtime.stdout() + runtime.stderr();
+    await until('the runtime to start', () => console().includes('Watching drop/'), console);
+    assert.match(console(), new RegExp(`breaking-alerts \\(https, summary\\): .*relayed to ${endpoint}`));
+
+    const receiver = started(['--import', TSX, RECEIVER, '--local', '--port', String(port)], root);
+    const both = () => receiver.stdout() + receiver.stderr();
+    await until(
+      'the receiver to confirm the subscription',
+      () => both().includes('subscription confirmed'),
+      both,
+    );
+    // A Canadian Press NITF story of urgency 3: breaking-alerts takes urgency 1-3.
+    const story = join(REPO_ROOT, 'test', 'fixtures', 'nitf', 'cp-placeholder-release.xml');
+    const ingest = syndicate(['ingest', story, '--source', 'wire'], { cwd: root });
+    assert.equal(ingest.status, 0, ingest.stderr);
+    const handled =
+      'article.published urn:syndicate:wire/cp-placeholder-release.xml v1: Bank of Canada holds key interest rate steady at five per cent';
+    await until('the receiver to handle the story', () => receiver.stdout().includes(handled), both);
+    await until(
+      'the console to report the delivery',
+      () => console().includes('    delivered to: all-news-wire (1), breaking-alerts (1)'),
+      console,
+    );
+
+    receiver.child.kill('SIGINT');
+    assert.deepEqual(await exited(receiver.child), { code: 0, signal: null });
+    runtime.child.kill('SIGTERM');
+    assert.deepEqual(await exited(runtime.child), { code: 0, signal: null });
+  });
+
+  test('`start --relay` takes only an HTTPS partner and a URL on this machine', () => {
+    const root = project();
+    const notHttps = syndicate(['start', '--relay', 'all-news-wire=http://127.0.0.1:8443/'], { cwd: root });
+    assert.equal(notHttps.status, 2);
+    assert.equal(
+      notHttps.stderr,
+      'syndicate: --relay all-news-wire=http://127.0.0.1:8443/: all-news-wire is not an HTTPS partner (HTTPS partners: breaking-alerts)\n',
+    );
+    const remote = syndicate(['start', '--relay', 'breaking-alerts=https://alerts.example/'], { cwd: root });
+    assert.equal(remote.status, 2);
+    assert.match(
+      remote.stderr,
+      /^syndicate: --relay breaking-alerts=https:\/\/alerts\.example\/: expected PARTNER=URL with a URL on this machine/,
+    );
   });
 
   test('the consumer says in one line what is wrong with `--local`', async () => {
