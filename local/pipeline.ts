@@ -142,7 +142,7 @@ export class LocalPipeline extends EventEmitter<PipelineEvents> {
       if (localDelivery === 'https-relay')
         return `${head}: queue ${queue.name} relayed to ${endpoint} by the local HTTPS relay (signed SNS posts; fauxqs does not deliver HTTP)`;
       if (partner.delivery.type === 'https')
-        return `${head}: queue ${queue.name} takes its SNS notifications; ${endpoint} is not on this machine, so nothing is posted (an endpoint on 127.0.0.1 is relayed)`;
+        return `${head}: queue ${queue.name} takes its SNS notifications; ${endpoint} is not on this machine, so nothing is posted (npm start -- --relay ${partner.name}=http://127.0.0.1:8443/sns posts them to a receiver here)`;
       return `${head}: queue ${queue.name} takes the SNS notifications the ${partner.delivery.type === 'email' ? 'address' : 'function'} would get (no ${partner.delivery.type} delivery locally)`;
     });
   }
