@@ -138,9 +138,13 @@ describe('partner kit on the local runtime', () => {
     test('a duplicate delivery is recognised by its idempotency key and deleted without handling', async () => {
       const first = handled[0]?.envelope;
       assert.ok(first);
+      const recorded = () => pipeline.deliveries.filter(({ partner }) => partner === 'kit-consumer').length;
+      const before = recorded();
       await pipeline.clients.sqs.send(
         new SendMessageCommand({ QueueUrl: queueOf().url, MessageBody: JSON.stringify(first) }),
       );
+      // A message sent straight to the queue (as `replay --partner` does) is seen too.
+      assert.equal(recorded(), before + 1);
       const result = await consumeBatch(options());
       assert.deepEqual(result, { handled: 0, duplicates: 1, failed: 0 });
       assert.equal(handled.length, 2);
