@@ -117,6 +117,11 @@ describe('partner kit on the local runtime', () => {
       const queue = pipeline.emulators.messaging.inspectQueue(queueOf().name);
       assert.equal(queue?.messages.ready.length, 2);
       assert.equal(queue?.messages.inflight.length, 0, 'nothing received by the runtime');
+      // SQS's ApproximateReceiveCount: never received, so the consumer's first receive will be its first.
+      assert.deepEqual(
+        queue?.messages.ready.map(({ approximateReceiveCount }) => approximateReceiveCount),
+        [0, 0],
+      );
     });
 
     test('handles each article once, with the complete document even when it came by claim check', async () => {
