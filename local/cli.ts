@@ -224,6 +224,7 @@ const PLACEHOLDERS: Readonly<Record<string, string>> = {
   format: 'F',
   event: 'TYPE',
   since: 'TIME',
+  relay: 'PARTNER=URL',
 };
 
 function commandHelp(command: Command): string {
