@@ -17,15 +17,20 @@
  *   a body that is not an SNS message, 500 when handling failed (SNS retries, then dead-letters).
  *
  *   npx tsx examples/https-receiver.ts --topic-arn ARN [--port 8443]
+ *   npx tsx examples/https-receiver.ts --local [--port 8443]
  *
  * Put it behind your TLS terminator: SNS only delivers to https:// endpoints with a certificate
- * from a public CA.
+ * from a public CA. `--local` receives from the local runtime instead (`npm start -- --relay
+ * PARTNER=http://127.0.0.1:8443/sns`): its topic, and the certificate its relay signs with, are read
+ * from the runtime's file; it listens on 127.0.0.1 only. Each article handled is printed on stdout.
  */
 import { createServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
 import { globalAgent } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import MessageValidator from 'sns-validator';
+import { localRuntime, UsageError } from './local-runtime.js';
 import {
   type ArticleHandler,
   handleOnce,
@@ -220,28 +225,60 @@ export function startSnsReceiver(options: SnsReceiverOptions, port = 0, host = '
   });
 }
 
+const USAGE = 'npx tsx examples/https-receiver.ts --topic-arn ARN [--port 8443] | --local [--port 8443]';
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { 'topic-arn': { type: 'string' }, port: { type: 'string', default: '8443' } },
+    options: {
+      'topic-arn': { type: 'string' },
+      port: { type: 'string', default: '8443' },
+      local: { type: 'boolean' },
+    },
   });
-  const topicArn = values['topic-arn'];
-  if (!topicArn) throw new Error('usage: npx tsx examples/https-receiver.ts --topic-arn ARN [--port 8443]');
+  const port = Number(values.port);
+  if (!(Number.isInteger(port) && port >= 0 && port < 65536))
+    throw new UsageError(`--port ${values.port} is not a port number`);
+  let topicArn = values['topic-arn'];
+  let localSigner: SnsReceiverOptions['localSigner'];
+  if (values.local) {
+    const runtime = localRuntime();
+    if (!runtime.relayCertificate)
+      throw new UsageError(
+        `the local runtime posts to no endpoint on this machine (start it with \`npm start -- --relay breaking-alerts=http://127.0.0.1:${port}/sns\`)`,
+      );
+    topicArn = runtime.resources.topicArn;
+    localSigner = { certificate: runtime.relayCertificate };
+  }
+  if (!topicArn) throw new UsageError(`usage: ${USAGE}`);
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  await startSnsReceiver(
+  const server = await startSnsReceiver(
     {
       topicArn,
       log,
+      ...(localSigner ? { localSigner } : {}),
       handle: async (envelope, document) => {
         // Replace with your own. Versions can arrive out of order: keep the highest per `uri`.
-        log(
-          `${envelope.eventType} ${envelope.uri} v${envelope.version}: ${document.headlines?.[0]?.value ?? ''}`,
+        process.stdout.write(
+          `${envelope.eventType} ${envelope.uri} v${envelope.version}: ${document.headlines?.[0]?.value ?? ''}\n`,
         );
       },
     },
-    Number(values.port),
-    '0.0.0.0',
+    port,
+    localSigner ? '127.0.0.1' : '0.0.0.0',
   );
-  log(`listening on port ${values.port}`);
+  log(`listening on port ${(server.address() as AddressInfo).port} for ${topicArn} (Ctrl-C to stop)`);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.once(signal, () => {
+      server.closeAllConnections();
+      server.close();
+    });
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await main().catch((error: unknown) => {
+    process.stderr.write(`https-receiver: ${(error as Error).message}\n`);
+    const usage =
+      error instanceof UsageError || String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS');
+    process.exitCode = usage ? 2 : 1;
+  });
+}

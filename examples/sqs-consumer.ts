@@ -7,9 +7,12 @@
  * after 5 receives the queue's redrive policy moves it to the partner's dead-letter queue.
  *
  *   npx tsx examples/sqs-consumer.ts QUEUE_URL [--endpoint URL] [--region REGION]
+ *   npx tsx examples/sqs-consumer.ts --local PARTNER
  *
  * Credentials and region come from the standard AWS environment (a role of the partner account that
- * the queue policy lets read). `--endpoint` points it at the local runtime instead.
+ * the queue policy lets read). `--local PARTNER` reads that partner's queue in the local runtime
+ * (`npm start` in another terminal), with the endpoint, region and credentials it records.
+ * Each article handled is printed on stdout; problems on stderr.
  */
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -19,6 +22,7 @@ import {
   ReceiveMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
+import { localQueueUrl, localRuntime, localSqsConfig, UsageError } from './local-runtime.js';
 import {
   type ArticleHandler,
   handleOnce,
@@ -56,10 +60,14 @@ async function processMessage(message: Message, options: SqsConsumerOptions, see
   }
 }
 
-/** One receive: up to 10 messages, handled in order, the settled ones deleted in one call. */
+/**
+ * One receive: up to 10 messages, handled in order, the settled ones deleted in one call. `signal`
+ * cuts the long poll short (nothing received is lost: it becomes visible again).
+ */
 export async function consumeBatch(
   options: SqsConsumerOptions,
   seen: IdempotencyStore = options.seen ?? new InMemoryIdempotencyStore(),
+  signal?: AbortSignal,
 ): Promise<BatchResult> {
   const { Messages = [] } = await options.sqs.send(
     new ReceiveMessageCommand({
@@ -67,6 +75,7 @@ export async function consumeBatch(
       MaxNumberOfMessages: 10,
       WaitTimeSeconds: options.waitTimeSeconds ?? 20,
     }),
+    signal ? { abortSignal: signal } : {},
   );
   const counts = { handled: 0, duplicate: 0, failed: 0 };
   const settled: Message[] = [];
@@ -94,29 +103,41 @@ export async function runSqsConsumer(options: SqsConsumerOptions, signal: AbortS
   const seen = options.seen ?? new InMemoryIdempotencyStore();
   while (!signal.aborted) {
     try {
-      await consumeBatch(options, seen);
+      await consumeBatch(options, seen, signal);
     } catch (error) {
+      if (signal.aborted) break;
       options.log?.(`receive failed: ${(error as Error).message}`);
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }
   }
 }
 
+const USAGE =
+  'npx tsx examples/sqs-consumer.ts QUEUE_URL [--endpoint URL] [--region REGION] | --local PARTNER';
+
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { endpoint: { type: 'string' }, region: { type: 'string' } },
+    options: { endpoint: { type: 'string' }, region: { type: 'string' }, local: { type: 'boolean' } },
   });
-  const [queueUrl] = positionals;
-  if (!queueUrl)
-    throw new Error('usage: npx tsx examples/sqs-consumer.ts QUEUE_URL [--endpoint URL] [--region REGION]');
-  const sqs = new SQSClient({
-    ...(values.region ? { region: values.region } : {}),
-    ...(values.endpoint ? { endpoint: values.endpoint, useQueueUrlAsEndpoint: false } : {}),
-  });
+  const [target] = positionals;
+  if (!target || positionals.length > 1) throw new UsageError(`usage: ${USAGE}`);
+  let sqs: SQSClient;
+  let queueUrl = target;
+  if (values.local) {
+    const runtime = localRuntime();
+    queueUrl = localQueueUrl(runtime, target);
+    sqs = new SQSClient(localSqsConfig(runtime));
+  } else {
+    sqs = new SQSClient({
+      ...(values.region ? { region: values.region } : {}),
+      ...(values.endpoint ? { endpoint: values.endpoint, useQueueUrlAsEndpoint: false } : {}),
+    });
+  }
   const controller = new AbortController();
-  process.once('SIGINT', () => controller.abort());
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => controller.abort());
   const log = (line: string) => process.stderr.write(`${line}\n`);
+  log(`reading ${queueUrl} (Ctrl-C to stop)`);
   await runSqsConsumer(
     {
       sqs,
@@ -125,8 +146,8 @@ async function main(): Promise<void> {
       handle: async (envelope, document) => {
         // Replace with your own: store or index the article. Versions can arrive out of order:
         // keep the highest `version` per `uri`; `article.withdrawn` means take it down.
-        log(
-          `${envelope.eventType} ${envelope.uri} v${envelope.version}: ${document.headlines?.[0]?.value ?? ''}`,
+        process.stdout.write(
+          `${envelope.eventType} ${envelope.uri} v${envelope.version}: ${document.headlines?.[0]?.value ?? ''}\n`,
         );
       },
     },
@@ -135,4 +156,11 @@ async function main(): Promise<void> {
   sqs.destroy();
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await main().catch((error: unknown) => {
+    process.stderr.write(`sqs-consumer: ${(error as Error).message}\n`);
+    const usage =
+      error instanceof UsageError || String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS');
+    process.exitCode = usage ? 2 : 1;
+  });
+}

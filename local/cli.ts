@@ -51,12 +51,16 @@ const KEY_OPTIONS = {
 const COMMANDS: readonly Command[] = [
   {
     name: 'start',
-    usage: '[--articles DIR] [--drop DIR] [--once]',
+    usage: '[--articles DIR] [--drop DIR] [--once] [--relay PARTNER=URL]',
     summary: 'the whole pipeline on local emulators: ingest the samples, then watch drop/',
     options: {
       articles: { type: 'string', help: 'sample articles to ingest first (default: events/articles)' },
       drop: { type: 'string', help: "folder to watch (default: the project's drop/)" },
       once: { type: 'boolean', help: 'ingest the samples and the drop folder, then exit' },
+      relay: {
+        type: 'string',
+        help: "post an HTTPS partner's notifications to a receiver on this machine (e.g. breaking-alerts=http://127.0.0.1:8443/sns)",
+      },
     },
     positionals: { min: 0, max: 0 },
     run: async (parsed) => (await import('./commands/start.js')).commandStart(parsed),
@@ -220,6 +224,7 @@ const PLACEHOLDERS: Readonly<Record<string, string>> = {
   format: 'F',
   event: 'TYPE',
   since: 'TIME',
+  relay: 'PARTNER=URL',
 };
 
 function commandHelp(command: Command): string {

@@ -38,6 +38,9 @@ export interface Emulators {
 
 const HOST = '127.0.0.1';
 
+/** The emulators' credentials: s3rver accepts only this key id (signatures unchecked); dynalite and fauxqs accept any. */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
+
 /**
  * Starts the emulator thread. Built (dist/cli/, see scripts/build-cli.ts), this module sits beside
  * the thread's own built entry. From the TypeScript sources the project runs through tsx, registered
@@ -87,7 +90,8 @@ export async function startEmulators(): Promise<Emulators> {
   });
   const [thread, fauxqs] = await Promise.allSettled([
     nextMessage(worker, 'ready'),
-    startFauxqs({ port: 0, host: HOST, logger: false }),
+    // The spy tells the runtime of each message enqueued (./queue-arrivals.ts); it buffers none.
+    startFauxqs({ port: 0, host: HOST, logger: false, messageSpies: { bufferSize: 0 } }),
   ]);
   if (thread.status === 'rejected' || fauxqs.status === 'rejected') {
     await Promise.all([fauxqs.status === 'fulfilled' ? fauxqs.value.stop() : undefined, worker.terminate()]);

@@ -1,6 +1,6 @@
 /**
  * What happened to each dropped file: its outcome in the index and the partners it reached.
- * Read back from the local table and partner inboxes, the same way an operator would check AWS.
+ * Read back from the local table and what reached each partner, the way an operator would check AWS.
  */
 import { DynamoDbArticleIndex } from '../shared/adapters/dynamodb-article-index.js';
 import type { LocalPipeline } from './pipeline.js';

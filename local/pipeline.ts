@@ -4,16 +4,17 @@
  * It starts the emulators, creates the stack's resources from the partner registry, points the
  * standard AWS environment at the emulators, loads the production handlers unchanged, and wires
  * them with the AWS event bridge (S3 notifications, table stream) and Lambda event-source emulation.
- * Partner queues are read like a partner would (receive, delete) into per-partner inboxes, except
- * those left unread for a real consumer (`unreadPartners`); HTTPS partners on this machine are served
- * by the relay (./https-relay.ts), which records what their endpoint accepted.
+ * What reaches each partner's queue is recorded as it arrives, without receiving it
+ * (./queue-arrivals.ts): the queue stays the partner's, for its consumer (examples/sqs-consumer.ts)
+ * to read, and its depth is real. HTTPS partners on this machine are served by the relay
+ * (./https-relay.ts), which records what their endpoint accepted.
  */
 import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import type {
   DynamoDBBatchResponse,
   DynamoDBStreamEvent,
@@ -24,10 +25,11 @@ import type {
 import type { ArticleEnvelope } from '../shared/domain/message.js';
 import { endpointOf, type Partner, registryWantsSummaries } from '../shared/partners/registry.js';
 import { DynamoDbStreamCapture, LOCAL_REGION, S3NotificationForwarder } from './aws-event-bridge.js';
-import { type Emulators, startEmulators } from './emulators.js';
+import { type Emulators, LOCAL_CREDENTIALS, startEmulators } from './emulators.js';
 import { attachFaultInjection, faultConfigFromEnvironment } from './fault-injection.js';
 import { HttpsRelay } from './https-relay.js';
 import { SqsEventSource, StreamEventSource } from './lambda-event-sources.js';
+import { type QueueArrival, watchQueueArrivals } from './queue-arrivals.js';
 import {
   createLocalResources,
   LOCAL_SETTINGS,
@@ -56,11 +58,6 @@ export interface PipelineEvents {
 }
 
 export interface LocalPipelineOptions {
-  /**
-   * Partners whose queue the runtime leaves unread, so that a real consumer (examples/sqs-consumer.ts)
-   * can read it; their messages are not in `deliveries`.
-   */
-  readonly unreadPartners?: readonly string[];
   /** Claim-check link expiry, as the stack's `contentLinkExpiry`. @default 3600 */
   readonly linkExpirySeconds?: number;
 }
@@ -79,9 +76,8 @@ function pointAwsEnvironmentAt(
 ): void {
   Object.assign(process.env, {
     AWS_REGION: LOCAL_REGION,
-    // s3rver accepts only this key id; dynalite and fauxqs accept any.
-    AWS_ACCESS_KEY_ID: 'S3RVER',
-    AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     AWS_ENDPOINT_URL_S3: emulators.s3Endpoint,
     AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamoDbEndpoint,
     AWS_ENDPOINT_URL_SNS: emulators.messagingEndpoint,
@@ -119,14 +115,12 @@ export class LocalPipeline extends EventEmitter<PipelineEvents> {
   readonly deliveries: Delivery[] = [];
   private readonly stopping: (() => Promise<void>)[] = [];
   private readonly idleChecks: (() => boolean)[] = [];
-  private inboxesRunning = true;
   /** The S3 -> SQS notification bridge (tests hold, repeat and reorder notifications through it). */
   forwarder: S3NotificationForwarder | undefined;
   /** The production handlers as loaded in this process, for `syndicate invoke`. */
   handlers: Handlers | undefined;
   /** Plays SNS's HTTPS delivery for partners whose endpoint is on this machine. */
   relay: HttpsRelay | undefined;
-  private inboxBusy = 0;
 
   private constructor(
     readonly emulators: Emulators,
@@ -138,7 +132,7 @@ export class LocalPipeline extends EventEmitter<PipelineEvents> {
     super();
   }
 
-  /** Messages each partner received so far (its inbox, or what its HTTPS endpoint accepted). */
+  /** Messages each partner was sent so far (arrived in its queue, or accepted by its HTTPS endpoint). */
   inboxCounts(): Record<string, number> {
     const counts: Record<string, number> = {};
     for (const { partner } of this.resources.partnerQueues) counts[partner.name] = 0;
@@ -148,16 +142,14 @@ export class LocalPipeline extends EventEmitter<PipelineEvents> {
 
   /** One line per partner: how its delivery is played locally (what `npm start` should print). */
   describePartners(): string[] {
-    const unread = new Set(this.options.unreadPartners ?? []);
     return this.resources.partnerQueues.map(({ partner, queue, localDelivery }) => {
       const head = `${partner.name} (${partner.delivery.type}, ${partner.payload})`;
-      if (unread.has(partner.name)) return `${head}: queue ${queue.name} left for your consumer`;
       const endpoint = endpointOf(partner.delivery);
       if (localDelivery === 'queue') return `${head}: queue ${queue.name}`;
       if (localDelivery === 'https-relay')
         return `${head}: queue ${queue.name} relayed to ${endpoint} by the local HTTPS relay (signed SNS posts; fauxqs does not deliver HTTP)`;
       if (partner.delivery.type === 'https')
-        return `${head}: queue ${queue.name} takes its SNS notifications; ${endpoint} is not on this machine, so nothing is posted (an endpoint on 127.0.0.1 is relayed)`;
+        return `${head}: queue ${queue.name} takes its SNS notifications; ${endpoint} is not on this machine, so nothing is posted (npm start -- --relay ${partner.name}=http://127.0.0.1:8443/sns posts them to a receiver here)`;
       return `${head}: queue ${queue.name} takes the SNS notifications the ${partner.delivery.type === 'email' ? 'address' : 'function'} would get (no ${partner.delivery.type} delivery locally)`;
     });
   }
@@ -250,12 +242,11 @@ export class LocalPipeline extends EventEmitter<PipelineEvents> {
       onInvoked: (records, failed) => this.reportProcessed(records, failed),
     });
 
-    const unread = new Set(this.options.unreadPartners ?? []);
-    const relayed = resources.partnerQueues.filter(
-      ({ partner, localDelivery }) => localDelivery === 'https-relay' && !unread.has(partner.name),
-    );
-    const inboxes = resources.partnerQueues.filter(
-      ({ partner, localDelivery }) => localDelivery !== 'https-relay' && !unread.has(partner.name),
+    const relayed = resources.partnerQueues.filter(({ localDelivery }) => localDelivery === 'https-relay');
+    const watched = new Map(
+      resources.partnerQueues
+        .filter(({ localDelivery }) => localDelivery !== 'https-relay')
+        .map((partnerQueues) => [partnerQueues.queue.name, partnerQueues]),
     );
     if (relayed.length > 0) {
       this.relay = await HttpsRelay.start(
@@ -280,16 +271,22 @@ export class LocalPipeline extends EventEmitter<PipelineEvents> {
       );
     }
     const relay = this.relay;
-    const inboxLoops = inboxes.map((partnerQueues) => this.readInbox(partnerQueues));
+    const arrivals = watchQueueArrivals(
+      emulators.messaging.spy,
+      watched.keys(),
+      (arrival) => {
+        const partnerQueues = watched.get(arrival.queueName);
+        if (partnerQueues) this.recordArrival(partnerQueues, arrival);
+      },
+      onError,
+    );
     this.idleChecks.push(
       () => forwarder.idle,
       () => capture.idle,
       () => ingestSource.idle,
       () => streamSource.idle,
-      () => this.inboxBusy === 0,
       () => this.scheduler.idleFor(50),
       () => this.queueIsEmpty(resources.ingestQueue.name),
-      () => inboxes.every(({ queue }) => this.queueIsEmpty(queue.name)),
       // A relay waiting for its receiver to confirm holds messages, as a pending subscription would.
       () =>
         relayed.every(
@@ -299,8 +296,8 @@ export class LocalPipeline extends EventEmitter<PipelineEvents> {
     );
     this.stopping.push(async () => {
       emulators.s3Events.off('event', forwarder.listener);
-      this.inboxesRunning = false;
-      await Promise.all([ingestSource.stop(), streamSource.stop(), ...inboxLoops, relay?.stop()]);
+      arrivals.close();
+      await Promise.all([ingestSource.stop(), streamSource.stop(), relay?.stop()]);
       faults?.detach();
       capture.close();
     });
@@ -337,71 +334,33 @@ export class LocalPipeline extends EventEmitter<PipelineEvents> {
   }
 
   /**
-   * Reads a partner's queue as the partner would: receive, record, delete. Non-raw queues (partners
-   * whose endpoint is not SQS) hold SNS JSON notifications: the envelope is their `Message`.
+   * Records a message that arrived in a partner's queue. Raw queues (SQS partners) hold the envelope;
+   * the others (partners whose endpoint is not SQS) hold SNS JSON notifications, whose `Message` is it.
    */
-  private async readInbox({ partner, queue, raw }: PartnerQueues): Promise<void> {
-    while (this.inboxesRunning) {
-      try {
-        const { Messages } = await this.clients.sqs.send(
-          new ReceiveMessageCommand({
-            QueueUrl: queue.url,
-            MaxNumberOfMessages: 10,
-            WaitTimeSeconds: 1,
-            MessageAttributeNames: ['All'],
-          }),
-        );
-        if (!Messages || Messages.length === 0) continue;
-        this.inboxBusy++;
-        try {
-          for (const message of Messages) {
-            if (raw) {
-              this.record({
-                partner: partner.name,
-                envelope: JSON.parse(message.Body ?? '{}') as ArticleEnvelope,
-                attributes: Object.fromEntries(
-                  Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [
-                    name,
-                    value.StringValue ?? '',
-                  ]),
-                ),
-                receivedAt: Date.now(),
-              });
-              continue;
-            }
-            const notification = JSON.parse(message.Body ?? '{}') as {
-              Message?: string;
-              MessageAttributes?: Record<string, { Value: string }>;
-            };
-            this.record({
-              partner: partner.name,
-              envelope: JSON.parse(notification.Message ?? '{}') as ArticleEnvelope,
-              attributes: Object.fromEntries(
-                Object.entries(notification.MessageAttributes ?? {}).map(([name, value]) => [
-                  name,
-                  value.Value,
-                ]),
-              ),
-              receivedAt: Date.now(),
-            });
-          }
-          await this.clients.sqs.send(
-            new DeleteMessageBatchCommand({
-              QueueUrl: queue.url,
-              Entries: Messages.map((message, index) => ({
-                Id: String(index),
-                ReceiptHandle: message.ReceiptHandle,
-              })),
-            }),
-          );
-        } finally {
-          this.inboxBusy--;
-        }
-      } catch (error) {
-        if (this.inboxesRunning) this.emit('error', error);
-        await sleep(100);
-      }
+  private recordArrival({ partner, raw }: PartnerQueues, arrival: QueueArrival): void {
+    if (raw) {
+      this.record({
+        partner: partner.name,
+        envelope: JSON.parse(arrival.body) as ArticleEnvelope,
+        attributes: Object.fromEntries(
+          Object.entries(arrival.messageAttributes).map(([name, value]) => [name, value.StringValue ?? '']),
+        ),
+        receivedAt: Date.now(),
+      });
+      return;
     }
+    const notification = JSON.parse(arrival.body) as {
+      Message?: string;
+      MessageAttributes?: Record<string, { Value: string }>;
+    };
+    this.record({
+      partner: partner.name,
+      envelope: JSON.parse(notification.Message ?? '{}') as ArticleEnvelope,
+      attributes: Object.fromEntries(
+        Object.entries(notification.MessageAttributes ?? {}).map(([name, value]) => [name, value.Value]),
+      ),
+      receivedAt: Date.now(),
+    });
   }
 
   /** Puts an object in the ingest bucket; with `notify: false` no S3 notification is sent for it. */

@@ -2,7 +2,8 @@
  * While `syndicate start` runs, it writes where its emulators listen and what it created to
  * `.syndicate/runtime.json` in the project folder, so other `syndicate` commands (status, ingest,
  * rejects, replay, redrive) can act on it from another terminal, from any folder of the project,
- * through the same SDK clients they would use against AWS.
+ * through the same SDK clients they would use against AWS. The partner kit (examples/) reads it too,
+ * to consume a partner's queue or receive its HTTPS notifications with `--local`.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -10,8 +11,16 @@ import type { LocalResources } from './resources.js';
 
 export interface RuntimeInfo {
   readonly pid: number;
+  /** What an AWS SDK client needs besides the endpoint: the emulators' region and the key they accept. */
+  readonly region: string;
+  readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
   readonly endpoints: { readonly s3: string; readonly dynamodb: string; readonly messaging: string };
   readonly resources: LocalResources;
+  /**
+   * The certificate the local HTTPS relay signs SNS messages with (self-signed, generated at start),
+   * for a receiver on this machine to trust; absent when no partner endpoint is on this machine.
+   */
+  readonly relayCertificate?: string;
 }
 
 const RUNTIME_FILE = join('.syndicate', 'runtime.json');

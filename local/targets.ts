@@ -53,9 +53,7 @@ function localTarget(): Target {
       'start one with `npm start` in another terminal, or name a deployed stack with --stack',
     );
   }
-  const region = 'us-east-1';
-  // s3rver accepts only this key id; dynalite and fauxqs accept any.
-  const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+  const { region, credentials } = info;
   const s3 = new S3Client({
     region,
     credentials,

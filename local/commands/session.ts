@@ -1,12 +1,50 @@
 /** The local pipeline as the CLI's commands start it (start, run, invoke). */
+
+import type { Partner } from '../../shared/partners/registry.js';
 import { loadPartnerRegistry } from '../../shared/partners/registry-file.js';
-import { warn } from '../cli-support.js';
+import { CliError, warn } from '../cli-support.js';
 import { JourneyTracker, type Outcome } from '../journeys.js';
 import { LocalPipeline } from '../pipeline.js';
+import { isLocalEndpoint } from '../resources.js';
 
-export async function startPipeline(): Promise<{ pipeline: LocalPipeline; tracker: JourneyTracker }> {
+/** An HTTPS partner whose notifications go, locally, to a receiver on this machine instead. */
+export interface LocalEndpoint {
+  readonly partner: string;
+  readonly endpoint: string;
+}
+
+/** Parses `PARTNER=URL` (`syndicate start --relay`): an HTTPS partner, and a URL on this machine. */
+export function parseLocalEndpoint(text: string, partners: readonly Partner[]): LocalEndpoint {
+  const split = text.indexOf('=');
+  const partner = text.slice(0, split);
+  const endpoint = text.slice(split + 1);
+  if (split < 1 || !isLocalEndpoint(endpoint))
+    throw new CliError(
+      `--relay ${text}: expected PARTNER=URL with a URL on this machine`,
+      'e.g. --relay breaking-alerts=http://127.0.0.1:8443/sns',
+    );
+  const https = partners.filter(({ delivery }) => delivery.type === 'https').map(({ name }) => name);
+  if (!https.includes(partner))
+    throw new CliError(
+      `--relay ${text}: ${partner} is not an HTTPS partner`,
+      https.length > 0 ? `HTTPS partners: ${https.join(', ')}` : 'config/partners.json has none',
+    );
+  return { partner, endpoint };
+}
+
+export async function startPipeline(
+  options: { relay?: string } = {},
+): Promise<{ pipeline: LocalPipeline; tracker: JourneyTracker }> {
   // Locally an https partner may be a receiver on 127.0.0.1 (synth stays strict: https only).
-  const partners = loadPartnerRegistry(undefined, { allowLoopbackHttp: true });
+  let partners = loadPartnerRegistry(undefined, { allowLoopbackHttp: true });
+  if (options.relay !== undefined) {
+    const { partner, endpoint } = parseLocalEndpoint(options.relay, partners);
+    partners = partners.map((candidate) =>
+      candidate.name === partner
+        ? { ...candidate, delivery: { type: 'https' as const, endpoint } }
+        : candidate,
+    );
+  }
   const pipeline = await LocalPipeline.start(partners);
   pipeline.on('error', (error) => warn(`local runtime: ${(error as Error).message ?? String(error)}`));
   return { pipeline, tracker: new JourneyTracker(pipeline) };

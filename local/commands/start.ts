@@ -12,8 +12,10 @@ import { existsSync, mkdirSync, watch } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LOCAL_REGION } from '../aws-event-bridge.js';
 import type { Parsed } from '../cli.js';
 import { CliError, projectRoot, say, warn } from '../cli-support.js';
+import { LOCAL_CREDENTIALS } from '../emulators.js';
 import type { JourneyTracker } from '../journeys.js';
 import type { Delivery, LocalPipeline } from '../pipeline.js';
 import { removeRuntimeInfo, runtimeFileIn, writeRuntimeInfo } from '../runtime-file.js';
@@ -163,7 +165,9 @@ export async function commandStart({ values }: Parsed): Promise<number> {
   if (values.articles !== undefined && !(await stat(articlesRoot).catch(() => undefined))?.isDirectory())
     throw new CliError(`--articles ${values.articles}: no such folder`, 'give a folder of articles');
   const started = Date.now();
-  const { pipeline, tracker } = await startPipeline();
+  const { pipeline, tracker } = await startPipeline(
+    typeof values.relay === 'string' ? { relay: values.relay } : {},
+  );
   const runtimeFile = runtimeFileIn(project);
   let watcher: ReturnType<typeof watch> | undefined;
   const report = new ConsoleReport(pipeline, tracker);
@@ -178,14 +182,22 @@ export async function commandStart({ values }: Parsed): Promise<number> {
     );
     say(`  → stream → publish → topic ${resources.topicArn}`);
     for (const line of pipeline.describePartners()) say(`  → partner ${line}`);
+    const firstSqsPartner = resources.partnerQueues.find(({ localDelivery }) => localDelivery === 'queue');
+    if (firstSqsPartner)
+      say(
+        `  Partner queues keep their messages for the partner's consumer: npx tsx examples/sqs-consumer.ts --local ${firstSqsPartner.partner.name}`,
+      );
     writeRuntimeInfo(runtimeFile, {
       pid: process.pid,
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
       endpoints: {
         s3: emulators.s3Endpoint,
         dynamodb: emulators.dynamoDbEndpoint,
         messaging: emulators.messagingEndpoint,
       },
       resources,
+      ...(pipeline.relay ? { relayCertificate: pipeline.relay.identity.certificate } : {}),
     });
 
     const samples = await filesUnder(articlesRoot);
@@ -210,7 +222,7 @@ export async function commandStart({ values }: Parsed): Promise<number> {
       await report.settled();
     }
     say(
-      `Partner inboxes: ${Object.entries(pipeline.inboxCounts())
+      `Sent to partners so far: ${Object.entries(pipeline.inboxCounts())
         .map(([name, count]) => `${name} ${count}`)
         .join(', ')}`,
     );
