@@ -15,6 +15,8 @@
  *   accountConcurrency     the account's Lambda concurrent executions quota in this region    default 1000
  *   publishersFile         the publisher registry to deploy (a JSON file, path from the working directory)
  *                                                                            default config/publishers.json
+ *   partnersFile           the partner registry to deploy (a JSON file, path from the working directory)
+ *                                                                            default config/partners.json
  *
  * Data is retained unless the stage says it is disposable: a stage's name never decides it, so a
  * production stage called `live` or `eu-prod` cannot lose its articles to a `cdk destroy`.
@@ -66,6 +68,8 @@ export interface StageConfig {
   readonly releaseReservedConcurrency: Reservation;
   /** The publisher registry file; absent, the default (`config/publishers.json`). */
   readonly publishersFile?: string;
+  /** The partner registry file; absent, the default (`config/partners.json`). */
+  readonly partnersFile?: string;
 }
 
 /** Reads one context value: `(key) => app.node.tryGetContext(key)`. */
@@ -200,6 +204,9 @@ export function stageConfigFrom(context: ContextReader): StageConfig {
   const publishersFile = context('publishersFile');
   if (publishersFile !== undefined && (typeof publishersFile !== 'string' || publishersFile.trim() === ''))
     problems.push(`publishersFile must be the path of a JSON file, not '${String(publishersFile)}'`);
+  const partnersFile = context('partnersFile');
+  if (partnersFile !== undefined && (typeof partnersFile !== 'string' || partnersFile.trim() === ''))
+    problems.push(`partnersFile must be the path of a JSON file, not '${String(partnersFile)}'`);
   const config: StageConfig = {
     stage,
     ephemeral: booleanFrom('ephemeral', context('ephemeral'), CONFIG_DEFAULTS.ephemeral, problems),
@@ -233,6 +240,9 @@ export function stageConfigFrom(context: ContextReader): StageConfig {
     releaseReservedConcurrency,
     ...(typeof publishersFile === 'string' && publishersFile.trim() !== ''
       ? { publishersFile: publishersFile.trim() }
+      : {}),
+    ...(typeof partnersFile === 'string' && partnersFile.trim() !== ''
+      ? { partnersFile: partnersFile.trim() }
       : {}),
   };
   if (problems.length > 0) {
