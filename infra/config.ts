@@ -15,6 +15,8 @@
  *   accountConcurrency     the account's Lambda concurrent executions quota in this region    default 1000
  *   publishersFile         the publisher registry to deploy (a JSON file, path from the working directory)
  *                                                                            default config/publishers.json
+ *   filterPoliciesPerTopic SNS filter policies per topic: the account's quota (default 200, adjustable)
+ *                          subscriptions are spread over as many topics as this requires   default 200
  *   partnersFile           the partner registry to deploy (a JSON file, path from the working directory)
  *                                                                            default config/partners.json
  *
@@ -35,6 +37,7 @@ export const CONFIG_DEFAULTS = {
   publishReservedConcurrency: 10,
   releaseReservedConcurrency: 5,
   accountConcurrency: 1000,
+  filterPoliciesPerTopic: 200,
 } as const;
 
 /** The range Lambda accepts for an SQS event source's maximum concurrency (ScalingConfig). */
@@ -68,6 +71,8 @@ export interface StageConfig {
   readonly releaseReservedConcurrency: Reservation;
   /** The publisher registry file; absent, the default (`config/publishers.json`). */
   readonly publishersFile?: string;
+  /** SNS filter policies per topic this account may have (its quota; 200 unless raised). */
+  readonly filterPoliciesPerTopic: number;
   /** The partner registry file; absent, the default (`config/partners.json`). */
   readonly partnersFile?: string;
 }
@@ -238,6 +243,13 @@ export function stageConfigFrom(context: ContextReader): StageConfig {
     ),
     publishReservedConcurrency,
     releaseReservedConcurrency,
+    filterPoliciesPerTopic: concurrencyFrom(
+      'filterPoliciesPerTopic',
+      context('filterPoliciesPerTopic'),
+      { min: 1, max: 10_000 },
+      CONFIG_DEFAULTS.filterPoliciesPerTopic,
+      problems,
+    ),
     ...(typeof publishersFile === 'string' && publishersFile.trim() !== ''
       ? { publishersFile: publishersFile.trim() }
       : {}),

@@ -87,6 +87,7 @@ function pointAwsEnvironmentAt(
       ? {
           TABLE_NAME: resources.table,
           TOPIC_ARN: resources.topicArn,
+          TOPIC_ROUTES: JSON.stringify(resources.topicRoutes),
           QUARANTINE_BUCKET: resources.quarantineBucket,
           RELEASE_FUNCTION_ARN: LOCAL_RELEASE_FUNCTION_ARN,
           SCHEDULER_ROLE_ARN: 'arn:aws:iam::000000000000:role/syndicate-scheduler',
