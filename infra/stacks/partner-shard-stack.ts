@@ -28,12 +28,21 @@ import {
   partnerQueueName,
   type ShardManifest,
 } from '../../shared/partners/topology.js';
-import { PartnerDelivery, partnerConstructId } from '../constructs/partner-delivery.js';
+import {
+  PARTNER_MAX_RECEIVE_COUNT,
+  PartnerDelivery,
+  partnerConstructId,
+} from '../constructs/partner-delivery.js';
 
 /** CloudWatch allows at most 10 metrics in one alarm's metric math. */
 export const METRICS_PER_ALARM = 10;
 /** SSM standard parameters hold 4 KB; advanced ones 8 KB. */
 const STANDARD_PARAMETER_BYTES = 4096;
+
+/** `7` -> `07`: shard ids sort in shard order. */
+export function shardLabel(shard: number): string {
+  return String(shard).padStart(2, '0');
+}
 
 export interface PartnerShardStackProps extends NestedStackProps {
   readonly shard: number;
@@ -87,6 +96,7 @@ export class PartnerShardStack extends NestedStack {
       ...(delivery.queueDlq ? [{ partner: delivery.partner.name, queue: delivery.queueDlq }] : []),
     ]);
     const action = new SnsAction(props.alarmTopic);
+    const parentStackName = Stack.of(this.nestedStackParent ?? this).stackName;
     const alarms: Alarm[] = [];
     for (let start = 0; start < dlqs.length; start += METRICS_PER_ALARM) {
       const group = dlqs.slice(start, start + METRICS_PER_ALARM);
@@ -99,11 +109,17 @@ export class PartnerShardStack extends NestedStack {
       });
       const number = alarms.length + 1;
       const partners = [...new Set(group.map(({ partner }) => partner))];
-      const alarm = new Alarm(this, `DeadLetterQueues${number}`, {
+      const id = `Shard${shardLabel(props.shard)}DeadLetterQueues${number}`;
+      const alarm = new Alarm(this, id, {
+        // Named after the parent stack, as the stack's other alarms: one stage's never meet another's.
+        alarmName: `${parentStackName}-${id}`,
         alarmDescription:
-          `Messages in a partner dead-letter queue (shard ${props.shard}, group ${number}): ` +
-          `${partners.join(', ')}. \`npx syndicate queues --stack ${Stack.of(this.nestedStackParent ?? this).stackName}\` ` +
-          'shows which queue; delivery DLQs hold what SNS could not deliver, queue DLQs what the partner did not delete.',
+          `Messages in a partner dead-letter queue (shard ${props.shard}, group ${number}) of: ` +
+          `${partners.join(', ')}. Delivery DLQs hold what SNS could not deliver, queue DLQs what the ` +
+          `partner received ${PARTNER_MAX_RECEIVE_COUNT} times without deleting. What to do: ` +
+          `\`npx syndicate queues --stack ${parentStackName}\` shows which queue holds messages; fix the ` +
+          'endpoint or tell the partner, then `npx syndicate redrive <queue>` (our queues) or ' +
+          '`npx syndicate replay --since <time> --partner <name>` (the others).',
         metric: new MathExpression({
           expression: `MAX([${Object.keys(usingMetrics).join(',')}])`,
           usingMetrics,
@@ -138,8 +154,8 @@ export class PartnerShardStack extends NestedStack {
     const value = this.toJsonString(manifest);
     // The tokens (region, suffix, account) resolve to at most ~60 characters more than their placeholders.
     const bytes = Buffer.byteLength(JSON.stringify({ ...manifest, queueUrlPrefix: '' })) + 80;
-    return new StringParameter(this, 'Manifest', {
-      parameterName: `${manifestPath(props.stage)}${String(props.shard).padStart(2, '0')}`,
+    return new StringParameter(this, `Shard${shardLabel(props.shard)}Manifest`, {
+      parameterName: `${manifestPath(props.stage)}${shardLabel(props.shard)}`,
       description: `Partners of shard ${props.shard} and their queues (read by npx syndicate --stack)`,
       stringValue: value,
       tier: bytes > STANDARD_PARAMETER_BYTES ? ParameterTier.ADVANCED : ParameterTier.STANDARD,

@@ -73,7 +73,7 @@ import {
 import { delegateToPublisherAccessPoints, PublisherAccess } from '../constructs/publisher-access.js';
 import { SubscriptionChanges } from '../constructs/subscription-changes.js';
 import { acknowledge, wildcardFinding } from '../nag.js';
-import { PartnerShardStack } from './partner-shard-stack.js';
+import { PartnerShardStack, shardLabel } from './partner-shard-stack.js';
 
 export {
   PartnerDelivery,
@@ -627,7 +627,7 @@ export class SyndicationStack extends Stack {
     const shards = new Map<number, PartnerShardStack>();
     const deliveries = new Map<string, PartnerDelivery>();
     for (const [shard, members] of this.topology.shards) {
-      const shardStack = new PartnerShardStack(this, `PartnerShard${String(shard).padStart(2, '0')}`, {
+      const shardStack = new PartnerShardStack(this, `PartnerShard${shardLabel(shard)}`, {
         shard,
         stage: props.stage,
         partners: members,
