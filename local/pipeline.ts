@@ -58,6 +58,8 @@ export interface LocalPipelineOptions {
   readonly unreadPartners?: readonly string[];
   /** Claim-check link expiry, as the stack's `contentLinkExpiry`. @default 3600 */
   readonly linkExpirySeconds?: number;
+  /** SNS filter policies per topic, as the stack's `filterPoliciesPerTopic`. @default 200 */
+  readonly filterPoliciesPerTopic?: number;
 }
 
 /** The release function as the stack names it for the scheduler (a target ARN, played locally). */
@@ -174,7 +176,11 @@ export class LocalPipeline extends EventEmitter<PipelineEvents> {
     const sqs = new SQSClient({ region, useQueueUrlAsEndpoint: false });
     const sns = new SNSClient({ region });
     const dynamoDb = new DynamoDBClient({ region });
-    const resources = await createLocalResources({ s3, sqs, sns, dynamoDb }, partners);
+    const resources = await createLocalResources(
+      { s3, sqs, sns, dynamoDb },
+      partners,
+      options.filterPoliciesPerTopic ? { filterPoliciesPerTopic: options.filterPoliciesPerTopic } : {},
+    );
     sns.destroy();
     // EventBridge Scheduler has no emulator on npm: ours invokes the release handler at the embargo time.
     const scheduler = new SchedulerEmulator(

@@ -669,6 +669,7 @@ export class SyndicationStack extends Stack {
           'The scheduler retries the release, then dead-letters it; the embargoed version stays withheld.',
       },
       articlesTopic: this.articlesTopic,
+      otherTopics: new Map([...topics].filter(([id]) => id !== 'ArticlesTopic')),
       // Partner queues live in the shards, each with its aggregated DLQ alarms; one dashboard could not
       // draw a thousand of them (and would reference every shard).
       partnerQueues: [],

@@ -1386,6 +1386,15 @@ describe('alarms', () => {
       ],
       Statistic: 'Sum',
     });
+    // Every partner topic has its failed-deliveries alarm, the summary topic too.
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SNS',
+      MetricName: 'NumberOfNotificationsFailed',
+      Dimensions: [
+        { Name: 'TopicName', Value: { 'Fn::GetAtt': [logicalId(topicNamed('SummaryTopic')), 'TopicName'] } },
+      ],
+      Statistic: 'Sum',
+    });
   });
 
   test("the rejection-rate alarm reads this stage's ArticlesRejected among all files processed", () => {
