@@ -18,6 +18,7 @@ import {
 import { EventBridgeEmbargoScheduler } from '../shared/adapters/eventbridge-scheduler.js';
 import { S3ClaimCheck } from '../shared/adapters/s3-claim-check.js';
 import { SnsNotifier } from '../shared/adapters/sns-notifier.js';
+import type { TopicRoutes } from '../shared/partners/topology.js';
 import { type ArticleChange, eventTypeOf, publishChanges } from '../shared/usecases/publish-changes.js';
 import { indexDocumentStore, requiredEnv } from './commons/config.js';
 import {
@@ -32,7 +33,8 @@ import {
 traceClients(s3Client, dynamoDbClient, snsClient, schedulerClient);
 
 const dependencies = {
-  notifier: new SnsNotifier(snsClient, requiredEnv('TOPIC_ARN')),
+  // TOPIC_ROUTES: the topics of each payload variant (JSON); TOPIC_ARN alone: one topic for both.
+  notifier: new SnsNotifier(snsClient, topicRoutesFromEnv()),
   index: new DynamoDbArticleIndex(dynamoDbClient, requiredEnv('TABLE_NAME'), {
     documents: indexDocumentStore(),
   }),
@@ -51,6 +53,11 @@ const dependencies = {
   // Set by the stack (and the local runtime) when some partner in the registry takes summaries.
   summaries: process.env.PUBLISH_SUMMARIES === 'true',
 };
+
+function topicRoutesFromEnv(): TopicRoutes | string {
+  const routes = process.env.TOPIC_ROUTES;
+  return routes ? (JSON.parse(routes) as TopicRoutes) : requiredEnv('TOPIC_ARN');
+}
 
 type StreamImage = NonNullable<NonNullable<DynamoDBRecord['dynamodb']>['NewImage']>;
 

@@ -15,7 +15,7 @@ const app = new App();
 
 // Each throws a ConfigurationError listing every problem, so invalid settings never reach a deployment.
 const config = stageConfigFrom((key) => app.node.tryGetContext(key));
-const partners = loadPartnerRegistry();
+const partners = loadPartnerRegistry(config.partnersFile);
 const publishers = loadPublisherRegistry(config.publishersFile);
 
 new SyndicationStack(app, `Syndication-${config.stage}`, {

@@ -15,6 +15,10 @@
  *   accountConcurrency     the account's Lambda concurrent executions quota in this region    default 1000
  *   publishersFile         the publisher registry to deploy (a JSON file, path from the working directory)
  *                                                                            default config/publishers.json
+ *   filterPoliciesPerTopic SNS filter policies per topic: the account's quota (default 200, adjustable)
+ *                          subscriptions are spread over as many topics as this requires   default 200
+ *   partnersFile           the partner registry to deploy (a JSON file, path from the working directory)
+ *                                                                            default config/partners.json
  *
  * Data is retained unless the stage says it is disposable: a stage's name never decides it, so a
  * production stage called `live` or `eu-prod` cannot lose its articles to a `cdk destroy`.
@@ -33,6 +37,7 @@ export const CONFIG_DEFAULTS = {
   publishReservedConcurrency: 10,
   releaseReservedConcurrency: 5,
   accountConcurrency: 1000,
+  filterPoliciesPerTopic: 200,
 } as const;
 
 /** The range Lambda accepts for an SQS event source's maximum concurrency (ScalingConfig). */
@@ -66,6 +71,10 @@ export interface StageConfig {
   readonly releaseReservedConcurrency: Reservation;
   /** The publisher registry file; absent, the default (`config/publishers.json`). */
   readonly publishersFile?: string;
+  /** SNS filter policies per topic this account may have (its quota; 200 unless raised). */
+  readonly filterPoliciesPerTopic: number;
+  /** The partner registry file; absent, the default (`config/partners.json`). */
+  readonly partnersFile?: string;
 }
 
 /** Reads one context value: `(key) => app.node.tryGetContext(key)`. */
@@ -200,6 +209,9 @@ export function stageConfigFrom(context: ContextReader): StageConfig {
   const publishersFile = context('publishersFile');
   if (publishersFile !== undefined && (typeof publishersFile !== 'string' || publishersFile.trim() === ''))
     problems.push(`publishersFile must be the path of a JSON file, not '${String(publishersFile)}'`);
+  const partnersFile = context('partnersFile');
+  if (partnersFile !== undefined && (typeof partnersFile !== 'string' || partnersFile.trim() === ''))
+    problems.push(`partnersFile must be the path of a JSON file, not '${String(partnersFile)}'`);
   const config: StageConfig = {
     stage,
     ephemeral: booleanFrom('ephemeral', context('ephemeral'), CONFIG_DEFAULTS.ephemeral, problems),
@@ -231,8 +243,18 @@ export function stageConfigFrom(context: ContextReader): StageConfig {
     ),
     publishReservedConcurrency,
     releaseReservedConcurrency,
+    filterPoliciesPerTopic: concurrencyFrom(
+      'filterPoliciesPerTopic',
+      context('filterPoliciesPerTopic'),
+      { min: 1, max: 10_000 },
+      CONFIG_DEFAULTS.filterPoliciesPerTopic,
+      problems,
+    ),
     ...(typeof publishersFile === 'string' && publishersFile.trim() !== ''
       ? { publishersFile: publishersFile.trim() }
+      : {}),
+    ...(typeof partnersFile === 'string' && partnersFile.trim() !== ''
+      ? { partnersFile: partnersFile.trim() }
       : {}),
   };
   if (problems.length > 0) {

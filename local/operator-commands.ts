@@ -241,7 +241,7 @@ export async function commandReplay({ values, positionals }: Parsed): Promise<nu
   return withTarget(targetOf(values), async (target) => {
     // The registry says which payloads partners take (the same file the stack was deployed from).
     const partners = loadPartnerRegistry(undefined, { allowLoopbackHttp: !values.stack });
-    let notifier: Notifier = new SnsNotifier(target.sns, target.topicArn);
+    let notifier: Notifier = new SnsNotifier(target.sns, target.topicRoutes);
     let payloads: Payload[] = partners.some((partner) => partner.payload === 'summary')
       ? ['full', 'summary']
       : ['full'];
@@ -377,7 +377,7 @@ export async function commandRedrive({ values, positionals }: Parsed): Promise<n
         {
           queues,
           index,
-          notifier: new SnsNotifier(target.sns, target.topicArn),
+          notifier: new SnsNotifier(target.sns, target.topicRoutes),
           scheduler: noScheduling,
           now: () => new Date(),
           summaries: partners.some((partner) => partner.payload === 'summary'),

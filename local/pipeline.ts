@@ -60,6 +60,8 @@ export interface PipelineEvents {
 export interface LocalPipelineOptions {
   /** Claim-check link expiry, as the stack's `contentLinkExpiry`. @default 3600 */
   readonly linkExpirySeconds?: number;
+  /** SNS filter policies per topic, as the stack's `filterPoliciesPerTopic`. @default 200 */
+  readonly filterPoliciesPerTopic?: number;
 }
 
 /** The release function as the stack names it for the scheduler (a target ARN, played locally). */
@@ -90,6 +92,7 @@ function pointAwsEnvironmentAt(
       ? {
           TABLE_NAME: resources.table,
           TOPIC_ARN: resources.topicArn,
+          TOPIC_ROUTES: JSON.stringify(resources.topicRoutes),
           QUARANTINE_BUCKET: resources.quarantineBucket,
           RELEASE_FUNCTION_ARN: LOCAL_RELEASE_FUNCTION_ARN,
           SCHEDULER_ROLE_ARN: 'arn:aws:iam::000000000000:role/syndicate-scheduler',
@@ -172,7 +175,11 @@ export class LocalPipeline extends EventEmitter<PipelineEvents> {
     const sqs = new SQSClient({ region, useQueueUrlAsEndpoint: false });
     const sns = new SNSClient({ region });
     const dynamoDb = new DynamoDBClient({ region });
-    const resources = await createLocalResources({ s3, sqs, sns, dynamoDb }, partners);
+    const resources = await createLocalResources(
+      { s3, sqs, sns, dynamoDb },
+      partners,
+      options.filterPoliciesPerTopic ? { filterPoliciesPerTopic: options.filterPoliciesPerTopic } : {},
+    );
     sns.destroy();
     // EventBridge Scheduler has no emulator on npm: ours invokes the release handler at the embargo time.
     const scheduler = new SchedulerEmulator(

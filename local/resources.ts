@@ -1,8 +1,9 @@
 /**
  * Creates on the emulators the resources the CDK stack defines (infra/stacks/syndication-stack.ts):
  * ingest bucket, ingest queue with its DLQ, article table, stream DLQ, article topic, content bucket,
- * and one queue per partner (with its DLQ) subscribed with the filter policy derived from the same
- * registry, payload variant included.
+ * the partner topics (one per payload variant and filter-policy quota, as the stack), and one queue
+ * per partner (with its DLQ) subscribed to its variant's topic with the filter policy derived from
+ * the same registry.
  *
  * fauxqs delivers to SQS only, so every partner gets a local queue whatever its delivery type: `sqs`
  * partners read theirs (raw delivery, as in AWS); an HTTPS partner's queue receives the SNS JSON
@@ -15,6 +16,7 @@ import { CreateTopicCommand, type SNSClient, SubscribeCommand } from '@aws-sdk/c
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { INDEX_NAMES } from '../shared/adapters/table-layout.js';
 import { type Partner, subscriptionFilterPolicyFor } from '../shared/partners/registry.js';
+import { partnerTopology, type TopicRoutes, topicId } from '../shared/partners/topology.js';
 
 /** The table's global secondary indexes: `<name>Pk` / `<name>Sk` attributes, as in the stack. */
 const TABLE_INDEXES = Object.values(INDEX_NAMES);
@@ -40,6 +42,9 @@ export interface PartnerQueues {
   /** Whether SNS delivers raw bodies (SQS partners) or the JSON notification (the others). */
   readonly raw: boolean;
   readonly localDelivery: LocalDelivery;
+  /** The partner's shard and the topic it subscribes to, as in the stack. */
+  readonly shard: number;
+  readonly topicArn: string;
 }
 
 export interface LocalResources {
@@ -49,7 +54,10 @@ export interface LocalResources {
   readonly ingestDeadLetterQueue: QueueRef;
   readonly table: string;
   readonly streamDeadLetterQueue: QueueRef;
+  /** The first topic of full documents (every topic: `topicRoutes`). */
   readonly topicArn: string;
+  /** The topics of each payload variant: where the publisher sends each message. */
+  readonly topicRoutes: TopicRoutes;
   /** Claim-check documents (too large for a message, or linked from summaries). */
   readonly contentBucket: string;
   readonly partnerQueues: readonly PartnerQueues[];
@@ -116,9 +124,15 @@ function localDeliveryOf(partner: Partner): LocalDelivery {
   return 'held';
 }
 
+/** `SummaryTopic2` -> `summary-topic-2`. */
+function kebab(id: string): string {
+  return id.replace(/([a-z])([A-Z0-9])/g, '$1-$2').toLowerCase();
+}
+
 export async function createLocalResources(
   clients: ResourceClients,
   partners: readonly Partner[],
+  options: { readonly filterPoliciesPerTopic?: number } = {},
 ): Promise<LocalResources> {
   const bucket = 'syndicate-ingest';
   const quarantineBucket = 'syndicate-quarantine';
@@ -159,35 +173,59 @@ export async function createLocalResources(
     LOCAL_SETTINGS.ingestVisibilityTimeoutSeconds,
   );
   const streamDeadLetterQueue = await createQueue(clients.sqs, 'syndicate-stream-dlq');
-  const { TopicArn } = await clients.sns.send(new CreateTopicCommand({ Name: 'syndicate-articles' }));
-  const topicArn = TopicArn as string;
+  // The same topics and shards as the stack, from the same registry (shared/partners/topology.ts).
+  const topology = partnerTopology(partners, options.filterPoliciesPerTopic);
+  const topicArns = new Map<string, string>();
+  for (const slot of topology.topics) {
+    const name =
+      topicId(slot) === 'ArticlesTopic' ? 'syndicate-articles' : `syndicate-${kebab(topicId(slot))}`;
+    const { TopicArn } = await clients.sns.send(new CreateTopicCommand({ Name: name }));
+    topicArns.set(topicId(slot), TopicArn as string);
+  }
+  const topicArn = topicArns.get('ArticlesTopic') as string;
+  const arnsOf = (payload: 'full' | 'summary') =>
+    topology.topics
+      .filter((slot) => slot.payload === payload)
+      .map((slot) => topicArns.get(topicId(slot)) as string);
+  const topicRoutes: TopicRoutes = { full: arnsOf('full'), summary: arnsOf('summary') };
 
   const partnerQueues: PartnerQueues[] = [];
-  for (const partner of partners) {
-    const { queue, deadLetterQueue } = await createQueueWithDlq(clients.sqs, `partner-${partner.name}`);
-    const raw = partner.delivery.type === 'sqs';
-    const { SubscriptionArn } = await clients.sns.send(
-      new SubscribeCommand({
-        TopicArn: topicArn,
-        Protocol: 'sqs',
-        Endpoint: queue.arn,
-        ReturnSubscriptionArn: true,
-        Attributes: {
-          RawMessageDelivery: String(raw),
-          RedrivePolicy: JSON.stringify({ deadLetterTargetArn: deadLetterQueue.arn }),
-          FilterPolicy: JSON.stringify(subscriptionFilterPolicyFor(partner)),
-        },
-      }),
-    );
-    partnerQueues.push({
-      partner,
-      queue,
-      deadLetterQueue,
-      subscriptionArn: SubscriptionArn as string,
-      raw,
-      localDelivery: localDeliveryOf(partner),
-    });
+  for (const [shard, members] of topology.shards) {
+    for (const partner of members) {
+      const { queue, deadLetterQueue } = await createQueueWithDlq(clients.sqs, `partner-${partner.name}`);
+      const raw = partner.delivery.type === 'sqs';
+      const slot = topology.topicOf.get(partner.name);
+      const partnerTopicArn = (slot && topicArns.get(topicId(slot))) ?? topicArn;
+      const policy = subscriptionFilterPolicyFor(partner);
+      const { SubscriptionArn } = await clients.sns.send(
+        new SubscribeCommand({
+          TopicArn: partnerTopicArn,
+          Protocol: 'sqs',
+          Endpoint: queue.arn,
+          ReturnSubscriptionArn: true,
+          Attributes: {
+            RawMessageDelivery: String(raw),
+            RedrivePolicy: JSON.stringify({ deadLetterTargetArn: deadLetterQueue.arn }),
+            // No filter, no policy: as in the stack, where an empty policy is not set at all.
+            ...(Object.keys(policy).length > 0 ? { FilterPolicy: JSON.stringify(policy) } : {}),
+          },
+        }),
+      );
+      partnerQueues.push({
+        partner,
+        queue,
+        deadLetterQueue,
+        subscriptionArn: SubscriptionArn as string,
+        raw,
+        localDelivery: localDeliveryOf(partner),
+        shard,
+        topicArn: partnerTopicArn,
+      });
+    }
   }
+  // Registry order, as before sharding: listings and journeys show partners as the registry lists them.
+  const order = new Map(partners.map((partner, index) => [partner.name, index]));
+  partnerQueues.sort((a, b) => (order.get(a.partner.name) ?? 0) - (order.get(b.partner.name) ?? 0));
   return {
     bucket,
     quarantineBucket,
@@ -196,6 +234,7 @@ export async function createLocalResources(
     table,
     streamDeadLetterQueue,
     topicArn,
+    topicRoutes,
     contentBucket,
     partnerQueues,
   };

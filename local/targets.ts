@@ -9,6 +9,14 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { GetParametersByPathCommand, SSMClient } from '@aws-sdk/client-ssm';
+import {
+  type PartnerQueueKind,
+  partnerConstructId,
+  partnerQueueName,
+  type ShardManifest,
+  type TopicRoutes,
+} from '../shared/partners/topology.js';
 import { CliError } from './cli-support.js';
 import { readRuntimeInfo } from './runtime-file.js';
 
@@ -32,6 +40,8 @@ export interface Target {
   readonly contentBucket?: string;
   readonly table: string;
   readonly topicArn: string;
+  /** The topics of each payload variant: where replays send each message. */
+  readonly topicRoutes: TopicRoutes;
   readonly queues: readonly TargetQueue[];
   close(): void;
 }
@@ -105,6 +115,8 @@ function localTarget(): Target {
     contentBucket: resources.contentBucket,
     table: resources.table,
     topicArn: resources.topicArn,
+    // A runtime started before topics per variant has one topic for everything.
+    topicRoutes: resources.topicRoutes ?? { full: [resources.topicArn], summary: [resources.topicArn] },
     queues,
     close: () => {
       for (const client of [s3, dynamoDb, sns, sqs]) client.destroy();
@@ -157,6 +169,24 @@ async function awsTarget(options: TargetOptions & { stack: string }): Promise<Ta
   const sqs = new SQSClient(config);
   const sns = new SNSClient(config);
   const dynamoDb = new DynamoDBClient(config);
+  const topicArn = required('ArticlesTopicArn');
+  let partnerQueues: TargetQueue[] = [];
+  if (outputs.PartnerManifestPath) {
+    const ssm = new SSMClient(config);
+    try {
+      partnerQueues = queuesFromManifests(
+        await readManifests(ssm, outputs.PartnerManifestPath),
+        stageOf(outputs),
+      );
+    } catch (error) {
+      throw new TargetError(
+        `cannot read the partner manifest ${outputs.PartnerManifestPath} of stack ${options.stack}: ${(error as Error).message}`,
+        'the CLI needs ssm:GetParametersByPath on that path',
+      );
+    } finally {
+      ssm.destroy();
+    }
+  }
   return {
     description: `stack ${options.stack}${options.region ? ` in ${options.region}` : ''}`,
     s3,
@@ -167,12 +197,65 @@ async function awsTarget(options: TargetOptions & { stack: string }): Promise<Ta
     ...(outputs.QuarantineBucketName ? { quarantineBucket: outputs.QuarantineBucketName } : {}),
     ...(outputs.ContentBucketName ? { contentBucket: outputs.ContentBucketName } : {}),
     table: required('ArticlesTableName'),
-    topicArn: required('ArticlesTopicArn'),
-    queues: queuesFromOutputs(outputs),
+    topicArn,
+    topicRoutes: outputs.TopicRoutes
+      ? (JSON.parse(outputs.TopicRoutes) as TopicRoutes)
+      : { full: [topicArn], summary: [topicArn] },
+    queues: [...queuesFromOutputs(outputs), ...partnerQueues],
     close: () => {
       for (const client of [s3, dynamoDb, sns, sqs]) client.destroy();
     },
   };
+}
+
+/** The stage a manifest's queue names were made with: the last segment of `/syndication/<stage>/partner-shards/`. */
+function stageOf(outputs: Readonly<Record<string, string>>): string {
+  return outputs.PartnerManifestPath?.split('/').filter(Boolean)[1] ?? '';
+}
+
+/** Every shard's manifest under the path (one SSM parameter per shard, paged). */
+async function readManifests(ssm: SSMClient, path: string): Promise<ShardManifest[]> {
+  const manifests: ShardManifest[] = [];
+  let NextToken: string | undefined;
+  do {
+    const page = await ssm.send(new GetParametersByPathCommand({ Path: path, NextToken }));
+    for (const parameter of page.Parameters ?? [])
+      manifests.push(JSON.parse(parameter.Value ?? '{}') as ShardManifest);
+    NextToken = page.NextToken;
+  } while (NextToken);
+  return manifests;
+}
+
+/**
+ * Partner queues from the shards' manifests, named as the stack names them (`PartnerAllNewsWireQueue`,
+ * `…QueueDlq`, `…DeliveryDlq`), so `redrive PartnerAllNewsWireQueueDlq` works at any number of partners.
+ */
+export function queuesFromManifests(manifests: readonly ShardManifest[], stage: string): TargetQueue[] {
+  const queues: TargetQueue[] = [];
+  for (const manifest of manifests) {
+    for (const partner of manifest.partners) {
+      const prefix = partnerConstructId(partner);
+      const url = (kind: PartnerQueueKind) =>
+        `${manifest.queueUrlPrefix}${partnerQueueName(stage, partner, kind)}`;
+      const has = (kind: PartnerQueueKind) => partner.queues.includes(kind);
+      if (has('queue')) queues.push({ name: `${prefix}Queue`, url: url('queue'), role: 'partner' });
+      if (has('queueDlq'))
+        queues.push({
+          name: `${prefix}QueueDlq`,
+          url: url('queueDlq'),
+          role: 'dead-letter',
+          ...(has('queue') ? { redrivesTo: url('queue') } : {}),
+        });
+      if (has('deliveryDlq'))
+        queues.push({
+          name: `${prefix}DeliveryDlq`,
+          url: url('deliveryDlq'),
+          role: 'dead-letter',
+          ...(has('queue') ? { redrivesTo: url('queue') } : {}),
+        });
+    }
+  }
+  return queues;
 }
 
 export async function resolveTarget(options: TargetOptions): Promise<Target> {

@@ -9,7 +9,7 @@
  * as SNS requires.
  */
 import { Duration, RemovalPolicy, Tags } from 'aws-cdk-lib';
-import { AccountPrincipal, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { AccountPrincipal, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import {
   BackoffFunction,
@@ -18,7 +18,6 @@ import {
   SubscriptionFilter,
   SubscriptionProtocol,
 } from 'aws-cdk-lib/aws-sns';
-import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption, type QueueProps } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import {
@@ -26,9 +25,17 @@ import {
   partnerResourceId,
   subscriptionFilterPolicyFor,
 } from '../../shared/partners/registry.js';
+import type { PartnerQueueKind } from '../../shared/partners/topology.js';
 import { acknowledge } from '../nag.js';
 
 export const PARTNER_MAX_RECEIVE_COUNT = 5;
+
+type PascalKind = 'Queue' | 'QueueDlq' | 'DeliveryDlq';
+const KIND_OF: Readonly<Record<PascalKind, PartnerQueueKind>> = {
+  Queue: 'queue',
+  QueueDlq: 'queueDlq',
+  DeliveryDlq: 'deliveryDlq',
+};
 const DLQ_RETENTION = Duration.days(14);
 
 /** What a partner account may do on the queue we create for it: read and delete, nothing else. */
@@ -40,22 +47,7 @@ export const PARTNER_QUEUE_ACTIONS = [
   'sqs:GetQueueUrl',
 ];
 
-/** `all-news-wire` -> `AllNewsWire`, for construct and output ids. */
-export function partnerId(name: string): string {
-  return name
-    .split('-')
-    .filter((part) => part.length > 0)
-    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
-    .join('');
-}
-
-/**
- * The construct id of a partner's delivery, from its permanent id (never its name): every logical id
- * under it, and so every queue, survives a rename of the partner.
- */
-export function partnerConstructId(partner: Pick<Partner, 'id' | 'name'>): string {
-  return `Partner${partnerId(partnerResourceId(partner))}`;
-}
+export { partnerConstructId, pascalCase as partnerId } from '../../shared/partners/topology.js';
 
 /** The partner's subscription filter policy (its filters plus the payload variant) as CDK filters. */
 export function subscriptionFilterPolicy(partner: Partner): Record<string, SubscriptionFilter> {
@@ -78,6 +70,11 @@ export interface PartnerDeliveryProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Explicit queue names (see partnerQueueName in shared/partners/topology.ts), so the CLI finds a
+   * partner's queues from a small manifest. @default names CloudFormation generates
+   */
+  readonly queueName?: (kind: PartnerQueueKind) => string;
 }
 
 export class PartnerDelivery extends Construct {
@@ -87,15 +84,16 @@ export class PartnerDelivery extends Construct {
   /** The queue we create for an `sqs` partner without its own queue, and its consumer DLQ. */
   readonly queue?: Queue;
   readonly queueDlq?: Queue;
-  /** The SNS subscription (for every type except our own queue, where SqsSubscription creates it). */
-  readonly subscription?: Subscription;
+  /** The partner's SNS subscription, whatever its delivery type. */
+  readonly subscription: Subscription;
 
   constructor(scope: Construct, id: string, props: PartnerDeliveryProps) {
     super(scope, id);
     const { topic, partner, key } = props;
     this.partner = partner;
-    const secureQueue = (queueId: string, queueProps: QueueProps = {}) =>
+    const secureQueue = (queueId: PascalKind, queueProps: QueueProps = {}) =>
       new Queue(this, queueId, {
+        ...(props.queueName ? { queueName: props.queueName(KIND_OF[queueId]) } : {}),
         encryption: QueueEncryption.KMS,
         encryptionMasterKey: key,
         enforceSSL: true,
@@ -109,7 +107,10 @@ export class PartnerDelivery extends Construct {
       `This queue is the SNS delivery DLQ of partner ${partner.name}'s subscription (a subscription redrive ` +
         'policy, which cdk-nag does not read); a DLQ of a DLQ would only move the problem.',
     );
-    const filterPolicy = subscriptionFilterPolicy(partner);
+    // A partner without filters takes everything: its subscription carries no policy at all (and so
+    // does not count against the topic's filter-policy quota).
+    const policy = subscriptionFilterPolicy(partner);
+    const filterPolicy = Object.keys(policy).length > 0 ? policy : undefined;
     const { delivery } = partner;
 
     if (delivery.type === 'sqs' && !delivery.queueArn) {
@@ -117,18 +118,31 @@ export class PartnerDelivery extends Construct {
       this.queue = secureQueue('Queue', {
         deadLetterQueue: { queue: this.queueDlq, maxReceiveCount: PARTNER_MAX_RECEIVE_COUNT },
       });
-      topic.addSubscription(
-        new SqsSubscription(this.queue, {
-          rawMessageDelivery: true,
-          deadLetterQueue: this.deliveryDlq,
-          filterPolicy,
+      // What SqsSubscription does, in this construct's stack: the topic may send to the queue (the key
+      // policy lets SNS encrypt for the stack's topics). The subscription is created here because a
+      // shard (nested stack) cannot add a subscription through its parent's topic.
+      const { policyDependable } = this.queue.addToResourcePolicy(
+        new PolicyStatement({
+          principals: [new ServicePrincipal('sns.amazonaws.com')],
+          actions: ['sqs:SendMessage'],
+          resources: [this.queue.queueArn],
+          conditions: { ArnEquals: { 'aws:SourceArn': topic.topicArn } },
         }),
       );
+      this.subscription = new Subscription(this, 'Subscription', {
+        topic,
+        protocol: SubscriptionProtocol.SQS,
+        endpoint: this.queue.queueArn,
+        rawMessageDelivery: true,
+        deadLetterQueue: this.deliveryDlq,
+        ...(filterPolicy ? { filterPolicy } : {}),
+      });
+      if (policyDependable) this.subscription.node.addDependency(policyDependable);
       if (delivery.accountId) this.grantPartnerAccount(delivery.accountId, key, [this.queue, this.queueDlq]);
     } else {
       this.subscription = new Subscription(this, 'Subscription', {
         topic,
-        filterPolicy,
+        ...(filterPolicy ? { filterPolicy } : {}),
         deadLetterQueue: this.deliveryDlq,
         ...this.endpointProps(partner),
       });

@@ -99,6 +99,8 @@ export interface PipelineMonitoringProps {
   readonly publish: MonitoredFunction;
   readonly release: MonitoredFunction;
   readonly articlesTopic: ITopic;
+  /** The other partner topics (summary, and more of each variant at scale), by construct id: an alarm each. */
+  readonly otherTopics?: ReadonlyMap<string, ITopic>;
   readonly partnerQueues: readonly { readonly name: string; readonly queue: IQueue }[];
   readonly deadLetterQueues: readonly MonitoredDeadLetterQueue[];
   readonly thresholds?: Partial<AlarmThresholds>;
@@ -196,20 +198,29 @@ export class PipelineMonitoring extends Construct {
     });
 
     // --- SNS deliveries --------------------------------------------------------------------------------
-    this.deliveryFailuresAlarm = this.alarm('ArticleDeliveryFailures', {
-      metric: props.articlesTopic.metricNumberOfNotificationsFailed({
-        period: FIVE_MINUTES,
-        statistic: Stats.SUM,
-      }),
-      threshold: limits.deliveryFailures,
-      evaluationPeriods: 2,
-      description:
-        `SNS failed at least ${limits.deliveryFailures} deliveries of the articles topic in each of the last ` +
-        'two 5-minute periods. HTTPS endpoints count every failed attempt, retries included; other endpoints ' +
-        "count messages SNS gave up on (they are in that partner's DeliveryDlq). What to do: find the partner " +
-        'whose DeliveryDlq fills or whose endpoint fails (HTTPS down, their queue policy or key refusing ' +
-        `SNS, a deleted subscription) and contact them; then redrive or \`npx syndicate replay ... --partner NAME ${stack}\`.`,
-    });
+    const deliveryFailures = (id: string, topic: ITopic, name: string) =>
+      this.alarm(id, {
+        metric: topic.metricNumberOfNotificationsFailed({
+          period: FIVE_MINUTES,
+          statistic: Stats.SUM,
+        }),
+        threshold: limits.deliveryFailures,
+        evaluationPeriods: 2,
+        description:
+          `SNS failed at least ${limits.deliveryFailures} deliveries of the ${name} in each of the last ` +
+          'two 5-minute periods. HTTPS endpoints count every failed attempt, retries included; other endpoints ' +
+          "count messages SNS gave up on (they are in that partner's DeliveryDlq). What to do: find the partner " +
+          'whose DeliveryDlq fills or whose endpoint fails (HTTPS down, their queue policy or key refusing ' +
+          `SNS, a deleted subscription) and contact them; then redrive or \`npx syndicate replay ... --partner NAME ${stack}\`.`,
+      });
+    this.deliveryFailuresAlarm = deliveryFailures(
+      'ArticleDeliveryFailures',
+      props.articlesTopic,
+      'articles topic',
+    );
+    // Few topics even for thousands of partners (one per 200 filter policies and variant): one alarm each.
+    for (const [id, topic] of props.otherTopics ?? [])
+      deliveryFailures(`ArticleDeliveryFailures${id}`, topic, `${id} topic`);
 
     // --- Rejections ------------------------------------------------------------------------------------
     const files = 'FILL(rejected, 0) + FILL(normalised, 0) + FILL(unchanged, 0)';

@@ -40,22 +40,26 @@ import {
 } from 'aws-cdk-lib/aws-s3';
 import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { CfnScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
-import { type CfnSubscription, Topic } from 'aws-cdk-lib/aws-sns';
+import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption, type QueueProps } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { CLAIM_CHECK_PREFIX, MAX_LINK_EXPIRY_SECONDS } from '../../shared/adapters/s3-claim-check.js';
 import { INDEX_DOCUMENT_PREFIX } from '../../shared/adapters/s3-document-store.js';
 import { INDEX_NAMES } from '../../shared/adapters/table-layout.js';
+import type { Payload } from '../../shared/domain/message.js';
+import { type Partner, partnerResourceId, registryWantsSummaries } from '../../shared/partners/registry.js';
 import {
-  endpointOf,
-  type Partner,
-  partnerResourceId,
-  registryWantsSummaries,
-} from '../../shared/partners/registry.js';
+  manifestPath,
+  type PartnerTopology,
+  partnerTopology,
+  type TopicRoutes,
+  topicId,
+} from '../../shared/partners/topology.js';
 import { type Publisher, publisherPrefix } from '../../shared/publishers/registry.js';
 import { CONFIG_DEFAULTS, type Reservation, type StageConfig } from '../config.js';
 import { OperatorAlerts } from '../constructs/operator-alerts.js';
-import { PartnerDelivery, partnerConstructId, partnerId } from '../constructs/partner-delivery.js';
+import type { PartnerDelivery } from '../constructs/partner-delivery.js';
+import { partnerId } from '../constructs/partner-delivery.js';
 import {
   DEFAULT_SERVICE_NAME,
   PipelineFunction,
@@ -69,6 +73,7 @@ import {
 import { delegateToPublisherAccessPoints, PublisherAccess } from '../constructs/publisher-access.js';
 import { SubscriptionChanges } from '../constructs/subscription-changes.js';
 import { acknowledge, wildcardFinding } from '../nag.js';
+import { PartnerShardStack, shardLabel } from './partner-shard-stack.js';
 
 export {
   PartnerDelivery,
@@ -119,6 +124,12 @@ export interface SyndicationStackProps extends StackProps {
   readonly accessLogRetention?: Duration;
   /** Overrides of the alarm thresholds (see ALARM_DEFAULTS). */
   readonly alarmThresholds?: Partial<AlarmThresholds>;
+  /**
+   * SNS filter policies per topic in this account (the quota, 200 unless raised): partner
+   * subscriptions are spread over as many topics per payload variant as this requires.
+   * @default 200
+   */
+  readonly filterPoliciesPerTopic?: number;
 }
 
 /** The stack's settings from validated deployment settings (`infra/config.ts`): what `cdk synth` builds. */
@@ -139,6 +150,7 @@ export function stackPropsFrom(
     ingestMaxConcurrency: config.ingestMaxConcurrency,
     publishReservedConcurrency: config.publishReservedConcurrency,
     releaseReservedConcurrency: config.releaseReservedConcurrency,
+    filterPoliciesPerTopic: config.filterPoliciesPerTopic,
     description: `Content syndication pipeline (${config.stage}${config.ephemeral ? ', ephemeral' : ''})`,
   };
 }
@@ -208,8 +220,15 @@ export class SyndicationStack extends Stack {
   readonly releaseFunction: PipelineFunction;
   readonly releaseDlq: Queue;
   readonly streamDlq: Queue;
+  /** The first topic of full documents (every topic: `topics`). */
   readonly articlesTopic: Topic;
-  /** Encrypts the articles topic. */
+  /** Every partner topic, by construct id (`ArticlesTopic`, `SummaryTopic`, `ArticlesTopic2`...). */
+  readonly topics: ReadonlyMap<string, Topic>;
+  /** Which shard each partner is in and which topic it subscribes to. */
+  readonly topology: PartnerTopology;
+  /** The nested stacks of partner deliveries, by shard. */
+  readonly partnerShards: ReadonlyMap<number, PartnerShardStack>;
+  /** Encrypts the partner topics. */
   readonly topicKey: Key;
   /** Encrypts the partner queues, their DLQs and the content bucket; SNS may use it for the topic. */
   readonly messagingKey: Key;
@@ -442,19 +461,36 @@ export class SyndicationStack extends Stack {
       enableKeyRotation: true,
       removalPolicy,
     });
-    this.articlesTopic = new Topic(this, 'ArticlesTopic', {
-      enforceSSL: true,
-      masterKey: this.topicKey,
-      // RSA-SHA256 signatures on HTTPS and email-json deliveries (version 1 is SHA1).
-      signatureVersion: SNS_SIGNATURE_VERSION,
-    });
-    // SNS encrypts what it puts in the (KMS-encrypted) partner queues and delivery DLQs, for this topic only.
+    this.topology = partnerTopology(
+      props.partners,
+      props.filterPoliciesPerTopic ?? CONFIG_DEFAULTS.filterPoliciesPerTopic,
+    );
+    const topics = new Map<string, Topic>();
+    for (const slot of this.topology.topics) {
+      topics.set(
+        topicId(slot),
+        new Topic(this, topicId(slot), {
+          enforceSSL: true,
+          masterKey: this.topicKey,
+          // RSA-SHA256 signatures on HTTPS and email-json deliveries (version 1 is SHA1).
+          signatureVersion: SNS_SIGNATURE_VERSION,
+        }),
+      );
+    }
+    this.topics = topics;
+    this.articlesTopic = topics.get('ArticlesTopic') as Topic;
+    // SNS encrypts what it puts in the (KMS-encrypted) partner queues and delivery DLQs, for these topics only.
     this.messagingKey.addToResourcePolicy(
       new PolicyStatement({
         principals: [new ServicePrincipal('sns.amazonaws.com')],
         actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
         resources: ['*'],
-        conditions: { ArnEquals: { 'aws:SourceArn': this.articlesTopic.topicArn } },
+        conditions: {
+          ArnEquals: {
+            'aws:SourceArn':
+              topics.size === 1 ? this.articlesTopic.topicArn : [...topics.values()].map((t) => t.topicArn),
+          },
+        },
       }),
     );
     this.restrictSubscribers(props.partners);
@@ -485,6 +521,7 @@ export class SyndicationStack extends Stack {
       timeout: PUBLISH_TIMEOUT,
       environment: {
         TOPIC_ARN: this.articlesTopic.topicArn,
+        TOPIC_ROUTES: this.toJsonString(this.topicRoutes()),
         TABLE_NAME: this.articlesTable.tableName,
         RELEASE_FUNCTION_ARN: this.releaseFunction.functionArn,
         SCHEDULER_ROLE_ARN: schedulerRole.roleArn,
@@ -510,7 +547,10 @@ export class SyndicationStack extends Stack {
     );
     // grantPublish would allow kms:GenerateDataKey*; SNS needs exactly GenerateDataKey and Decrypt.
     this.publishFunction.addToRolePolicy(
-      new PolicyStatement({ actions: ['sns:Publish'], resources: [this.articlesTopic.topicArn] }),
+      new PolicyStatement({
+        actions: ['sns:Publish'],
+        resources: [...topics.values()].map((topic) => topic.topicArn),
+      }),
     );
     this.topicKey.grant(this.publishFunction, ...TOPIC_KEY_ACTIONS);
     // Writes claim-check documents and signs GET links to them: a pre-signed URL acts with the
@@ -556,21 +596,6 @@ export class SyndicationStack extends Stack {
         "and only inside this stack's schedule group.",
     );
 
-    // --- Partners: one filtered subscription each (and a queue for sqs partners without one) -------
-    const deliveries = new Map<string, PartnerDelivery>();
-    for (const partner of props.partners) {
-      deliveries.set(
-        partner.name,
-        new PartnerDelivery(this, partnerConstructId(partner), {
-          topic: this.articlesTopic,
-          partner,
-          key: this.messagingKey,
-          removalPolicy,
-        }),
-      );
-    }
-    this.partnerDeliveries = deliveries;
-
     // --- cdk-nag: what CDK creates for us, and DLQs fed by other services -------------------------
     this.acknowledgeNotificationsHandler();
     acknowledge(
@@ -598,11 +623,30 @@ export class SyndicationStack extends Stack {
           'Deploy with -c operatorEmails=oncall@example.com,... or subscribe to OperatorTopicArn.',
       );
     }
+    // --- Partners: in shards of nested stacks, one filtered subscription each -----------------------
+    const shards = new Map<number, PartnerShardStack>();
+    const deliveries = new Map<string, PartnerDelivery>();
+    for (const [shard, members] of this.topology.shards) {
+      const shardStack = new PartnerShardStack(this, `PartnerShard${shardLabel(shard)}`, {
+        shard,
+        stage: props.stage,
+        partners: members,
+        topicOf: (partner) => this.topicOf(partner),
+        key: this.messagingKey,
+        alarmTopic: this.alerts.topic,
+        removalPolicy,
+      });
+      shards.set(shard, shardStack);
+      for (const [name, delivery] of shardStack.deliveries) deliveries.set(name, delivery);
+    }
+    this.partnerShards = shards;
+    this.partnerDeliveries = deliveries;
+
     this.subscriptionChanges = new SubscriptionChanges(this, 'SubscriptionChanges', {
       alerts: this.alerts,
-      topics: [this.articlesTopic, this.alerts.topic],
+      topics: [...topics.values(), this.alerts.topic],
     });
-    this.deadLetterQueues = this.describeDeadLetterQueues(deliveries);
+    this.deadLetterQueues = this.describeDeadLetterQueues();
     this.monitoring = new PipelineMonitoring(this, 'Monitoring', {
       alerts: this.alerts,
       serviceName: this.serviceName,
@@ -625,9 +669,10 @@ export class SyndicationStack extends Stack {
           'The scheduler retries the release, then dead-letters it; the embargoed version stays withheld.',
       },
       articlesTopic: this.articlesTopic,
-      partnerQueues: [...deliveries.values()].flatMap((delivery) =>
-        delivery.queue ? [{ name: delivery.partner.name, queue: delivery.queue }] : [],
-      ),
+      otherTopics: new Map([...topics].filter(([id]) => id !== 'ArticlesTopic')),
+      // Partner queues live in the shards, each with its aggregated DLQ alarms; one dashboard could not
+      // draw a thousand of them (and would reference every shard).
+      partnerQueues: [],
       deadLetterQueues: this.deadLetterQueues,
       ...(props.alarmThresholds ? { thresholds: props.alarmThresholds } : {}),
     });
@@ -700,29 +745,35 @@ export class SyndicationStack extends Stack {
       value: this.contentBucket.bucketName,
       description: 'Claim-check documents (too large for a message, or linked from summaries)',
     });
-    for (const [name, delivery] of deliveries) {
-      const prefix = partnerConstructId(delivery.partner);
-      if (delivery.queue && delivery.queueDlq) {
-        new CfnOutput(this, `${prefix}QueueUrl`, {
-          value: delivery.queue.queueUrl,
-          description: `Queue of partner ${name}`,
-        });
-        new CfnOutput(this, `${prefix}QueueDlqUrl`, {
-          value: delivery.queueDlq.queueUrl,
-          description: `Messages partner ${name} received 5 times without deleting`,
-        });
-      }
-      if (delivery.subscription) {
-        new CfnOutput(this, `${prefix}SubscriptionArn`, {
-          value: (delivery.subscription.node.defaultChild as CfnSubscription).ref,
-          description: `Subscription of partner ${name} to ${endpointOf(delivery.partner.delivery)} (the endpoint owner confirms it)`,
-        });
-      }
-      new CfnOutput(this, `${prefix}DeliveryDlqUrl`, {
-        value: delivery.deliveryDlq.queueUrl,
-        description: `Messages SNS could not deliver to partner ${name}`,
-      });
-    }
+    // One manifest for every partner queue, whatever the number of partners (200 outputs per stack):
+    // an SSM parameter per shard under this path.
+    new CfnOutput(this, 'PartnerManifestPath', {
+      value: manifestPath(props.stage),
+      description:
+        'SSM path of the partner manifest: one parameter per shard, listing its partners and queues',
+    });
+    new CfnOutput(this, 'TopicRoutes', {
+      value: this.toJsonString(this.topicRoutes()),
+      description:
+        'Topics of each payload variant (JSON): publishers send each message to all of its variant',
+    });
+  }
+
+  /** The topic a partner subscribes to: its payload variant's, the one its shard was packed into. */
+  topicOf(partner: Partner): Topic {
+    const slot = this.topology.topicOf.get(partner.name);
+    const topic = slot ? this.topics.get(topicId(slot)) : undefined;
+    if (!topic) throw new Error(`no topic for partner ${partner.name}`);
+    return topic;
+  }
+
+  /** The topic ARNs of each payload variant, as the publish function reads them (TOPIC_ROUTES). */
+  topicRoutes(): TopicRoutes {
+    const arns = (payload: Payload) =>
+      this.topology.topics
+        .filter((slot) => slot.payload === payload)
+        .map((slot) => this.topics.get(topicId(slot))?.topicArn as string);
+    return { full: arns('full'), summary: arns('summary') };
   }
 
   /** Table actions on the table itself: no function queries an index, so no `index/*` grant. */
@@ -778,9 +829,7 @@ export class SyndicationStack extends Stack {
   }
 
   /** Every DLQ of the stack with what its messages mean and what an operator does about them. */
-  private describeDeadLetterQueues(
-    deliveries: ReadonlyMap<string, PartnerDelivery>,
-  ): MonitoredDeadLetterQueue[] {
+  private describeDeadLetterQueues(): MonitoredDeadLetterQueue[] {
     const stack = `--stack ${this.stackName}`;
     const queues: MonitoredDeadLetterQueue[] = [
       {
@@ -816,29 +865,7 @@ export class SyndicationStack extends Stack {
           'and delete the message.',
       },
     ];
-    for (const [name, delivery] of deliveries) {
-      const prefix = partnerConstructId(delivery.partner);
-      if (delivery.queueDlq) {
-        queues.push({
-          id: `${prefix}QueueDlq`,
-          queue: delivery.queueDlq,
-          meaning: `Messages partner ${name} received ${MAX_RECEIVE_COUNT} times without deleting them: their consumer is failing.`,
-          action:
-            `tell partner ${name}; once their consumer works, \`npx syndicate redrive ${prefix}QueueDlq ${stack}\` ` +
-            'moves the messages back to their queue (kept 14 days).',
-        });
-      }
-      queues.push({
-        id: `${prefix}DeliveryDlq`,
-        queue: delivery.deliveryDlq,
-        meaning: `Messages SNS could not deliver to partner ${name} (${delivery.partner.delivery.type}) after its retries.`,
-        action: delivery.queue
-          ? 'check that the partner queue policy and key still let the topic deliver, then ' +
-            `\`npx syndicate redrive ${prefix}DeliveryDlq ${stack}\` moves the messages to their queue.`
-          : `check the endpoint with partner ${name} (down, refusing, subscription deleted or unconfirmed); ` +
-            `once fixed, \`npx syndicate replay --since <time> --partner ${name} ${stack}\` resends the articles.`,
-      });
-    }
+    // Partner DLQs alarm in their shards, ten queues to an alarm (PartnerShardStack).
     return queues;
   }
 
@@ -856,31 +883,40 @@ export class SyndicationStack extends Stack {
    * changes alarm (SubscriptionChanges).
    */
   private restrictSubscribers(partners: readonly Partner[]): void {
-    const accounts = new Set<string>();
+    const accounts = new Map<string, Set<string>>();
     for (const partner of partners) {
       const { delivery } = partner;
       if (delivery.type !== 'lambda') continue;
       const { functionArn: endpoint, accountId: account } = delivery;
-      accounts.add(account);
-      this.articlesTopic.addToResourcePolicy(
+      const topic = this.topicOf(partner);
+      const topicAccounts = accounts.get(topic.node.id) ?? new Set<string>();
+      topicAccounts.add(account);
+      accounts.set(topic.node.id, topicAccounts);
+      topic.addToResourcePolicy(
         new PolicyStatement({
           sid: `PartnerSubscribe${partnerId(partnerResourceId(partner))}`,
           principals: [new ArnPrincipal(`arn:${this.partition}:iam::${account}:root`)],
           actions: ['sns:Subscribe'],
-          resources: [this.articlesTopic.topicArn],
+          resources: [topic.topicArn],
           conditions: { StringEquals: { 'sns:Protocol': delivery.type, 'sns:Endpoint': endpoint } },
         }),
       );
     }
-    this.articlesTopic.addToResourcePolicy(
-      new PolicyStatement({
-        sid: 'OnlyRegisteredPartnersSubscribe',
-        effect: Effect.DENY,
-        principals: [new AnyPrincipal()],
-        actions: ['sns:Subscribe'],
-        resources: [this.articlesTopic.topicArn],
-        conditions: { StringNotEquals: { 'aws:PrincipalAccount': [this.account, ...[...accounts].sort()] } },
-      }),
-    );
+    for (const [id, topic] of this.topics) {
+      topic.addToResourcePolicy(
+        new PolicyStatement({
+          sid: 'OnlyRegisteredPartnersSubscribe',
+          effect: Effect.DENY,
+          principals: [new AnyPrincipal()],
+          actions: ['sns:Subscribe'],
+          resources: [topic.topicArn],
+          conditions: {
+            StringNotEquals: {
+              'aws:PrincipalAccount': [this.account, ...[...(accounts.get(id) ?? [])].sort()],
+            },
+          },
+        }),
+      );
+    }
   }
 }

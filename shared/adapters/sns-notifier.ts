@@ -1,5 +1,6 @@
 import { PublishBatchCommand, type PublishBatchRequestEntry, type SNSClient } from '@aws-sdk/client-sns';
-import { messageSize, type OutboundMessage } from '../domain/message.js';
+import { messageSize, type OutboundMessage, type Payload } from '../domain/message.js';
+import type { TopicRoutes } from '../partners/topology.js';
 import type { Notifier, PublishResult } from '../ports/notifier.js';
 
 /** SNS PublishBatch limits: 10 entries and 256 KiB of payload (bodies and attributes) per call. */
@@ -42,19 +43,47 @@ function entryOf(message: OutboundMessage, index: number): PublishBatchRequestEn
   };
 }
 
+/** The variant a message carries (its `payload` attribute); a message without one is a full document. */
+function payloadOf(message: OutboundMessage): Payload {
+  return message.attributes.payload?.value === 'summary' ? 'summary' : 'full';
+}
+
+/**
+ * Publishes each message to every topic of its payload variant (one topic per variant and per
+ * filter-policy quota's worth of subscriptions, see shared/partners/topology.ts). Given one topic
+ * ARN, every message goes there. A message fails when any of its topics refused it; the retry may
+ * repeat it on the others, which partners absorb (they deduplicate on idempotencyKey).
+ */
 export class SnsNotifier implements Notifier {
+  private readonly routes: TopicRoutes;
+
   constructor(
     private readonly sns: SNSClient,
-    private readonly topicArn: string,
-  ) {}
+    topics: string | TopicRoutes,
+  ) {
+    this.routes = typeof topics === 'string' ? { full: [topics], summary: [topics] } : topics;
+  }
 
   async publish(messages: readonly OutboundMessage[]): Promise<PublishResult> {
+    // Topics in parallel: a stream batch's time grows with the batches per topic, not with the
+    // number of topics a thousand partners need.
+    const calls = (['full', 'summary'] as const).flatMap((payload) => {
+      const variant = messages.filter((message) => payloadOf(message) === payload);
+      return variant.length === 0
+        ? []
+        : this.routes[payload].map((topicArn) => this.publishTo(topicArn, variant));
+    });
+    const failedIds = new Set((await Promise.all(calls)).flat());
+    return { failedIds: messages.map((message) => message.id).filter((id) => failedIds.has(id)) };
+  }
+
+  private async publishTo(topicArn: string, messages: readonly OutboundMessage[]): Promise<string[]> {
     const failedIds: string[] = [];
     for (const batch of batchesOf(messages)) {
       try {
         const response = await this.sns.send(
           new PublishBatchCommand({
-            TopicArn: this.topicArn,
+            TopicArn: topicArn,
             PublishBatchRequestEntries: batch.map(entryOf),
           }),
         );
@@ -67,6 +96,6 @@ export class SnsNotifier implements Notifier {
         failedIds.push(...batch.map((message) => message.id));
       }
     }
-    return { failedIds };
+    return failedIds;
   }
 }

@@ -180,9 +180,7 @@ export function filterPolicyProblems(policy: FilterPolicy): string[] {
   const problems: string[] = [];
   const keys = Object.keys(policy);
   if (keys.length > SNS_FILTER_MAX_KEYS) {
-    problems.push(
-      `${keys.length} filter keys (${keys.join(', ')}), SNS allows ${SNS_FILTER_MAX_KEYS} (the payload key counts)`,
-    );
+    problems.push(`${keys.length} filter keys (${keys.join(', ')}), SNS allows ${SNS_FILTER_MAX_KEYS}`);
   }
   const combinations = Object.values(policy).reduce((product, values) => product * values.length, 1);
   if (combinations > SNS_FILTER_MAX_COMBINATIONS) {

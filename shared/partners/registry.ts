@@ -4,9 +4,9 @@
  * same thing locally and in AWS.
  *
  * Filters become SNS subscription filter policies on message attributes (see ../domain/message.ts):
- * values within one filter are alternatives (OR), different filters must all match (AND). Every
- * subscription also matches on the `payload` attribute, so each partner gets exactly one of the
- * message variants (full document or summary) published for an article version.
+ * values within one filter are alternatives (OR), different filters must all match (AND). Each
+ * partner subscribes to a topic of its payload variant (full document or summary, ./topology.ts), so
+ * it gets exactly one of the variants published for an article version.
  */
 import { ConfigurationError } from '../domain/errors.js';
 import { EVENT_TYPES, type EventType, PAYLOADS, type Payload } from '../domain/message.js';
@@ -406,12 +406,12 @@ export function filterPolicyFor(partner: Partner): FilterPolicy {
 }
 
 /**
- * The policy the SNS subscription carries: the partner's filter plus the payload variant it takes.
- * This is what counts against the SNS limits (5 keys, 150 combinations), so a partner can use at
- * most four of the five filters.
+ * The policy the SNS subscription carries: the partner's filter. The payload variant takes no key (each
+ * variant has topics of its own, see ./topology.ts), so a partner may use all five of SNS's keys; this
+ * is what counts against the SNS limits (5 keys, 150 combinations).
  */
 export function subscriptionFilterPolicyFor(partner: Partner): FilterPolicy {
-  return { ...filterPolicyFor(partner), payload: [partner.payload] };
+  return filterPolicyFor(partner);
 }
 
 /** Whether the publisher must send the summary variant at all. */

@@ -17,6 +17,7 @@ import {
 } from '../../infra/stacks/syndication-stack.js';
 import { ConfigurationError } from '../../shared/domain/errors.js';
 import { type Partner, parsePartnerRegistry } from '../../shared/partners/registry.js';
+import { flattenedTemplate } from '../helpers/stack-template.js';
 
 const PARTNER_ACCOUNT = '210987654321';
 
@@ -113,7 +114,7 @@ before(() => {
     registry(false),
   );
   for (const stack of [retained, ephemeral, renamed, tuned, unreserved])
-    templates.set(stack, Template.fromStack(stack));
+    templates.set(stack, Template.fromJSON(flattenedTemplate(stack)));
 });
 
 describe('data retention', () => {

@@ -21,7 +21,7 @@ import {
 } from '../../infra/constructs/pipeline-function.js';
 import { CUSTOM_METRICS, METRICS_NAMESPACE } from '../../infra/constructs/pipeline-monitoring.js';
 import { addNagChecks } from '../../infra/nag.js';
-import { partnerId, SyndicationStack } from '../../infra/stacks/syndication-stack.js';
+import { SyndicationStack } from '../../infra/stacks/syndication-stack.js';
 import { INDEX_NAMES } from '../../shared/adapters/table-layout.js';
 import { ConfigurationError } from '../../shared/domain/errors.js';
 import {
@@ -29,6 +29,7 @@ import {
   parsePartnerRegistry,
   subscriptionFilterPolicyFor,
 } from '../../shared/partners/registry.js';
+import { flattenedTemplate } from '../helpers/stack-template.js';
 
 const PARTNER_ACCOUNT = '210987654321';
 const OTHER_ACCOUNT = '123456789012';
@@ -88,6 +89,13 @@ let template: Template;
 let prodTemplate: Template;
 let resources: Record<string, Resource>;
 let prodResources: Record<string, Resource>;
+
+/** A partner topic of the dev stack by construct id (`ArticlesTopic`, `SummaryTopic`...). */
+function topicNamed(id: string): IConstruct {
+  const topic = dev.topics.get(id);
+  assert.ok(topic, `dev has a topic ${id}`);
+  return topic;
+}
 
 /** The logical id of a construct's CloudFormation resource. */
 function logicalId(construct: IConstruct): string {
@@ -158,8 +166,8 @@ before(() => {
     accessLogRetention: Duration.days(400),
   });
   // Synthesis runs the AwsSolutions checks: an unacknowledged finding fails here already.
-  template = Template.fromStack(dev);
-  prodTemplate = Template.fromStack(prod);
+  template = Template.fromJSON(flattenedTemplate(dev));
+  prodTemplate = Template.fromJSON(flattenedTemplate(prod));
   resources = template.toJSON().Resources as Record<string, Resource>;
   prodResources = prodTemplate.toJSON().Resources as Record<string, Resource>;
 });
@@ -455,17 +463,14 @@ describe('IAM', () => {
     );
   });
 
-  test('publish may publish to the articles topic', () => {
+  test('publish may publish to the partner topics (full and summary), and only to them', () => {
     const statements = roleStatements(dev.publishFunction);
-    assert.ok(
-      statements.some(
-        (statement) =>
-          statement.Effect === 'Allow' &&
-          actionsOf([statement]).includes('sns:Publish') &&
-          JSON.stringify(statement.Resource) === JSON.stringify(refOf(dev.articlesTopic)),
-      ),
-      'sns:Publish on the topic',
+    const publishing = statements.filter(
+      (statement) => statement.Effect === 'Allow' && actionsOf([statement]).includes('sns:Publish'),
     );
+    assert.equal(publishing.length, 1);
+    // This registry has full and summary partners, few enough for one topic each.
+    assert.deepEqual(publishing[0]?.Resource, [refOf(dev.articlesTopic), refOf(topicNamed('SummaryTopic'))]);
     const actions = actionsOf(statements);
     assert.ok(!actions.includes('sns:*') && !actions.includes('dynamodb:*'));
     assert.ok(
@@ -503,7 +508,7 @@ describe('partner subscriptions', () => {
       assert.equal(resources[logicalId(key)]?.Properties?.EnableKeyRotation, true);
   });
 
-  test('the key lets SNS encrypt for the partner queues, only on behalf of the articles topic', () => {
+  test('the key lets SNS encrypt for the partner queues, only on behalf of the partner topics', () => {
     const sns = keyStatements().filter(
       (statement) => JSON.stringify(statement).includes('sns.amazonaws.com') && statement.Effect === 'Allow',
     );
@@ -511,14 +516,18 @@ describe('partner subscriptions', () => {
     for (const statement of sns) {
       assert.ok(actionsOf([statement]).includes('kms:GenerateDataKey'));
       assert.ok(actionsOf([statement]).includes('kms:Decrypt'));
-      assert.deepEqual(statement.Condition, { ArnEquals: { 'aws:SourceArn': refOf(dev.articlesTopic) } });
+      assert.deepEqual(statement.Condition, {
+        ArnEquals: { 'aws:SourceArn': [refOf(dev.articlesTopic), refOf(topicNamed('SummaryTopic'))] },
+      });
     }
   });
 
-  test('each partner has one subscription of its delivery type, with its filter policy, payload and a delivery DLQ', () => {
-    const subscriptions = resourcesOfType('AWS::SNS::Subscription').filter(
-      ([, subscription]) =>
-        JSON.stringify(subscription.Properties?.TopicArn) === JSON.stringify(refOf(dev.articlesTopic)),
+  test("each partner has one subscription of its delivery type, on its payload's topic, with its filter policy and a delivery DLQ", () => {
+    const topicRefs = [refOf(dev.articlesTopic), refOf(topicNamed('SummaryTopic'))].map((ref) =>
+      JSON.stringify(ref),
+    );
+    const subscriptions = resourcesOfType('AWS::SNS::Subscription').filter(([, subscription]) =>
+      topicRefs.includes(JSON.stringify(subscription.Properties?.TopicArn)),
     );
     assert.equal(subscriptions.length, partners.length);
     const expected: Record<string, { protocol: string; endpoint: unknown; raw?: boolean }> = {
@@ -544,13 +553,18 @@ describe('partner subscriptions', () => {
       assert.equal(matching.length, 1, `one subscription for ${partner.name}`);
       const properties = matching[0]?.[1].Properties ?? {};
       assert.equal(properties.Protocol, want.protocol, partner.name);
-      assert.deepEqual(properties.TopicArn, refOf(dev.articlesTopic));
+      assert.deepEqual(
+        properties.TopicArn,
+        refOf(topicNamed(partner.payload === 'summary' ? 'SummaryTopic' : 'ArticlesTopic')),
+        `${partner.name} subscribes to a topic of its payload (${partner.payload})`,
+      );
       assert.equal(properties.RawMessageDelivery, want.raw, `${partner.name} raw delivery`);
       assert.deepEqual(properties.RedrivePolicy, {
         deadLetterTargetArn: arnOf(deliveryOf(partner).deliveryDlq),
       });
-      assert.deepEqual(properties.FilterPolicy, subscriptionFilterPolicyFor(partner));
-      assert.deepEqual((properties.FilterPolicy as Record<string, unknown>).payload, [partner.payload]);
+      // A partner without filters subscribes without a policy (SNS: every message).
+      assert.deepEqual(properties.FilterPolicy ?? {}, subscriptionFilterPolicyFor(partner));
+      assert.equal((properties.FilterPolicy as Record<string, unknown> | undefined)?.payload, undefined);
       assert.ok(
         properties.FilterPolicyScope === undefined || properties.FilterPolicyScope === 'MessageAttributes',
       );
@@ -567,9 +581,10 @@ describe('partner subscriptions', () => {
     assert.match(JSON.stringify(hook?.Properties?.DeliveryPolicy), /healthyRetryPolicy/);
   });
 
-  test('the articles topic (and only it) may send to each partner queue and every delivery DLQ', () => {
+  test("the partner's topic (and only it) may send to its queue and its delivery DLQ", () => {
     for (const partner of partners) {
       const delivery = deliveryOf(partner);
+      const topic = topicNamed(partner.payload === 'summary' ? 'SummaryTopic' : 'ArticlesTopic');
       for (const queue of [delivery.queue, delivery.deliveryDlq]) {
         if (!queue) continue;
         template.hasResourceProperties('AWS::SQS::QueuePolicy', {
@@ -580,7 +595,7 @@ describe('partner subscriptions', () => {
                 Action: 'sqs:SendMessage',
                 Effect: 'Allow',
                 Principal: { Service: 'sns.amazonaws.com' },
-                Condition: { ArnEquals: { 'aws:SourceArn': refOf(dev.articlesTopic) } },
+                Condition: { ArnEquals: { 'aws:SourceArn': refOf(topic) } },
                 Resource: arnOf(queue),
               },
             ]),
@@ -661,7 +676,7 @@ describe('partner subscriptions', () => {
     }
   });
 
-  test('outputs name every queue and subscription an operator needs', () => {
+  test('outputs name the main resources; partner queues are in the manifest, one SSM parameter per shard', () => {
     template.hasOutput('IngestBucketName', { Value: refOf(dev.ingestBucket) });
     template.hasOutput('ArticlesTableName', { Value: refOf(dev.articlesTable) });
     template.hasOutput('ArticlesTopicArn', { Value: refOf(dev.articlesTopic) });
@@ -669,18 +684,46 @@ describe('partner subscriptions', () => {
     template.hasOutput('IngestQueueUrl', { Value: refOf(dev.ingestQueue) });
     template.hasOutput('IngestDlqUrl', { Value: refOf(dev.ingestDlq) });
     template.hasOutput('StreamDlqUrl', { Value: refOf(dev.streamDlq) });
-    for (const partner of partners) {
-      const delivery = deliveryOf(partner);
-      const prefix = `Partner${partnerId(partner.name)}`;
-      template.hasOutput(`${prefix}DeliveryDlqUrl`, { Value: refOf(delivery.deliveryDlq) });
-      if (delivery.queue && delivery.queueDlq) {
-        template.hasOutput(`${prefix}QueueUrl`, { Value: refOf(delivery.queue) });
-        template.hasOutput(`${prefix}QueueDlqUrl`, { Value: refOf(delivery.queueDlq) });
-      } else {
-        assert.ok(delivery.subscription);
-        template.hasOutput(`${prefix}SubscriptionArn`, { Value: refOf(delivery.subscription) });
-      }
+    template.hasOutput('PartnerManifestPath', { Value: '/syndication/dev/partner-shards/' });
+    const outputs = Object.keys(template.toJSON().Outputs ?? {});
+    assert.ok(!outputs.some((output) => output.startsWith('Partner') && output !== 'PartnerManifestPath'));
+    const manifests = resourcesOfType('AWS::SSM::Parameter').map(
+      ([, parameter]) => parameter.Properties ?? {},
+    );
+    assert.equal(manifests.length, dev.partnerShards.size);
+    const listed = new Map<string, unknown>();
+    for (const manifest of manifests) {
+      assert.match(String(manifest.Name), /^\/syndication\/dev\/partner-shards\/\d\d$/);
+      const value = manifest.Value as { 'Fn::Join': [string, unknown[]] };
+      // The queue URL prefix is joined from the region and account; the partner list is literal text.
+      const text = value['Fn::Join'][1].filter((part) => typeof part === 'string').join('');
+      for (const match of text.matchAll(
+        /\{"name":"([a-z0-9-]+)"(?:,"id":"[a-z0-9-]+")?,"queues":(\[[^\]]*\])\}/g,
+      ))
+        listed.set(match[1] as string, JSON.parse(match[2] as string));
     }
+    assert.deepEqual(Object.fromEntries(listed), {
+      'everything-feed': ['queue', 'queueDlq', 'deliveryDlq'],
+      'politics-en': ['queue', 'queueDlq', 'deliveryDlq'],
+      'sport-wire': ['queue', 'queueDlq', 'deliveryDlq'],
+      'own-queue': ['deliveryDlq'],
+      'alerts-hook': ['deliveryDlq'],
+      'desk-email': ['deliveryDlq'],
+      'archive-fn': ['deliveryDlq'],
+    });
+    // The names the manifest's readers derive: syn-<stage>-<partner id>[-dlq|-delivery-dlq].
+    assert.equal(
+      resources[logicalId(deliveryOf(partners[0] as Partner).queue as Queue)]?.Properties?.QueueName,
+      'syn-dev-everything-feed',
+    );
+    assert.equal(
+      resources[logicalId(deliveryOf(partners[0] as Partner).queueDlq as Queue)]?.Properties?.QueueName,
+      'syn-dev-everything-feed-dlq',
+    );
+    assert.equal(
+      resources[logicalId(deliveryOf(partners[0] as Partner).deliveryDlq)]?.Properties?.QueueName,
+      'syn-dev-everything-feed-delivery-dlq',
+    );
   });
 });
 
@@ -821,7 +864,7 @@ describe('stages', () => {
     template.hasResourceProperties('Custom::S3AutoDeleteObjects', { BucketName: refOf(dev.ingestBucket) });
   });
 
-  test('no resource has a hard-coded physical name; alarms and the dashboard are named after the stack', () => {
+  test('no resource has a hard-coded physical name but partner queues (named after stage and partner); alarms and the dashboard are named after the stack', () => {
     const nameProperty: Record<string, string> = {
       'AWS::S3::Bucket': 'BucketName',
       'AWS::DynamoDB::Table': 'TableName',
@@ -842,7 +885,14 @@ describe('stages', () => {
     ] as const) {
       for (const [id, resource] of Object.entries(from)) {
         const property = nameProperty[resource.Type];
-        if (property) assert.equal(resource.Properties?.[property], undefined, `${id} sets ${property}`);
+        const partnerQueue = resource.Type === 'AWS::SQS::Queue' && id.startsWith('Partner');
+        if (partnerQueue)
+          assert.match(
+            String(resource.Properties?.QueueName),
+            new RegExp(`^syn-${stack === dev ? 'dev' : 'prod'}-`),
+            id,
+          );
+        else if (property) assert.equal(resource.Properties?.[property], undefined, `${id} sets ${property}`);
         const named = stackNamed[resource.Type];
         if (named) {
           assert.match(JSON.stringify(resource.Properties?.[named]), new RegExp(`"${stack.stackName}-`), id);
@@ -1076,7 +1126,8 @@ describe('data protection', () => {
 
   test('every topic is encrypted with a customer-managed key that rotates, and refuses requests without TLS', () => {
     const topics = resourcesOfType('AWS::SNS::Topic');
-    assert.equal(topics.length, 2);
+    // Full documents, summaries (one topic each for this registry) and the operators'.
+    assert.equal(topics.length, 3);
     for (const [id, topic] of topics) {
       const keyId = (topic.Properties?.KmsMasterKeyId as { 'Fn::GetAtt'?: [string, string] } | undefined)?.[
         'Fn::GetAtt'
@@ -1233,18 +1284,58 @@ describe('alarms', () => {
         );
     }
     assert.deepEqual(deadLetterQueueIds(), [...targets].sort());
+    const partnerDlqs = [...dev.partnerDeliveries.values()].flatMap((delivery) => [
+      delivery.deliveryDlq,
+      ...(delivery.queueDlq ? [delivery.queueDlq] : []),
+    ]);
     assert.deepEqual(
       deadLetterQueueIds(),
-      dev.deadLetterQueues.map(({ queue }) => logicalId(queue)).sort(),
-      'the stack describes every DLQ',
+      [...dev.deadLetterQueues.map(({ queue }) => queue), ...partnerDlqs].map(logicalId).sort(),
+      'the stack describes every DLQ (partner DLQs: their shard)',
     );
   });
 
-  test('every DLQ has exactly one alarm on any visible message', () => {
+  test('every DLQ has exactly one alarm on any visible message (partner DLQs: ten to a metric-math alarm)', () => {
     const dlqs = deadLetterQueueIds();
     // ingest, stream, release; per partner a delivery DLQ, and a queue DLQ where we create the queue.
     assert.equal(dlqs.length, 3 + partners.length + queuePartners.length);
-    for (const id of dlqs) {
+    const partnerDlqIds = new Set(
+      [...dev.partnerDeliveries.values()].flatMap((delivery) =>
+        [delivery.deliveryDlq, delivery.queueDlq].flatMap((queue) => (queue ? [logicalId(queue)] : [])),
+      ),
+    );
+    type MathMetric = {
+      Id: string;
+      Expression?: string;
+      MetricStat?: { Metric: Record<string, unknown>; Period: number; Stat: string };
+    };
+    for (const id of dlqs.filter((dlq) => partnerDlqIds.has(dlq))) {
+      const dimensions = JSON.stringify([{ Name: 'QueueName', Value: { 'Fn::GetAtt': [id, 'QueueName'] } }]);
+      const matching = alarms().filter(([, alarm]) =>
+        ((alarm.Properties?.Metrics as MathMetric[] | undefined) ?? []).some(
+          (metric) => JSON.stringify(metric.MetricStat?.Metric.Dimensions) === dimensions,
+        ),
+      );
+      assert.equal(matching.length, 1, `alarms on ${id}`);
+      const properties = matching[0]?.[1].Properties ?? {};
+      const metrics = properties.Metrics as MathMetric[];
+      const read = metrics.filter((metric) => metric.MetricStat);
+      // CloudWatch allows at most 10 metrics in one alarm's math.
+      assert.ok(read.length <= 10, `${read.length} metrics`);
+      for (const metric of read) {
+        assert.equal(metric.MetricStat?.Metric.Namespace, 'AWS/SQS');
+        assert.equal(metric.MetricStat?.Metric.MetricName, 'ApproximateNumberOfMessagesVisible');
+        assert.equal(metric.MetricStat?.Stat, 'Maximum');
+      }
+      assert.equal(
+        metrics.find((metric) => metric.Expression)?.Expression,
+        `MAX([${read.map((metric) => metric.Id).join(',')}])`,
+      );
+      assert.equal(properties.Threshold, 1);
+      assert.equal(properties.ComparisonOperator, 'GreaterThanOrEqualToThreshold');
+      assert.equal(properties.TreatMissingData, 'notBreaching');
+    }
+    for (const id of dlqs.filter((dlq) => !partnerDlqIds.has(dlq))) {
       const matching = alarms().filter(
         ([, alarm]) =>
           JSON.stringify(alarm.Properties?.Dimensions) ===
@@ -1295,6 +1386,15 @@ describe('alarms', () => {
       ],
       Statistic: 'Sum',
     });
+    // Every partner topic has its failed-deliveries alarm, the summary topic too.
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SNS',
+      MetricName: 'NumberOfNotificationsFailed',
+      Dimensions: [
+        { Name: 'TopicName', Value: { 'Fn::GetAtt': [logicalId(topicNamed('SummaryTopic')), 'TopicName'] } },
+      ],
+      Statistic: 'Sum',
+    });
   });
 
   test("the rejection-rate alarm reads this stage's ArticlesRejected among all files processed", () => {
@@ -1318,7 +1418,10 @@ describe('alarms', () => {
   });
 
   test('every alarm notifies the operators on ALARM and on OK, and says what it means and what to do', () => {
-    assert.ok(alarms().length >= deadLetterQueueIds().length + 7, 'an alarm per DLQ and the others');
+    const shardAlarms = [...dev.partnerShards.values()].flatMap((shard) => shard.dlqAlarms);
+    // ingest, stream and release DLQs, the others, and the shards' aggregated DLQ alarms.
+    assert.ok(alarms().length >= 3 + 7 + shardAlarms.length, 'an alarm per DLQ and the others');
+    assert.ok(shardAlarms.length >= 1);
     for (const [id, alarm] of alarms()) {
       const properties = alarm.Properties ?? {};
       assert.deepEqual(properties.AlarmActions, [operatorTopic()], id);
@@ -1392,9 +1495,12 @@ describe('dashboard', () => {
       assert.ok(text.includes(`"${logicalId(queue)}","QueueName"`), `the dashboard does not show ${id}`);
   });
 
-  test('lists the state of every alarm', () => {
+  test("lists the state of every alarm of the parent stack (partner shards' alarms are theirs)", () => {
     const text = body();
-    for (const [id] of resourcesOfType('AWS::CloudWatch::Alarm'))
+    const shardAlarms = new Set(
+      [...dev.partnerShards.values()].flatMap((shard) => shard.dlqAlarms).map((alarm) => logicalId(alarm)),
+    );
+    for (const [id] of resourcesOfType('AWS::CloudWatch::Alarm').filter(([id]) => !shardAlarms.has(id)))
       assert.ok(text.includes(`"${id}","Arn"`), `${id} is not on the dashboard`);
   });
 
@@ -1416,8 +1522,9 @@ describe('dashboard', () => {
 describe('deployment settings (context)', () => {
   const from = (context: Record<string, unknown>) => stageConfigFrom((key) => context[key]);
 
-  test('defaults: dev, retained, no operators, 30 / 30 / 90 days, ingest 20 at once, 10 and 5 reserved', () => {
+  test('defaults: dev, retained, no operators, 30 / 30 / 90 days, ingest 20 at once, 10 and 5 reserved, 200 filter policies a topic', () => {
     assert.deepEqual(from({}), {
+      filterPoliciesPerTopic: 200,
       stage: 'dev',
       ephemeral: false,
       operatorEmails: [],
@@ -1441,8 +1548,10 @@ describe('deployment settings (context)', () => {
       ingestMaxConcurrency: '50',
       publishReservedConcurrency: 25,
       releaseReservedConcurrency: 'none',
+      filterPoliciesPerTopic: '1000',
     });
     assert.deepEqual(config, {
+      filterPoliciesPerTopic: 1000,
       stage: 'prod',
       ephemeral: true,
       operatorEmails: ['oncall@example.com', 'desk@example.com'],

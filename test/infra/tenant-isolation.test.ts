@@ -24,6 +24,7 @@ import { ConfigurationError } from '../../shared/domain/errors.js';
 import { parsePartnerRegistry } from '../../shared/partners/registry.js';
 import { parsePublisherRegistry } from '../../shared/publishers/registry.js';
 import { loadPublisherRegistry } from '../../shared/publishers/registry-file.js';
+import { flattenedTemplate } from '../helpers/stack-template.js';
 
 const ACCOUNT = '123456789012';
 const REGION = 'eu-west-1';
@@ -218,7 +219,10 @@ before(() => {
     publishers,
     operatorEmails: ['oncall@example.com'],
   });
-  const template = Template.fromStack(stack).toJSON();
+  const template = flattenedTemplate(stack) as {
+    Resources: Record<string, Resource>;
+    Outputs: Record<string, { Value: unknown }>;
+  };
   resources = template.Resources;
   outputs = template.Outputs;
 });

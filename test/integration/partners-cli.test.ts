@@ -23,7 +23,8 @@ describe('syndicate partners', () => {
     }
     assert.match(stdout, /delivery: a queue we create/);
     assert.match(stdout, /payload: summary and a link to the full document/);
-    assert.match(stdout, /SNS filter policy: \{"subjects":\["medtop:15000000"\],"payload":\["full"\]\}/);
+    // The payload variant is a topic of its own, not a filter key.
+    assert.match(stdout, /SNS filter policy: \{"subjects":\["medtop:15000000"\]\}\n/);
   });
 
   test('preview says a matching partner would receive the file, under which rules, and prints a valid message', () => {

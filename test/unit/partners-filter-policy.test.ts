@@ -119,27 +119,22 @@ describe('filter policy limits', () => {
     const keys = (count: number) =>
       Object.fromEntries(['a', 'b', 'c', 'd', 'e', 'f'].slice(0, count).map((key) => [key, ['x']]));
     assert.deepEqual(filterPolicyProblems(keys(5)), []);
-    assert.deepEqual(filterPolicyProblems(keys(6)), [
-      '6 filter keys (a, b, c, d, e, f), SNS allows 5 (the payload key counts)',
-    ]);
+    assert.deepEqual(filterPolicyProblems(keys(6)), ['6 filter keys (a, b, c, d, e, f), SNS allows 5']);
   });
 
-  test('through the registry: the payload key counts, so a partner may use 4 of the 5 filters', () => {
+  test('through the registry: the payload takes no key (a topic per variant), so all 5 filters fit', () => {
     const partner = (filters: Record<string, unknown>) => ({
-      partners: [{ name: 'wide-partner', delivery: { type: 'sqs' }, filters }],
+      partners: [{ name: 'wide-partner', delivery: { type: 'sqs' }, filters, payload: 'summary' }],
     });
-    const four = {
+    const five = {
       subjects: ['medtop:11000000'],
       languages: ['en'],
       sources: ['wire-a'],
       minUrgency: 3,
+      eventTypes: ['article.published'],
     };
-    assert.equal(parsePartnerRegistry(partner(four)).length, 1);
-    assert.throws(
-      () => parsePartnerRegistry(partner({ ...four, eventTypes: ['article.published'] })),
-      /partner 'wide-partner': 6 filter keys \(subjects, language, source, urgency, eventType, payload\), SNS allows 5/,
-    );
-    // 10 subjects x 5 languages x 3 event types x 1 payload = 150; a sixth language makes 180.
+    assert.equal(parsePartnerRegistry(partner(five)).length, 1);
+    // 10 subjects x 5 languages x 3 event types = 150; a sixth language makes 180.
     const subjects = [
       'medtop:01000000',
       'medtop:02000000',
@@ -192,10 +187,7 @@ describe('kills always reach the subscription (article.withdrawn in every event-
 
   test('a partner listing only article.published is subscribed to withdrawals too', () => {
     const policy = subscriptionOf({ eventTypes: ['article.published'] });
-    assert.deepEqual(policy, {
-      eventType: ['article.published', 'article.withdrawn'],
-      payload: ['full'],
-    });
+    assert.deepEqual(policy, { eventType: ['article.published', 'article.withdrawn'] });
     assert.equal(evaluateFilterPolicy(policy, messageOf('article.withdrawn')).matches, true);
     assert.equal(evaluateFilterPolicy(policy, messageOf('article.published')).matches, true);
     // It still narrows everything else: updates and replays stay out.
@@ -212,23 +204,21 @@ describe('kills always reach the subscription (article.withdrawn in every event-
       {
         language: ['en'],
         eventType: ['article.published', 'article.updated', 'article.withdrawn'],
-        payload: ['full'],
       },
     );
     assert.deepEqual(subscriptionOf({ eventTypes: ['article.withdrawn', 'article.updated'] }, 'summary'), {
       eventType: ['article.withdrawn', 'article.updated'],
-      payload: ['summary'],
     });
   });
 
   test('without an event-type filter there is no eventType key (every event already matches)', () => {
     const policy = subscriptionOf({ languages: ['en'] });
-    assert.deepEqual(policy, { language: ['en'], payload: ['full'] });
+    assert.deepEqual(policy, { language: ['en'] });
     assert.equal(evaluateFilterPolicy(policy, messageOf('article.withdrawn')).matches, true);
   });
 
   test('the added withdrawal counts toward the 150 combinations SNS allows', () => {
-    // 10 subjects x 5 languages x (published + the added withdrawn) x 1 payload = 100: accepted;
+    // 10 subjects x 5 languages x (published + the added withdrawn) = 100: accepted;
     // with updated as well, 10 x 5 x 3 = 150: accepted; 10 x 6 x 3 = 180: refused.
     const subjects = [
       'medtop:01000000',
