@@ -11,7 +11,7 @@ import { S3Quarantine } from '../shared/adapters/s3-quarantine.js';
 import { ConcurrentUpdateError, isPermanent } from '../shared/domain/errors.js';
 import { ingestObject } from '../shared/usecases/ingest-object.js';
 import { withdrawObject } from '../shared/usecases/withdraw-object.js';
-import { indexDocumentStore, requiredEnv } from './commons/config.js';
+import { indexDocumentStore, registeredPublishers, requiredEnv } from './commons/config.js';
 import {
   flushMetrics,
   logger,
@@ -24,6 +24,7 @@ import { parseS3Notifications } from './commons/s3-notifications.js';
 
 traceClients(s3Client, dynamoDbClient);
 
+const publishers = registeredPublishers();
 const dependencies = {
   objects: new S3ObjectStore(s3Client),
   index: new DynamoDbArticleIndex(dynamoDbClient, requiredEnv('TABLE_NAME'), {
@@ -31,6 +32,7 @@ const dependencies = {
   }),
   quarantine: new S3Quarantine(s3Client, requiredEnv('QUARANTINE_BUCKET')),
   now: () => new Date(),
+  ...(publishers ? { publishers } : {}),
 };
 
 /** One metric per outcome; rejections also by code, so an alarm or a graph can tell why. */

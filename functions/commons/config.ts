@@ -19,3 +19,15 @@ export function indexDocumentStore(): DocumentStore | undefined {
   const bucket = process.env.CONTENT_BUCKET;
   return bucket ? new S3DocumentStore(s3Client, bucket) : undefined;
 }
+
+/**
+ * The registered publishers (PUBLISHERS, comma-separated names, set by the stack from the publisher
+ * registry), or undefined when none is configured: then every first-level folder is a source.
+ */
+export function registeredPublishers(): ReadonlySet<string> | undefined {
+  const names =
+    process.env.PUBLISHERS?.split(',')
+      .map((name) => name.trim())
+      .filter(Boolean) ?? [];
+  return names.length > 0 ? new Set(names) : undefined;
+}

@@ -362,6 +362,11 @@ export class SyndicationStack extends Stack {
       environment: {
         TABLE_NAME: this.articlesTable.tableName,
         QUARANTINE_BUCKET: this.quarantineBucket.bucketName,
+        // The registered sources: objects outside their prefixes are rejected UNKNOWN_SOURCE. Names
+        // are at most 24 characters, so Lambda's 4 KB of environment holds about 150 of them.
+        ...(props.publishers && props.publishers.length > 0
+          ? { PUBLISHERS: props.publishers.map((publisher) => publisher.name).join(',') }
+          : {}),
       },
     });
     this.normaliseFunction.addEventSource(

@@ -110,6 +110,38 @@ export function sourceForKey(objectKey: string): string {
 }
 
 /**
+ * Why a key cannot name an article, or undefined when it can. A `.` or `..` segment, an empty one
+ * (a leading, trailing or doubled `/`) or a backslash in the source folder would make the uri or the
+ * source read as a different path by anything that resolves paths (a file system, a URL resolver),
+ * so one publisher's key could name another's article or escape its folder.
+ */
+export function objectKeyProblem(objectKey: string): string | undefined {
+  const segments = objectKey.split('/');
+  for (const [position, segment] of segments.entries()) {
+    if (segment === '')
+      return `segment ${position + 1} of the key is empty (a leading, trailing or doubled '/')`;
+    if (segment === '.' || segment === '..') return `segment ${position + 1} of the key is '${segment}'`;
+  }
+  if (segments.length > 1 && /[\\\p{Cc}]/u.test(segments[0] as string))
+    return 'the source folder holds a backslash or a control character';
+  return undefined;
+}
+
+/** The source a pipeline-minted uri names (`urn:syndicate:<source>/...`), case-insensitively; else undefined. */
+export function mintedUriSource(uri: string): string | undefined {
+  if (uri.slice(0, ARTICLE_URI_PREFIX.length).toLowerCase() !== ARTICLE_URI_PREFIX) return undefined;
+  const rest = uri.slice(ARTICLE_URI_PREFIX.length);
+  const slash = rest.indexOf('/');
+  let source = slash > 0 ? rest.slice(0, slash) : 'direct';
+  try {
+    source = decodeURIComponent(source);
+  } catch {
+    // not percent-encoded as we encode: compared as written
+  }
+  return source;
+}
+
+/**
  * S3 sequencers order events for one key: compare them as hex strings of equal length
  * (AWS: pad the shorter with leading zeros). Returns <0, 0 or >0.
  */

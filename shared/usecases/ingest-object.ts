@@ -3,6 +3,8 @@ import {
   type ArticleVersion,
   compareSequencers,
   type ObjectOrigin,
+  objectKeyProblem,
+  sourceForKey,
 } from '../domain/article.js';
 import { RejectedInputError } from '../domain/errors.js';
 import { DEFAULT_LIMITS, type NormaliseOptions, normaliseObject, tooLarge } from '../formats/normalise.js';
@@ -16,6 +18,12 @@ export interface IngestDependencies {
   readonly quarantine?: Quarantine;
   readonly now: () => Date;
   readonly normaliseOptions?: NormaliseOptions;
+  /**
+   * The registered publishers (their names are their key prefixes). When given, an object outside
+   * every registered prefix is rejected UNKNOWN_SOURCE; when absent, every first-level folder is a
+   * source (the local drop folder, where sources register themselves by existing).
+   */
+  readonly publishers?: ReadonlySet<string>;
 }
 
 export interface ObjectEvent {
@@ -46,6 +54,23 @@ function union(a: readonly string[], b: readonly string[]): string[] {
   return [...new Set([...a, ...b])];
 }
 
+/** Refuses keys that could be read as another path, and, with a registry, keys outside it. */
+function checkKey(key: string, publishers: ReadonlySet<string> | undefined): void {
+  const problem = objectKeyProblem(key);
+  if (problem) {
+    throw new RejectedInputError(
+      'INVALID_KEY',
+      `${problem}; name the file <source>/<path> with no '.', '..' or empty segments`,
+    );
+  }
+  if (publishers && (!key.includes('/') || !publishers.has(sourceForKey(key)))) {
+    throw new RejectedInputError(
+      'UNKNOWN_SOURCE',
+      `'${key.includes('/') ? sourceForKey(key) : key}' is not a registered publisher's folder; drop files under your own prefix (<your name>/...)`,
+    );
+  }
+}
+
 /**
  * Ingests one object that was created or overwritten in the bucket.
  * 1. Skip the event if a newer (or the same) event for this key was already handled.
@@ -68,9 +93,19 @@ export async function ingestObject(deps: IngestDependencies, event: ObjectEvent)
   const origin: ObjectOrigin = { key: event.key, ...(event.sequencer ? { sequencer: event.sequencer } : {}) };
   const sizeBytes = 'tooLarge' in object ? object.sizeBytes : object.bytes.length;
   let normalised: Awaited<ReturnType<typeof normaliseObject>>;
+  let current: ArticleHead | undefined;
   try {
+    checkKey(event.key, deps.publishers);
     if ('tooLarge' in object) throw tooLarge(object.sizeBytes, maxBytes);
     normalised = await normaliseObject(object, deps.normaliseOptions);
+    // An id (https:, urn:, tag:) another source's article already has: first come, first owned.
+    current = await deps.index.current(normalised.ninjs.uri);
+    if (current && current.source !== normalised.source) {
+      throw new RejectedInputError(
+        'FOREIGN_ID',
+        `the id ${JSON.stringify(normalised.ninjs.uri)} is an article of '${current.source}', and '${normalised.source}' may only update its own articles; give the document an id of your own`,
+      );
+    }
   } catch (error) {
     if (!(error instanceof RejectedInputError)) throw error;
     const reason = { code: error.code, message: error.message };
@@ -98,7 +133,6 @@ export async function ingestObject(deps: IngestDependencies, event: ObjectEvent)
 
   const { ninjs } = normalised;
   const uri = ninjs.uri;
-  const current = await deps.index.current(uri);
   const remember = () =>
     deps.index.saveObjectState({
       key: event.key,
