@@ -52,10 +52,58 @@ export interface ArticleHead {
    */
   readonly everSubjectCodes: readonly string[];
   readonly everLanguages: readonly string[];
+  /**
+   * The most urgent (lowest) urgency any version had: partners filter with `urgency <= minUrgency`,
+   * so the lowest value is the one every partner that took some version also takes.
+   */
+  readonly everUrgency?: number;
+  /** Every source any version came from (one, now that ids are scoped to their publisher). */
+  readonly everSources?: readonly string[];
   /** Whether any version so far was usable, i.e. sent to partners. */
   readonly everPublished: boolean;
   readonly firstCreated: string;
   readonly versionCreated: string;
+}
+
+/**
+ * Bounds on the union of filter values a head keeps across versions, as the JSON of a `String.Array`
+ * message attribute. Together (72 KiB) they leave most of SNS's 262,144 bytes per message to the body,
+ * and the head item far below DynamoDB's 409,600 bytes. Media Topics (1,133 concepts, 15-character
+ * codes) fit the subject budget whole (~20 KiB), so only codes of other schemes can reach it.
+ */
+export const EVER_SUBJECTS_MAX_BYTES = 64 * 1024;
+export const EVER_LANGUAGES_MAX_BYTES = 4 * 1024;
+export const EVER_SOURCES_MAX_BYTES = 4 * 1024;
+
+/**
+ * The union of the current version's values and those of earlier versions, within `maxJsonBytes` as
+ * a JSON array: the current version's values first (they are what partners matched last), then the
+ * earlier ones in the order they appeared, until the next would not fit.
+ */
+export function boundedUnion(
+  current: readonly string[],
+  earlier: readonly string[],
+  maxJsonBytes: number,
+): string[] {
+  const kept: string[] = [];
+  const seen = new Set<string>();
+  let bytes = 2; // []
+  for (const value of [...current, ...earlier]) {
+    if (seen.has(value)) continue;
+    const added = Buffer.byteLength(JSON.stringify(value)) + (kept.length > 0 ? 1 : 0);
+    if (bytes + added > maxJsonBytes) continue;
+    seen.add(value);
+    kept.push(value);
+    bytes += added;
+  }
+  return kept;
+}
+
+/** The lower of two urgencies, either possibly absent (ninjs: 1 is the most urgent). */
+export function mostUrgent(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return Math.min(a, b);
 }
 
 /** One stored version: the full document partners receive, and how it was derived. */

@@ -1,7 +1,12 @@
 import {
   type ArticleHead,
   type ArticleVersion,
+  boundedUnion,
   compareSequencers,
+  EVER_LANGUAGES_MAX_BYTES,
+  EVER_SOURCES_MAX_BYTES,
+  EVER_SUBJECTS_MAX_BYTES,
+  mostUrgent,
   type ObjectOrigin,
   objectKeyProblem,
   sourceForKey,
@@ -48,10 +53,6 @@ export async function isStaleEvent(index: ArticleIndex, event: ObjectEvent): Pro
   if (!event.sequencer) return false;
   const state = await index.objectState(event.key);
   return state?.sequencer !== undefined && compareSequencers(event.sequencer, state.sequencer) <= 0;
-}
-
-function union(a: readonly string[], b: readonly string[]): string[] {
-  return [...new Set([...a, ...b])];
 }
 
 /** Refuses keys that could be read as another path, and, with a registry, keys outside it. */
@@ -152,6 +153,7 @@ export async function ingestObject(deps: IngestDependencies, event: ObjectEvent)
     ninjs.embargoedUntil !== undefined && Date.parse(ninjs.embargoedUntil) > deps.now().getTime();
   const pubStatus = embargoed && ninjs.pubStatus !== 'canceled' ? 'withheld' : (ninjs.pubStatus ?? 'usable');
   const document = { ...ninjs, version: String(version), firstCreated, versionCreated: now, pubStatus };
+  const everUrgency = mostUrgent(ninjs.urgency, current?.everUrgency ?? current?.urgency);
   const head: ArticleHead = {
     uri,
     version,
@@ -164,8 +166,22 @@ export async function ingestObject(deps: IngestDependencies, event: ObjectEvent)
     ...(ninjs.urgency !== undefined ? { urgency: ninjs.urgency } : {}),
     ...(ninjs.embargoedUntil ? { embargoedUntil: ninjs.embargoedUntil } : {}),
     subjectCodes: normalised.subjectCodes,
-    everSubjectCodes: union(current?.everSubjectCodes ?? [], normalised.subjectCodes),
-    everLanguages: union(current?.everLanguages ?? [], ninjs.language ? [ninjs.language] : []),
+    everSubjectCodes: boundedUnion(
+      normalised.subjectCodes,
+      current?.everSubjectCodes ?? [],
+      EVER_SUBJECTS_MAX_BYTES,
+    ),
+    everLanguages: boundedUnion(
+      ninjs.language ? [ninjs.language] : [],
+      current?.everLanguages ?? [],
+      EVER_LANGUAGES_MAX_BYTES,
+    ),
+    ...(everUrgency !== undefined ? { everUrgency } : {}),
+    everSources: boundedUnion(
+      [normalised.source],
+      current?.everSources ?? (current ? [current.source] : []),
+      EVER_SOURCES_MAX_BYTES,
+    ),
     everPublished: (current?.everPublished ?? false) || pubStatus === 'usable',
     firstCreated,
     versionCreated: now,
