@@ -50,6 +50,7 @@ import {
   endpointOf,
   type Partner,
   partnerResourceId,
+  registryWantsLinkedSummaries,
   registryWantsSummaries,
 } from '../../shared/partners/registry.js';
 import { type Publisher, publisherPrefix } from '../../shared/publishers/registry.js';
@@ -498,6 +499,7 @@ export class SyndicationStack extends Stack {
         CONTENT_BUCKET: this.contentBucket.bucketName,
         CONTENT_LINK_EXPIRY_SECONDS: String(linkExpiry.toSeconds()),
         PUBLISH_SUMMARIES: String(registryWantsSummaries(props.partners)),
+        PUBLISH_LINKED_SUMMARIES: String(registryWantsLinkedSummaries(props.partners)),
       },
       // Normalise and everything else in the account cannot starve publish, nor publish them.
       ...reservedConcurrency(props.publishReservedConcurrency ?? CONFIG_DEFAULTS.publishReservedConcurrency),

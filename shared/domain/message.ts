@@ -20,6 +20,13 @@ export { EVENT_TYPES, PAYLOADS };
 
 export const MESSAGE_SPEC_VERSION = SPEC_VERSION;
 
+/**
+ * The message variants, as the `payload` attribute names them: each subscription takes exactly one.
+ * `summary` carries no link to the full document; `summary-linked` (envelope payload `summary`)
+ * carries one, for summary partners entitled to the full text.
+ */
+export type PayloadVariant = Payload | 'summary-linked';
+
 /** SNS's limit for one message, body and attributes together (256 KiB). */
 export const SNS_MAX_MESSAGE_BYTES = 256 * 1024;
 
@@ -100,6 +107,12 @@ export function summaryOf(ninjs: Ninjs): Ninjs {
   return kept;
 }
 
+/** The same envelope carrying only a summary of its document: no bodies, no link to them. */
+export function summaryEnvelope(envelope: ArticleEnvelope): ArticleEnvelope {
+  const { ninjs, link: _link, ...rest } = envelope;
+  return { ...rest, payload: 'summary', ninjs: summaryOf(ninjs) };
+}
+
 /** The same envelope carrying a summary of its document and where the whole document is. */
 export function linkedEnvelope(
   envelope: ArticleEnvelope,
@@ -120,7 +133,7 @@ export function linkedEnvelope(
 export function attributesFor(
   article: ArticleHead,
   eventType: EventType,
-  payload: Payload = 'full',
+  payload: PayloadVariant = 'full',
 ): Record<string, MessageAttribute> {
   const withdrawal = eventType === 'article.withdrawn';
   const sources = withdrawal && article.everSources?.length ? article.everSources : [article.source];

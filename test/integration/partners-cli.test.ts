@@ -56,12 +56,13 @@ describe('syndicate partners', () => {
     assert.match(stdout, /subjects: no condition matched \(message has \[.*medtop:15000000/);
   });
 
-  test('preview of a summary partner shows the summary variant with its link', () => {
+  test('preview of a summary partner not entitled to the full text shows the summary variant with no link and no bodies', () => {
     const { status, stdout } = syndicate('partners', 'preview', 'headline-ticker', WIRE_ARTICLE);
     assert.equal(status, 0);
     const envelope = printedMessage(stdout);
     assert.equal(envelope.payload, 'summary');
-    assert.ok(envelope.link);
+    assert.equal(envelope.link, undefined);
+    assert.equal(envelope.ninjs.bodies, undefined);
     assert.deepEqual(envelopeProblems(envelope), []);
   });
 
