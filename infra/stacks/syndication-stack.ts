@@ -46,6 +46,7 @@ import type { Construct } from 'constructs';
 import { CLAIM_CHECK_PREFIX, MAX_LINK_EXPIRY_SECONDS } from '../../shared/adapters/s3-claim-check.js';
 import { INDEX_DOCUMENT_PREFIX } from '../../shared/adapters/s3-document-store.js';
 import { INDEX_NAMES } from '../../shared/adapters/table-layout.js';
+import { RECEIPTS_PREFIX } from '../../shared/domain/receipt.js';
 import {
   endpointOf,
   type Partner,
@@ -322,8 +323,20 @@ export class SyndicationStack extends Stack {
     this.publisherAccess = publisherAccess;
 
     const toIngestQueue = new SqsDestination(this.ingestQueue);
-    this.ingestBucket.addEventNotification(EventType.OBJECT_CREATED, toIngestQueue);
-    this.ingestBucket.addEventNotification(EventType.OBJECT_REMOVED, toIngestQueue);
+    if (publisherAccess.size > 0) {
+      // Registered publishers' prefixes only (they do not overlap: names hold no '/'), so the
+      // receipts the pipeline writes under receipts/ never reach normalise. Nothing else can be
+      // written here but by operators; normalise rejects what is outside a prefix UNKNOWN_SOURCE.
+      for (const publisher of props.publishers ?? []) {
+        const filter = { prefix: publisherPrefix(publisher) };
+        this.ingestBucket.addEventNotification(EventType.OBJECT_CREATED, toIngestQueue, filter);
+        this.ingestBucket.addEventNotification(EventType.OBJECT_REMOVED, toIngestQueue, filter);
+      }
+    } else {
+      // No registry: every first-level folder is a source; normalise ignores receipt notifications.
+      this.ingestBucket.addEventNotification(EventType.OBJECT_CREATED, toIngestQueue);
+      this.ingestBucket.addEventNotification(EventType.OBJECT_REMOVED, toIngestQueue);
+    }
 
     // Rejected originals are copied here: no notification is configured on this bucket, so nothing
     // in it can trigger ingest again.
@@ -399,6 +412,19 @@ export class SyndicationStack extends Stack {
         actions: ['s3:PutObject'],
         resources: [this.quarantineBucket.arnForObjects('*')],
       }),
+    );
+    // Receipts for publishers, under receipts/<source>/ of the ingest bucket (no notification there).
+    this.normaliseFunction.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['s3:PutObject'],
+        resources: [this.ingestBucket.arnForObjects(`${RECEIPTS_PREFIX}*`)],
+      }),
+    );
+    acknowledge(
+      normalisePolicy,
+      wildcardFinding(this.ingestBucket, `/${RECEIPTS_PREFIX}*`),
+      'normalise writes one receipt per dropped object under receipts/<source key>, named after the key ' +
+        'the publisher chose; write-only, under the receipts prefix only.',
     );
     acknowledge(
       normalisePolicy,

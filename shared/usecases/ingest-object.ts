@@ -12,6 +12,7 @@ import {
   sourceForKey,
 } from '../domain/article.js';
 import { RejectedInputError } from '../domain/errors.js';
+import { droppedFields } from '../formats/lenient.js';
 import { DEFAULT_LIMITS, type NormaliseOptions, normaliseObject, tooLarge } from '../formats/normalise.js';
 import type { ArticleIndex } from '../ports/article-index.js';
 import type { ObjectStore } from '../ports/object-store.js';
@@ -38,7 +39,13 @@ export interface ObjectEvent {
 }
 
 export type IngestOutcome =
-  | { readonly status: 'published' | 'withheld'; readonly uri: string; readonly version: number }
+  | {
+      readonly status: 'published' | 'withheld';
+      readonly uri: string;
+      readonly version: number;
+      /** Optional fields dropped because their value failed its check (see formats/lenient.ts). */
+      readonly droppedFields: readonly string[];
+    }
   | { readonly status: 'unchanged'; readonly uri: string; readonly version: number }
   | {
       readonly status: 'rejected';
@@ -195,5 +202,10 @@ export async function ingestObject(deps: IngestDependencies, event: ObjectEvent)
   };
   await deps.index.saveVersion(head, stored, current?.version);
   await remember();
-  return { status: pubStatus === 'withheld' ? 'withheld' : 'published', uri, version };
+  return {
+    status: pubStatus === 'withheld' ? 'withheld' : 'published',
+    uri,
+    version,
+    droppedFields: droppedFields(normalised.provenance),
+  };
 }

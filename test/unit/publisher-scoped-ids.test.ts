@@ -62,6 +62,7 @@ describe('ids are scoped to their publisher', () => {
       status: 'published',
       uri: REUTERS_URI,
       version: 1,
+      droppedFields: [],
     });
     const before = await index.current(REUTERS_URI);
     const outcome = await drop('evil/x.json', ninjs({ uri: REUTERS_URI }));
@@ -75,6 +76,7 @@ describe('ids are scoped to their publisher', () => {
       status: 'published',
       uri: REUTERS_URI,
       version: 2,
+      droppedFields: [],
     });
     assert.deepEqual(await remove(REUTERS_KEY), { status: 'withdrawn', uri: REUTERS_URI, version: 3 });
   });
@@ -115,7 +117,12 @@ describe('ids are scoped to their publisher', () => {
     const { index, drop } = setup();
     await drop('wire/first.json', ninjs({ uri: 'https://wire.example/item/1' }));
     const update = await drop('wire/second.json', ninjs({ uri: 'https://wire.example/item/1', urgency: 2 }));
-    assert.deepEqual(update, { status: 'published', uri: 'https://wire.example/item/1', version: 2 });
+    assert.deepEqual(update, {
+      status: 'published',
+      uri: 'https://wire.example/item/1',
+      version: 2,
+      droppedFields: [],
+    });
     await drop('wire/third.json', ninjs({ uri: 'https://wire.example/item/1', pubStatus: 'canceled' }));
     assert.equal((await index.current('https://wire.example/item/1'))?.pubStatus, 'canceled');
   });
