@@ -9,12 +9,11 @@ import { DynamoDbArticleIndex } from '../shared/adapters/dynamodb-article-index.
 import { S3ObjectStore } from '../shared/adapters/s3-object-store.js';
 import { S3Quarantine } from '../shared/adapters/s3-quarantine.js';
 import { S3Receipts } from '../shared/adapters/s3-receipts.js';
-import { sourceForKey } from '../shared/domain/article.js';
 import { ConcurrentUpdateError, isPermanent } from '../shared/domain/errors.js';
 import { isReceiptKey, receiptFor } from '../shared/domain/receipt.js';
 import { ingestObject } from '../shared/usecases/ingest-object.js';
 import { withdrawObject } from '../shared/usecases/withdraw-object.js';
-import { indexDocumentStore, registeredPublishers, requiredEnv } from './commons/config.js';
+import { indexDocumentStore, registeredPublishers, requiredEnv, sourceDimension } from './commons/config.js';
 import {
   flushMetrics,
   logger,
@@ -39,20 +38,6 @@ const dependencies = {
 };
 
 const receipts = new S3Receipts(s3Client);
-
-/** Publisher names look like this (shared/publishers/registry.ts); anything else is not a dimension. */
-const PUBLISHER_NAME = /^[a-z0-9][a-z0-9-]{0,22}[a-z0-9]$/;
-
-/**
- * The `source` dimension of a key's metrics, from a bounded set (CloudWatch bills each distinct
- * dimension combination as a metric): a registered publisher, else `unregistered`; with no
- * registry, the first folder when it looks like a publisher name, else `other`.
- */
-export function sourceDimension(key: string, registered: ReadonlySet<string> | undefined): string {
-  const source = key.includes('/') ? sourceForKey(key) : '';
-  if (registered) return registered.has(source) ? source : 'unregistered';
-  return PUBLISHER_NAME.test(source) ? source : 'other';
-}
 
 /** Per-publisher counts: accepted, rejected by code, and each optional field dropped on the way. */
 function countBySource(

@@ -292,6 +292,12 @@ describe('publishers write only under their own prefix', () => {
     }
   });
 
+  test('normalise is told the registered publishers (PUBLISHERS), to reject UNKNOWN_SOURCE', () => {
+    const fn = resources[logicalId(stack.normaliseFunction)];
+    const variables = (fn?.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
+    assert.equal(variables.PUBLISHERS, 'alpha,beta');
+  });
+
   test('ingest notifications cover the publishers’ prefixes only, never receipts/', () => {
     const notifications = Object.values(resources).filter(
       (resource) => resource.Type === 'Custom::S3BucketNotifications',
