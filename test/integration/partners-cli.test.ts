@@ -22,7 +22,8 @@ describe('syndicate partners', () => {
       assert.match(stdout, new RegExp(`^${partner.name} \\(${partner.delivery.type}\\)`, 'm'));
     }
     assert.match(stdout, /delivery: a queue we create/);
-    assert.match(stdout, /payload: summary and a link to the full document/);
+    assert.match(stdout, /payload: summary only: no bodies, no link to the full text/);
+    assert.match(stdout, /"payload":\["summary"\]/);
     assert.match(stdout, /SNS filter policy: \{"subjects":\["medtop:15000000"\],"payload":\["full"\]\}/);
   });
 
