@@ -294,8 +294,8 @@ describe('publishers write only under their own prefix', () => {
 
   test('normalise is told the registered publishers (PUBLISHERS), to reject UNKNOWN_SOURCE', () => {
     const fn = resources[logicalId(stack.normaliseFunction)];
-    const variables = (fn?.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
-    assert.equal(variables.PUBLISHERS, 'alpha,beta');
+    const environment = fn?.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined;
+    assert.equal(environment?.Variables?.PUBLISHERS, 'alpha,beta');
   });
 
   test('ingest notifications cover the publishers’ prefixes only, never receipts/', () => {
