@@ -21,7 +21,10 @@ export const EVENT_TYPES = [
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
-/** What the partner subscribed to: the whole document, or a summary with a link to it. */
+/**
+ * What the partner subscribed to: the whole document, or a summary (with a link to the whole
+ * document only when the partner is entitled to the full text).
+ */
 export const PAYLOADS = ['full', 'summary'] as const;
 export type Payload = (typeof PAYLOADS)[number];
 
@@ -57,17 +60,20 @@ export interface ArticleEnvelope {
   /** Set on `article.replayed`: why it was sent again (operator replay). */
   readonly replay?: { readonly requestedAt: string; readonly partner?: string };
   /**
-   * A valid ninjs 3.2 document: the whole document when there is no `link`; otherwise a summary of
-   * it (`representationType: "partial"`: headlines, summary, subjects, dates, rights; no bodies),
-   * because the partner asked for summaries or because the whole document was too large for one
-   * message (claim check).
+   * A valid ninjs 3.2 document: the whole document when `payload` is `full` and there is no `link`;
+   * otherwise a summary of it (`representationType: "partial"`: headlines, summary, subjects, dates,
+   * rights; no bodies), because the partner takes summaries or because the whole document was too
+   * large for one message (claim check).
    */
   readonly ninjs: Ninjs;
-  /** Present when `ninjs` is a summary: where the complete document is. */
+  /**
+   * Where the complete document is: present on a claim-checked full message, and on summaries for
+   * partners entitled to the full text; absent on other summaries.
+   */
   readonly link?: DocumentLink;
 }
 
-/** The complete document, whether it came inline or has to be fetched from `link`. */
+/** Whether `ninjs` is the complete document (not a summary, whether or not a link comes with it). */
 export function isComplete(envelope: ArticleEnvelope): boolean {
-  return envelope.link === undefined;
+  return envelope.payload === 'full' && envelope.link === undefined;
 }

@@ -8,10 +8,12 @@ import { s3Client } from '../shared/adapters/clients/s3.js';
 import { DynamoDbArticleIndex } from '../shared/adapters/dynamodb-article-index.js';
 import { S3ObjectStore } from '../shared/adapters/s3-object-store.js';
 import { S3Quarantine } from '../shared/adapters/s3-quarantine.js';
+import { S3Receipts } from '../shared/adapters/s3-receipts.js';
 import { ConcurrentUpdateError, isPermanent } from '../shared/domain/errors.js';
+import { isReceiptKey, receiptFor } from '../shared/domain/receipt.js';
 import { ingestObject } from '../shared/usecases/ingest-object.js';
 import { withdrawObject } from '../shared/usecases/withdraw-object.js';
-import { indexDocumentStore, requiredEnv } from './commons/config.js';
+import { indexDocumentStore, registeredPublishers, requiredEnv, sourceDimension } from './commons/config.js';
 import {
   flushMetrics,
   logger,
@@ -24,6 +26,7 @@ import { parseS3Notifications } from './commons/s3-notifications.js';
 
 traceClients(s3Client, dynamoDbClient);
 
+const publishers = registeredPublishers();
 const dependencies = {
   objects: new S3ObjectStore(s3Client),
   index: new DynamoDbArticleIndex(dynamoDbClient, requiredEnv('TABLE_NAME'), {
@@ -31,7 +34,50 @@ const dependencies = {
   }),
   quarantine: new S3Quarantine(s3Client, requiredEnv('QUARANTINE_BUCKET')),
   now: () => new Date(),
+  ...(publishers ? { publishers } : {}),
 };
+
+const receipts = new S3Receipts(s3Client);
+
+/** Per-publisher counts: accepted, rejected by code, and each optional field dropped on the way. */
+function countBySource(
+  key: string,
+  outcome: { status: string; code?: string; droppedFields?: readonly string[] },
+): void {
+  const source = sourceDimension(key, publishers);
+  if (outcome.status === 'published' || outcome.status === 'withheld') {
+    const accepted = metrics.singleMetric();
+    accepted.addDimension('source', source);
+    accepted.addMetric('PublisherAccepted', MetricUnit.Count, 1);
+    for (const field of outcome.droppedFields ?? []) {
+      const dropped = metrics.singleMetric();
+      dropped.addDimensions({ source, field });
+      dropped.addMetric('DroppedFields', MetricUnit.Count, 1);
+    }
+  }
+  if (outcome.status === 'rejected') {
+    const rejected = metrics.singleMetric();
+    rejected.addDimensions({ source, code: outcome.code ?? 'UNKNOWN' });
+    rejected.addMetric('PublisherRejected', MetricUnit.Count, 1);
+  }
+}
+
+/** Tells the publisher what became of its object; a failure to do so never fails the object. */
+async function writeReceipt(
+  bucket: string,
+  kind: 'created' | 'removed',
+  key: string,
+  outcome: { status: string; uri?: string; version?: number; code?: string; reason?: string },
+): Promise<void> {
+  const receipt = receiptFor(kind, key, outcome, new Date().toISOString());
+  if (!receipt) return;
+  try {
+    await receipts.write(bucket, receipt);
+  } catch (error) {
+    logger.warn('receipt not written', { objectKey: key, error: error as Error });
+    metrics.addMetric('ReceiptFailures', MetricUnit.Count, 1);
+  }
+}
 
 /** One metric per outcome; rejections also by code, so an alarm or a graph can tell why. */
 function countOutcome(status: string, code: string | undefined): void {
@@ -61,6 +107,11 @@ async function handleRecord(record: SQSRecord): Promise<void> {
     return;
   }
   for (const notification of parsed.notifications) {
+    if (isReceiptKey(notification.key)) {
+      // Our own receipts: the stack does not notify for them, but a bucket without a registry does.
+      logger.debug('receipt notification ignored', { objectKey: notification.key });
+      continue;
+    }
     const event = { bucket: notification.bucket, key: notification.key, sequencer: notification.sequencer };
     const outcome =
       notification.kind === 'created'
@@ -68,6 +119,8 @@ async function handleRecord(record: SQSRecord): Promise<void> {
         : await withdrawObject(dependencies, event);
     logger.info('object processed', { objectKey: notification.key, event: notification.kind, ...outcome });
     countOutcome(outcome.status, 'code' in outcome ? outcome.code : undefined);
+    countBySource(notification.key, outcome);
+    await writeReceipt(notification.bucket, notification.kind, notification.key, outcome);
   }
 }
 

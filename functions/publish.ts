@@ -50,8 +50,10 @@ const dependencies = {
     requiredEnv('CONTENT_BUCKET'),
     Number(requiredEnv('CONTENT_LINK_EXPIRY_SECONDS')),
   ),
-  // Set by the stack (and the local runtime) when some partner in the registry takes summaries.
+  // Set by the stack (and the local runtime) when some partner in the registry takes summaries
+  // without a link, and when some summary partner is entitled to the full text (a link to it).
   summaries: process.env.PUBLISH_SUMMARIES === 'true',
+  linkedSummaries: process.env.PUBLISH_LINKED_SUMMARIES === 'true',
 };
 
 function topicRoutesFromEnv(): TopicRoutes | string {

@@ -12,12 +12,14 @@
  *    the images are exact) and emits an INSERT, MODIFY or REMOVE record — none when the write
  *    changed nothing, as DynamoDB Streams does.
  */
+
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBRecord, S3EventRecord } from 'aws-lambda';
+import { isReceiptKey } from '../shared/domain/receipt.js';
 
 export const LOCAL_REGION = 'us-east-1';
 export const LOCAL_ACCOUNT = '000000000000';
@@ -96,6 +98,8 @@ export class S3NotificationForwarder {
   readonly listener = (event: { Records: S3rverRecord[] }): void => {
     for (const record of event.Records) {
       if (record.s3.bucket.name !== this.bucket) continue;
+      // As in the stack, the notification configuration does not cover the pipeline's own receipts.
+      if (isReceiptKey(record.s3.object.key)) continue;
       if (this.suppressed.delete(record.s3.object.key)) continue;
       const body = JSON.stringify({ Records: [productionS3Record(record)] });
       if (this.held) this.held.push(body);

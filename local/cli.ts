@@ -67,8 +67,9 @@ const COMMANDS: readonly Command[] = [
   },
   {
     name: 'run',
-    usage: 'FILE... [--root DIR | --source NAME]',
-    summary: 'files through a fresh local pipeline; their journeys as JSON',
+    usage: 'FILE|FOLDER... [--root DIR | --source NAME]',
+    summary:
+      'files (a folder: its first level names the source) through a fresh local pipeline; journeys and receipts as JSON',
     options: KEY_OPTIONS,
     positionals: { min: 1 },
     run: async (parsed) => (await import('./commands/run.js')).commandRun(parsed),
@@ -151,6 +152,20 @@ const COMMANDS: readonly Command[] = [
     positionals: { min: 0, max: 0 },
     operator: true,
     run: async (parsed) => (await import('./operator-commands.js')).commandRejects(parsed),
+  },
+  {
+    name: 'receipts',
+    usage: '--source NAME [--limit N] [--json]',
+    summary: "a publisher's receipts, newest first: published (uri, version) or rejected (code, what to fix)",
+    options: {
+      source: { type: 'string', help: 'the publisher (the first folder of its keys)' },
+      limit: { type: 'string', default: '50', help: 'show at most N (default: 50)' },
+      json: { type: 'boolean', help: 'print JSON' },
+      ...TARGET_OPTIONS,
+    },
+    positionals: { min: 0, max: 0 },
+    operator: true,
+    run: async (parsed) => (await import('./commands/receipts.js')).commandReceipts(parsed),
   },
   {
     name: 'redrive',

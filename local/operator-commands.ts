@@ -8,7 +8,6 @@ import { basename, join, relative, sep } from 'node:path';
 import { DescribeTableCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import type { Payload } from '../contract/article-envelope.js';
 import { DynamoDbArticleIndex } from '../shared/adapters/dynamodb-article-index.js';
 import { InMemoryContentStore } from '../shared/adapters/in-memory-content-store.js';
 import { S3ClaimCheck } from '../shared/adapters/s3-claim-check.js';
@@ -17,10 +16,20 @@ import { SnsNotifier } from '../shared/adapters/sns-notifier.js';
 import { SqsDirectNotifier } from '../shared/adapters/sqs-direct-notifier.js';
 import { SqsRedriveQueues } from '../shared/adapters/sqs-redrive.js';
 import type { ArticleHead } from '../shared/domain/article.js';
+import type { OutboundMessage, PayloadVariant } from '../shared/domain/message.js';
+import { evaluateFilterPolicy } from '../shared/partners/filter-policy.js';
 import { previewDelivery } from '../shared/partners/preview.js';
-import type { Partner } from '../shared/partners/registry.js';
+import {
+  type Partner,
+  partnerQueueNames,
+  payloadVariantOf,
+  registryWantsLinkedSummaries,
+  registryWantsSummaries,
+  subscriptionFilterPolicyFor,
+} from '../shared/partners/registry.js';
 import { loadPartnerRegistry } from '../shared/partners/registry-file.js';
 import type { Notifier } from '../shared/ports/notifier.js';
+import { sourceIdOf } from '../shared/usecases/publish-changes.js';
 import { redriveMessages, redriveStreamFailures } from '../shared/usecases/redrive.js';
 import { replayArticles } from '../shared/usecases/replay.js';
 import type { Parsed } from './cli.js';
@@ -242,9 +251,12 @@ export async function commandReplay({ values, positionals }: Parsed): Promise<nu
     // The registry says which payloads partners take (the same file the stack was deployed from).
     const partners = loadPartnerRegistry(undefined, { allowLoopbackHttp: !values.stack });
     let notifier: Notifier = new SnsNotifier(target.sns, target.topicRoutes);
-    let payloads: Payload[] = partners.some((partner) => partner.payload === 'summary')
-      ? ['full', 'summary']
-      : ['full'];
+    let variants: PayloadVariant[] = [
+      'full',
+      ...(registryWantsSummaries(partners) ? (['summary'] as const) : []),
+      ...(registryWantsLinkedSummaries(partners) ? (['summary-linked'] as const) : []),
+    ];
+    let admits: ((message: OutboundMessage) => boolean) | undefined;
     if (partnerName) {
       const partner = partners.find((candidate) => candidate.name === partnerName);
       if (!partner)
@@ -253,10 +265,10 @@ export async function commandReplay({ values, positionals }: Parsed): Promise<nu
           `known: ${partners.map((known) => known.name).join(', ')}`,
         );
       // One partner only: straight to its queue, since a topic publish reaches every matching partner.
-      const wanted = partnerName.replace(/-/g, '').toLowerCase();
+      // Its queue by its exact name, and only what its filter policy takes, as SNS would decide.
+      const names = partnerQueueNames(partner);
       const queue = target.queues.find(
-        (candidate) =>
-          candidate.role === 'partner' && candidate.name.replace(/[-_]/g, '').toLowerCase().includes(wanted),
+        (candidate) => candidate.role === 'partner' && names.includes(candidate.name),
       );
       if (!queue)
         throw new CliError(
@@ -264,7 +276,9 @@ export async function commandReplay({ values, positionals }: Parsed): Promise<nu
           'only partners with a queue can be replayed to alone; replay without --partner',
         );
       notifier = new SqsDirectNotifier(target.sqs, queue.url);
-      payloads = [partner.payload];
+      variants = [payloadVariantOf(partner)];
+      const policy = subscriptionFilterPolicyFor(partner);
+      admits = (message) => evaluateFilterPolicy(policy, message.attributes).matches;
     }
     const contentStore = target.contentBucket
       ? new S3ClaimCheck(target.s3, target.contentBucket, LINK_EXPIRY_SECONDS)
@@ -275,7 +289,8 @@ export async function commandReplay({ values, positionals }: Parsed): Promise<nu
         index,
         notifier,
         now: () => new Date(),
-        payloads,
+        variants,
+        ...(admits ? { admits } : {}),
         ...(contentStore ? { contentStore } : {}),
       },
       since ? { since: since.toISOString() } : { uris: positionals },
@@ -283,7 +298,7 @@ export async function commandReplay({ values, positionals }: Parsed): Promise<nu
     );
     // The use case reports one id per message sent (an article's summary variant is `<uri>/summary`):
     // report articles, and the partners each one reached.
-    const articleOf = (id: string) => (id.endsWith('/summary') ? id.slice(0, -'/summary'.length) : id);
+    const articleOf = sourceIdOf;
     const failed = [...new Set(result.failed.map(articleOf))];
     const replayed = [...new Set(result.replayed.map(articleOf))].filter((uri) => !failed.includes(uri));
     for (const uri of replayed) {
@@ -380,7 +395,8 @@ export async function commandRedrive({ values, positionals }: Parsed): Promise<n
           notifier: new SnsNotifier(target.sns, target.topicRoutes),
           scheduler: noScheduling,
           now: () => new Date(),
-          summaries: partners.some((partner) => partner.payload === 'summary'),
+          summaries: registryWantsSummaries(partners),
+          linkedSummaries: registryWantsLinkedSummaries(partners),
           ...(contentStore ? { contentStore } : {}),
         },
         { from: queue.url, ...(limit ? { limit } : {}) },

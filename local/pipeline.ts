@@ -23,7 +23,12 @@ import type {
   SQSRecord,
 } from 'aws-lambda';
 import type { ArticleEnvelope } from '../shared/domain/message.js';
-import { endpointOf, type Partner, registryWantsSummaries } from '../shared/partners/registry.js';
+import {
+  endpointOf,
+  type Partner,
+  registryWantsLinkedSummaries,
+  registryWantsSummaries,
+} from '../shared/partners/registry.js';
 import { DynamoDbStreamCapture, LOCAL_REGION, S3NotificationForwarder } from './aws-event-bridge.js';
 import { type Emulators, LOCAL_CREDENTIALS, startEmulators } from './emulators.js';
 import { attachFaultInjection, faultConfigFromEnvironment } from './fault-injection.js';
@@ -74,7 +79,7 @@ function pointAwsEnvironmentAt(
   emulators: Emulators,
   resources?: LocalResources,
   schedulerEndpoint?: string,
-  publishing?: { summaries: boolean; linkExpirySeconds: number },
+  publishing?: { summaries: boolean; linkedSummaries: boolean; linkExpirySeconds: number },
 ): void {
   Object.assign(process.env, {
     AWS_REGION: LOCAL_REGION,
@@ -102,6 +107,7 @@ function pointAwsEnvironmentAt(
     ...(publishing
       ? {
           PUBLISH_SUMMARIES: String(publishing.summaries),
+          PUBLISH_LINKED_SUMMARIES: String(publishing.linkedSummaries),
           CONTENT_LINK_EXPIRY_SECONDS: String(publishing.linkExpirySeconds),
         }
       : {}),
@@ -187,6 +193,7 @@ export class LocalPipeline extends EventEmitter<PipelineEvents> {
     );
     pointAwsEnvironmentAt(emulators, resources, await scheduler.start(), {
       summaries: registryWantsSummaries(partners),
+      linkedSummaries: registryWantsLinkedSummaries(partners),
       linkExpirySeconds: options.linkExpirySeconds ?? 3600,
     });
 

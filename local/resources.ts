@@ -16,7 +16,7 @@ import { CreateTopicCommand, type SNSClient, SubscribeCommand } from '@aws-sdk/c
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { INDEX_NAMES } from '../shared/adapters/table-layout.js';
 import { type Partner, subscriptionFilterPolicyFor } from '../shared/partners/registry.js';
-import { partnerTopology, type TopicRoutes, topicId } from '../shared/partners/topology.js';
+import { partnerTopology, type TopicRoutes, topicId, topicRoutesOf } from '../shared/partners/topology.js';
 
 /** The table's global secondary indexes: `<name>Pk` / `<name>Sk` attributes, as in the stack. */
 const TABLE_INDEXES = Object.values(INDEX_NAMES);
@@ -183,11 +183,7 @@ export async function createLocalResources(
     topicArns.set(topicId(slot), TopicArn as string);
   }
   const topicArn = topicArns.get('ArticlesTopic') as string;
-  const arnsOf = (payload: 'full' | 'summary') =>
-    topology.topics
-      .filter((slot) => slot.payload === payload)
-      .map((slot) => topicArns.get(topicId(slot)) as string);
-  const topicRoutes: TopicRoutes = { full: arnsOf('full'), summary: arnsOf('summary') };
+  const topicRoutes = topicRoutesOf(topology, (id) => topicArns.get(id) as string);
 
   const partnerQueues: PartnerQueues[] = [];
   for (const [shard, members] of topology.shards) {

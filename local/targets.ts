@@ -15,6 +15,7 @@ import {
   partnerConstructId,
   partnerQueueName,
   type ShardManifest,
+  singleTopicRoutes,
   type TopicRoutes,
 } from '../shared/partners/topology.js';
 import { CliError } from './cli-support.js';
@@ -116,7 +117,7 @@ function localTarget(): Target {
     table: resources.table,
     topicArn: resources.topicArn,
     // A runtime started before topics per variant has one topic for everything.
-    topicRoutes: resources.topicRoutes ?? { full: [resources.topicArn], summary: [resources.topicArn] },
+    topicRoutes: resources.topicRoutes ?? singleTopicRoutes(resources.topicArn),
     queues,
     close: () => {
       for (const client of [s3, dynamoDb, sns, sqs]) client.destroy();
@@ -200,7 +201,7 @@ async function awsTarget(options: TargetOptions & { stack: string }): Promise<Ta
     topicArn,
     topicRoutes: outputs.TopicRoutes
       ? (JSON.parse(outputs.TopicRoutes) as TopicRoutes)
-      : { full: [topicArn], summary: [topicArn] },
+      : singleTopicRoutes(topicArn),
     queues: [...queuesFromOutputs(outputs), ...partnerQueues],
     close: () => {
       for (const client of [s3, dynamoDb, sns, sqs]) client.destroy();

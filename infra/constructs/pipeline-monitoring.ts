@@ -6,7 +6,9 @@
  * Custom metrics come from the functions (Powertools, namespace `ContentSyndication`, dimension
  * `service` = the stage's service name, so two stages in one account never mix): normalise emits
  * ArticlesNormalised, ArticlesUnchanged, ArticlesRejected, ArticlesRejectedByCode (+ `code`),
- * Withdrawals and StaleNotifications; release emits EmbargoesReleased. publish emits none: what it
+ * Withdrawals and StaleNotifications, and per publisher (dimension `source`, bounded by the registry)
+ * PublisherAccepted, PublisherRejected (+ `code`) and DroppedFields (+ `field`), and ReceiptFailures;
+ * release emits EmbargoesReleased. publish emits none: what it
  * publishes is read from the topic's own metrics.
  */
 import { Aws, Duration, Stack } from 'aws-cdk-lib';
@@ -42,6 +44,10 @@ export const CUSTOM_METRICS = {
   stale: 'StaleNotifications',
   embargoesReleased: 'EmbargoesReleased',
   permanentFailures: 'PermanentFailures',
+  publisherAccepted: 'PublisherAccepted',
+  publisherRejected: 'PublisherRejected',
+  droppedFields: 'DroppedFields',
+  receiptFailures: 'ReceiptFailures',
 } as const;
 
 export interface AlarmThresholds {
@@ -299,6 +305,15 @@ export class PipelineMonitoring extends Construct {
       label: '',
       period: FIVE_MINUTES,
     });
+    // One line per publisher (and code, or field): the source dimension is bounded by the registry.
+    const search = (dimensions: string, metricName: string, label: string) =>
+      new MathExpression({
+        expression:
+          `SEARCH('{${METRICS_NAMESPACE},${dimensions}} MetricName="${metricName}" ` +
+          `service="${props.serviceName}"', 'Sum', 300)`,
+        label,
+        period: FIVE_MINUTES,
+      });
     const graph = (title: string, left: IMetric[], right: IMetric[] = [], width = 8) =>
       new GraphWidget({ title, left, right, width, height: 6 });
 
@@ -329,8 +344,18 @@ export class PipelineMonitoring extends Construct {
         this.custom(CUSTOM_METRICS.rejected).with({ label: 'rejected' }),
         this.custom(CUSTOM_METRICS.stale).with({ label: 'stale notifications' }),
         this.custom(CUSTOM_METRICS.permanentFailures).with({ label: 'permanent failures' }),
+        this.custom(CUSTOM_METRICS.receiptFailures).with({ label: 'receipts not written' }),
       ]),
       graph('Rejections by code', [rejectionsByCode]),
+    );
+    dashboard.addWidgets(
+      graph('Per publisher: accepted', [search('service,source', CUSTOM_METRICS.publisherAccepted, '')]),
+      graph('Per publisher: rejected, by code', [
+        search('code,service,source', CUSTOM_METRICS.publisherRejected, ''),
+      ]),
+      graph('Per publisher: optional fields dropped, by field', [
+        search('field,service,source', CUSTOM_METRICS.droppedFields, ''),
+      ]),
     );
     dashboard.addWidgets(
       graph('Articles topic (messages published = versions sent)', [

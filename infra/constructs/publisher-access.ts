@@ -17,6 +17,7 @@ import { Aws } from 'aws-cdk-lib';
 import { AnyPrincipal, ArnPrincipal, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { type Bucket, CfnAccessPoint } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { RECEIPTS_PREFIX } from '../../shared/domain/receipt.js';
 import { type Publisher, publisherPrefix } from '../../shared/publishers/registry.js';
 
 /**
@@ -25,6 +26,11 @@ import { type Publisher, publisherPrefix } from '../../shared/publishers/registr
  * withdraws the article. Not DeleteObjectVersion: the history stays ours.
  */
 export const PUBLISHER_OBJECT_ACTIONS = ['s3:PutObject', 's3:AbortMultipartUpload', 's3:DeleteObject'];
+
+/** Where the pipeline leaves a publisher its receipts (shared/domain/receipt.ts), readable by it alone. */
+export function publisherReceiptsPrefix(publisher: Pick<Publisher, 'name'>): string {
+  return `${RECEIPTS_PREFIX}${publisherPrefix(publisher)}`;
+}
 
 /** S3's limit on access point names (3-50 characters, a-z, 0-9, '-'). */
 const ACCESS_POINT_NAME_MAX = 50;
@@ -70,6 +76,32 @@ export function delegateToPublisherAccessPoints(bucket: Bucket, stage: string): 
       },
     }),
   );
+  // Reading receipts back: objects under receipts/ and listing, each access point's policy narrowing
+  // them to its publisher's own receipts/<name>/.
+  bucket.addToResourcePolicy(
+    new PolicyStatement({
+      sid: 'DelegatePublisherReceiptReadsToTheirAccessPoints',
+      principals: [new AnyPrincipal()],
+      actions: ['s3:GetObject'],
+      resources: [bucket.arnForObjects(`${RECEIPTS_PREFIX}*`)],
+      conditions: {
+        StringEquals: { 's3:DataAccessPointAccount': Aws.ACCOUNT_ID },
+        ArnLike: { 's3:DataAccessPointArn': accessPointArn(`${ACCESS_POINT_PREFIX}-${stage}-*`) },
+      },
+    }),
+  );
+  bucket.addToResourcePolicy(
+    new PolicyStatement({
+      sid: 'DelegatePublisherReceiptListingToTheirAccessPoints',
+      principals: [new AnyPrincipal()],
+      actions: ['s3:ListBucket'],
+      resources: [bucket.bucketArn],
+      conditions: {
+        StringEquals: { 's3:DataAccessPointAccount': Aws.ACCOUNT_ID },
+        ArnLike: { 's3:DataAccessPointArn': accessPointArn(`${ACCESS_POINT_PREFIX}-${stage}-*`) },
+      },
+    }),
+  );
 }
 
 export interface PublisherAccessProps {
@@ -100,6 +132,21 @@ export class PublisherAccess extends Construct {
       // Objects through an access point are `<access point ARN>/object/<key>`.
       resources: [`${this.accessPointArn}/object/${publisherPrefix(publisher)}*`],
     });
+    const principals = publisher.writers.map((writer) => new ArnPrincipal(writerPrincipal(writer)));
+    const receipts = publisherReceiptsPrefix(publisher);
+    const readReceipts = new PolicyStatement({
+      sid: 'PublisherReadsItsOwnReceipts',
+      principals,
+      actions: ['s3:GetObject'],
+      resources: [`${this.accessPointArn}/object/${receipts}*`],
+    });
+    const listReceipts = new PolicyStatement({
+      sid: 'PublisherListsItsOwnReceipts',
+      principals,
+      actions: ['s3:ListBucket'],
+      resources: [this.accessPointArn],
+      conditions: { StringLike: { 's3:prefix': [`${receipts}*`] } },
+    });
     this.accessPoint = new CfnAccessPoint(this, 'AccessPoint', {
       bucket: bucket.bucketName,
       name: this.accessPointName,
@@ -111,7 +158,10 @@ export class PublisherAccess extends Construct {
         ignorePublicAcls: true,
         restrictPublicBuckets: true,
       },
-      policy: { Version: '2012-10-17', Statement: [statement.toStatementJson()] },
+      policy: {
+        Version: '2012-10-17',
+        Statement: [statement, readReceipts, listReceipts].map((each) => each.toStatementJson()),
+      },
     });
     this.accessPointAlias = this.accessPoint.attrAlias;
   }

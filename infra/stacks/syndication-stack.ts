@@ -46,14 +46,20 @@ import type { Construct } from 'constructs';
 import { CLAIM_CHECK_PREFIX, MAX_LINK_EXPIRY_SECONDS } from '../../shared/adapters/s3-claim-check.js';
 import { INDEX_DOCUMENT_PREFIX } from '../../shared/adapters/s3-document-store.js';
 import { INDEX_NAMES } from '../../shared/adapters/table-layout.js';
-import type { Payload } from '../../shared/domain/message.js';
-import { type Partner, partnerResourceId, registryWantsSummaries } from '../../shared/partners/registry.js';
+import { RECEIPTS_PREFIX } from '../../shared/domain/receipt.js';
+import {
+  type Partner,
+  partnerResourceId,
+  registryWantsLinkedSummaries,
+  registryWantsSummaries,
+} from '../../shared/partners/registry.js';
 import {
   manifestPath,
   type PartnerTopology,
   partnerTopology,
   type TopicRoutes,
   topicId,
+  topicRoutesOf,
 } from '../../shared/partners/topology.js';
 import { type Publisher, publisherPrefix } from '../../shared/publishers/registry.js';
 import { CONFIG_DEFAULTS, type Reservation, type StageConfig } from '../config.js';
@@ -340,8 +346,20 @@ export class SyndicationStack extends Stack {
     this.publisherAccess = publisherAccess;
 
     const toIngestQueue = new SqsDestination(this.ingestQueue);
-    this.ingestBucket.addEventNotification(EventType.OBJECT_CREATED, toIngestQueue);
-    this.ingestBucket.addEventNotification(EventType.OBJECT_REMOVED, toIngestQueue);
+    if (publisherAccess.size > 0) {
+      // Registered publishers' prefixes only (they do not overlap: names hold no '/'), so the
+      // receipts the pipeline writes under receipts/ never reach normalise. Nothing else can be
+      // written here but by operators; normalise rejects what is outside a prefix UNKNOWN_SOURCE.
+      for (const publisher of props.publishers ?? []) {
+        const filter = { prefix: publisherPrefix(publisher) };
+        this.ingestBucket.addEventNotification(EventType.OBJECT_CREATED, toIngestQueue, filter);
+        this.ingestBucket.addEventNotification(EventType.OBJECT_REMOVED, toIngestQueue, filter);
+      }
+    } else {
+      // No registry: every first-level folder is a source; normalise ignores receipt notifications.
+      this.ingestBucket.addEventNotification(EventType.OBJECT_CREATED, toIngestQueue);
+      this.ingestBucket.addEventNotification(EventType.OBJECT_REMOVED, toIngestQueue);
+    }
 
     // Rejected originals are copied here: no notification is configured on this bucket, so nothing
     // in it can trigger ingest again.
@@ -381,6 +399,11 @@ export class SyndicationStack extends Stack {
       environment: {
         TABLE_NAME: this.articlesTable.tableName,
         QUARANTINE_BUCKET: this.quarantineBucket.bucketName,
+        // The registered sources: objects outside their prefixes are rejected UNKNOWN_SOURCE. Names
+        // are at most 24 characters, so Lambda's 4 KB of environment holds about 150 of them.
+        ...(props.publishers && props.publishers.length > 0
+          ? { PUBLISHERS: props.publishers.map((publisher) => publisher.name).join(',') }
+          : {}),
       },
     });
     this.normaliseFunction.addEventSource(
@@ -412,6 +435,19 @@ export class SyndicationStack extends Stack {
         actions: ['s3:PutObject'],
         resources: [this.quarantineBucket.arnForObjects('*')],
       }),
+    );
+    // Receipts for publishers, under receipts/<source>/ of the ingest bucket (no notification there).
+    this.normaliseFunction.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['s3:PutObject'],
+        resources: [this.ingestBucket.arnForObjects(`${RECEIPTS_PREFIX}*`)],
+      }),
+    );
+    acknowledge(
+      normalisePolicy,
+      wildcardFinding(this.ingestBucket, `/${RECEIPTS_PREFIX}*`),
+      'normalise writes one receipt per dropped object under receipts/<source key>, named after the key ' +
+        'the publisher chose; write-only, under the receipts prefix only.',
     );
     acknowledge(
       normalisePolicy,
@@ -530,6 +566,7 @@ export class SyndicationStack extends Stack {
         CONTENT_BUCKET: this.contentBucket.bucketName,
         CONTENT_LINK_EXPIRY_SECONDS: String(linkExpiry.toSeconds()),
         PUBLISH_SUMMARIES: String(registryWantsSummaries(props.partners)),
+        PUBLISH_LINKED_SUMMARIES: String(registryWantsLinkedSummaries(props.partners)),
       },
       // Normalise and everything else in the account cannot starve publish, nor publish them.
       ...reservedConcurrency(props.publishReservedConcurrency ?? CONFIG_DEFAULTS.publishReservedConcurrency),
@@ -769,11 +806,7 @@ export class SyndicationStack extends Stack {
 
   /** The topic ARNs of each payload variant, as the publish function reads them (TOPIC_ROUTES). */
   topicRoutes(): TopicRoutes {
-    const arns = (payload: Payload) =>
-      this.topology.topics
-        .filter((slot) => slot.payload === payload)
-        .map((slot) => this.topics.get(topicId(slot))?.topicArn as string);
-    return { full: arns('full'), summary: arns('summary') };
+    return topicRoutesOf(this.topology, (id) => this.topics.get(id)?.topicArn as string);
   }
 
   /** Table actions on the table itself: no function queries an index, so no `index/*` grant. */

@@ -31,7 +31,7 @@ function describePartner(partner: Partner): string[] {
   return [
     `${partner.name} (${delivery.type})${partner.description ? ` — ${partner.description}` : ''}`,
     `    delivery: ${where}`,
-    `    payload: ${partner.payload === 'full' ? 'full ninjs document (a link instead when over 256 KiB)' : 'summary and a link to the full document'}`,
+    `    payload: ${partner.payload === 'full' ? 'full ninjs document (a link instead when over 256 KiB)' : partner.fullTextLink ? 'summary and a link to the full document (fullTextLink)' : 'summary only: no bodies, no link to the full text'}`,
     `    filters: ${wants.length > 0 ? wants.join('; ') : 'none (every article)'}`,
     `    SNS filter policy: ${JSON.stringify(subscriptionFilterPolicyFor(partner))}`,
   ];

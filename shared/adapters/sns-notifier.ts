@@ -1,6 +1,6 @@
 import { PublishBatchCommand, type PublishBatchRequestEntry, type SNSClient } from '@aws-sdk/client-sns';
-import { messageSize, type OutboundMessage, type Payload } from '../domain/message.js';
-import type { TopicRoutes } from '../partners/topology.js';
+import { messageSize, type OutboundMessage, type PayloadVariant } from '../domain/message.js';
+import { PAYLOAD_VARIANTS, singleTopicRoutes, type TopicRoutes } from '../partners/topology.js';
 import type { Notifier, PublishResult } from '../ports/notifier.js';
 
 /** SNS PublishBatch limits: 10 entries and 256 KiB of payload (bodies and attributes) per call. */
@@ -44,8 +44,9 @@ function entryOf(message: OutboundMessage, index: number): PublishBatchRequestEn
 }
 
 /** The variant a message carries (its `payload` attribute); a message without one is a full document. */
-function payloadOf(message: OutboundMessage): Payload {
-  return message.attributes.payload?.value === 'summary' ? 'summary' : 'full';
+function payloadOf(message: OutboundMessage): PayloadVariant {
+  const value = message.attributes.payload?.value;
+  return PAYLOAD_VARIANTS.find((variant) => variant === value) ?? 'full';
 }
 
 /**
@@ -61,13 +62,13 @@ export class SnsNotifier implements Notifier {
     private readonly sns: SNSClient,
     topics: string | TopicRoutes,
   ) {
-    this.routes = typeof topics === 'string' ? { full: [topics], summary: [topics] } : topics;
+    this.routes = typeof topics === 'string' ? singleTopicRoutes(topics) : topics;
   }
 
   async publish(messages: readonly OutboundMessage[]): Promise<PublishResult> {
     // Topics in parallel: a stream batch's time grows with the batches per topic, not with the
     // number of topics a thousand partners need.
-    const calls = (['full', 'summary'] as const).flatMap((payload) => {
+    const calls = PAYLOAD_VARIANTS.flatMap((payload) => {
       const variant = messages.filter((message) => payloadOf(message) === payload);
       return variant.length === 0
         ? []

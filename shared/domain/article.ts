@@ -52,10 +52,58 @@ export interface ArticleHead {
    */
   readonly everSubjectCodes: readonly string[];
   readonly everLanguages: readonly string[];
+  /**
+   * The most urgent (lowest) urgency any version had: partners filter with `urgency <= minUrgency`,
+   * so the lowest value is the one every partner that took some version also takes.
+   */
+  readonly everUrgency?: number;
+  /** Every source any version came from (one, now that ids are scoped to their publisher). */
+  readonly everSources?: readonly string[];
   /** Whether any version so far was usable, i.e. sent to partners. */
   readonly everPublished: boolean;
   readonly firstCreated: string;
   readonly versionCreated: string;
+}
+
+/**
+ * Bounds on the union of filter values a head keeps across versions, as the JSON of a `String.Array`
+ * message attribute. Together (72 KiB) they leave most of SNS's 262,144 bytes per message to the body,
+ * and the head item far below DynamoDB's 409,600 bytes. Media Topics (1,133 concepts, 15-character
+ * codes) fit the subject budget whole (~20 KiB), so only codes of other schemes can reach it.
+ */
+export const EVER_SUBJECTS_MAX_BYTES = 64 * 1024;
+export const EVER_LANGUAGES_MAX_BYTES = 4 * 1024;
+export const EVER_SOURCES_MAX_BYTES = 4 * 1024;
+
+/**
+ * The union of the current version's values and those of earlier versions, within `maxJsonBytes` as
+ * a JSON array: the current version's values first (they are what partners matched last), then the
+ * earlier ones in the order they appeared, until the next would not fit.
+ */
+export function boundedUnion(
+  current: readonly string[],
+  earlier: readonly string[],
+  maxJsonBytes: number,
+): string[] {
+  const kept: string[] = [];
+  const seen = new Set<string>();
+  let bytes = 2; // []
+  for (const value of [...current, ...earlier]) {
+    if (seen.has(value)) continue;
+    const added = Buffer.byteLength(JSON.stringify(value)) + (kept.length > 0 ? 1 : 0);
+    if (bytes + added > maxJsonBytes) continue;
+    seen.add(value);
+    kept.push(value);
+    bytes += added;
+  }
+  return kept;
+}
+
+/** The lower of two urgencies, either possibly absent (ninjs: 1 is the most urgent). */
+export function mostUrgent(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return Math.min(a, b);
 }
 
 /** One stored version: the full document partners receive, and how it was derived. */
@@ -107,6 +155,38 @@ export function articleUriForKey(objectKey: string): string {
 export function sourceForKey(objectKey: string): string {
   const slash = objectKey.indexOf('/');
   return slash > 0 ? objectKey.slice(0, slash) : 'direct';
+}
+
+/**
+ * Why a key cannot name an article, or undefined when it can. A `.` or `..` segment, an empty one
+ * (a leading, trailing or doubled `/`) or a backslash in the source folder would make the uri or the
+ * source read as a different path by anything that resolves paths (a file system, a URL resolver),
+ * so one publisher's key could name another's article or escape its folder.
+ */
+export function objectKeyProblem(objectKey: string): string | undefined {
+  const segments = objectKey.split('/');
+  for (const [position, segment] of segments.entries()) {
+    if (segment === '')
+      return `segment ${position + 1} of the key is empty (a leading, trailing or doubled '/')`;
+    if (segment === '.' || segment === '..') return `segment ${position + 1} of the key is '${segment}'`;
+  }
+  if (segments.length > 1 && /[\\\p{Cc}]/u.test(segments[0] as string))
+    return 'the source folder holds a backslash or a control character';
+  return undefined;
+}
+
+/** The source a pipeline-minted uri names (`urn:syndicate:<source>/...`), case-insensitively; else undefined. */
+export function mintedUriSource(uri: string): string | undefined {
+  if (uri.slice(0, ARTICLE_URI_PREFIX.length).toLowerCase() !== ARTICLE_URI_PREFIX) return undefined;
+  const rest = uri.slice(ARTICLE_URI_PREFIX.length);
+  const slash = rest.indexOf('/');
+  let source = slash > 0 ? rest.slice(0, slash) : 'direct';
+  try {
+    source = decodeURIComponent(source);
+  } catch {
+    // not percent-encoded as we encode: compared as written
+  }
+  return source;
 }
 
 /**

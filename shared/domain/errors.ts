@@ -21,6 +21,10 @@ export const REJECTION_CODES = {
   UNSAFE: 'the document uses a construct that is refused for safety (DTD, external entity...)',
   INVALID_FIELD: 'an essential field of the input (headline, body) has a value of the wrong shape',
   INVALID_NINJS: 'the normalised document does not validate against ninjs 3.2',
+  INVALID_KEY: 'the object key cannot name an article',
+  UNKNOWN_SOURCE: 'the object is not under the prefix of a registered publisher',
+  FOREIGN_ID: "the document's id names an article of another publisher",
+  RESERVED_ID: 'ids starting urn:syndicate: are minted by the pipeline and cannot be given in content',
 } as const;
 
 export type RejectionCode = keyof typeof REJECTION_CODES;

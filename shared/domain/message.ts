@@ -13,12 +13,19 @@ import {
   SPEC_VERSION,
 } from '../../contract/article-envelope.js';
 import type { Ninjs } from '../ninjs/types.js';
-import type { ArticleHead } from './article.js';
+import { type ArticleHead, mostUrgent } from './article.js';
 
 export type { ArticleEnvelope, DocumentLink, EventType, Payload };
 export { EVENT_TYPES, PAYLOADS };
 
 export const MESSAGE_SPEC_VERSION = SPEC_VERSION;
+
+/**
+ * The message variants, as the `payload` attribute names them: each subscription takes exactly one.
+ * `summary` carries no link to the full document; `summary-linked` (envelope payload `summary`)
+ * carries one, for summary partners entitled to the full text.
+ */
+export type PayloadVariant = Payload | 'summary-linked';
 
 /** SNS's limit for one message, body and attributes together (256 KiB). */
 export const SNS_MAX_MESSAGE_BYTES = 256 * 1024;
@@ -100,6 +107,12 @@ export function summaryOf(ninjs: Ninjs): Ninjs {
   return kept;
 }
 
+/** The same envelope carrying only a summary of its document: no bodies, no link to them. */
+export function summaryEnvelope(envelope: ArticleEnvelope): ArticleEnvelope {
+  const { ninjs, link: _link, ...rest } = envelope;
+  return { ...rest, payload: 'summary', ninjs: summaryOf(ninjs) };
+}
+
 /** The same envelope carrying a summary of its document and where the whole document is. */
 export function linkedEnvelope(
   envelope: ArticleEnvelope,
@@ -112,22 +125,27 @@ export function linkedEnvelope(
 
 /**
  * Attribute names partner filter policies refer to (see ../partners/registry.ts). A withdrawal
- * carries every subject and language any version had, so it passes every filter that let one through
- * (SNS matches a String.Array element by element). `payload` names the variant, so that each
+ * carries every subject, language and source any version had and the most urgent urgency (filters
+ * take `urgency <= minUrgency`), so it passes every filter that let one version through (SNS matches
+ * a String.Array element by element; the event type is in every subscription's filter). `payload` names the variant, so that each
  * subscription takes exactly one.
  */
 export function attributesFor(
   article: ArticleHead,
   eventType: EventType,
-  payload: Payload = 'full',
+  payload: PayloadVariant = 'full',
 ): Record<string, MessageAttribute> {
+  const withdrawal = eventType === 'article.withdrawn';
+  const sources = withdrawal && article.everSources?.length ? article.everSources : [article.source];
   const attributes: Record<string, MessageAttribute> = {
     eventType: { dataType: 'String', value: eventType },
-    source: { dataType: 'String', value: article.source },
+    source:
+      sources.length > 1
+        ? { dataType: 'String.Array', value: JSON.stringify(sources) }
+        : { dataType: 'String', value: sources[0] as string },
     ninjsVersion: { dataType: 'String', value: '3.2' },
     payload: { dataType: 'String', value: payload },
   };
-  const withdrawal = eventType === 'article.withdrawn';
   const languages = withdrawal ? article.everLanguages : article.language ? [article.language] : [];
   if (languages.length === 1) attributes.language = { dataType: 'String', value: languages[0] as string };
   if (languages.length > 1)
@@ -135,8 +153,8 @@ export function attributesFor(
   const subjects = withdrawal ? article.everSubjectCodes : article.subjectCodes;
   if (subjects.length > 0)
     attributes.subjects = { dataType: 'String.Array', value: JSON.stringify(subjects) };
-  if (article.urgency !== undefined)
-    attributes.urgency = { dataType: 'Number', value: String(article.urgency) };
+  const urgency = withdrawal ? mostUrgent(article.everUrgency, article.urgency) : article.urgency;
+  if (urgency !== undefined) attributes.urgency = { dataType: 'Number', value: String(urgency) };
   return attributes;
 }
 

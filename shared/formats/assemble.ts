@@ -9,7 +9,13 @@
  */
 import { hash } from 'node:crypto';
 import { detect as detectLanguage } from 'tinyld/light';
-import { articleUriForKey, MAX_URI_CHARS, type NormalisedArticle, sourceForKey } from '../domain/article.js';
+import {
+  articleUriForKey,
+  MAX_URI_CHARS,
+  mintedUriSource,
+  type NormalisedArticle,
+  sourceForKey,
+} from '../domain/article.js';
 import { RejectedInputError } from '../domain/errors.js';
 import { authorOf, findEntities } from '../enrich/entities.js';
 import { mediaTopic, mediaTopicForSubjectCode, mediaTopicUri, withAncestors } from '../enrich/mediatopics.js';
@@ -126,6 +132,27 @@ function usableUri(id: string | undefined): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * `urn:syndicate:` uris are what the pipeline mints from object keys: one given in content could
+ * only address an article the publisher did not create under that id, so it is refused, as
+ * FOREIGN_ID when it names another source's article. (Another source's article under any other id
+ * is caught when the index shows who owns it.)
+ */
+function checkIdOwnership(id: string | undefined, source: string): void {
+  const named = id ? mintedUriSource(id.trim()) : undefined;
+  if (named === undefined) return;
+  if (named !== source) {
+    throw new RejectedInputError(
+      'FOREIGN_ID',
+      `the id ${JSON.stringify(id)} names an article of '${named}', and '${source}' may only update its own articles; remove the id or give one of your own`,
+    );
+  }
+  throw new RejectedInputError(
+    'RESERVED_ID',
+    `the id ${JSON.stringify(id)}: remove it (the file's key already names the article) or give an id of your own (https:, urn:, tag:)`,
+  );
 }
 
 function summaryOf(paragraphs: readonly string[]): string | undefined {
@@ -326,6 +353,7 @@ function assembleCapped(parts: ArticleParts, context: AssemblyContext): Normalis
   const places = dedupeParties([...(parts.places ?? []), ...entities.places]);
 
   const source = sourceForKey(context.key);
+  checkIdOwnership(parts.id, source);
   const uri = usableUri(parts.id) ?? articleUriForKey(context.key);
   const inputIds: AltId[] = [...(parts.altIds ?? [])];
   if (parts.id && parts.id !== uri) inputIds.push({ role: 'inputId', value: parts.id });

@@ -15,7 +15,13 @@ import type { Ninjs } from '../ninjs/types.js';
 import type { ContentStore } from '../ports/content-store.js';
 import { partnerMessagesFor } from '../usecases/publish-changes.js';
 import { describeVerdict, evaluateFilterPolicy, type PolicyVerdict } from './filter-policy.js';
-import { type Partner, registryWantsSummaries, subscriptionFilterPolicyFor } from './registry.js';
+import {
+  type Partner,
+  payloadVariantOf,
+  registryWantsLinkedSummaries,
+  registryWantsSummaries,
+  subscriptionFilterPolicyFor,
+} from './registry.js';
 
 export interface DeliveryPreview {
   readonly partner: Partner;
@@ -55,9 +61,11 @@ export async function previewDelivery(
   const messages = await partnerMessagesFor('preview', article, ninjs, envelope, {
     contentStore,
     summaries: registryWantsSummaries(registry),
+    linkedSummaries: registryWantsLinkedSummaries(registry),
   });
-  const message = messages.find((candidate) => candidate.attributes.payload?.value === partner.payload);
-  if (!message) throw new Error(`no ${partner.payload} variant was built for ${article.uri}`);
+  const variant = payloadVariantOf(partner);
+  const message = messages.find((candidate) => candidate.attributes.payload?.value === variant);
+  if (!message) throw new Error(`no ${variant} variant was built for ${article.uri}`);
   const verdict = evaluateFilterPolicy(subscriptionFilterPolicyFor(partner), message.attributes);
   const reasons = verdict.keys.map((key) =>
     key.key === 'subjects' && key.matched && typeof key.value === 'string'

@@ -9,7 +9,13 @@
  * it gets exactly one of the variants published for an article version.
  */
 import { ConfigurationError } from '../domain/errors.js';
-import { EVENT_TYPES, type EventType, PAYLOADS, type Payload } from '../domain/message.js';
+import {
+  EVENT_TYPES,
+  type EventType,
+  PAYLOADS,
+  type Payload,
+  type PayloadVariant,
+} from '../domain/message.js';
 import { isMediaTopic } from '../enrich/mediatopics.js';
 import { type FilterPolicy, filterPolicyProblems, subscribedEventTypes } from './filter-policy.js';
 
@@ -73,8 +79,13 @@ export interface Partner {
   readonly description?: string;
   readonly delivery: Delivery;
   readonly filters: PartnerFilters;
-  /** `full`: the whole ninjs document; `summary`: headline, summary, subjects and a link. */
+  /** `full`: the whole ninjs document; `summary`: headline, summary, subjects, no bodies. */
   readonly payload: Payload;
+  /**
+   * A summary partner entitled to the full text: its summaries carry a link to the whole document.
+   * Absent or false, a summary partner gets no link and no field that carries the text.
+   */
+  readonly fullTextLink?: boolean;
 }
 
 export interface RegistryOptions {
@@ -97,7 +108,7 @@ const LAMBDA_ARN_PATTERN = new RegExp(
 /** Deliberately simple: SNS itself rejects what it cannot send to; this catches typos early. */
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-const PARTNER_KEYS = new Set(['id', 'name', 'description', 'delivery', 'filters', 'payload']);
+const PARTNER_KEYS = new Set(['id', 'name', 'description', 'delivery', 'filters', 'payload', 'fullTextLink']);
 const FILTER_KEYS = new Set(['subjects', 'languages', 'sources', 'minUrgency', 'eventTypes']);
 const DELIVERY_KEYS: Readonly<Record<DeliveryType, readonly string[]>> = {
   sqs: ['type', 'accountId', 'queueArn'],
@@ -300,6 +311,11 @@ function parsePartner(
   const payload = raw.payload ?? 'full';
   if (!PAYLOADS.includes(payload as Payload))
     problems.push(`${where}: payload must be ${PAYLOADS.map((value) => `'${value}'`).join(' or ')}`);
+  const fullTextLink = raw.fullTextLink;
+  if (fullTextLink !== undefined && typeof fullTextLink !== 'boolean')
+    problems.push(`${where}: fullTextLink must be true or false`);
+  if (fullTextLink === true && payload !== 'summary')
+    problems.push(`${where}: fullTextLink applies to summary partners (a full payload is the full text)`);
   if (!delivery || !idValid || !PAYLOADS.includes(payload as Payload)) return undefined;
   const partner: Partner = {
     ...(typeof id === 'string' ? { id } : {}),
@@ -308,6 +324,7 @@ function parsePartner(
     delivery,
     filters,
     payload: payload as Payload,
+    ...(fullTextLink === true && payload === 'summary' ? { fullTextLink: true } : {}),
   };
   for (const problem of filterPolicyProblems(subscriptionFilterPolicyFor(partner)))
     problems.push(`${where}: ${problem}`);
@@ -320,6 +337,20 @@ function parsePartner(
  */
 export function partnerResourceId(partner: Pick<Partner, 'id' | 'name'>): string {
   return partner.id ?? partner.name;
+}
+
+/**
+ * The names a partner's own queue goes by: `partner-<name>` in the local runtime, and the stack output
+ * `Partner<ResourceId in PascalCase>Queue` (as infra's partnerConstructId builds it). Matched exactly:
+ * a partner never picks up another whose name contains its own.
+ */
+export function partnerQueueNames(partner: Pick<Partner, 'id' | 'name'>): string[] {
+  const pascal = partnerResourceId(partner)
+    .split('-')
+    .filter((part) => part.length > 0)
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
+  return [`partner-${partner.name}`, `Partner${pascal}Queue`];
 }
 
 function resourceIdKey(partner: Partner): string {
@@ -414,9 +445,20 @@ export function subscriptionFilterPolicyFor(partner: Partner): FilterPolicy {
   return filterPolicyFor(partner);
 }
 
-/** Whether the publisher must send the summary variant at all. */
+/** The message variant (`payload` attribute value) a partner's subscription takes. */
+export function payloadVariantOf(partner: Partner): PayloadVariant {
+  if (partner.payload === 'summary') return partner.fullTextLink ? 'summary-linked' : 'summary';
+  return 'full';
+}
+
+/** Whether the publisher must send the summary variant (no link) at all. */
 export function registryWantsSummaries(partners: readonly Partner[]): boolean {
-  return partners.some((partner) => partner.payload === 'summary');
+  return partners.some((partner) => payloadVariantOf(partner) === 'summary');
+}
+
+/** Whether the publisher must send the linked summary variant (for entitled summary partners). */
+export function registryWantsLinkedSummaries(partners: readonly Partner[]): boolean {
+  return partners.some((partner) => payloadVariantOf(partner) === 'summary-linked');
 }
 
 /**

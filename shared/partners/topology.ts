@@ -8,7 +8,7 @@
  * (moving a queue to another stack replaces it and loses its messages). A shard holds at most
  * PARTNERS_PER_SHARD partners, which keeps it far inside CloudFormation's 500 resources per stack.
  *
- * Topics. Each payload variant (full document, summary) has its own topics, so the variant takes no
+ * Topics. Each payload variant (full document, summary, summary with a link to the full text) has its own topics, so the variant takes no
  * filter key and partners may use all five. SNS allows a limited number of filter policies per topic
  * (200 by default, adjustable), so the shards' partners of one variant are packed, shard by shard in
  * shard order, into as many topics as the quota requires; the publisher sends each message to every
@@ -18,8 +18,11 @@
  */
 
 import { ConfigurationError } from '../domain/errors.js';
-import type { Payload } from '../domain/message.js';
-import { filterPolicyFor, type Partner, partnerResourceId } from './registry.js';
+import type { PayloadVariant } from '../domain/message.js';
+import { filterPolicyFor, type Partner, partnerResourceId, payloadVariantOf } from './registry.js';
+
+/** Every message variant, in the order their topics are listed. */
+export const PAYLOAD_VARIANTS: readonly PayloadVariant[] = ['full', 'summary', 'summary-linked'];
 
 /** Fixed forever: changing it would move most partners to another shard (and replace their queues). */
 export const PARTNER_SHARD_COUNT = 64;
@@ -51,7 +54,7 @@ export function shardOf(partner: Pick<Partner, 'id' | 'name'>): number {
 }
 
 export interface TopicSlot {
-  readonly payload: Payload;
+  readonly payload: PayloadVariant;
   /** 0 for the first topic of the variant. */
   readonly index: number;
 }
@@ -94,11 +97,11 @@ export function partnerTopology(
   }
   const topics: TopicSlot[] = [];
   const topicOf = new Map<string, TopicSlot>();
-  for (const payload of ['full', 'summary'] as const) {
+  for (const payload of PAYLOAD_VARIANTS) {
     let slot: TopicSlot | undefined;
     let used = 0;
     for (const [shard, members] of shards) {
-      const ofVariant = members.filter((partner) => partner.payload === payload);
+      const ofVariant = members.filter((partner) => payloadVariantOf(partner) === payload);
       if (ofVariant.length === 0) continue;
       // Only a subscription with a filter policy counts against the quota.
       const taking = ofVariant.filter((partner) => Object.keys(filterPolicyFor(partner)).length > 0);
@@ -126,13 +129,31 @@ export function partnerTopology(
   return { shards, topics, topicOf, filterPoliciesPerTopic };
 }
 
-/** `ArticlesTopic`, `ArticlesTopic2`…, `SummaryTopic`, `SummaryTopic2`…: construct ids and local names. */
+const TOPIC_NAMES: Readonly<Record<PayloadVariant, string>> = {
+  full: 'ArticlesTopic',
+  summary: 'SummaryTopic',
+  'summary-linked': 'LinkedSummaryTopic',
+};
+
+/** `ArticlesTopic`, `ArticlesTopic2`…, `SummaryTopic`…, `LinkedSummaryTopic`…: construct ids and local names. */
 export function topicId(slot: TopicSlot): string {
-  return `${slot.payload === 'full' ? 'ArticlesTopic' : 'SummaryTopic'}${slot.index === 0 ? '' : slot.index + 1}`;
+  return `${TOPIC_NAMES[slot.payload]}${slot.index === 0 ? '' : slot.index + 1}`;
 }
 
 /** Which topics a message of each variant goes to: what the publisher needs (TOPIC_ROUTES). */
-export type TopicRoutes = Readonly<Record<Payload, readonly string[]>>;
+export type TopicRoutes = Readonly<Record<PayloadVariant, readonly string[]>>;
+
+/** The routes of a topology, given each topic's ARN by its id. */
+export function topicRoutesOf(topology: PartnerTopology, arnOf: (topicId: string) => string): TopicRoutes {
+  const arns = (payload: PayloadVariant) =>
+    topology.topics.filter((slot) => slot.payload === payload).map((slot) => arnOf(topicId(slot)));
+  return { full: arns('full'), summary: arns('summary'), 'summary-linked': arns('summary-linked') };
+}
+
+/** Every variant to one topic: a single-topic deployment. */
+export function singleTopicRoutes(topicArn: string): TopicRoutes {
+  return { full: [topicArn], summary: [topicArn], 'summary-linked': [topicArn] };
+}
 
 /** `all-news-wire` -> `AllNewsWire`, for construct, output and queue labels. */
 export function pascalCase(name: string): string {

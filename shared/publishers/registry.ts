@@ -57,6 +57,8 @@ export function publisherNameProblem(name: unknown): string | undefined {
     return `name '${name}' is a path segment of its own ('.' and '..' are never a publisher); it must be ${NAME_RULE}`;
   if (name.includes('/'))
     return `name '${name}' holds a '/', which would make it more than one key segment; it must be ${NAME_RULE}`;
+  if (name === 'receipts')
+    return "name 'receipts' is reserved: the pipeline keeps publishers' receipts under receipts/";
   if (PUBLISHER_NAME_PATTERN.test(name)) return undefined;
   return `name '${name}' must be ${NAME_RULE}`;
 }

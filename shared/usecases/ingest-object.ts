@@ -1,10 +1,18 @@
 import {
   type ArticleHead,
   type ArticleVersion,
+  boundedUnion,
   compareSequencers,
+  EVER_LANGUAGES_MAX_BYTES,
+  EVER_SOURCES_MAX_BYTES,
+  EVER_SUBJECTS_MAX_BYTES,
+  mostUrgent,
   type ObjectOrigin,
+  objectKeyProblem,
+  sourceForKey,
 } from '../domain/article.js';
 import { RejectedInputError } from '../domain/errors.js';
+import { droppedFields } from '../formats/lenient.js';
 import { DEFAULT_LIMITS, type NormaliseOptions, normaliseObject, tooLarge } from '../formats/normalise.js';
 import type { ArticleIndex } from '../ports/article-index.js';
 import type { ObjectStore } from '../ports/object-store.js';
@@ -16,6 +24,12 @@ export interface IngestDependencies {
   readonly quarantine?: Quarantine;
   readonly now: () => Date;
   readonly normaliseOptions?: NormaliseOptions;
+  /**
+   * The registered publishers (their names are their key prefixes). When given, an object outside
+   * every registered prefix is rejected UNKNOWN_SOURCE; when absent, every first-level folder is a
+   * source (the local drop folder, where sources register themselves by existing).
+   */
+  readonly publishers?: ReadonlySet<string>;
 }
 
 export interface ObjectEvent {
@@ -25,7 +39,13 @@ export interface ObjectEvent {
 }
 
 export type IngestOutcome =
-  | { readonly status: 'published' | 'withheld'; readonly uri: string; readonly version: number }
+  | {
+      readonly status: 'published' | 'withheld';
+      readonly uri: string;
+      readonly version: number;
+      /** Optional fields dropped because their value failed its check (see formats/lenient.ts). */
+      readonly droppedFields: readonly string[];
+    }
   | { readonly status: 'unchanged'; readonly uri: string; readonly version: number }
   | {
       readonly status: 'rejected';
@@ -42,8 +62,21 @@ export async function isStaleEvent(index: ArticleIndex, event: ObjectEvent): Pro
   return state?.sequencer !== undefined && compareSequencers(event.sequencer, state.sequencer) <= 0;
 }
 
-function union(a: readonly string[], b: readonly string[]): string[] {
-  return [...new Set([...a, ...b])];
+/** Refuses keys that could be read as another path, and, with a registry, keys outside it. */
+function checkKey(key: string, publishers: ReadonlySet<string> | undefined): void {
+  const problem = objectKeyProblem(key);
+  if (problem) {
+    throw new RejectedInputError(
+      'INVALID_KEY',
+      `${problem}; name the file <source>/<path> with no '.', '..' or empty segments`,
+    );
+  }
+  if (publishers && (!key.includes('/') || !publishers.has(sourceForKey(key)))) {
+    throw new RejectedInputError(
+      'UNKNOWN_SOURCE',
+      `'${key.includes('/') ? sourceForKey(key) : key}' is not a registered publisher's folder; drop files under your own prefix (<your name>/...)`,
+    );
+  }
 }
 
 /**
@@ -68,9 +101,19 @@ export async function ingestObject(deps: IngestDependencies, event: ObjectEvent)
   const origin: ObjectOrigin = { key: event.key, ...(event.sequencer ? { sequencer: event.sequencer } : {}) };
   const sizeBytes = 'tooLarge' in object ? object.sizeBytes : object.bytes.length;
   let normalised: Awaited<ReturnType<typeof normaliseObject>>;
+  let current: ArticleHead | undefined;
   try {
+    checkKey(event.key, deps.publishers);
     if ('tooLarge' in object) throw tooLarge(object.sizeBytes, maxBytes);
     normalised = await normaliseObject(object, deps.normaliseOptions);
+    // An id (https:, urn:, tag:) another source's article already has: first come, first owned.
+    current = await deps.index.current(normalised.ninjs.uri);
+    if (current && current.source !== normalised.source) {
+      throw new RejectedInputError(
+        'FOREIGN_ID',
+        `the id ${JSON.stringify(normalised.ninjs.uri)} is an article of '${current.source}', and '${normalised.source}' may only update its own articles; give the document an id of your own`,
+      );
+    }
   } catch (error) {
     if (!(error instanceof RejectedInputError)) throw error;
     const reason = { code: error.code, message: error.message };
@@ -98,7 +141,6 @@ export async function ingestObject(deps: IngestDependencies, event: ObjectEvent)
 
   const { ninjs } = normalised;
   const uri = ninjs.uri;
-  const current = await deps.index.current(uri);
   const remember = () =>
     deps.index.saveObjectState({
       key: event.key,
@@ -118,6 +160,7 @@ export async function ingestObject(deps: IngestDependencies, event: ObjectEvent)
     ninjs.embargoedUntil !== undefined && Date.parse(ninjs.embargoedUntil) > deps.now().getTime();
   const pubStatus = embargoed && ninjs.pubStatus !== 'canceled' ? 'withheld' : (ninjs.pubStatus ?? 'usable');
   const document = { ...ninjs, version: String(version), firstCreated, versionCreated: now, pubStatus };
+  const everUrgency = mostUrgent(ninjs.urgency, current?.everUrgency ?? current?.urgency);
   const head: ArticleHead = {
     uri,
     version,
@@ -130,8 +173,22 @@ export async function ingestObject(deps: IngestDependencies, event: ObjectEvent)
     ...(ninjs.urgency !== undefined ? { urgency: ninjs.urgency } : {}),
     ...(ninjs.embargoedUntil ? { embargoedUntil: ninjs.embargoedUntil } : {}),
     subjectCodes: normalised.subjectCodes,
-    everSubjectCodes: union(current?.everSubjectCodes ?? [], normalised.subjectCodes),
-    everLanguages: union(current?.everLanguages ?? [], ninjs.language ? [ninjs.language] : []),
+    everSubjectCodes: boundedUnion(
+      normalised.subjectCodes,
+      current?.everSubjectCodes ?? [],
+      EVER_SUBJECTS_MAX_BYTES,
+    ),
+    everLanguages: boundedUnion(
+      ninjs.language ? [ninjs.language] : [],
+      current?.everLanguages ?? [],
+      EVER_LANGUAGES_MAX_BYTES,
+    ),
+    ...(everUrgency !== undefined ? { everUrgency } : {}),
+    everSources: boundedUnion(
+      [normalised.source],
+      current?.everSources ?? (current ? [current.source] : []),
+      EVER_SOURCES_MAX_BYTES,
+    ),
     everPublished: (current?.everPublished ?? false) || pubStatus === 'usable',
     firstCreated,
     versionCreated: now,
@@ -145,5 +202,10 @@ export async function ingestObject(deps: IngestDependencies, event: ObjectEvent)
   };
   await deps.index.saveVersion(head, stored, current?.version);
   await remember();
-  return { status: pubStatus === 'withheld' ? 'withheld' : 'published', uri, version };
+  return {
+    status: pubStatus === 'withheld' ? 'withheld' : 'published',
+    uri,
+    version,
+    droppedFields: droppedFields(normalised.provenance),
+  };
 }

@@ -9,7 +9,9 @@ import {
   linkedEnvelope,
   messageSize,
   type OutboundMessage,
+  type PayloadVariant,
   SNS_MAX_MESSAGE_BYTES,
+  summaryEnvelope,
 } from '../domain/message.js';
 import type { Ninjs } from '../ninjs/types.js';
 import type { ArticleIndex } from '../ports/article-index.js';
@@ -59,23 +61,40 @@ export interface PublishDependencies {
   readonly now: () => Date;
   /** Where documents go that a message cannot carry, and that summaries link to. */
   readonly contentStore?: ContentStore;
-  /** Publish the summary variant as well (some partner takes summaries). */
+  /** Publish the summary variant (no link) as well: some partner takes summaries. */
   readonly summaries?: boolean;
+  /** Publish the linked summary variant as well: some summary partner is entitled to the full text. */
+  readonly linkedSummaries?: boolean;
 }
 
 /** Building the messages of one article version (shared with replays). */
 export interface MessageOptions {
   readonly contentStore?: ContentStore;
   readonly summaries?: boolean;
+  readonly linkedSummaries?: boolean;
+}
+
+/** The suffix of each variant's message id after the change id (the full variant has none). */
+const VARIANT_SUFFIXES: Readonly<Record<Exclude<PayloadVariant, 'full'>, string>> = {
+  summary: '/summary',
+  'summary-linked': '/summary-linked',
+};
+
+/** The variant a message id names. */
+export function variantOfMessageId(messageId: string): PayloadVariant {
+  for (const [variant, suffix] of Object.entries(VARIANT_SUFFIXES))
+    if (messageId.endsWith(suffix)) return variant as PayloadVariant;
+  return 'full';
 }
 
 export { MessageTooLargeError };
 
 /**
  * The partner messages for one article version: the full variant (the document inline, or a summary
- * and a link when it would exceed the SNS limit) and, when asked, the summary variant. Each carries
- * the `payload` attribute its subscribers' filter policies match on. Message ids are `id` for the
- * full variant and `id` + `/summary` for the summary.
+ * and a link when it would exceed the SNS limit) and, when asked, the summary variant (no bodies, no
+ * link: a summary partner gets the full text only when entitled) and the linked summary variant.
+ * Each carries the `payload` attribute its subscribers' filter policies match on. Message ids are
+ * `id` for the full variant and `id` + `/summary` or `/summary-linked` for the others.
  */
 export async function partnerMessagesFor(
   id: string,
@@ -100,8 +119,18 @@ export async function partnerMessagesFor(
   }
   const messages = [full];
   if (options.summaries) {
-    const body = JSON.stringify(linkedEnvelope(envelope, await linkToDocument(), 'summary'));
-    messages.push({ id: `${id}/summary`, body, attributes: attributesFor(article, eventType, 'summary') });
+    messages.push({
+      id: `${id}${VARIANT_SUFFIXES.summary}`,
+      body: JSON.stringify(summaryEnvelope(envelope)),
+      attributes: attributesFor(article, eventType, 'summary'),
+    });
+  }
+  if (options.linkedSummaries) {
+    messages.push({
+      id: `${id}${VARIANT_SUFFIXES['summary-linked']}`,
+      body: JSON.stringify(linkedEnvelope(envelope, await linkToDocument(), 'summary')),
+      attributes: attributesFor(article, eventType, 'summary-linked'),
+    });
   }
   for (const message of messages) {
     if (messageSize(message) > SNS_MAX_MESSAGE_BYTES)
@@ -114,7 +143,8 @@ export async function partnerMessagesFor(
 
 /** The change (or replay) id a message id belongs to. */
 export function sourceIdOf(messageId: string): string {
-  return messageId.endsWith('/summary') ? messageId.slice(0, -'/summary'.length) : messageId;
+  const variant = variantOfMessageId(messageId);
+  return variant === 'full' ? messageId : messageId.slice(0, -VARIANT_SUFFIXES[variant].length);
 }
 
 /** What a change means for partners; undefined when it means nothing to them. */

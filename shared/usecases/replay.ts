@@ -1,10 +1,9 @@
-import type { Payload } from '../../contract/article-envelope.js';
 import type { ArticleHead } from '../domain/article.js';
-import { envelopeFor, type OutboundMessage } from '../domain/message.js';
+import { envelopeFor, type OutboundMessage, type PayloadVariant } from '../domain/message.js';
 import type { ArticleIndex } from '../ports/article-index.js';
 import type { ContentStore } from '../ports/content-store.js';
 import type { Notifier } from '../ports/notifier.js';
-import { partnerMessagesFor } from './publish-changes.js';
+import { partnerMessagesFor, variantOfMessageId } from './publish-changes.js';
 
 export interface ReplayDependencies {
   readonly index: ArticleIndex;
@@ -13,8 +12,13 @@ export interface ReplayDependencies {
   readonly now: () => Date;
   /** Where a document goes that a message cannot carry (claim check), as when publishing. */
   readonly contentStore?: ContentStore;
-  /** Which variants to send: both (topic replay, when some partner takes summaries) or one partner's. */
-  readonly payloads: readonly Payload[];
+  /** Which variants to send: those partners take (topic replay) or one partner's. */
+  readonly variants: readonly PayloadVariant[];
+  /**
+   * For a replay straight to one partner's queue, which bypasses SNS: whether that partner's filter
+   * policy takes the message. A message it does not take is skipped, as SNS would not deliver it.
+   */
+  readonly admits?: (message: OutboundMessage) => boolean;
 }
 
 export type ReplaySelection = { readonly uris: readonly string[] } | { readonly since: string };
@@ -75,13 +79,16 @@ export async function replayArticles(
     // reaches each partner in the payload it takes.
     const variants = await partnerMessagesFor(entry.uri, entry, stored.ninjs, envelope, {
       ...(deps.contentStore ? { contentStore: deps.contentStore } : {}),
-      summaries: deps.payloads.includes('summary'),
+      summaries: deps.variants.includes('summary'),
+      linkedSummaries: deps.variants.includes('summary-linked'),
     });
-    messages.push(
-      ...variants.filter((message) =>
-        deps.payloads.includes(message.id.endsWith('/summary') ? 'summary' : 'full'),
-      ),
-    );
+    const wanted = variants.filter((message) => deps.variants.includes(variantOfMessageId(message.id)));
+    const admitted = deps.admits ? wanted.filter(deps.admits) : wanted;
+    if (admitted.length === 0 && wanted.length > 0) {
+      skipped.push({ uri: entry.uri, reason: `${partner ?? 'the partner'}'s filter does not take it` });
+      continue;
+    }
+    messages.push(...admitted);
   }
   const { failedIds } = messages.length > 0 ? await deps.notifier.publish(messages) : { failedIds: [] };
   const failed = new Set(failedIds);

@@ -419,15 +419,22 @@ describe('IAM', () => {
     }
     assert.ok(!actions.includes('s3:*') && !actions.includes('dynamodb:*'));
     assert.ok(!actions.some((action) => action.startsWith('s3:Delete')));
-    // The only writes: copying rejected originals into the quarantine bucket, and keeping documents
-    // too large for a table item in the content bucket (never the ingest bucket).
+    // The only writes: copying rejected originals into the quarantine bucket, receipts under the
+    // ingest bucket's receipts/ (nowhere else in it), and keeping documents too large for a table
+    // item in the content bucket.
     const writes = statements.filter((candidate) =>
       actionsOf([candidate]).some((action) => action.startsWith('s3:Put')),
     );
     assert.deepEqual(
       writes.map((statement) => [JSON.stringify(statement.Resource), actionsOf([statement]).sort()]),
       [
-        [JSON.stringify({ 'Fn::Join': ['', [arnOf(dev.quarantineBucket), '/*']] }), ['s3:PutObject']],
+        [
+          JSON.stringify([
+            { 'Fn::Join': ['', [arnOf(dev.ingestBucket), '/receipts/*']] },
+            { 'Fn::Join': ['', [arnOf(dev.quarantineBucket), '/*']] },
+          ]),
+          ['s3:PutObject'],
+        ],
         [
           JSON.stringify({ 'Fn::Join': ['', [arnOf(dev.contentBucket), '/index-documents/*']] }),
           ['s3:GetObject', 's3:PutObject'],

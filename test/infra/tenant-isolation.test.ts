@@ -267,6 +267,76 @@ describe('publishers write only under their own prefix', () => {
     }
   });
 
+  test('publisher alpha may read its receipts, receipts/alpha/..., through its own access point only', async () => {
+    const own = await throughAccessPoint(
+      ALPHA_UPLOADER,
+      's3:GetObject',
+      'alpha',
+      'receipts/alpha/x.txt@1.json',
+    );
+    assert.deepEqual(own, { atAccessPoint: 'Allowed', atBucket: 'Allowed', allowed: true });
+    const others = await throughAccessPoint(
+      ALPHA_UPLOADER,
+      's3:GetObject',
+      'alpha',
+      'receipts/beta/x.txt@1.json',
+    );
+    assert.equal(others.atAccessPoint, 'ImplicitlyDenied');
+    const throughBeta = await throughAccessPoint(
+      ALPHA_UPLOADER,
+      's3:GetObject',
+      'beta',
+      'receipts/beta/x.txt@1.json',
+    );
+    assert.equal(throughBeta.atAccessPoint, 'ImplicitlyDenied');
+    // Receipts are the pipeline's: a publisher cannot write or delete them.
+    for (const action of ['s3:PutObject', 's3:DeleteObject']) {
+      const write = await throughAccessPoint(ALPHA_UPLOADER, action, 'alpha', 'receipts/alpha/x.txt@1.json');
+      assert.equal(write.atAccessPoint, 'ImplicitlyDenied', action);
+    }
+  });
+
+  test('normalise is told the registered publishers (PUBLISHERS), to reject UNKNOWN_SOURCE', () => {
+    const fn = resources[logicalId(stack.normaliseFunction)];
+    const environment = fn?.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined;
+    assert.equal(environment?.Variables?.PUBLISHERS, 'alpha,beta');
+  });
+
+  test('ingest notifications cover the publishers’ prefixes only, never receipts/', () => {
+    const notifications = Object.values(resources).filter(
+      (resource) => resource.Type === 'Custom::S3BucketNotifications',
+    );
+    assert.equal(notifications.length, 1);
+    const configuration = notifications[0]?.Properties?.NotificationConfiguration as {
+      QueueConfigurations: {
+        Events: string[];
+        Filter?: { Key: { FilterRules: { Name: string; Value: string }[] } };
+      }[];
+    };
+    const covered = configuration.QueueConfigurations.map(
+      (queue) =>
+        `${queue.Events.join()} ${queue.Filter?.Key.FilterRules.map((rule) => `${rule.Name}=${rule.Value}`).join() ?? 'everything'}`,
+    );
+    assert.deepEqual(covered.sort(), [
+      's3:ObjectCreated:* prefix=alpha/',
+      's3:ObjectCreated:* prefix=beta/',
+      's3:ObjectRemoved:* prefix=alpha/',
+      's3:ObjectRemoved:* prefix=beta/',
+    ]);
+  });
+
+  test('publisher alpha may list receipts/alpha/ through its access point, and no other prefix', async () => {
+    const access = stack.publisherAccess.get('alpha');
+    assert.ok(access);
+    const policy = resolve(resources[logicalId(access.accessPoint)]?.Properties?.Policy);
+    const arn = `arn:aws:s3:${REGION}:${ACCOUNT}:accesspoint/synd-test-alpha`;
+    const list = (prefix: string) =>
+      simulate(ALPHA_UPLOADER, 's3:ListBucket', arn, policy, { 's3:prefix': prefix });
+    assert.equal(await list('receipts/alpha/'), 'Allowed');
+    assert.equal(await list('receipts/beta/'), 'ImplicitlyDenied');
+    assert.equal(await list('alpha/'), 'ImplicitlyDenied');
+  });
+
   test('the bucket itself, addressed without an access point, refuses publishers', async () => {
     const bucket = physical(logicalId(stack.ingestBucket));
     assert.equal(
@@ -316,17 +386,35 @@ describe('publishers write only under their own prefix', () => {
     const publicGrants = statements.filter(
       (statement) => statement.Effect === 'Allow' && JSON.stringify(statement.Principal).includes('"*"'),
     );
+    const bucket = physical(logicalId(stack.ingestBucket));
+    const delegated = {
+      StringEquals: { 's3:DataAccessPointAccount': '123456789012' },
+      ArnLike: { 's3:DataAccessPointArn': 'arn:aws:s3:eu-west-1:123456789012:accesspoint/synd-test-*' },
+    };
     assert.deepEqual(publicGrants, [
       {
         Sid: 'DelegatePublisherWritesToTheirAccessPoints',
         Effect: 'Allow',
         Principal: { AWS: '*' },
         Action: ['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:PutObject'],
-        Resource: `arn:aws:s3:::${physical(logicalId(stack.ingestBucket))}/*`,
-        Condition: {
-          StringEquals: { 's3:DataAccessPointAccount': '123456789012' },
-          ArnLike: { 's3:DataAccessPointArn': 'arn:aws:s3:eu-west-1:123456789012:accesspoint/synd-test-*' },
-        },
+        Resource: `arn:aws:s3:::${bucket}/*`,
+        Condition: delegated,
+      },
+      {
+        Sid: 'DelegatePublisherReceiptReadsToTheirAccessPoints',
+        Effect: 'Allow',
+        Principal: { AWS: '*' },
+        Action: 's3:GetObject',
+        Resource: `arn:aws:s3:::${bucket}/receipts/*`,
+        Condition: delegated,
+      },
+      {
+        Sid: 'DelegatePublisherReceiptListingToTheirAccessPoints',
+        Effect: 'Allow',
+        Principal: { AWS: '*' },
+        Action: 's3:ListBucket',
+        Resource: `arn:aws:s3:::${bucket}`,
+        Condition: delegated,
       },
     ]);
   });

@@ -203,7 +203,11 @@ describe('syndicate CLI', () => {
     const mistakes: [string[], number, RegExp][] = [
       [['normalise', 'missing.txt'], 1, /missing\.txt: no such file/],
       [['normalise', 'events'], 1, /events is a folder, not a file/],
-      [['run', 'events'], 1, /events is a folder, not a file/],
+      [
+        ['receipts'],
+        2,
+        /^syndicate: receipts needs --source NAME \(e\.g\. syndicate receipts --source wire\)$/m,
+      ],
       [['ingest', 'missing.txt'], 2, /no such file or folder: missing\.txt .*nothing was uploaded/],
       [['invoke', 'normalise', 'missing.json'], 1, /missing\.json: no such file/],
       [['invoke', 'normalise', 'events'], 1, /events is a folder/],

@@ -193,7 +193,7 @@ describe('article lifecycle on the local emulators', () => {
         index: tracker.index,
         notifier: new SnsNotifier(sns, pipeline.resources.topicArn),
         now: () => new Date(),
-        payloads: ['full'],
+        variants: ['full'],
       },
       { uris: [uri, 'urn:syndicate:nothing-here'] },
     );

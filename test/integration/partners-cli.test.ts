@@ -22,7 +22,7 @@ describe('syndicate partners', () => {
       assert.match(stdout, new RegExp(`^${partner.name} \\(${partner.delivery.type}\\)`, 'm'));
     }
     assert.match(stdout, /delivery: a queue we create/);
-    assert.match(stdout, /payload: summary and a link to the full document/);
+    assert.match(stdout, /payload: summary only: no bodies, no link to the full text/);
     // The payload variant is a topic of its own, not a filter key.
     assert.match(stdout, /SNS filter policy: \{"subjects":\["medtop:15000000"\]\}\n/);
   });
@@ -57,12 +57,13 @@ describe('syndicate partners', () => {
     assert.match(stdout, /subjects: no condition matched \(message has \[.*medtop:15000000/);
   });
 
-  test('preview of a summary partner shows the summary variant with its link', () => {
+  test('preview of a summary partner not entitled to the full text shows the summary variant with no link and no bodies', () => {
     const { status, stdout } = syndicate('partners', 'preview', 'headline-ticker', WIRE_ARTICLE);
     assert.equal(status, 0);
     const envelope = printedMessage(stdout);
     assert.equal(envelope.payload, 'summary');
-    assert.ok(envelope.link);
+    assert.equal(envelope.link, undefined);
+    assert.equal(envelope.ninjs.bodies, undefined);
     assert.deepEqual(envelopeProblems(envelope), []);
   });
 

@@ -13,7 +13,11 @@ import { type Delivery, LocalPipeline } from '../../local/pipeline.js';
 import type { MessageAttribute } from '../../shared/domain/message.js';
 import { ninjsProblems } from '../../shared/ninjs/validate.js';
 import { evaluateFilterPolicy } from '../../shared/partners/filter-policy.js';
-import { parsePartnerRegistry, subscriptionFilterPolicyFor } from '../../shared/partners/registry.js';
+import {
+  parsePartnerRegistry,
+  payloadVariantOf,
+  subscriptionFilterPolicyFor,
+} from '../../shared/partners/registry.js';
 
 const partners = parsePartnerRegistry({
   partners: [
@@ -30,6 +34,7 @@ const partners = parsePartnerRegistry({
       delivery: { type: 'sqs' },
       filters: { languages: ['en'] },
       payload: 'summary',
+      fullTextLink: true,
     },
     { name: 'urgent', delivery: { type: 'sqs', accountId: '210987654321' }, filters: { minUrgency: 2 } },
     {
@@ -229,7 +234,7 @@ describe('partner filters and the message contract on the local emulators', () =
           (delivery) =>
             evaluateFilterPolicy(
               subscriptionFilterPolicyFor(partner),
-              typed({ ...delivery.attributes, payload: partner.payload }),
+              typed({ ...delivery.attributes, payload: payloadVariantOf(partner) }),
             ).matches,
         )
         .map((delivery) => `${articleOf(delivery)}:${delivery.envelope.eventType}`)
@@ -247,9 +252,10 @@ describe('partner filters and the message contract on the local emulators', () =
       assert.deepEqual(envelopeProblems(envelope), [], `${delivery.partner} ${envelope.idempotencyKey}`);
       for (const field of Object.keys(envelope)) assert.ok(ENVELOPE_FIELDS.includes(field), field);
       assert.equal(envelope.payload, partner.payload);
-      assert.equal(delivery.attributes.payload, partner.payload);
+      assert.equal(delivery.attributes.payload, payloadVariantOf(partner));
       if (partner.payload === 'summary') {
-        assert.ok(envelope.link, 'a summary links to the whole document');
+        // Only a partner entitled to the full text gets a link to it.
+        assert.equal(envelope.link !== undefined, partner.fullTextLink === true, partner.name);
         assert.equal(envelope.ninjs.bodies, undefined);
       } else {
         assert.equal(envelope.link, undefined);
@@ -310,7 +316,13 @@ describe('partner filters and the message contract on the local emulators', () =
     );
     for (const delivery of deliveries) {
       assert.deepEqual(envelopeProblems(delivery.envelope), []);
-      assert.equal(delivery.envelope.link?.sha256, envelope.link.sha256);
+      // The summary partner without fullTextLink gets its summary and no link.
+      const linked = delivery.partner !== 'email-desk';
+      assert.equal(
+        delivery.envelope.link?.sha256,
+        linked ? envelope.link.sha256 : undefined,
+        delivery.partner,
+      );
     }
   });
 });

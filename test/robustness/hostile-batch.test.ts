@@ -1,6 +1,6 @@
 /**
  * One batch through the local runtime: every hostile file of ./hostile-cases.ts and good articles
- * under hostile object keys (spaces, '+', '%', unicode, '..', NFD, control characters, ~1 KB long,
+ * under hostile object keys (spaces, '+', '%', unicode, dots, NFD, control characters, ~1 KB long,
  * names like the pipeline's own), dropped together. The good articles must all reach exactly the
  * partners whose filters match; every bad file must be rejected with its code, findable by its key,
  * and kept byte for byte in the quarantine bucket; nothing may stall or be dead-lettered.
@@ -35,8 +35,9 @@ const HOSTILE_KEYS = [
   'wire/a+b=c.json',
   'wire/100%25 sure%/percent.md',
   'wire/ünïcödé/日本語/記事.html',
-  'wire/../dot-dot.xml',
-  'wire/./dot/../x.txt',
+  // Dots that are not '.' or '..' segments ('..' segments are rejected INVALID_KEY: publisher-scoped-ids.test.ts).
+  'wire/..dot-dot.xml',
+  'wire/.dot/x..txt',
   'wire/Cafe\u0301-nfd.txt',
   'wire/new\nline\ttab.txt',
   'wire/😀 emoji.md',

@@ -78,7 +78,7 @@ describe('message variants and claim check', () => {
     assert.deepEqual(notifier.published[0]?.attributes.payload, { dataType: 'String', value: 'full' });
   });
 
-  test('with summary partners, a summary variant too: no bodies, a link to the stored whole document', async () => {
+  test('with summary partners, summary variants too: no bodies, a link to the whole document only in the entitled variant', async () => {
     const { index, head } = await indexed('wire/story.txt', readFileSync(WIRE_ARTICLE));
     const notifier = new InMemoryNotifier();
     const contentStore = new InMemoryContentStore();
@@ -89,13 +89,14 @@ describe('message variants and claim check', () => {
       now: () => new Date(),
       contentStore,
       summaries: true,
+      linkedSummaries: true,
     };
     assert.deepEqual(await publishChanges(deps, [{ id: 's1', after: head }]), {
       failedIds: [],
       abandoned: [],
       published: 1,
     });
-    const [full, summary] = notifier.published;
+    const [full, summary, linked] = notifier.published;
     assert.equal(summary?.id, 's1/summary');
     assert.deepEqual(summary?.attributes.payload, { dataType: 'String', value: 'summary' });
     // Same filter attributes otherwise: a summary partner is filtered like a full one.
@@ -113,7 +114,20 @@ describe('message variants and claim check', () => {
     );
     assert.ok(envelope.ninjs.descriptions?.[0]?.value);
     assert.ok(envelope.ninjs.subjects && envelope.ninjs.subjects.length > 0);
-    const stored = contentStore.documents.get(envelope.link?.href ?? '');
+    // Not entitled: no link, no document stored for it, and no field carrying the text.
+    assert.equal(envelope.link, undefined);
+    assert.equal(contentStore.documents.size, 1);
+    const plain = parse(full).ninjs.bodies?.find((body) => body.contentType === 'text/plain')?.value ?? '';
+    const secondParagraph = plain.split('\n\n')[1] ?? '';
+    assert.ok(secondParagraph.length > 40);
+    assert.ok(!summary?.body.includes(secondParagraph.slice(0, 40)));
+    // Entitled: the same summary with a link to the stored whole document.
+    assert.equal(linked?.id, 's1/summary-linked');
+    assert.deepEqual(linked?.attributes.payload, { dataType: 'String', value: 'summary-linked' });
+    const linkedEnvelope = assertContract(linked);
+    assert.equal(linkedEnvelope.payload, 'summary');
+    assert.deepEqual(linkedEnvelope.ninjs, envelope.ninjs);
+    const stored = contentStore.documents.get(linkedEnvelope.link?.href ?? '');
     assert.deepEqual(JSON.parse(stored ?? '{}'), parse(full).ninjs);
   });
 

@@ -47,7 +47,7 @@ describe('ingest use case', () => {
     const { deps, drop, index, event } = setup();
     drop(readFileSync(WIRE_ARTICLE));
     const outcome = await ingestObject(deps, event('01'));
-    assert.deepEqual(outcome, { status: 'published', uri: URI, version: 1 });
+    assert.deepEqual(outcome, { status: 'published', uri: URI, version: 1, droppedFields: [] });
     const stored = await index.version(URI, 1);
     assert.equal(stored?.ninjs.version, '1');
     assert.equal(stored?.ninjs.firstCreated, stored?.ninjs.versionCreated);
@@ -62,7 +62,12 @@ describe('ingest use case', () => {
     const first = await index.current(URI);
     assert.deepEqual(await ingestObject(deps, event('02')), { status: 'unchanged', uri: URI, version: 1 });
     drop('Headline\n\nCorrected text.');
-    assert.deepEqual(await ingestObject(deps, event('03')), { status: 'published', uri: URI, version: 2 });
+    assert.deepEqual(await ingestObject(deps, event('03')), {
+      status: 'published',
+      uri: URI,
+      version: 2,
+      droppedFields: [],
+    });
     const second = await index.current(URI);
     assert.equal(second?.firstCreated, first?.firstCreated);
     assert.notEqual(second?.versionCreated, first?.versionCreated);

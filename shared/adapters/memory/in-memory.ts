@@ -11,6 +11,7 @@ import type { EmbargoRelease, EmbargoScheduler } from '../../ports/embargo-sched
 import type { Notifier, PublishResult } from '../../ports/notifier.js';
 import type { ObjectStore, ObjectTooLarge, ReadLimit, StoredObject } from '../../ports/object-store.js';
 import type { Quarantine } from '../../ports/quarantine.js';
+import type { Receipt, Receipts } from '../../ports/receipts.js';
 
 export class InMemoryObjectStore implements ObjectStore {
   readonly objects = new Map<string, StoredObject>();
@@ -138,5 +139,21 @@ export class InMemoryDocumentStore implements DocumentStore {
 
   async get(key: string): Promise<Uint8Array | undefined> {
     return this.documents.get(key);
+  }
+}
+
+export class InMemoryReceipts implements Receipts {
+  readonly written: { bucket: string; receipt: Receipt }[] = [];
+
+  async write(bucket: string, receipt: Receipt): Promise<void> {
+    this.written.push({ bucket, receipt });
+  }
+
+  async list(bucket: string, source: string, limit: number): Promise<Receipt[]> {
+    return this.written
+      .filter((entry) => entry.bucket === bucket && entry.receipt.source === source)
+      .map((entry) => entry.receipt)
+      .reverse()
+      .slice(0, limit);
   }
 }
