@@ -103,12 +103,14 @@ export function safeText(
   options: { parseMarkup?: boolean; identifier?: boolean } = {},
 ): string {
   let text = value;
+  // Every removal comes before the markup check: removing a character after it could join a `<`
+  // to a letter (`<` U+200B `script`) and make a tag start that was not there when checked.
+  if (options.identifier && HAS_INVISIBLE_IN_IDENTIFIERS.test(text))
+    text = text.replace(INVISIBLE_IN_IDENTIFIERS, '');
   if (HAS_UNSAFE.test(text)) {
     text = text.replace(UNSAFE_CHARACTERS, '').replace(LINE_SEPARATORS, ' ');
     if (HAS_TAG_START.test(text)) text = withoutMarkup(text, options.parseMarkup !== false);
   }
-  if (options.identifier && HAS_INVISIBLE_IN_IDENTIFIERS.test(text))
-    text = text.replace(INVISIBLE_IN_IDENTIFIERS, '');
   return text === value
     ? value
     : text.replace(/\s+/g, (space) => (space.includes('\n') ? space : ' ')).trim();

@@ -49,6 +49,8 @@ export async function runProperty<Ts>(
       cause: details.errorInstance,
     });
   }
+  // Replaying a counterexample path runs that one input: the floor is for whole runs.
+  if (parameters.path !== undefined) return details;
   const floor = Math.ceil(parameters.numRuns * (options.floor ?? DEFAULT_FLOOR));
   assert.ok(
     details.numRuns >= floor,

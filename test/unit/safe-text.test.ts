@@ -112,4 +112,17 @@ describe('every string partners get is safe', () => {
     const plain = 'AT&T & "quotes" <- arrows';
     assert.equal(safeText(plain), plain);
   });
+
+  test('a zero-width character between `<` and a letter cannot make a tag once it is removed', async () => {
+    // Found by the string-safety property (seed -640077793): the subject literal came out `<vbscript:x`.
+    const ninjs = JSON.stringify({
+      uri: 'https://example.com/budget',
+      headlines: [{ role: 'main', value: 'Budget approved' }],
+      bodies: [{ role: 'main', contentType: 'text/plain', value: BODY }],
+      subjects: [{ literal: '<\u200bvbscript:x' }, { literal: '<\u200bscript>' }],
+    });
+    const article = await normalise('agency/zero-width.json', ninjs);
+    assert.deepEqual(unsafeStrings(article.ninjs), []);
+    for (const subject of article.ninjs.subjects ?? []) assert.doesNotMatch(subject.literal ?? '', /<[a-z]/i);
+  });
 });
