@@ -166,6 +166,15 @@ const EPOCH_MS_THRESHOLD = 1e11;
 
 const pad = (value: number, width = 2) => String(value).padStart(width, '0');
 
+/**
+ * A valid date whose year RFC 3339 can write (four digits): JavaScript writes years beyond 9999 or
+ * before 0 as `+010000` or `-000001`, which ninjs's date-time format refuses.
+ */
+function hasRfc3339Year(date: Date): boolean {
+  const year = date.getUTCFullYear();
+  return !Number.isNaN(year) && year >= 0 && year <= 9999;
+}
+
 function isoOf(date: Date): string {
   return date.toISOString().replace('.000Z', 'Z');
 }
@@ -195,7 +204,7 @@ export function readDateTime(value: unknown, path: string, strict: boolean): Dat
   if (typeof value === 'number') {
     if (strict || !Number.isFinite(value)) throw invalidField(path, value, expected);
     const date = new Date(value < EPOCH_MS_THRESHOLD ? value * 1000 : value);
-    if (Number.isNaN(date.getTime())) throw invalidField(path, value, expected);
+    if (!hasRfc3339Year(date)) throw invalidField(path, value, expected);
     return { value: isoOf(date) };
   }
   if (typeof value !== 'string') throw invalidField(path, value, expected);
@@ -242,7 +251,7 @@ function zoneOffset(zone: string | undefined): string | undefined | null {
 /** Dates TOML front matter already made: offset date-times, local date-times, local dates. */
 function dateObjectReading(date: Date, path: string): DateReading {
   const expected = 'a date or date-time';
-  if (Number.isNaN(date.getTime())) throw invalidField(path, String(date), expected);
+  if (!hasRfc3339Year(date)) throw invalidField(path, String(date), expected);
   if (!(date instanceof TomlDate)) return { value: isoOf(date) };
   if (date.isTime()) throw invalidField(path, date.toISOString(), expected);
   if (date.isDate()) {

@@ -5,7 +5,7 @@
  *
  * Budget: every property runs a fixed number of cases (`budget`), never "as many as fit in a time", so
  * the same inputs run on a fast and a slow machine and a seed replays a failure exactly;
- * `SYNDICATE_FUZZ=long` (`npm run test:fuzz`) runs 50 times more.
+ * `SYNDICATE_FUZZ=long` (`npm run test:fuzz`) runs 50 times more, from a new seed each time.
  */
 import fc from 'fast-check';
 
@@ -14,15 +14,21 @@ import fc from 'fast-check';
 const LONG = process.env.SYNDICATE_FUZZ === 'long';
 const seedText = process.env.SYNDICATE_FUZZ_SEED;
 const pathText = process.env.SYNDICATE_FUZZ_PATH;
+/**
+ * `npm test` runs the same inputs every time, so it passes or fails on the code alone; the long run
+ * (`npm run test:fuzz`) draws a new seed each time to explore, and prints it.
+ */
+const DEFAULT_SEED = 20261207;
 
 /**
  * Parameters for fc.assert / fc.check: a fixed number of runs, and the seed (and path, to go straight
  * to the counterexample) of a failure to replay when SYNDICATE_FUZZ_SEED / SYNDICATE_FUZZ_PATH are set.
  */
 export function budget(runs: number): fc.Parameters<unknown> & { readonly numRuns: number } {
+  const seed = seedText ? Number(seedText) : LONG ? undefined : DEFAULT_SEED;
   return {
     numRuns: LONG ? runs * 50 : runs,
-    ...(seedText ? { seed: Number(seedText) } : {}),
+    ...(seed !== undefined ? { seed } : {}),
     ...(seedText && pathText ? { path: pathText } : {}),
   };
 }

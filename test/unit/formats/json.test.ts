@@ -635,6 +635,16 @@ describe('JSON: generic CMS exports', () => {
     );
   });
 
+  test('an epoch time beyond the year 9999 is dropped, as RFC 3339 cannot write it', () => {
+    // 253,402,300,800,000 ms is 10000-01-01T00:00:00Z; one second earlier is the last RFC 3339 time.
+    const tooLate = normalised(json({ title: 'T', body_html: '<p>Body.</p>', date_gmt: 253402300800000 }));
+    assert.equal(tooLate.ninjs.contentCreated, undefined);
+    assert.equal(tooLate.provenance?.['dropped:contentCreated']?.original, '253402300800000');
+    assert.deepEqual(ninjsProblems(tooLate.ninjs), []);
+    const last = partsOf(json({ title: 'T', body: 'B', date_gmt: 253402300799000 }));
+    assert.equal(last.contentCreated, '9999-12-31T23:59:59Z');
+  });
+
   test('no headline and no body name the fields looked for', () => {
     const noHeadline = rejection(() => partsOf(json({ body: BODY_TEXT })));
     assert.equal(noHeadline.code, 'NO_HEADLINE');
