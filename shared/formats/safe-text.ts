@@ -169,13 +169,20 @@ export function makeTextSafe(
         return undefined;
       }
       // A contact's value may be an address, a number or a link; a link is also http(s), or mailto and tel.
-      if (field.endsWith('contactInfo.value') && URI_SCHEME.test(text) && !CONTACT_SCHEMES.test(text)) {
+      if (
+        key === 'value' &&
+        field.endsWith('contactInfo.value') &&
+        URI_SCHEME.test(text) &&
+        !CONTACT_SCHEMES.test(text)
+      ) {
         recordDropped(provenance, field, `safe-text:${field}-scheme-not-http(s)-mailto-or-tel`, value);
         return undefined;
       }
       if (text !== value) changed.add(field);
-      // Nothing visible (markup only, zero-width characters) is no value.
-      if (!VISIBLE.test(text)) text = '';
+      // Nothing visible (markup only, zero-width characters) is no value. A printable ASCII first
+      // character is visible: the Unicode expression is left for the rest.
+      const first = text.charCodeAt(0);
+      if (!(first > 0x20 && first < 0x7f) && !VISIBLE.test(text)) text = '';
       return text === '' ? undefined : text;
     }
     if (Array.isArray(value)) {
