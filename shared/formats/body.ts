@@ -212,6 +212,8 @@ export function limitedHandler(handler: Partial<Handler>, limits: HtmlLimits): P
  * quadratic in the nesting.
  */
 export function checkHtmlLimits(html: string, limits: HtmlLimits): void {
+  // Every element an HTML parser opens starts at a `<` (an implied one at its end tag's): none, no element.
+  if (!html.includes('<')) return;
   const parser = new Parser(limitedHandler({}, limits), { decodeEntities: false });
   parser.write(html);
   parser.end();

@@ -75,6 +75,11 @@ export interface CappedParts {
   readonly provenance: Record<string, Provenance>;
 }
 
+/** An entry whose every field was an identifier too long to keep is left out of its list. */
+function isKept(item: unknown): boolean {
+  return typeof item !== 'object' || item === null || Object.keys(item).length > 0;
+}
+
 /** The parts with every free-text field within its cap, and a record of each cap applied. */
 export function capFreeText(parts: ArticleParts): CappedParts {
   const provenance: Record<string, Provenance> = {};
@@ -100,19 +105,22 @@ export function capFreeText(parts: ArticleParts): CappedParts {
     each: (item: T) => T,
   ) => {
     if (!items) return {};
-    let capped = false;
-    const kept = items
-      .slice(0, limit)
-      .map((item) => {
-        const result = each(item);
-        if (result !== item) capped = true;
-        return result;
-      })
-      // An entry whose every field was an identifier too long to keep is left out.
-      .filter((item) => typeof item !== 'object' || item === null || Object.keys(item).length > 0);
-    if (items.length > limit) record(part, `capped-at-${limit}-entries`);
-    else if (capped) record(part, 'values-capped');
-    return items.length > limit || capped ? { [part]: kept } : {};
+    // The kept list is built only from the first entry that changes (nearly every list has none).
+    let kept: T[] | undefined;
+    const end = Math.min(items.length, limit);
+    for (let index = 0; index < end; index++) {
+      const item = items[index] as T;
+      const result = each(item);
+      if (result !== item && kept === undefined) kept = items.slice(0, index).filter(isKept);
+      if (kept !== undefined && isKept(result)) kept.push(result);
+    }
+    if (items.length > limit) {
+      record(part, `capped-at-${limit}-entries`);
+      return { [part]: kept ?? items.slice(0, limit).filter(isKept) };
+    }
+    if (kept === undefined) return {};
+    record(part, 'values-capped');
+    return { [part]: kept };
   };
   const fit = (value: string | undefined, limit: number) =>
     value !== undefined && value.length > limit ? capText(value, limit) : value;

@@ -121,6 +121,32 @@ const IDENTIFIER_KEYS = new Set(['uri', 'href', 'literal', 'rel', 'role', 'conte
 /** Lists of concepts: an entry left with neither name, uri nor literal is removed. */
 const CONCEPT_LISTS = new Set(['subjects', 'people', 'organisations', 'places', 'genres', 'infoSources']);
 
+/**
+ * Field paths (`people` and `uri` make `people.uri`), each made once and then reused: the same few
+ * dozen recur in every document, and a reused string is not built, flattened and hashed again for
+ * each lookup in the sets above. Bounded, since names in the input could be anything.
+ */
+const FIELD_PATHS = new Map<string, Map<string, string>>();
+const MAX_FIELD_PATHS = 1000;
+let fieldPathCount = 0;
+
+function fieldPath(field: string, name: string): string {
+  if (!field) return name;
+  const known = FIELD_PATHS.get(field)?.get(name);
+  if (known !== undefined) return known;
+  const path = `${field}.${name}`;
+  if (fieldPathCount < MAX_FIELD_PATHS) {
+    let children = FIELD_PATHS.get(field);
+    if (!children) {
+      children = new Map();
+      FIELD_PATHS.set(field, children);
+    }
+    children.set(name, path);
+    fieldPathCount++;
+  }
+  return path;
+}
+
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -145,13 +171,20 @@ export function makeTextSafe(
         return undefined;
       }
       // A contact's value may be an address, a number or a link; a link is also http(s), or mailto and tel.
-      if (field.endsWith('contactInfo.value') && URI_SCHEME.test(text) && !CONTACT_SCHEMES.test(text)) {
+      if (
+        key === 'value' &&
+        field.endsWith('contactInfo.value') &&
+        URI_SCHEME.test(text) &&
+        !CONTACT_SCHEMES.test(text)
+      ) {
         recordDropped(provenance, field, `safe-text:${field}-scheme-not-http(s)-mailto-or-tel`, value);
         return undefined;
       }
       if (text !== value) changed.add(field);
-      // Nothing visible (markup only, zero-width characters) is no value.
-      if (!VISIBLE.test(text)) text = '';
+      // Nothing visible (markup only, zero-width characters) is no value. A printable ASCII first
+      // character is visible: the Unicode expression is left for the rest.
+      const first = text.charCodeAt(0);
+      if (!(first > 0x20 && first < 0x7f) && !VISIBLE.test(text)) text = '';
       return text === '' ? undefined : text;
     }
     if (Array.isArray(value)) {
@@ -162,7 +195,7 @@ export function makeTextSafe(
     }
     if (isRecord(value)) {
       for (const name of Object.keys(value)) {
-        const safe = visit(value[name], field ? `${field}.${name}` : name, name);
+        const safe = visit(value[name], fieldPath(field, name), name);
         if (safe === undefined) delete value[name];
         else value[name] = safe;
       }
