@@ -142,9 +142,31 @@ function declaredCharset(bytes: Uint8Array, contentType: string | undefined): st
   if (xml?.[1]) return xml[1];
   const headEnd = start.search(/<\/head[\s>]|<body[\s>]/i);
   const head = headEnd === -1 ? start : start.slice(0, headEnd);
-  const meta = head.match(/<meta[^>]+charset\s*=\s*["']?([\w.:-]+)/i);
-  if (meta?.[1]) return meta[1];
-  return contentType?.match(/charset\s*=\s*["']?([\w.:-]+)/i)?.[1];
+  const meta = metaCharset(head);
+  if (meta) return meta;
+  return contentType?.match(CHARSET_PARAMETER)?.[1];
+}
+
+const CHARSET_PARAMETER = /charset\s*=\s*["']?([\w.:-]+)/i;
+const META_TAG = /<meta\b/gi;
+/** Longer than any real meta tag: the charset is looked for in this much of each tag. */
+const MAX_META_TAG_CHARS = 1024;
+
+/**
+ * The charset of the first `<meta>` that names one. Each tag is cut at its `>` (or the bound) before
+ * it is searched, so a head of many unclosed `<meta` costs one pass, not one pass per tag.
+ */
+function metaCharset(head: string): string | undefined {
+  for (const tag of head.matchAll(META_TAG)) {
+    const end = head.indexOf('>', tag.index);
+    const text = head.slice(
+      tag.index,
+      Math.min(end === -1 ? head.length : end, tag.index + MAX_META_TAG_CHARS),
+    );
+    const charset = CHARSET_PARAMETER.exec(text)?.[1];
+    if (charset) return charset;
+  }
+  return undefined;
 }
 
 /**

@@ -61,11 +61,6 @@ const ALLOWED: readonly Allowed[] = [
     reason: 'bounded: runs on the first 4,096 characters of the text only (detectFormat)',
   },
   {
-    file: 'shared/formats/decode.ts',
-    source: String.raw`<meta[^>]+charset\s*=\s*["']?([\w.:-]+)`,
-    reason: 'bounded: runs on the first 2,048 bytes of the object only (declaredCharset)',
-  },
-  {
     file: 'shared/formats/nitf.ts',
     source: String.raw`^(?:https?:\/\/(?:www\.)?(?:iptc|nitf)\.org\/[\w./-]*\/)?(?:[\w.-]+\/)*nitf[\w.-]*\.dtd$`,
     reason: 'bounded: runs on DOCTYPEs of at most 300 characters (MAX_DOCTYPE_CHARS in isNitfDtdReference)',
