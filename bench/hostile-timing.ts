@@ -9,8 +9,8 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { RejectedInputError } from '../shared/domain/errors.js';
-import { detectFormat } from '../shared/formats/detect.js';
-import { normaliseObject } from '../shared/formats/normalise.js';
+import { detectFormat } from '../shared/normaliser/detect.js';
+import { normaliseObject } from '../shared/normaliser/normalise.js';
 import {
   cmsJson,
   flatParagraphs,

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `syndicate` CLI. It runs the JavaScript built from local/ at install time (`npm ci` runs the
+// The `syndicate` CLI. It runs the JavaScript built from cli/ and local/ at install time (`npm ci` runs the
 // `prepare` script, scripts/build-cli.ts, into dist/cli/), so a command starts without compiling
 // TypeScript. When that build is missing or older than the sources, it runs the sources through
 // tsx instead: the same behaviour, a second or so slower to start.
@@ -32,5 +32,5 @@ if (problem === undefined) {
     );
   const { register } = await import('tsx/esm/api');
   register();
-  await import('../local/cli.ts');
+  await import('../cli/main.ts');
 }

@@ -36,7 +36,7 @@ export async function buildCli(): Promise<{ files: number; inputs: number }> {
   rmSync(staging, { recursive: true, force: true });
   const result = await build({
     absWorkingDir: ROOT,
-    entryPoints: { cli: 'local/cli.ts', 'emulator-thread': 'local/emulator-thread.ts' },
+    entryPoints: { cli: 'cli/main.ts', 'emulator-thread': 'local/emulator-thread.ts' },
     outdir: staging,
     // Every chunk sits beside the entries, two folders below the repository root as the sources
     // are, so module-relative paths (config/partners.json, events/) resolve the same from both.

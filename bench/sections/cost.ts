@@ -122,7 +122,7 @@ const ARTICLES_PER_STREAM_BATCH = Math.floor(STREAM_RECORDS_PER_INVOCATION / STR
 
 /** Sizes of what the sample article becomes: items as dynamodb-article-index.ts writes them, the messages as publish sends them. */
 export async function measureArticleSizes(): Promise<ArticleSizes> {
-  const { normaliseObject } = await import('../../shared/formats/normalise.js');
+  const { normaliseObject } = await import('../../shared/normaliser/normalise.js');
   const { headToItem, INDEX_NAMES } = await import('../../shared/adapters/dynamodb-article-index.js');
   const { envelopeFor, messageSize } = await import('../../shared/domain/message.js');
   const { partnerMessagesFor } = await import('../../shared/usecases/publish-changes.js');

@@ -377,7 +377,7 @@ export async function measureColdStarts(options: {
     // --- release: embargoed versions whose time has come, seeded directly in the table
     if (options.bundles.some((bundle) => bundle.name === 'release')) {
       const { DynamoDbArticleIndex } = await import('../../shared/adapters/dynamodb-article-index.js');
-      const { normaliseObject } = await import('../../shared/formats/normalise.js');
+      const { normaliseObject } = await import('../../shared/normaliser/normalise.js');
       const index = new DynamoDbArticleIndex(dynamoDb, pipeline.resources.table);
       const seedWithheld = async (key: string): Promise<Json> => {
         const article = await normaliseObject({ key, bytes: variantOf(sample, copy++) });

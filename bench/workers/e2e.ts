@@ -188,7 +188,7 @@ async function run(request: E2eRequest): Promise<E2eReply> {
   await pipeline.stop();
 
   // What should have arrived: each article as normalised, its message attributes, each partner's policy.
-  const { normaliseObject } = await import('../../shared/formats/normalise.js');
+  const { normaliseObject } = await import('../../shared/normaliser/normalise.js');
   const { attributesFor } = await import('../../shared/domain/message.js');
   const { filterPolicyFor } = await import('../../shared/partners/registry.js');
   const policies = partners.map((partner) => ({

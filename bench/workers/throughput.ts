@@ -82,7 +82,7 @@ process.on('uncaughtException', (error) => {
 
 async function extractorFor(mode: ThroughputMode): Promise<Extract> {
   if (mode === 'normalise') {
-    const { normaliseObject } = await import('../../shared/formats/normalise.js');
+    const { normaliseObject } = await import('../../shared/normaliser/normalise.js');
     return (document) => normaliseObject({ key: document.key, bytes: document.bytes });
   }
   const { Readability } = await import('@mozilla/readability');

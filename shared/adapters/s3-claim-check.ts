@@ -3,13 +3,8 @@ import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/clie
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { DocumentLink } from '../domain/message.js';
 import type { Ninjs } from '../ninjs/types.js';
+import { CLAIM_CHECK_PREFIX, MAX_LINK_EXPIRY_SECONDS } from '../pipeline/description.js';
 import type { ContentStore } from '../ports/content-store.js';
-
-/** Where claim-check documents live in the content bucket; the bucket's lifecycle expires them. */
-export const CLAIM_CHECK_PREFIX = 'documents/';
-
-/** SigV4 pre-signed URLs are valid for at most 7 days. */
-export const MAX_LINK_EXPIRY_SECONDS = 7 * 24 * 3600;
 
 export function documentKey(uri: string, version: number): string {
   // A hash keeps keys short and free of characters that need escaping in a URL; the uri is in the metadata.
@@ -60,3 +55,5 @@ export class S3ClaimCheck implements ContentStore {
     };
   }
 }
+
+export { CLAIM_CHECK_PREFIX, MAX_LINK_EXPIRY_SECONDS };

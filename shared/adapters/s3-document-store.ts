@@ -1,8 +1,6 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { INDEX_DOCUMENT_PREFIX } from '../pipeline/description.js';
 import type { DocumentStore } from '../ports/document-store.js';
-
-/** Where index documents live in the content bucket: apart from claim-check documents (`documents/`), which expire. */
-export const INDEX_DOCUMENT_PREFIX = 'index-documents/';
 
 function isNotFound(error: unknown): boolean {
   const name = (error as { name?: string }).name;
@@ -40,3 +38,5 @@ export class S3DocumentStore implements DocumentStore {
     }
   }
 }
+
+export { INDEX_DOCUMENT_PREFIX };

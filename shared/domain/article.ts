@@ -3,8 +3,8 @@
  * metadata, whose changes drive publishing) and one stored document per version.
  */
 import { createHash } from 'node:crypto';
-import type { Provenance } from '../formats/parts.js';
 import type { Ninjs, PubStatus } from '../ninjs/types.js';
+import type { Provenance } from '../normaliser/parts.js';
 
 export const ARTICLE_URI_PREFIX = 'urn:syndicate:';
 /** Longest uri (and input id used as one), so that every key and GSI sort key built from it fits DynamoDB. */

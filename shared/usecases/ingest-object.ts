@@ -12,8 +12,8 @@ import {
   sourceForKey,
 } from '../domain/article.js';
 import { RejectedInputError } from '../domain/errors.js';
-import { droppedFields } from '../formats/lenient.js';
-import { DEFAULT_LIMITS, type NormaliseOptions, normaliseObject, tooLarge } from '../formats/normalise.js';
+import { droppedFields } from '../normaliser/lenient.js';
+import { DEFAULT_LIMITS, type NormaliseOptions, normaliseObject, tooLarge } from '../normaliser/normalise.js';
 import type { ArticleIndex } from '../ports/article-index.js';
 import type { ObjectStore } from '../ports/object-store.js';
 import type { Quarantine } from '../ports/quarantine.js';
@@ -43,7 +43,7 @@ export type IngestOutcome =
       readonly status: 'published' | 'withheld';
       readonly uri: string;
       readonly version: number;
-      /** Optional fields dropped because their value failed its check (see formats/lenient.ts). */
+      /** Optional fields dropped because their value failed its check (see normaliser/lenient.ts). */
       readonly droppedFields: readonly string[];
     }
   | { readonly status: 'unchanged'; readonly uri: string; readonly version: number }

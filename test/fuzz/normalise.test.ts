@@ -13,8 +13,8 @@ import { describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { REJECTION_CODES, RejectedInputError } from '../../shared/domain/errors.js';
-import { normaliseObject } from '../../shared/formats/normalise.js';
 import { ninjsProblems } from '../../shared/ninjs/validate.js';
+import { normaliseObject } from '../../shared/normaliser/normalise.js';
 import { goodArticle } from '../robustness/hostile-cases.js';
 import { unsafeHtml } from '../robustness/html-safety.js';
 import {

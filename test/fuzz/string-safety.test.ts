@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { RejectedInputError } from '../../shared/domain/errors.js';
-import { normaliseObject } from '../../shared/formats/normalise.js';
+import { normaliseObject } from '../../shared/normaliser/normalise.js';
 import { unsafeStrings } from '../robustness/text-safety.js';
 import {
   cmsDocument,

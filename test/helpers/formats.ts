@@ -2,10 +2,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { RejectedInputError } from '../../shared/domain/errors.js';
-import { assembleArticle } from '../../shared/formats/assemble.js';
-import { decodeObject } from '../../shared/formats/decode.js';
-import type { ArticleParts } from '../../shared/formats/parts.js';
 import { ninjsProblems } from '../../shared/ninjs/validate.js';
+import { assembleArticle } from '../../shared/normaliser/assemble.js';
+import { decodeObject } from '../../shared/normaliser/decode.js';
+import type { ArticleParts } from '../../shared/normaliser/parts.js';
 
 /** Runs `run` and returns the RejectedInputError it throws; fails the test if it throws nothing or anything else. */
 export function rejection(run: () => unknown): RejectedInputError {

@@ -29,7 +29,7 @@ import { DynamoDbArticleIndex } from '../../shared/adapters/dynamodb-article-ind
 import { S3ObjectStore } from '../../shared/adapters/s3-object-store.js';
 import { articleUriForKey } from '../../shared/domain/article.js';
 import { RejectedInputError } from '../../shared/domain/errors.js';
-import { normaliseObject } from '../../shared/formats/normalise.js';
+import { normaliseObject } from '../../shared/normaliser/normalise.js';
 import { FIXTURES, REPO_ROOT, SAMPLE_ARTICLES } from '../helpers/paths.js';
 import { hostileCases } from '../robustness/hostile-cases.js';
 

@@ -253,6 +253,6 @@ describe('syndicate CLI', () => {
     assert.equal(status, 2);
     assert.match(stderr, /^syndicate: events\/s3-put-via-sqs\.json is S3 notifications through SQS/);
     // Source maps: the trace names the TypeScript source.
-    assert.match(stderr, /^\s+at .*local\/commands\/invoke\.ts:\d+/m);
+    assert.match(stderr, /^\s+at .*cli\/commands\/invoke\.ts:\d+/m);
   });
 });

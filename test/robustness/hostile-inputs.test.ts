@@ -10,8 +10,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { NormalisedArticle } from '../../shared/domain/article.js';
 import { RejectedInputError } from '../../shared/domain/errors.js';
-import { normaliseObject } from '../../shared/formats/normalise.js';
 import { ninjsProblems } from '../../shared/ninjs/validate.js';
+import { normaliseObject } from '../../shared/normaliser/normalise.js';
 import { type Accepted, type HostileCase, hostileCases } from './hostile-cases.js';
 import { markupOf, unsafeHtml } from './html-safety.js';
 

@@ -11,8 +11,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { NormalisedArticle } from '../../shared/domain/article.js';
 import { RejectedInputError } from '../../shared/domain/errors.js';
-import { detectFormat, rootElementName } from '../../shared/formats/detect.js';
-import { normaliseObject } from '../../shared/formats/normalise.js';
+import { detectFormat, rootElementName } from '../../shared/normaliser/detect.js';
+import { normaliseObject } from '../../shared/normaliser/normalise.js';
 import {
   cmsJson,
   FIRST_WORDS,

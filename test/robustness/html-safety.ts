@@ -1,7 +1,7 @@
 /**
  * The safety oracle for article bodies partners receive: the HTML is parsed again, as a partner's
  * page would parse it, and every element, attribute and URL is checked against the allow-list of
- * ../../shared/formats/body.ts. "A string is not present" proves little (entities, case, whitespace
+ * ../../shared/normaliser/body.ts. "A string is not present" proves little (entities, case, whitespace
  * and parser quirks hide strings); what the parsers build from the markup is what runs.
  *
  * Two independent parsers: htmlparser2 as a token stream (with entity decoding, so `&#106;avascript:`
@@ -10,7 +10,7 @@
 import { Parser } from 'htmlparser2';
 import { parseHTML } from 'linkedom';
 
-/** The allow-list of shared/formats/body.ts, restated: a change there must be a conscious change here. */
+/** The allow-list of shared/normaliser/body.ts, restated: a change there must be a conscious change here. */
 export const ALLOWED_TAGS: ReadonlySet<string> = new Set(
   (
     'p h1 h2 h3 h4 h5 h6 blockquote pre ul ol li dl dt dd table thead tbody tfoot tr th td caption ' +

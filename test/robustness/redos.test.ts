@@ -17,7 +17,7 @@ import { check, type Diagnostics } from 'recheck';
 import { REPO_ROOT } from '../helpers/paths.js';
 import { type RegexSource, regexSources, sourceFiles } from './regex-sources.js';
 
-const CHECKED_DIRECTORIES = ['shared', 'functions', 'local'];
+const CHECKED_DIRECTORIES = ['shared', 'functions', 'local', 'cli'];
 
 /**
  * Fewer patterns than this means the collector stopped finding them (a moved directory, a parser
@@ -51,55 +51,55 @@ const ALLOWED: readonly Allowed[] = [
     reason: 'runs on the fault specification a developer gives the local runtime, never on publisher input',
   },
   {
-    file: 'shared/formats/detect.ts',
+    file: 'shared/normaliser/detect.ts',
     source: String.raw`^\s*[-*+]\s+\S`,
     reason: 'bounded: runs on the first 4,096 characters of the text only (detectFormat)',
   },
   {
-    file: 'shared/formats/detect.ts',
+    file: 'shared/normaliser/detect.ts',
     source: String.raw`\[[^\]]+\]\([^)]+\)`,
     reason: 'bounded: runs on the first 4,096 characters of the text only (detectFormat)',
   },
   {
-    file: 'shared/formats/nitf.ts',
+    file: 'shared/normaliser/parsers/nitf.ts',
     source: String.raw`^(?:https?:\/\/(?:www\.)?(?:iptc|nitf)\.org\/[\w./-]*\/)?(?:[\w.-]+\/)*nitf[\w.-]*\.dtd$`,
     reason: 'bounded: runs on DOCTYPEs of at most 300 characters (MAX_DOCTYPE_CHARS in isNitfDtdReference)',
   },
   // text.ts reads lines and paragraphs through squash(), which leaves no run of two whitespace
   // characters: every attack recheck finds on these needs a long run of them.
   {
-    file: 'shared/formats/text.ts',
+    file: 'shared/normaliser/parsers/text.ts',
     source: String.raw`\s*(?:,|\band\b|&)\s*`,
     reason: 'its input has passed squash() (no two whitespace characters in a row)',
   },
   {
-    file: 'shared/formats/text.ts',
+    file: 'shared/normaliser/parsers/text.ts',
     source: String.raw`\s*=$`,
     reason: 'its input has passed squash() (no two whitespace characters in a row)',
   },
   {
-    file: 'shared/formats/text.ts',
+    file: 'shared/normaliser/parsers/text.ts',
     source: String.raw`^\(?\s*(?:reporting|reported|writing|written)\s+by\s+([^;()]+?)\s*(?:;.*)?\)?\.?$`,
     reason: 'its input has passed squash() (no two whitespace characters in a row)',
   },
   {
-    file: 'shared/formats/text.ts',
+    file: 'shared/normaliser/parsers/text.ts',
     source: String.raw`^(.{2,90}?)(?:\s+[—–]\s*|[—–]\s+|\s+(?:--?|_)\s+)(?=\S)`,
     reason:
       'anchored, at most 90 characters before the dash, on paragraphs that have passed squash() (no two whitespace characters in a row)',
   },
   {
-    file: 'shared/formats/text.ts',
+    file: 'shared/normaliser/parsers/text.ts',
     source: String.raw`^(.+?)(?:\s*,\s*|\s*\/\s*|\s+\()([^,()/]+?)\)?$`,
     reason: 'bounded: bylineOf refuses lines over 120 characters before this runs',
   },
   {
-    file: 'shared/formats/text.ts',
+    file: 'shared/normaliser/parsers/text.ts',
     source: String.raw`^(.*?)\s*\(([^()]{1,40})\)$`,
     reason: 'bounded: runs on the place of a dateline, at most 90 characters (DATELINE)',
   },
   {
-    file: 'shared/formats/text.ts',
+    file: 'shared/normaliser/parsers/text.ts',
     source: String.raw`\s*,\s*`,
     reason: 'bounded: runs on the place of a dateline, at most 90 characters (DATELINE)',
   },

@@ -13,13 +13,13 @@ const rootUrl = pathToFileURL(`${root}/`);
 const builtAt = Date.parse('2026-12-07T12:00:00.000Z');
 
 function setUp(sourceModified: number): void {
-  mkdirSync(join(root, 'local'), { recursive: true });
+  mkdirSync(join(root, 'cli'), { recursive: true });
   mkdirSync(join(root, 'dist', 'cli'), { recursive: true });
-  writeFileSync(join(root, 'local', 'cli.ts'), '// source\n');
-  utimesSync(join(root, 'local', 'cli.ts'), sourceModified / 1000, sourceModified / 1000);
+  writeFileSync(join(root, 'cli', 'main.ts'), '// source\n');
+  utimesSync(join(root, 'cli', 'main.ts'), sourceModified / 1000, sourceModified / 1000);
   writeFileSync(
     join(root, 'dist', 'cli', 'build.json'),
-    JSON.stringify({ builtAt, inputs: ['local/cli.ts'] }),
+    JSON.stringify({ builtAt, inputs: ['cli/main.ts'] }),
   );
 }
 
@@ -31,13 +31,13 @@ describe('buildProblem', () => {
 
   test('stale when a source changed after the build', () => {
     setUp(builtAt + 1_000);
-    assert.equal(buildProblem(rootUrl), 'stale: local/cli.ts changed since the build');
+    assert.equal(buildProblem(rootUrl), 'stale: cli/main.ts changed since the build');
   });
 
   test('stale when a source is gone, missing when there is no build', () => {
     setUp(builtAt - 60_000);
-    rmSync(join(root, 'local', 'cli.ts'));
-    assert.equal(buildProblem(rootUrl), 'stale: local/cli.ts is gone');
+    rmSync(join(root, 'cli', 'main.ts'));
+    assert.equal(buildProblem(rootUrl), 'stale: cli/main.ts is gone');
     rmSync(join(root, 'dist'), { recursive: true });
     assert.equal(buildProblem(rootUrl), 'missing');
   });

@@ -26,9 +26,9 @@ import {
   UnreadableNotificationError,
 } from '../../shared/domain/errors.js';
 import { attributesFor, envelopeFor, type OutboundMessage } from '../../shared/domain/message.js';
-import { assembleArticle } from '../../shared/formats/assemble.js';
-import type { ArticleParts } from '../../shared/formats/parts.js';
 import type { Ninjs } from '../../shared/ninjs/types.js';
+import { assembleArticle } from '../../shared/normaliser/assemble.js';
+import type { ArticleParts } from '../../shared/normaliser/parts.js';
 import type { ObjectStore } from '../../shared/ports/object-store.js';
 import { ingestObject } from '../../shared/usecases/ingest-object.js';
 import { partnerMessagesFor } from '../../shared/usecases/publish-changes.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { queuesFromManifests } from '../../local/targets.js';
+import { queuesFromManifests } from '../../cli/targets.js';
 
 const PREFIX = 'https://sqs.eu-west-1.amazonaws.com/111122223333/';
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { RejectedInputError } from '../../shared/domain/errors.js';
-import { normaliseObject } from '../../shared/formats/normalise.js';
-import { safeText } from '../../shared/formats/safe-text.js';
+import { normaliseObject } from '../../shared/normaliser/normalise.js';
+import { safeText } from '../../shared/normaliser/safe-text.js';
 import { unsafeStrings } from '../robustness/text-safety.js';
 
 const BODY =

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { queuesFromOutputs } from '../../local/targets.js';
+import { queuesFromOutputs } from '../../cli/targets.js';
 
 test('stack outputs name each queue, its role, and where a dead-letter queue redrives to', () => {
   const url = (name: string) => `https://sqs.eu-west-1.amazonaws.com/123456789012/${name}`;

@@ -10,7 +10,7 @@ import {
   htmlToParagraphs,
   sanitizeBody,
   sanitizeBodyHtml,
-} from '../../../shared/formats/body.js';
+} from '../../../shared/normaliser/body.js';
 import { budget, html, htmlPage } from '../../fuzz/arbitraries.js';
 
 function twoParses(markup: string) {

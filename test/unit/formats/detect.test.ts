@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { detectFormat } from '../../../shared/formats/detect.js';
+import { detectFormat } from '../../../shared/normaliser/detect.js';
 
 /** The Markdown rule as first written: at least two of these patterns match the head of the text. */
 const SIGNS = [

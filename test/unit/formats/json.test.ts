@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import type { NormalisedArticle } from '../../../shared/domain/article.js';
-import { assembleArticle } from '../../../shared/formats/assemble.js';
-import { isRecord, jsonDialectOf, parseJson } from '../../../shared/formats/json.js';
-import { type ArticleParts, DEFAULT_PARSE_LIMITS } from '../../../shared/formats/parts.js';
 import { ninjsProblems } from '../../../shared/ninjs/validate.js';
+import { assembleArticle } from '../../../shared/normaliser/assemble.js';
+import { isRecord, jsonDialectOf, parseJson } from '../../../shared/normaliser/parsers/json.js';
+import { type ArticleParts, DEFAULT_PARSE_LIMITS } from '../../../shared/normaliser/parts.js';
 import { rejection } from '../../helpers/formats.js';
 import { FIXTURES } from '../../helpers/paths.js';
 

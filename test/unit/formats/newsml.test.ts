@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { parseNewsml } from '../../../shared/formats/newsml.js';
-import type { ArticleParts } from '../../../shared/formats/parts.js';
+import { parseNewsml } from '../../../shared/normaliser/parsers/newsml.js';
+import type { ArticleParts } from '../../../shared/normaliser/parts.js';
 import { assembleValid, decodedFixture, rejection } from '../../helpers/formats.js';
 import { FIXTURES } from '../../helpers/paths.js';
 
@@ -10,7 +10,7 @@ const NAR = 'http://iptc.org/std/nar/2006-10-01/';
 
 /**
  * Fixture bytes as text, by the encoding the XML declaration names. Charset detection belongs to
- * shared/formats/decode.ts; here it is only what the parser needs: already-decoded text.
+ * shared/normaliser/decode.ts; here it is only what the parser needs: already-decoded text.
  */
 function readFixture(name: string): string {
   return decodedFixture(`${FIXTURES}newsml-g2/${name}`);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { isNitfDtdReference, parseNitf } from '../../../shared/formats/nitf.js';
-import type { ArticleParts } from '../../../shared/formats/parts.js';
+import { isNitfDtdReference, parseNitf } from '../../../shared/normaliser/parsers/nitf.js';
+import type { ArticleParts } from '../../../shared/normaliser/parts.js';
 import { assembleValid, decodedFixture, rejection } from '../../helpers/formats.js';
 import { FIXTURES } from '../../helpers/paths.js';
 
@@ -9,7 +9,7 @@ const CONTEXT = { key: 'wire/story.xml', limits: { maxDepth: 64 } };
 
 /**
  * Fixture bytes as text, by the encoding the XML declaration names. Charset detection belongs to
- * shared/formats/decode.ts; here it is only what the parser needs: already-decoded text.
+ * shared/normaliser/decode.ts; here it is only what the parser needs: already-decoded text.
  */
 function readFixture(name: string): string {
   return decodedFixture(`${FIXTURES}nitf/${name}`);

@@ -18,7 +18,7 @@ import {
   textContent,
   trimCommas,
   type XmlElement,
-} from '../../../shared/formats/xml.js';
+} from '../../../shared/normaliser/parsers/xml.js';
 import { rejection } from '../../helpers/formats.js';
 
 const LIMITS = { maxDepth: 64 };

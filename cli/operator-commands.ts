@@ -32,8 +32,8 @@ import type { Notifier } from '../shared/ports/notifier.js';
 import { sourceIdOf } from '../shared/usecases/publish-changes.js';
 import { redriveMessages, redriveStreamFailures } from '../shared/usecases/redrive.js';
 import { replayArticles } from '../shared/usecases/replay.js';
-import type { Parsed } from './cli.js';
-import { CliError, pointInTime, positiveInteger } from './cli-support.js';
+import type { Parsed } from './main.js';
+import { CliError, pointInTime, positiveInteger } from './support.js';
 import { resolveTarget, type Target } from './targets.js';
 
 /** How long replayed claim-check links stay valid (the stack's default for published ones). */

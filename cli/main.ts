@@ -7,7 +7,7 @@
  * a usage mistake, 1 when some input could not be processed); `--debug` adds the stack trace.
  */
 import { parseArgs } from 'node:util';
-import { CliError, fileProblem, say, warn } from './cli-support.js';
+import { CliError, fileProblem, say, warn } from './support.js';
 
 type OptionSpec = {
   type: 'string' | 'boolean';

@@ -4,7 +4,7 @@
  */
 import { InMemoryArticleIndex, InMemoryObjectStore } from '../../shared/adapters/memory/in-memory.js';
 import type { ArticleHead, ArticleVersion } from '../../shared/domain/article.js';
-import type { Format } from '../../shared/formats/detect.js';
+import type { Format } from '../../shared/normaliser/detect.js';
 import { ingestObject } from '../../shared/usecases/ingest-object.js';
 
 export type DryRun =

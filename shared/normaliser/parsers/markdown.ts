@@ -23,7 +23,8 @@ import {
   type YAMLError,
   type YAMLMap,
 } from 'yaml';
-import { RejectedInputError } from '../domain/errors.js';
+import { RejectedInputError } from '../../domain/errors.js';
+import type { FormatParser, ParseContext, Provenance } from '../parts.js';
 import {
   type GenericFields,
   isRecord,
@@ -32,7 +33,6 @@ import {
   readDateTime,
   readGenericFields,
 } from './json.js';
-import type { FormatParser, ParseContext, Provenance } from './parts.js';
 import { lineFeeds } from './text.js';
 
 /** Front matter starts on the line after its opening fence; errors are reported by file line. */

@@ -44,12 +44,12 @@ export function tooLarge(sizeBytes: number, maxObjectBytes: number): RejectedInp
 }
 
 const PARSER_MODULES: Partial<Record<Format, () => Promise<FormatParser>>> = {
-  text: async () => (await import('./text.js')).parseText,
-  markdown: async () => (await import('./markdown.js')).parseMarkdown,
-  html: async () => (await import('./html.js')).parseHtml,
-  json: async () => (await import('./json.js')).parseJson,
-  nitf: async () => (await import('./nitf.js')).parseNitf,
-  newsml: async () => (await import('./newsml.js')).parseNewsml,
+  text: async () => (await import('./parsers/text.js')).parseText,
+  markdown: async () => (await import('./parsers/markdown.js')).parseMarkdown,
+  html: async () => (await import('./parsers/html.js')).parseHtml,
+  json: async () => (await import('./parsers/json.js')).parseJson,
+  nitf: async () => (await import('./parsers/nitf.js')).parseNitf,
+  newsml: async () => (await import('./parsers/newsml.js')).parseNewsml,
 };
 const loadedParsers = new Map<Format, FormatParser>();
 

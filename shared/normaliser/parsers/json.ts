@@ -19,12 +19,12 @@
  *   `embargoed` (3.0) became `embargoedUntil` (3.1+), `geojson` became `geoJSON`.
  */
 import { TomlDate } from 'smol-toml';
-import { RejectedInputError } from '../domain/errors.js';
+import { RejectedInputError } from '../../domain/errors.js';
 // The same URI test as the ninjs schema validator: a value accepted here cannot fail validation later.
-import { isUri } from '../ninjs/formats.js';
-import type { AltId, ContactInfo, Party, Place, PubStatus } from '../ninjs/types.js';
-import { htmlToParagraphs } from './body.js';
-import { droppedKey, readOptional, recordDropped } from './lenient.js';
+import { isUri } from '../../ninjs/formats.js';
+import type { AltId, ContactInfo, Party, Place, PubStatus } from '../../ninjs/types.js';
+import { htmlToParagraphs } from '../body.js';
+import { droppedKey, readOptional, recordDropped } from '../lenient.js';
 import {
   type ArticleParts,
   DEFAULT_PARSE_LIMITS,
@@ -33,7 +33,7 @@ import {
   type Provenance,
   type SourceBody,
   type SourceSubject,
-} from './parts.js';
+} from '../parts.js';
 import { lineFeeds } from './text.js';
 
 export type JsonRecord = Readonly<Record<string, unknown>>;

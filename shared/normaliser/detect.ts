@@ -2,7 +2,7 @@
  * Format detection from the content. The key's extension and the Content-Type are hints used only
  * when the content itself is ambiguous (plain text vs Markdown).
  */
-import { isAgencyTransmission } from './text.js';
+import { isAgencyTransmission } from './parsers/text.js';
 
 export const FORMATS = ['text', 'markdown', 'html', 'json', 'nitf', 'newsml', 'xml'] as const;
 export type Format = (typeof FORMATS)[number];

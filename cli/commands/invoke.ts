@@ -7,8 +7,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Parsed } from '../cli.js';
-import { CliError, projectRoot, readInput, say, warn } from '../cli-support.js';
+import type { Parsed } from '../main.js';
+import { CliError, projectRoot, readInput, say, warn } from '../support.js';
 import { startPipeline } from './session.js';
 
 const CODE_ROOT = projectRoot(fileURLToPath(new URL('.', import.meta.url)));

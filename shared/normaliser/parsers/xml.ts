@@ -9,8 +9,8 @@
  * documents before anything of them is used. Depth is limited while parsing, not after.
  */
 import { type SaxesAttributeNS, SaxesParser, type SaxesTagNS } from 'saxes';
-import { RejectedInputError } from '../domain/errors.js';
-import { escapeHtmlText } from './body.js';
+import { RejectedInputError } from '../../domain/errors.js';
+import { escapeHtmlText } from '../body.js';
 
 export interface XmlElement {
   /** The qualified name as written, e.g. `x:html`. */

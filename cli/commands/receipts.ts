@@ -1,8 +1,8 @@
 /** `syndicate receipts --source NAME`: what became of each file a publisher dropped, newest first. */
 import { S3Receipts } from '../../shared/adapters/s3-receipts.js';
 import type { Receipt } from '../../shared/ports/receipts.js';
-import type { Parsed } from '../cli.js';
-import { CliError, positiveInteger, say } from '../cli-support.js';
+import type { Parsed } from '../main.js';
+import { CliError, positiveInteger, say } from '../support.js';
 import { resolveTarget } from '../targets.js';
 
 /** One receipt as a publisher reads it: what happened, then why and what to do when rejected. */

@@ -9,11 +9,11 @@
  * Elements are matched by local name: providers do not always put them in the NAR namespace.
  */
 import { Parser } from 'htmlparser2';
-import { RejectedInputError } from '../domain/errors.js';
-import type { AltId, PubStatus } from '../ninjs/types.js';
-import { limitedHandler } from './body.js';
-import { recordDropped } from './lenient.js';
-import type { ArticleParts, FormatParser, Provenance, SourceBody, SourceSubject } from './parts.js';
+import { RejectedInputError } from '../../domain/errors.js';
+import type { AltId, PubStatus } from '../../ninjs/types.js';
+import { limitedHandler } from '../body.js';
+import { recordDropped } from '../lenient.js';
+import type { ArticleParts, FormatParser, Provenance, SourceBody, SourceSubject } from '../parts.js';
 import { lineFeeds } from './text.js';
 import {
   attr,

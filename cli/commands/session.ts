@@ -1,11 +1,11 @@
 /** The local pipeline as the CLI's commands start it (start, run, invoke). */
 
+import { JourneyTracker, type Outcome } from '../../local/journeys.js';
+import { LocalPipeline } from '../../local/pipeline.js';
+import { isLocalEndpoint } from '../../local/resources.js';
 import type { Partner } from '../../shared/partners/registry.js';
 import { loadPartnerRegistry } from '../../shared/partners/registry-file.js';
-import { CliError, warn } from '../cli-support.js';
-import { JourneyTracker, type Outcome } from '../journeys.js';
-import { LocalPipeline } from '../pipeline.js';
-import { isLocalEndpoint } from '../resources.js';
+import { CliError, warn } from '../support.js';
 
 /** An HTTPS partner whose notifications go, locally, to a receiver on this machine instead. */
 export interface LocalEndpoint {

@@ -12,13 +12,13 @@ import { existsSync, mkdirSync, watch } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LOCAL_REGION } from '../aws-event-bridge.js';
-import type { Parsed } from '../cli.js';
-import { CliError, projectRoot, say, warn } from '../cli-support.js';
-import { LOCAL_CREDENTIALS } from '../emulators.js';
-import type { JourneyTracker } from '../journeys.js';
-import type { Delivery, LocalPipeline } from '../pipeline.js';
-import { removeRuntimeInfo, runtimeFileIn, writeRuntimeInfo } from '../runtime-file.js';
+import { LOCAL_REGION } from '../../local/aws-event-bridge.js';
+import { LOCAL_CREDENTIALS } from '../../local/emulators.js';
+import type { JourneyTracker } from '../../local/journeys.js';
+import type { Delivery, LocalPipeline } from '../../local/pipeline.js';
+import { removeRuntimeInfo, runtimeFileIn, writeRuntimeInfo } from '../../local/runtime-file.js';
+import type { Parsed } from '../main.js';
+import { CliError, projectRoot, say, warn } from '../support.js';
 import { describeOutcome, startPipeline } from './session.js';
 
 /** The repository this code belongs to (from local/commands/ or dist/cli/). */

@@ -10,6 +10,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { GetParametersByPathCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { readRuntimeInfo } from '../local/runtime-file.js';
 import {
   type PartnerQueueKind,
   partnerConstructId,
@@ -18,8 +19,7 @@ import {
   singleTopicRoutes,
   type TopicRoutes,
 } from '../shared/partners/topology.js';
-import { CliError } from './cli-support.js';
-import { readRuntimeInfo } from './runtime-file.js';
+import { CliError } from './support.js';
 
 export interface TargetQueue {
   readonly name: string;

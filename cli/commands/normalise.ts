@@ -2,9 +2,9 @@
 import { mkdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { FORMATS, type Format } from '../../shared/formats/detect.js';
-import type { Parsed } from '../cli.js';
-import { CliError, distinctKeys, readInput, say, warn } from '../cli-support.js';
+import { FORMATS, type Format } from '../../shared/normaliser/detect.js';
+import type { Parsed } from '../main.js';
+import { CliError, distinctKeys, readInput, say, warn } from '../support.js';
 import { dryRunIngest } from './dry-run.js';
 
 export async function commandNormalise({ values, positionals }: Parsed): Promise<number> {

@@ -1,0 +1,393 @@
+/**
+ * The pipeline, described once: for each function its entry, its settings, its event source, the
+ * resources it uses (with the IAM actions and the setting that names each), and the metrics it
+ * emits; and every queue with its role and where it redrives to.
+ *
+ * Four consumers derive from it and from nothing else: the CDK stack (infra/: one `bind` per use sets
+ * the environment variable and the grant together; event sources and alarms from `source` and
+ * `metrics`), the Lambda entry points (functions/: `loadSettings(fn.settings, process.env)` at cold
+ * start), the local runtime (local/: the same resources on the emulators, the same settings passed
+ * to handler factories) and the CLI (cli/: queues found by role in the manifest, ./manifest.ts).
+ *
+ * Plain data, no SDK: the domain can read it, and tests hold the stack and the handlers to it.
+ */
+import { RECEIPTS_PREFIX } from '../domain/receipt.js';
+import { flag, integer, json, list, optionalText, type Setting, text } from './settings.js';
+
+/** Resources of the stack that functions use, by a name every consumer shares. */
+export type ResourceName =
+  | 'ingestBucket'
+  | 'quarantineBucket'
+  | 'contentBucket'
+  | 'articlesTable'
+  | 'articleTopics'
+  | 'releaseFunction'
+  | 'releaseDlq'
+  | 'schedulerRole'
+  | 'scheduleGroup';
+
+/** Queues of the pipeline itself; partner queues are added per partner from the registry (`QueueRole`). */
+export type QueueName = 'ingestQueue' | 'ingestDlq' | 'streamDlq' | 'releaseDlq';
+
+/**
+ * What a queue is for, which is how the CLI and the console find it (never by its name):
+ * - `ingest`: S3 notifications for normalise; `ingest-dead-letter`: those that failed 5 times;
+ * - `stream-failures`: descriptions of table-stream batches publish gave up on (replayed, not redriven);
+ * - `release-failures`: embargo releases the scheduler could not deliver;
+ * - `partner`: a partner's own delivery queue; `partner-dead-letter`: what its consumer failed;
+ * - `delivery-dead-letter`: what SNS could not deliver to a partner's endpoint.
+ */
+export type QueueRole =
+  | 'ingest'
+  | 'ingest-dead-letter'
+  | 'stream-failures'
+  | 'release-failures'
+  | 'partner'
+  | 'partner-dead-letter'
+  | 'delivery-dead-letter';
+
+export interface QueueDescription {
+  readonly role: QueueRole;
+  /** Where messages go after `maxReceiveCount` failed receives (an SQS redrive policy). */
+  readonly redrivesTo?: QueueName;
+  readonly maxReceiveCount?: number;
+  /** How long a message is kept, in days. */
+  readonly retentionDays?: number;
+}
+
+/** One use of a resource by a function: the actions it is granted and the setting that names the resource. */
+export interface ResourceUse {
+  readonly resource: ResourceName;
+  /** IAM actions, exactly; nothing broader is granted. */
+  readonly actions: readonly string[];
+  /** For buckets: the key prefix the actions are limited to (`*` for any key the publisher chose). */
+  readonly objects?: string;
+  /** The key of the function's `settings` entry that carries this resource's name or ARN. */
+  readonly setting?: string;
+  /** Why this use exists, in words (it becomes the grant's comment and cdk-nag acknowledgement). */
+  readonly why: string;
+}
+
+export type EventSource =
+  | {
+      readonly kind: 'sqs';
+      readonly queue: QueueName;
+      readonly batchSize: number;
+      /** Seconds records are gathered before an invocation. */
+      readonly maxBatchingWindowSeconds: number;
+      readonly reportBatchItemFailures: true;
+    }
+  | {
+      readonly kind: 'dynamodb-stream';
+      readonly batchSize: number;
+      readonly maxBatchingWindowSeconds: number;
+      readonly startingPosition: 'TRIM_HORIZON' | 'LATEST';
+      readonly bisectBatchOnError: boolean;
+      readonly retryAttempts: number;
+      readonly reportBatchItemFailures: true;
+      /** Where the descriptions of batches given up on go. */
+      readonly onFailure: QueueName;
+    }
+  | {
+      /** One-time EventBridge Scheduler schedules created by publish; failures dead-lettered there. */
+      readonly kind: 'schedule';
+      readonly deadLetterQueue: QueueName;
+    };
+
+export interface MetricDescription {
+  readonly name: string;
+  readonly unit: 'Count' | 'Milliseconds';
+  /** Dimensions besides `service` (each bounded: see functions/commons/config.ts `sourceDimension`). */
+  readonly dimensions?: readonly string[];
+  readonly meaning: string;
+}
+
+export interface FunctionDescription<S extends Record<string, Setting<unknown>>> {
+  /** The handler module under functions/. */
+  readonly entry: string;
+  readonly description: string;
+  readonly timeoutSeconds: number;
+  readonly settings: S;
+  readonly source: EventSource;
+  readonly uses: readonly ResourceUse[];
+  readonly metrics: readonly MetricDescription[];
+}
+
+function describeFunction<S extends Record<string, Setting<unknown>>>(
+  description: FunctionDescription<S>,
+): FunctionDescription<S> {
+  for (const use of description.uses) {
+    if (use.setting !== undefined && !(use.setting in description.settings)) {
+      throw new Error(`${description.entry}: use of ${use.resource} names unknown setting ${use.setting}`);
+    }
+  }
+  return description;
+}
+
+const PERMANENT_FAILURES: MetricDescription = {
+  name: 'PermanentFailures',
+  unit: 'Count',
+  meaning: 'records that can never succeed, acknowledged without retry (alarmed)',
+};
+
+/** Topic routes as the publish function reads them: the topic ARNs of each payload variant. */
+function topicRoutes(value: unknown): Record<string, readonly string[]> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new Error('expected an object of payload variant -> topic ARNs');
+  }
+  for (const [variant, arns] of Object.entries(value)) {
+    if (!Array.isArray(arns) || arns.some((arn) => typeof arn !== 'string')) {
+      throw new Error(`variant ${variant}: expected a list of topic ARNs`);
+    }
+  }
+  return value as Record<string, readonly string[]>;
+}
+
+const TABLE_NAME = text('TABLE_NAME', 'the articles table');
+const CONTENT_BUCKET = optionalText(
+  'CONTENT_BUCKET',
+  'the content bucket, where the index keeps documents too large for a table item',
+);
+/** Where the index keeps documents too large for a table item, in the content bucket. */
+export const INDEX_DOCUMENT_PREFIX = 'index-documents/';
+/** Where publish writes documents too large for a message (claim checks); they expire. */
+export const CLAIM_CHECK_PREFIX = 'documents/';
+/** A SigV4 pre-signed URL is valid for at most 7 days. */
+export const MAX_LINK_EXPIRY_SECONDS = 604_800;
+const INDEX_DOCUMENTS = INDEX_DOCUMENT_PREFIX;
+const CLAIM_CHECKS = CLAIM_CHECK_PREFIX;
+
+export const normalise = describeFunction({
+  entry: 'functions/normalise.ts',
+  description: 'Normalises dropped news files to ninjs and indexes them',
+  timeoutSeconds: 30,
+  settings: {
+    tableName: TABLE_NAME,
+    quarantineBucket: text('QUARANTINE_BUCKET', 'where rejected originals are copied'),
+    contentBucket: CONTENT_BUCKET,
+    publishers: list('PUBLISHERS', 'registered publisher names; empty: every first-level folder is a source'),
+  },
+  source: {
+    kind: 'sqs',
+    queue: 'ingestQueue',
+    batchSize: 10,
+    maxBatchingWindowSeconds: 0,
+    reportBatchItemFailures: true,
+  },
+  uses: [
+    {
+      resource: 'ingestBucket',
+      actions: ['s3:GetObject'],
+      objects: '*',
+      why: 'reads whatever object a notification names (publishers choose the keys)',
+    },
+    {
+      resource: 'ingestBucket',
+      actions: ['s3:ListBucket'],
+      why: 'without it S3 answers 403, not 404, for an object deleted before it was read',
+    },
+    {
+      resource: 'ingestBucket',
+      actions: ['s3:PutObject'],
+      objects: `${RECEIPTS_PREFIX}*`,
+      why: 'writes one receipt per dropped object for its publisher',
+    },
+    {
+      resource: 'quarantineBucket',
+      actions: ['s3:PutObject'],
+      objects: '*',
+      setting: 'quarantineBucket',
+      why: 'copies a rejected original under its original key',
+    },
+    {
+      resource: 'articlesTable',
+      actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+      setting: 'tableName',
+      why: 'reads the head of an article and writes its next version',
+    },
+    {
+      resource: 'contentBucket',
+      actions: ['s3:PutObject', 's3:GetObject'],
+      objects: `${INDEX_DOCUMENTS}*`,
+      setting: 'contentBucket',
+      why: 'keeps documents too large for a table item',
+    },
+  ],
+  metrics: [
+    { name: 'ArticlesNormalised', unit: 'Count', meaning: 'versions indexed (published or withheld)' },
+    { name: 'ArticlesUnchanged', unit: 'Count', meaning: 'objects whose content equals the current version' },
+    { name: 'ArticlesRejected', unit: 'Count', meaning: 'objects refused, original quarantined' },
+    { name: 'ArticlesRejectedByCode', unit: 'Count', dimensions: ['code'], meaning: 'rejections by code' },
+    { name: 'Withdrawals', unit: 'Count', meaning: 'articles withdrawn by deleting their object' },
+    { name: 'StaleNotifications', unit: 'Count', meaning: 'notifications older than the version indexed' },
+    { name: 'S3TestEvents', unit: 'Count', meaning: 's3:TestEvent messages acknowledged' },
+    {
+      name: 'PublisherAccepted',
+      unit: 'Count',
+      dimensions: ['source'],
+      meaning: 'objects indexed, per publisher',
+    },
+    {
+      name: 'PublisherRejected',
+      unit: 'Count',
+      dimensions: ['source', 'code'],
+      meaning: 'objects refused, per publisher and code',
+    },
+    {
+      name: 'DroppedFields',
+      unit: 'Count',
+      dimensions: ['source', 'field'],
+      meaning: 'optional fields dropped because their value failed its check',
+    },
+    { name: 'ReceiptFailures', unit: 'Count', meaning: 'receipts that could not be written' },
+    PERMANENT_FAILURES,
+  ],
+});
+
+export const release = describeFunction({
+  entry: 'functions/release.ts',
+  description: 'Releases an embargoed article version at its embargo time',
+  timeoutSeconds: 30,
+  settings: { tableName: TABLE_NAME, contentBucket: CONTENT_BUCKET },
+  source: { kind: 'schedule', deadLetterQueue: 'releaseDlq' },
+  uses: [
+    {
+      resource: 'articlesTable',
+      actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+      setting: 'tableName',
+      why: 'reads the withheld version and rewrites the head',
+    },
+    {
+      resource: 'contentBucket',
+      actions: ['s3:PutObject', 's3:GetObject'],
+      objects: `${INDEX_DOCUMENTS}*`,
+      setting: 'contentBucket',
+      why: 'keeps documents too large for a table item',
+    },
+  ],
+  metrics: [
+    { name: 'EmbargoesReleased', unit: 'Count', meaning: 'withheld versions released' },
+    PERMANENT_FAILURES,
+  ],
+});
+
+export const publish = describeFunction({
+  entry: 'functions/publish.ts',
+  description: 'Publishes article changes from the table stream to the articles topics',
+  timeoutSeconds: 30,
+  settings: {
+    tableName: TABLE_NAME,
+    topicRoutes: json('TOPIC_ROUTES', 'the topic ARNs of each payload variant', topicRoutes),
+    releaseFunctionArn: text('RELEASE_FUNCTION_ARN', 'what embargo schedules invoke'),
+    schedulerRoleArn: text('SCHEDULER_ROLE_ARN', 'the role embargo schedules run as'),
+    scheduleGroup: optionalText('SCHEDULE_GROUP', 'the schedule group of embargo schedules'),
+    releaseDlqArn: optionalText('RELEASE_DLQ_ARN', 'where schedules dead-letter a release'),
+    contentBucket: text('CONTENT_BUCKET', 'claim-check documents and documents the index keeps'),
+    contentLinkExpirySeconds: integer('CONTENT_LINK_EXPIRY_SECONDS', 'how long a document link is valid', {
+      min: 60,
+      max: MAX_LINK_EXPIRY_SECONDS,
+    }),
+    summaries: flag('PUBLISH_SUMMARIES', 'some partner takes summaries without a link'),
+    linkedSummaries: flag('PUBLISH_LINKED_SUMMARIES', 'some summary partner is entitled to the full text'),
+  },
+  source: {
+    kind: 'dynamodb-stream',
+    batchSize: 100,
+    maxBatchingWindowSeconds: 0,
+    startingPosition: 'TRIM_HORIZON',
+    bisectBatchOnError: true,
+    retryAttempts: 5,
+    reportBatchItemFailures: true,
+    onFailure: 'streamDlq',
+  },
+  uses: [
+    {
+      resource: 'articleTopics',
+      actions: ['sns:Publish'],
+      setting: 'topicRoutes',
+      why: 'sends each message to every topic of its payload variant',
+    },
+    {
+      resource: 'articlesTable',
+      actions: ['dynamodb:GetItem'],
+      setting: 'tableName',
+      why: 'reads versions the stream batch does not carry, and their documents',
+    },
+    {
+      resource: 'contentBucket',
+      actions: ['s3:PutObject', 's3:GetObject'],
+      objects: `${CLAIM_CHECKS}*`,
+      setting: 'contentBucket',
+      why: 'writes claim-check documents and signs links to them (a pre-signed URL acts with its signer)',
+    },
+    {
+      resource: 'contentBucket',
+      actions: ['s3:GetObject'],
+      objects: `${INDEX_DOCUMENTS}*`,
+      setting: 'contentBucket',
+      why: 'reads documents the index keeps out of its items',
+    },
+    {
+      resource: 'scheduleGroup',
+      actions: ['scheduler:CreateSchedule'],
+      setting: 'scheduleGroup',
+      why: 'creates one one-time schedule per embargoed version, in this group only',
+    },
+    {
+      resource: 'schedulerRole',
+      actions: ['iam:PassRole'],
+      setting: 'schedulerRoleArn',
+      why: 'schedules run as the scheduler role',
+    },
+    {
+      resource: 'releaseFunction',
+      actions: [],
+      setting: 'releaseFunctionArn',
+      why: 'the target of embargo schedules (invoked by the scheduler role, not by publish)',
+    },
+    {
+      resource: 'releaseDlq',
+      actions: [],
+      setting: 'releaseDlqArn',
+      why: 'the dead-letter queue of embargo schedules (written by the scheduler role)',
+    },
+  ],
+  metrics: [
+    {
+      name: 'VersionsPublished',
+      unit: 'Count',
+      dimensions: ['eventType'],
+      meaning: 'versions sent to the topics, by event type',
+    },
+    {
+      name: 'IngestToPublishLatency',
+      unit: 'Milliseconds',
+      meaning: 'from a version being indexed to its message being sent',
+    },
+    PERMANENT_FAILURES,
+  ],
+});
+
+/** Every function of the pipeline, by the name the stack, the runtime and the CLI use. */
+export const FUNCTIONS = { normalise, publish, release } as const;
+export type FunctionName = keyof typeof FUNCTIONS;
+
+/** How many times a message is received before it is dead-lettered. */
+export const MAX_RECEIVE_COUNT = 5;
+/** How long a dead-lettered message is kept (SQS's maximum is 14 days). */
+export const DEAD_LETTER_RETENTION_DAYS = 14;
+
+/** The pipeline's own queues (partner queues come from the registry: shared/partners/topology.ts). */
+export const QUEUES: Readonly<Record<QueueName, QueueDescription>> = {
+  ingestQueue: { role: 'ingest', redrivesTo: 'ingestDlq', maxReceiveCount: MAX_RECEIVE_COUNT },
+  ingestDlq: { role: 'ingest-dead-letter', retentionDays: DEAD_LETTER_RETENTION_DAYS },
+  streamDlq: { role: 'stream-failures', retentionDays: DEAD_LETTER_RETENTION_DAYS },
+  releaseDlq: { role: 'release-failures', retentionDays: DEAD_LETTER_RETENTION_DAYS },
+};
+
+/** Every custom metric any function emits (the monitoring construct and its test read this). */
+export function emittedMetrics(): readonly MetricDescription[] {
+  const byName = new Map<string, MetricDescription>();
+  for (const fn of Object.values(FUNCTIONS)) for (const metric of fn.metrics) byName.set(metric.name, metric);
+  return [...byName.values()];
+}
