@@ -19,25 +19,16 @@ import type { ArticleHead } from '../shared/domain/article.js';
 import type { OutboundMessage, PayloadVariant } from '../shared/domain/message.js';
 import { evaluateFilterPolicy } from '../shared/partners/filter-policy.js';
 import { previewDelivery } from '../shared/partners/preview.js';
-import {
-  type Partner,
-  partnerQueueNames,
-  payloadVariantOf,
-  registryWantsLinkedSummaries,
-  registryWantsSummaries,
-  subscriptionFilterPolicyFor,
-} from '../shared/partners/registry.js';
+import { type Partner, payloadVariantOf, subscriptionFilterPolicyFor } from '../shared/partners/registry.js';
 import { loadPartnerRegistry } from '../shared/partners/registry-file.js';
 import type { Notifier } from '../shared/ports/notifier.js';
 import { sourceIdOf } from '../shared/usecases/publish-changes.js';
 import { redriveMessages, redriveStreamFailures } from '../shared/usecases/redrive.js';
 import { replayArticles } from '../shared/usecases/replay.js';
 import type { Parsed } from './main.js';
+import { DEAD_LETTER_ROLES, partnerQueueOf, redrivePlan, type TargetQueue } from './manifest.js';
 import { CliError, pointInTime, positiveInteger } from './support.js';
 import { resolveTarget, type Target } from './targets.js';
-
-/** How long replayed claim-check links stay valid (the stack's default for published ones). */
-const LINK_EXPIRY_SECONDS = 6 * 3600;
 
 const say = (line = '') => process.stdout.write(`${line}\n`);
 const warn = (line: string) => process.stderr.write(`${line}\n`);
@@ -52,8 +43,17 @@ function targetOf(values: Parsed['values']): TargetValues {
 /** The target's article index, reading documents too large for their item from its content bucket. */
 function indexOf(target: Target): DynamoDbArticleIndex {
   return new DynamoDbArticleIndex(target.dynamoDb, target.table, {
-    documents: target.contentBucket ? new S3DocumentStore(target.s3, target.contentBucket) : undefined,
+    documents: new S3DocumentStore(target.s3, target.contentBucket),
   });
+}
+
+/** Where replays put documents too large for a message, linked for as long as the pipeline's own links. */
+function claimCheckOf(target: Target): S3ClaimCheck {
+  return new S3ClaimCheck(target.s3, target.contentBucket, target.contentLinkExpirySeconds);
+}
+
+function holdsMessages(queue: TargetQueue & { visible: number; inFlight: number }): boolean {
+  return DEAD_LETTER_ROLES.has(queue.role) && queue.visible + queue.inFlight > 0;
 }
 
 async function withTarget<T>(options: TargetValues, work: (target: Target) => Promise<T>): Promise<T> {
@@ -116,9 +116,7 @@ export async function commandStatus({ values }: Parsed): Promise<number> {
       index.withheld(100),
       index.rejections(5),
     ]);
-    const stuck = depths.filter(
-      (queue) => queue.role === 'dead-letter' && queue.visible + queue.inFlight > 0,
-    );
+    const stuck = depths.filter(holdsMessages);
     if (values.json) {
       say(
         JSON.stringify(
@@ -144,12 +142,9 @@ export async function commandStatus({ values }: Parsed): Promise<number> {
     say(`  articles: ${count}   withheld (embargoed): ${withheld.length}`);
     say('  queues:');
     for (const queue of depths) {
-      const flag =
-        queue.role === 'dead-letter' && queue.visible + queue.inFlight > 0
-          ? '  ← needs attention: syndicate redrive'
-          : '';
+      const flag = holdsMessages(queue) ? '  ← needs attention: syndicate redrive' : '';
       say(
-        `    ${queue.name.padEnd(44)} ${queue.role.padEnd(11)} ${String(queue.visible).padStart(6)} waiting ${String(queue.inFlight).padStart(5)} in flight${flag}`,
+        `    ${queue.name.padEnd(44)} ${queue.role.padEnd(20)} ${String(queue.visible).padStart(6)} waiting ${String(queue.inFlight).padStart(5)} in flight${flag}`,
       );
     }
     say('  latest rejections:');
@@ -248,14 +243,11 @@ export async function commandReplay({ values, positionals }: Parsed): Promise<nu
     throw new CliError('replay needs URIs or --since TIME', 'e.g. syndicate replay --since 1h');
   const since = sinceOption ? pointInTime('since', sinceOption, new Date()) : undefined;
   return withTarget(targetOf(values), async (target) => {
-    // The registry says which payloads partners take (the same file the stack was deployed from).
+    // The registry gives each partner's filter policy (the file the stack was deployed from); what the
+    // pipeline publishes, and where, comes from the target's manifest.
     const partners = loadPartnerRegistry(undefined, { allowLoopbackHttp: !values.stack });
     let notifier: Notifier = new SnsNotifier(target.sns, target.topicRoutes);
-    let variants: PayloadVariant[] = [
-      'full',
-      ...(registryWantsSummaries(partners) ? (['summary'] as const) : []),
-      ...(registryWantsLinkedSummaries(partners) ? (['summary-linked'] as const) : []),
-    ];
+    let variants: PayloadVariant[] = [...target.variants];
     let admits: ((message: OutboundMessage) => boolean) | undefined;
     if (partnerName) {
       const partner = partners.find((candidate) => candidate.name === partnerName);
@@ -265,11 +257,9 @@ export async function commandReplay({ values, positionals }: Parsed): Promise<nu
           `known: ${partners.map((known) => known.name).join(', ')}`,
         );
       // One partner only: straight to its queue, since a topic publish reaches every matching partner.
-      // Its queue by its exact name, and only what its filter policy takes, as SNS would decide.
-      const names = partnerQueueNames(partner);
-      const queue = target.queues.find(
-        (candidate) => candidate.role === 'partner' && names.includes(candidate.name),
-      );
+      // Its queue by the partner the manifest records, and only what its filter policy takes, as SNS
+      // would decide.
+      const queue = partnerQueueOf(target.queues, partner.name);
       if (!queue)
         throw new CliError(
           `no queue for partner '${partnerName}' in ${target.description}`,
@@ -280,9 +270,6 @@ export async function commandReplay({ values, positionals }: Parsed): Promise<nu
       const policy = subscriptionFilterPolicyFor(partner);
       admits = (message) => evaluateFilterPolicy(policy, message.attributes).matches;
     }
-    const contentStore = target.contentBucket
-      ? new S3ClaimCheck(target.s3, target.contentBucket, LINK_EXPIRY_SECONDS)
-      : undefined;
     const index = indexOf(target);
     const result = await replayArticles(
       {
@@ -291,7 +278,7 @@ export async function commandReplay({ values, positionals }: Parsed): Promise<nu
         now: () => new Date(),
         variants,
         ...(admits ? { admits } : {}),
-        ...(contentStore ? { contentStore } : {}),
+        contentStore: claimCheckOf(target),
       },
       since ? { since: since.toISOString() } : { uris: positionals },
       partnerName,
@@ -351,22 +338,18 @@ const noScheduling = {
 export async function commandRedrive({ values, positionals }: Parsed): Promise<number> {
   const limit = typeof values.limit === 'string' ? positiveInteger('limit', values.limit) : undefined;
   return withTarget(targetOf(values), async (target) => {
-    const deadLetters = target.queues.filter(
-      (queue) =>
-        queue.role === 'dead-letter' && (positionals.length === 0 || positionals.includes(queue.name)),
-    );
-    if (positionals.length > 0 && deadLetters.length !== positionals.length) {
-      const known = target.queues.filter((queue) => queue.role === 'dead-letter').map((queue) => queue.name);
-      const unknown = positionals.filter((name) => !known.includes(name));
+    const plan = redrivePlan(target.queues, positionals);
+    if (plan.unknown.length > 0) {
+      const known = redrivePlan(target.queues, []).steps.map(({ queue }) => queue.name);
       throw new CliError(
-        `no dead-letter queue ${unknown.map((name) => `'${name}'`).join(', ')} in ${target.description}`,
+        `no dead-letter queue ${plan.unknown.map((name) => `'${name}'`).join(', ')} in ${target.description}`,
         `known: ${known.join(', ')}`,
       );
     }
     const queues = new SqsRedriveQueues(target.sqs);
     let failed = 0;
-    for (const queue of deadLetters) {
-      if (queue.redrivesTo) {
+    for (const { queue, action } of plan.steps) {
+      if (action === 'move-back' && queue.redrivesTo) {
         const result = await redriveMessages(
           { queues },
           { from: queue.url, to: queue.redrivesTo, ...(limit ? { limit } : {}) },
@@ -377,27 +360,23 @@ export async function commandRedrive({ values, positionals }: Parsed): Promise<n
         );
         continue;
       }
-      if (!/stream/i.test(queue.name)) {
+      if (action === 'leave') {
         // e.g. the release DLQ or a partner-owned endpoint's delivery DLQ: nothing to move back into.
         say(`${queue.name}: not redriven (no source queue): see the README's alarm table for what to do`);
         continue;
       }
-      // The stream's on-failure queue holds batch descriptions: republish the changes they cover.
-      const index = indexOf(target);
-      const partners = loadPartnerRegistry(undefined, { allowLoopbackHttp: !values.stack });
-      const contentStore = target.contentBucket
-        ? new S3ClaimCheck(target.s3, target.contentBucket, LINK_EXPIRY_SECONDS)
-        : undefined;
+      // The stream's on-failure queue holds batch descriptions: republish the changes they cover, in
+      // the variants the pipeline publishes.
       const result = await redriveStreamFailures(
         {
           queues,
-          index,
+          index: indexOf(target),
           notifier: new SnsNotifier(target.sns, target.topicRoutes),
           scheduler: noScheduling,
           now: () => new Date(),
-          summaries: registryWantsSummaries(partners),
-          linkedSummaries: registryWantsLinkedSummaries(partners),
-          ...(contentStore ? { contentStore } : {}),
+          summaries: target.variants.includes('summary'),
+          linkedSummaries: target.variants.includes('summary-linked'),
+          contentStore: claimCheckOf(target),
         },
         { from: queue.url, ...(limit ? { limit } : {}) },
       );

@@ -2,11 +2,13 @@
  * While `syndicate start` runs, it writes where its emulators listen and what it created to
  * `.syndicate/runtime.json` in the project folder, so other `syndicate` commands (status, ingest,
  * rejects, replay, redrive) can act on it from another terminal, from any folder of the project,
- * through the same SDK clients they would use against AWS. The partner kit (examples/) reads it too,
+ * through the same SDK clients they would use against AWS, finding each queue by its role in the
+ * runtime's manifest as they find it in a stack's. The partner kit (examples/) reads it too,
  * to consume a partner's queue or receive its HTTPS notifications with `--local`.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import type { PipelineManifest } from '../shared/pipeline/manifest.js';
 import type { LocalResources } from './resources.js';
 
 export interface RuntimeInfo {
@@ -16,6 +18,11 @@ export interface RuntimeInfo {
   readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
   readonly endpoints: { readonly s3: string; readonly dynamodb: string; readonly messaging: string };
   readonly resources: LocalResources;
+  /**
+   * Every queue with its role, partner and dead-letter queue, the buckets, the table and the topics
+   * (./manifest.ts): what the CLI finds things by, as it does in a deployed stack's manifest.
+   */
+  readonly manifest: PipelineManifest;
   /**
    * The certificate the local HTTPS relay signs SNS messages with (self-signed, generated at start),
    * for a receiver on this machine to trust; absent when no partner endpoint is on this machine.

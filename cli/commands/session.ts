@@ -5,6 +5,7 @@ import { LocalPipeline } from '../../local/pipeline.js';
 import { isLocalEndpoint } from '../../local/resources.js';
 import type { Partner } from '../../shared/partners/registry.js';
 import { loadPartnerRegistry } from '../../shared/partners/registry-file.js';
+import { DEFAULT_CONTENT_LINK_EXPIRY_SECONDS } from '../../shared/pipeline/description.js';
 import { CliError, warn } from '../support.js';
 
 /** An HTTPS partner whose notifications go, locally, to a receiver on this machine instead. */
@@ -32,6 +33,14 @@ export function parseLocalEndpoint(text: string, partners: readonly Partner[]): 
   return { partner, endpoint };
 }
 
+/**
+ * Settings of a local pipeline that a deployment chooses too, at the stack's defaults: what the
+ * runtime's manifest records.
+ */
+export const LOCAL_PIPELINE_SETTINGS = {
+  contentLinkExpirySeconds: DEFAULT_CONTENT_LINK_EXPIRY_SECONDS,
+} as const;
+
 export async function startPipeline(
   options: { relay?: string } = {},
 ): Promise<{ pipeline: LocalPipeline; tracker: JourneyTracker }> {
@@ -45,7 +54,9 @@ export async function startPipeline(
         : candidate,
     );
   }
-  const pipeline = await LocalPipeline.start(partners);
+  const pipeline = await LocalPipeline.start(partners, {
+    linkExpirySeconds: LOCAL_PIPELINE_SETTINGS.contentLinkExpirySeconds,
+  });
   pipeline.on('error', (error) => warn(`local runtime: ${(error as Error).message ?? String(error)}`));
   return { pipeline, tracker: new JourneyTracker(pipeline) };
 }

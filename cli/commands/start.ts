@@ -15,13 +15,14 @@ import { fileURLToPath } from 'node:url';
 import { LOCAL_REGION } from '../../local/aws-event-bridge.js';
 import { LOCAL_CREDENTIALS } from '../../local/emulators.js';
 import type { JourneyTracker } from '../../local/journeys.js';
+import { localManifest } from '../../local/manifest.js';
 import type { Delivery, LocalPipeline } from '../../local/pipeline.js';
 import { removeRuntimeInfo, runtimeFileIn, writeRuntimeInfo } from '../../local/runtime-file.js';
 import type { Parsed } from '../main.js';
 import { CliError, projectRoot, say, warn } from '../support.js';
-import { describeOutcome, startPipeline } from './session.js';
+import { describeOutcome, LOCAL_PIPELINE_SETTINGS, startPipeline } from './session.js';
 
-/** The repository this code belongs to (from local/commands/ or dist/cli/). */
+/** The repository this code belongs to (from cli/commands/ or dist/cli/). */
 const CODE_ROOT = projectRoot(fileURLToPath(new URL('.', import.meta.url)));
 const SAMPLE_ARTICLES = join(CODE_ROOT, 'events', 'articles');
 
@@ -197,6 +198,7 @@ export async function commandStart({ values }: Parsed): Promise<number> {
         messaging: emulators.messagingEndpoint,
       },
       resources,
+      manifest: localManifest(resources, LOCAL_PIPELINE_SETTINGS),
       ...(pipeline.relay ? { relayCertificate: pipeline.relay.identity.certificate } : {}),
     });
 

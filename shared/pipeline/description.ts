@@ -154,6 +154,8 @@ export const INDEX_DOCUMENT_PREFIX = 'index-documents/';
 export const CLAIM_CHECK_PREFIX = 'documents/';
 /** A SigV4 pre-signed URL is valid for at most 7 days. */
 export const MAX_LINK_EXPIRY_SECONDS = 604_800;
+/** How long document links are valid unless a deployment says otherwise: 6 hours. */
+export const DEFAULT_CONTENT_LINK_EXPIRY_SECONDS = 21_600;
 const INDEX_DOCUMENTS = INDEX_DOCUMENT_PREFIX;
 const CLAIM_CHECKS = CLAIM_CHECK_PREFIX;
 

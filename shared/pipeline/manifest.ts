@@ -13,6 +13,8 @@ export interface ManifestQueue {
   readonly arn?: string;
   /** The partner a partner queue belongs to (registry name). */
   readonly partner?: string;
+  /** That partner's permanent id, when it has one besides its name (its queues are named after it). */
+  readonly partnerId?: string;
   /** URL of the queue this one redrives to (its dead-letter queue). */
   readonly deadLetterQueueUrl?: string;
 }
