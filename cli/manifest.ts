@@ -204,9 +204,9 @@ export interface TargetQueue {
    * `IngestDlq`, `StreamDlq`, `ReleaseDlq`, `Partner<Id>Queue`, `…QueueDlq`, `…DeliveryDlq` — the same
    * locally and in AWS (`<Id>`: the partner's id, or its name, in PascalCase).
    */
-  readonly name: string;
+  readonly label: string;
   /** The queue's own name, the last segment of its URL (`redrive` takes it too). */
-  readonly queueName: string;
+  readonly name: string;
   readonly url: string;
   readonly role: QueueRole;
   readonly partner?: string;
@@ -214,7 +214,7 @@ export interface TargetQueue {
   readonly redrivesTo?: string;
 }
 
-const PIPELINE_QUEUE_NAMES: Readonly<Partial<Record<QueueRole, string>>> = {
+const PIPELINE_QUEUE_LABELS: Readonly<Partial<Record<QueueRole, string>>> = {
   ingest: 'IngestQueue',
   'ingest-dead-letter': 'IngestDlq',
   'stream-failures': 'StreamDlq',
@@ -236,11 +236,11 @@ function queueNameOf(url: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
 }
 
-function nameOf(queue: ManifestQueue): string {
+function labelOf(queue: ManifestQueue): string {
   const suffix = PARTNER_QUEUE_SUFFIXES[queue.role];
   if (suffix !== undefined && queue.partner !== undefined)
     return `${partnerConstructId({ name: queue.partner, ...(queue.partnerId ? { id: queue.partnerId } : {}) })}${suffix}`;
-  return PIPELINE_QUEUE_NAMES[queue.role] ?? queueNameOf(queue.url);
+  return PIPELINE_QUEUE_LABELS[queue.role] ?? queueNameOf(queue.url);
 }
 
 /**
@@ -265,8 +265,8 @@ export function targetQueues(manifest: Pick<PipelineManifest, 'queues'>): Target
             ? sourceOf.get(queue.url)
             : undefined;
     return {
-      name: nameOf(queue),
-      queueName: queueNameOf(queue.url),
+      label: labelOf(queue),
+      name: queueNameOf(queue.url),
       url: queue.url,
       role: queue.role,
       ...(queue.partner !== undefined ? { partner: queue.partner } : {}),
@@ -299,7 +299,7 @@ export function redrivePlan(
   wanted: readonly string[],
 ): { steps: { queue: TargetQueue; action: RedriveAction }[]; unknown: string[] } {
   const deadLetters = queues.filter((queue) => DEAD_LETTER_ROLES.has(queue.role));
-  const named = (queue: TargetQueue, name: string) => queue.name === name || queue.queueName === name;
+  const named = (queue: TargetQueue, name: string) => queue.label === name || queue.name === name;
   const chosen =
     wanted.length === 0
       ? deadLetters

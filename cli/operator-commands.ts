@@ -144,7 +144,7 @@ export async function commandStatus({ values }: Parsed): Promise<number> {
     for (const queue of depths) {
       const flag = holdsMessages(queue) ? '  ← needs attention: syndicate redrive' : '';
       say(
-        `    ${queue.name.padEnd(44)} ${queue.role.padEnd(20)} ${String(queue.visible).padStart(6)} waiting ${String(queue.inFlight).padStart(5)} in flight${flag}`,
+        `    ${queue.label.padEnd(36)} ${queue.role.padEnd(20)} ${String(queue.visible).padStart(6)} waiting ${String(queue.inFlight).padStart(5)} in flight${flag}`,
       );
     }
     say('  latest rejections:');
@@ -340,7 +340,7 @@ export async function commandRedrive({ values, positionals }: Parsed): Promise<n
   return withTarget(targetOf(values), async (target) => {
     const plan = redrivePlan(target.queues, positionals);
     if (plan.unknown.length > 0) {
-      const known = redrivePlan(target.queues, []).steps.map(({ queue }) => queue.name);
+      const known = redrivePlan(target.queues, []).steps.map(({ queue }) => queue.label);
       throw new CliError(
         `no dead-letter queue ${plan.unknown.map((name) => `'${name}'`).join(', ')} in ${target.description}`,
         `known: ${known.join(', ')}`,
@@ -356,13 +356,13 @@ export async function commandRedrive({ values, positionals }: Parsed): Promise<n
         );
         failed += result.failed;
         say(
-          `${queue.name}: ${result.moved} moved back${result.failed ? `, ${result.failed} could not be sent` : ''}`,
+          `${queue.label}: ${result.moved} moved back${result.failed ? `, ${result.failed} could not be sent` : ''}`,
         );
         continue;
       }
       if (action === 'leave') {
         // e.g. the release DLQ or a partner-owned endpoint's delivery DLQ: nothing to move back into.
-        say(`${queue.name}: not redriven (no source queue): see the README's alarm table for what to do`);
+        say(`${queue.label}: not redriven (no source queue): see the README's alarm table for what to do`);
         continue;
       }
       // The stream's on-failure queue holds batch descriptions: republish the changes they cover, in
@@ -382,7 +382,7 @@ export async function commandRedrive({ values, positionals }: Parsed): Promise<n
       );
       failed += result.failed.length + result.unreadable;
       say(
-        `${queue.name}: ${result.records} failure records, ${result.handled.length} articles republished${result.failed.length ? `, ${result.failed.length} failed` : ''}`,
+        `${queue.label}: ${result.records} failure records, ${result.handled.length} articles republished${result.failed.length ? `, ${result.failed.length} failed` : ''}`,
       );
     }
     return failed > 0 ? 1 : 0;

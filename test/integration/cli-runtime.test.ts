@@ -85,6 +85,7 @@ function occurrences(text: string, line: string): number {
 interface RuntimeFile {
   pid: number;
   endpoints: { s3: string; dynamodb: string; messaging: string };
+  manifest: { queues: { role: string; url: string; partner?: string }[] };
 }
 
 describe('syndicate start', () => {
@@ -148,9 +149,56 @@ describe('syndicate start', () => {
       const unknown = syndicate(['replay', 'urn:syndicate:no/such.txt'], { cwd: subfolder });
       assert.equal(unknown.status, 1);
       assert.match(unknown.stderr, /not replayed urn:syndicate:no\/such\.txt: no such article/);
+
+      // To one partner: straight to its queue, found by its partner in the runtime's manifest.
+      const politics = 'urn:syndicate:wire/trump-putin-syria.txt';
+      const replayedTo = (partner: string) => `  ${partner} ← article.replayed ${politics} v1`;
+      await until('the replay through the topic to be reported', () =>
+        text().includes(replayedTo('politics-conflict-en')),
+      );
+      const toOne = syndicate(['replay', politics, '--partner', 'politics-conflict-en'], { cwd: subfolder });
+      assert.equal(toOne.status, 0, toOne.stderr);
+      assert.match(
+        toOne.stdout,
+        /^replayed urn:syndicate:wire\/trump-putin-syria\.txt v1 to politics-conflict-en$/m,
+      );
+      await until(
+        'the replay to one partner to be reported',
+        () => occurrences(text(), replayedTo('politics-conflict-en')) === 2,
+      );
+      assert.equal(occurrences(text(), replayedTo('all-news-wire')), 1);
+
       const since = syndicate(['replay', '--since', '1h'], { cwd: subfolder });
       assert.equal(since.status, 0, since.stderr);
       assert.match(since.stdout, /^replayed urn:syndicate:blog\/harbour-city-cup-final\.txt v1 to /m);
+
+      // Every queue with its role; every dead-letter queue redriven by what its role calls for.
+      const manifest = (JSON.parse(readFileSync(runtimeFile, 'utf8')) as RuntimeFile).manifest;
+      const roles = (role: string) => manifest.queues.filter((queue) => queue.role === role);
+      assert.equal(roles('ingest').length, 1);
+      assert.equal(roles('ingest-dead-letter').length, 1);
+      assert.equal(roles('stream-failures').length, 1);
+      // The five partners of config/partners.json, each with its queue and its dead-letter queue.
+      assert.deepEqual(
+        roles('partner').map((queue) => queue.partner),
+        ['all-news-wire', 'politics-conflict-en', 'sports-desk', 'headline-ticker', 'breaking-alerts'],
+      );
+      assert.equal(roles('partner-dead-letter').length, 5);
+      const redrive = syndicate(['redrive'], { cwd: subfolder });
+      assert.equal(redrive.status, 0, redrive.stderr);
+      assert.match(redrive.stdout, /^IngestDlq: 0 moved back$/m);
+      assert.match(redrive.stdout, /^StreamDlq: 0 failure records, 0 articles republished$/m);
+      assert.match(redrive.stdout, /^PartnerSportsDeskQueueDlq: 0 moved back$/m);
+      // A dead-letter queue by its own name too; a queue that is not one is refused.
+      const byOwnName = syndicate(['redrive', 'partner-sports-desk-dlq'], { cwd: subfolder });
+      assert.equal(byOwnName.status, 0, byOwnName.stderr);
+      assert.equal(byOwnName.stdout, 'PartnerSportsDeskQueueDlq: 0 moved back\n');
+      const unknownDlq = syndicate(['redrive', 'PartnerSportsDeskQueue'], { cwd: subfolder });
+      assert.equal(unknownDlq.status, 2);
+      assert.match(
+        unknownDlq.stderr,
+        /^syndicate: no dead-letter queue 'PartnerSportsDeskQueue' in local runtime/,
+      );
 
       // Each change is reported once, under its own label.
       for (const line of [published, unchanged, updated, withdrawn])

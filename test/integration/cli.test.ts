@@ -248,6 +248,35 @@ describe('syndicate CLI', () => {
     assertOneLineMistake(stderr, /no local runtime is running for this project \(start one with `npm start`/);
   });
 
+  test('a runtime started by an older version, with no manifest in its file, is named as such', () => {
+    const project = join(scratch, 'old-runtime');
+    mkdirSync(join(project, '.syndicate'), { recursive: true });
+    writeFileSync(join(project, 'package.json'), '{}\n');
+    // A live process (this test's) and the fields an older runtime wrote, without `manifest`.
+    writeFileSync(
+      join(project, '.syndicate', 'runtime.json'),
+      JSON.stringify({
+        pid: process.pid,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+        endpoints: {
+          s3: 'http://127.0.0.1:9',
+          dynamodb: 'http://127.0.0.1:9',
+          messaging: 'http://127.0.0.1:9',
+        },
+        resources: {},
+      }),
+    );
+    const { status, stderr } = syndicate(['status'], { cwd: project });
+    assert.equal(status, 2);
+    assertOneLineMistake(
+      stderr,
+      new RegExp(
+        `^syndicate: the local runtime \\(pid ${process.pid}\\) wrote no usable manifest: .*\\(it was started by an older version: stop it and run \`npm start\` again\\)$`,
+      ),
+    );
+  });
+
   test('--debug adds the stack trace to the one line', () => {
     const { status, stderr } = syndicate(['invoke', 'publish', 'events/s3-put-via-sqs.json', '--debug']);
     assert.equal(status, 2);

@@ -23,23 +23,23 @@ describe('partner queues from the shard manifests (npx syndicate --stack)', () =
     });
     assert.deepEqual(queues, [
       {
-        name: 'PartnerSportsDeskQueue',
-        queueName: 'syn-prod-sports-desk',
+        label: 'PartnerSportsDeskQueue',
+        name: 'syn-prod-sports-desk',
         url: `${PREFIX}syn-prod-sports-desk`,
         role: 'partner',
         partner: 'sports-desk',
       },
       {
-        name: 'PartnerSportsDeskQueueDlq',
-        queueName: 'syn-prod-sports-desk-dlq',
+        label: 'PartnerSportsDeskQueueDlq',
+        name: 'syn-prod-sports-desk-dlq',
         url: `${PREFIX}syn-prod-sports-desk-dlq`,
         role: 'partner-dead-letter',
         partner: 'sports-desk',
         redrivesTo: `${PREFIX}syn-prod-sports-desk`,
       },
       {
-        name: 'PartnerSportsDeskDeliveryDlq',
-        queueName: 'syn-prod-sports-desk-delivery-dlq',
+        label: 'PartnerSportsDeskDeliveryDlq',
+        name: 'syn-prod-sports-desk-delivery-dlq',
         url: `${PREFIX}syn-prod-sports-desk-delivery-dlq`,
         role: 'delivery-dead-letter',
         partner: 'sports-desk',
@@ -47,8 +47,8 @@ describe('partner queues from the shard manifests (npx syndicate --stack)', () =
       },
       // Named after the permanent id, and with no queue of ours to redrive to.
       {
-        name: 'PartnerOldNameDeliveryDlq',
-        queueName: 'syn-prod-old-name-delivery-dlq',
+        label: 'PartnerOldNameDeliveryDlq',
+        name: 'syn-prod-old-name-delivery-dlq',
         url: `${PREFIX}syn-prod-old-name-delivery-dlq`,
         role: 'delivery-dead-letter',
         partner: 'new-name',

@@ -235,7 +235,7 @@ const withPartners = (queues: PipelineManifest['queues']): PipelineManifest =>
   ({ ...STACK_MANIFEST, queues: [...STACK_MANIFEST.queues, ...queues] }) as PipelineManifest;
 
 function byName(queues: readonly TargetQueue[]): Record<string, TargetQueue> {
-  return Object.fromEntries(queues.map((queue) => [queue.name, queue]));
+  return Object.fromEntries(queues.map((queue) => [queue.label, queue]));
 }
 
 describe('queues by role, never by name', () => {
@@ -275,8 +275,8 @@ describe('queues by role, never by name', () => {
       'PartnerAlertsDeliveryDlq',
     ]);
     assert.deepEqual(queues.IngestDlq, {
-      name: 'IngestDlq',
-      queueName: 'Syndication-prod-IngestDlq-DeF',
+      label: 'IngestDlq',
+      name: 'Syndication-prod-IngestDlq-DeF',
       url: `${SQS}Syndication-prod-IngestDlq-DeF`,
       role: 'ingest-dead-letter',
       redrivesTo: `${SQS}Syndication-prod-IngestQueue-AbC`,
@@ -307,7 +307,7 @@ describe('queues by role, never by name', () => {
       ]),
     );
     const actions = Object.fromEntries(
-      redrivePlan(queues, []).steps.map(({ queue, action }) => [queue.queueName, action]),
+      redrivePlan(queues, []).steps.map(({ queue, action }) => [queue.name, action]),
     );
     assert.deepEqual(actions, {
       'Syndication-prod-IngestDlq-DeF': 'move-back',
@@ -404,59 +404,59 @@ describe("the local runtime's manifest", () => {
     assert.equal(read.contentLinkExpirySeconds, 21600);
     const queues = targetQueues(read);
     assert.deepEqual(
-      queues.map(({ name, queueName, role, partner, redrivesTo }) => ({
+      queues.map(({ label, name, role, partner, redrivesTo }) => ({
+        label,
         name,
-        queueName,
         role,
         partner,
         redrivesTo,
       })),
       [
         {
-          name: 'IngestQueue',
-          queueName: 'syndicate-ingest',
+          label: 'IngestQueue',
+          name: 'syndicate-ingest',
           role: 'ingest',
           partner: undefined,
           redrivesTo: undefined,
         },
         {
-          name: 'IngestDlq',
-          queueName: 'syndicate-ingest-dlq',
+          label: 'IngestDlq',
+          name: 'syndicate-ingest-dlq',
           role: 'ingest-dead-letter',
           partner: undefined,
           redrivesTo: `${LOCAL_SQS}syndicate-ingest`,
         },
         {
-          name: 'StreamDlq',
-          queueName: 'syndicate-stream-dlq',
+          label: 'StreamDlq',
+          name: 'syndicate-stream-dlq',
           role: 'stream-failures',
           partner: undefined,
           redrivesTo: undefined,
         },
         {
-          name: 'PartnerStreamNewsQueue',
-          queueName: 'partner-stream-news',
+          label: 'PartnerStreamNewsQueue',
+          name: 'partner-stream-news',
           role: 'partner',
           partner: 'stream-news',
           redrivesTo: undefined,
         },
         {
-          name: 'PartnerStreamNewsQueueDlq',
-          queueName: 'partner-stream-news-dlq',
+          label: 'PartnerStreamNewsQueueDlq',
+          name: 'partner-stream-news-dlq',
           role: 'partner-dead-letter',
           partner: 'stream-news',
           redrivesTo: `${LOCAL_SQS}partner-stream-news`,
         },
         {
-          name: 'PartnerWireQueue',
-          queueName: 'partner-wire-two',
+          label: 'PartnerWireQueue',
+          name: 'partner-wire-two',
           role: 'partner',
           partner: 'wire-two',
           redrivesTo: undefined,
         },
         {
-          name: 'PartnerWireQueueDlq',
-          queueName: 'partner-wire-two-dlq',
+          label: 'PartnerWireQueueDlq',
+          name: 'partner-wire-two-dlq',
           role: 'partner-dead-letter',
           partner: 'wire-two',
           redrivesTo: `${LOCAL_SQS}partner-wire-two`,
