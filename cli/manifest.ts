@@ -69,8 +69,13 @@ const MANIFEST_SCHEMA = {
     table: NAME,
     topicRoutes: {
       type: 'object',
+      // The first topic of full documents always exists (shared/partners/topology.ts).
+      required: ['full'],
       properties: Object.fromEntries(
-        PAYLOAD_VARIANTS.map((variant) => [variant, { type: 'array', items: NAME }]),
+        PAYLOAD_VARIANTS.map((variant) => [
+          variant,
+          { type: 'array', items: NAME, ...(variant === 'full' ? { minItems: 1 } : {}) },
+        ]),
       ),
       additionalProperties: false,
     },

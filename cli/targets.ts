@@ -174,7 +174,12 @@ export async function stackManifest(
       'the CLI needs ssm:GetParametersByPath on that path',
     );
   }
-  return { ...manifest, queues: [...manifest.queues, ...partnerQueuesFromShards(shards, manifest.stage)] };
+  // A queue the output lists already is not listed twice.
+  const listed = new Set(manifest.queues.map((queue) => queue.url));
+  const partnerQueues = partnerQueuesFromShards(shards, manifest.stage).filter(
+    (queue) => !listed.has(queue.url),
+  );
+  return { ...manifest, queues: [...manifest.queues, ...partnerQueues] };
 }
 
 async function awsTarget(options: TargetOptions & { stack: string }): Promise<Target> {
