@@ -123,17 +123,14 @@ const SHARD_MANIFEST_SCHEMA = {
   },
 } as const;
 
-type Validator = ReturnType<Ajv['compile']>;
-const validators = new Map<object, Validator>();
+let ajv: Ajv | undefined;
 
-/** `value` if `schema` takes it, else an Error listing every problem (schemas compiled once, when first used). */
+/** `value` if `schema` takes it, else an Error listing every problem. */
 function checked<T>(schema: object, value: unknown, dataVar: string): T {
-  let validate = validators.get(schema);
-  if (!validate) {
-    validate = new Ajv({ allErrors: true }).compile(schema);
-    validators.set(schema, validate);
-  }
-  if (!validate(value)) throw new Error(new Ajv().errorsText(validate.errors, { dataVar, separator: '; ' }));
+  ajv ??= new Ajv({ allErrors: true });
+  // Compiled on first use only: Ajv keeps each schema object's validator.
+  const validate = ajv.compile(schema);
+  if (!validate(value)) throw new Error(ajv.errorsText(validate.errors, { dataVar, separator: '; ' }));
   return value as T;
 }
 
