@@ -31,8 +31,8 @@ import {
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { ArticleHead, ArticleVersion, ObjectState, RejectionRecord } from '../domain/article.js';
 import { ConcurrentUpdateError, MissingVersionError } from '../domain/errors.js';
+import type { Provenance } from '../domain/provenance.js';
 import type { Ninjs, PubStatus } from '../ninjs/types.js';
-import type { Provenance } from '../normaliser/parts.js';
 import type { ArticleIndex, ArticleListing } from '../ports/article-index.js';
 import type { DocumentStore } from '../ports/document-store.js';
 import { DYNAMODB_MAX_ITEM_BYTES, dynamoDbItemSize } from './dynamodb-item-size.js';

@@ -12,7 +12,7 @@ import {
   type SendMessageBatchRequestEntry,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { Letter, LetterAttribute, MessageQueues } from '../usecases/redrive.js';
+import type { Letter, LetterAttribute, MessageQueues } from '../ports/message-queues.js';
 
 /** SendMessageBatch limits: 10 entries and 256 KiB of bodies and attributes per call. */
 const MAX_BATCH_ENTRIES = 10;

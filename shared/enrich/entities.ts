@@ -17,8 +17,8 @@
  * Cue words are English; for other stated languages only gazetteer matches and the byline count.
  */
 
+import type { Provenance } from '../domain/provenance.js';
 import type { Party, Place } from '../ninjs/types.js';
-import type { Provenance } from '../normaliser/parts.js';
 import {
   foldName,
   type GazetteerPlace,

@@ -7,7 +7,7 @@
  * what was dropped and why. Only the essentials (headline, body) and safety refuse an article.
  */
 import { RejectedInputError } from '../domain/errors.js';
-import type { Provenance } from './parts.js';
+import type { Provenance } from '../domain/provenance.js';
 
 /** Enough of a dropped value to recognise it; a hostile one must not bloat the index. */
 const ORIGINAL_MAX_CHARS = 120;

@@ -13,9 +13,9 @@
  */
 import { Parser } from 'htmlparser2';
 import { RejectedInputError } from '../domain/errors.js';
+import type { Provenance } from '../domain/provenance.js';
 import type { AltId, Ninjs } from '../ninjs/types.js';
 import { recordDropped } from './lenient.js';
-import type { Provenance } from './parts.js';
 
 /**
  * A `<` that an HTML parser would take as the start of a tag, end tag, comment or declaration goes

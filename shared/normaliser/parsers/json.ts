@@ -20,6 +20,7 @@
  */
 import { TomlDate } from 'smol-toml';
 import { RejectedInputError } from '../../domain/errors.js';
+import type { Provenance } from '../../domain/provenance.js';
 // The same URI test as the ninjs schema validator: a value accepted here cannot fail validation later.
 import { isUri } from '../../ninjs/formats.js';
 import type { AltId, ContactInfo, Party, Place, PubStatus } from '../../ninjs/types.js';
@@ -30,7 +31,6 @@ import {
   DEFAULT_PARSE_LIMITS,
   type FormatParser,
   type ParseContext,
-  type Provenance,
   type SourceBody,
   type SourceSubject,
 } from '../parts.js';

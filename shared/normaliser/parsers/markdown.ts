@@ -24,7 +24,8 @@ import {
   type YAMLMap,
 } from 'yaml';
 import { RejectedInputError } from '../../domain/errors.js';
-import type { FormatParser, ParseContext, Provenance } from '../parts.js';
+import type { Provenance } from '../../domain/provenance.js';
+import type { FormatParser, ParseContext } from '../parts.js';
 import {
   type GenericFields,
   isRecord,

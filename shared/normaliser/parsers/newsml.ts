@@ -10,10 +10,11 @@
  */
 import { Parser } from 'htmlparser2';
 import { RejectedInputError } from '../../domain/errors.js';
+import type { Provenance } from '../../domain/provenance.js';
 import type { AltId, PubStatus } from '../../ninjs/types.js';
 import { limitedHandler } from '../body.js';
 import { recordDropped } from '../lenient.js';
-import type { ArticleParts, FormatParser, Provenance, SourceBody, SourceSubject } from '../parts.js';
+import type { ArticleParts, FormatParser, SourceBody, SourceSubject } from '../parts.js';
 import { lineFeeds } from './text.js';
 import {
   attr,
