@@ -26,14 +26,9 @@ import {
 import { RejectedInputError } from '../../domain/errors.js';
 import type { Provenance } from '../../domain/provenance.js';
 import type { FormatParser, ParseContext } from '../parts.js';
-import {
-  type GenericFields,
-  isRecord,
-  type JsonRecord,
-  partsOfGenericFields,
-  readDateTime,
-  readGenericFields,
-} from './json.js';
+import { type GenericFields, partsOfGenericFields, readGenericFields } from './json/cms.js';
+import { readDateTime } from './json/dates.js';
+import { isRecord, type JsonRecord } from './json/values.js';
 import { lineFeeds } from './text.js';
 
 /** Front matter starts on the line after its opening fence; errors are reported by file line. */
