@@ -18,8 +18,8 @@
 import { isAscii } from 'node:buffer';
 import { gunzipSync } from 'node:zlib';
 import chardet from 'chardet';
-import { RejectedInputError } from '../domain/errors.js';
 import type { Provenance } from '../domain/provenance.js';
+import { RejectedInputError } from './errors.js';
 import { nonTextFormat } from './magic.js';
 
 export interface DecodeOptions {

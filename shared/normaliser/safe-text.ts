@@ -12,9 +12,9 @@
  * treatment. The HTML body is not touched: it was rebuilt from an allow-list already (./body.ts).
  */
 import { Parser } from 'htmlparser2';
-import { RejectedInputError } from '../domain/errors.js';
 import type { Provenance } from '../domain/provenance.js';
 import type { AltId, Ninjs } from '../ninjs/types.js';
+import { RejectedInputError } from './errors.js';
 import { recordDropped } from './lenient.js';
 
 /**

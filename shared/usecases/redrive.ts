@@ -18,6 +18,7 @@
  * that fails half-way leaves the rest in place, visible again after the receive's visibility timeout.
  */
 import type { ArticleHead } from '../domain/article.js';
+import { InvalidRequestError } from '../domain/errors.js';
 import type { ArticleIndex } from '../ports/article-index.js';
 import type { Letter, LetterAttribute, MessageQueues } from '../ports/message-queues.js';
 import { type ArticleChange, type PublishDependencies, publishChanges } from './publish-changes.js';
@@ -54,7 +55,8 @@ export async function redriveMessages(
   deps: { readonly queues: MessageQueues },
   request: RedriveRequest,
 ): Promise<RedriveResult> {
-  if (request.from === request.to) throw new Error('redrive: a queue cannot be redriven into itself');
+  if (request.from === request.to)
+    throw new InvalidRequestError('redrive: a queue cannot be redriven into itself');
   const limit = request.limit ?? Number.POSITIVE_INFINITY;
   let moved = 0;
   let failed = 0;

@@ -13,9 +13,9 @@
 import { Readability } from '@mozilla/readability';
 import { Parser } from 'htmlparser2';
 import { parseHTML } from 'linkedom';
-import { RejectedInputError } from '../../domain/errors.js';
 import type { Provenance } from '../../domain/provenance.js';
 import { collapseWhitespace, MAX_HTML_ELEMENTS } from '../body.js';
+import { RejectedInputError } from '../errors.js';
 import type { ArticleParts, FormatParser, ParseContext } from '../parts.js';
 
 /**

@@ -23,8 +23,8 @@ import {
   type YAMLError,
   type YAMLMap,
 } from 'yaml';
-import { RejectedInputError } from '../../domain/errors.js';
 import type { Provenance } from '../../domain/provenance.js';
+import { RejectedInputError } from '../errors.js';
 import type { FormatParser, ParseContext } from '../parts.js';
 import { type GenericFields, partsOfGenericFields, readGenericFields } from './json/cms.js';
 import { readDateTime } from './json/dates.js';

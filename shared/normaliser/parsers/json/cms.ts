@@ -2,9 +2,10 @@
  * Generic CMS exports (WordPress REST, Ghost, headless CMSs, hand-rolled feeds) read by their common
  * field names, to ArticleParts; Markdown front matter uses the same names and the same reader.
  */
-import { RejectedInputError } from '../../../domain/errors.js';
+
 import type { Provenance } from '../../../domain/provenance.js';
 import type { AltId, PubStatus } from '../../../ninjs/types.js';
+import { RejectedInputError } from '../../errors.js';
 import { readOptional } from '../../lenient.js';
 import { type ArticleParts, DEFAULT_PARSE_LIMITS, type SourceBody, type SourceSubject } from '../../parts.js';
 import { type DateReading, readDateTime } from './dates.js';

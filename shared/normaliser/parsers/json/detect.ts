@@ -3,7 +3,7 @@
  * or one wrapper level (`{ "data": { ... } }`, JSON:API `attributes`), never a top-level array (a
  * feed); ninjs 1.x, 2.x or 3.x by the names and shapes it uses, else a generic CMS export.
  */
-import { RejectedInputError } from '../../../domain/errors.js';
+import { RejectedInputError } from '../../errors.js';
 import { CMS_NAMES } from './cms.js';
 import { firstOwn, isRecord, type JsonRecord, kindOf, own } from './values.js';
 

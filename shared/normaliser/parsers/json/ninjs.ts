@@ -11,11 +11,12 @@
  * - 3.x: the 2.x shapes with camelCase names (`versionCreated`, `contentType`, `altIds`...);
  *   `embargoed` (3.0) became `embargoedUntil` (3.1+), `geojson` became `geoJSON`.
  */
-import { RejectedInputError } from '../../../domain/errors.js';
+
 import type { Provenance } from '../../../domain/provenance.js';
 // The same URI test as the ninjs schema validator: a value accepted here cannot fail validation later.
 import { isUri } from '../../../ninjs/formats.js';
 import type { AltId, ContactInfo, Party, Place } from '../../../ninjs/types.js';
+import { RejectedInputError } from '../../errors.js';
 import { readOptional, recordDropped } from '../../lenient.js';
 import type { ArticleParts, SourceBody, SourceSubject } from '../../parts.js';
 import { readDateTime } from './dates.js';

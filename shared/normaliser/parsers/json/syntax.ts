@@ -3,7 +3,7 @@
  * hostile document fails fast instead of exhausting the stack; a syntax error is reported with its
  * position, line and column, which `JSON.parse` does not always give.
  */
-import { RejectedInputError } from '../../../domain/errors.js';
+import { RejectedInputError } from '../../errors.js';
 import type { ParseContext } from '../../parts.js';
 
 const OPEN_BRACE = 0x7b;

@@ -4,12 +4,13 @@
  * data; a value of the wrong shape is an INVALID_FIELD naming the field and quoting the value. Shared by
  * the ninjs upgrade (./ninjs.ts), the generic CMS mapping (./cms.ts) and Markdown front matter.
  */
-import { RejectedInputError } from '../../../domain/errors.js';
+
 import type { Provenance } from '../../../domain/provenance.js';
 // The same URI test as the ninjs schema validator: a value accepted here cannot fail validation later.
 import { isUri } from '../../../ninjs/formats.js';
 import type { PubStatus } from '../../../ninjs/types.js';
 import { htmlToParagraphs } from '../../body.js';
+import { RejectedInputError } from '../../errors.js';
 import { droppedKey } from '../../lenient.js';
 import type { SourceBody } from '../../parts.js';
 import { lineFeeds } from '../text.js';
