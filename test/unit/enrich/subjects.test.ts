@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { phraseEntries, phraseScores, tagSubjects, words } from '../../shared/enrich/subjects.js';
+import { phraseEntries, phraseScores, tagSubjects, words } from '../../../shared/enrich/subjects.js';
 
 /** The matching as first written: tokens as strings, phrases joined with spaces, one map lookup each. */
 function referenceScores(text: string): Map<string, number> {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { jsonHasNoneToClean } from '../../shared/normaliser/assemble.js';
+import { jsonHasNoneToClean } from '../../../shared/normaliser/assemble.js';
 
 /** What assembleArticle's cleaning changes: C0 controls but tab, newline and return, DEL, lone surrogates. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.

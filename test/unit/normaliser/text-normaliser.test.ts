@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import { RejectedInputError } from '../../shared/domain/errors.js';
-import { ninjsProblems } from '../../shared/ninjs/validate.js';
-import { isPlainlyEnglish, isRunningText } from '../../shared/normaliser/assemble.js';
-import { normaliseObject } from '../../shared/normaliser/normalise.js';
-import { WIRE_ARTICLE } from '../helpers/paths.js';
+import { RejectedInputError } from '../../../shared/domain/errors.js';
+import { ninjsProblems } from '../../../shared/ninjs/validate.js';
+import { isPlainlyEnglish, isRunningText } from '../../../shared/normaliser/assemble.js';
+import { normaliseObject } from '../../../shared/normaliser/normalise.js';
+import { WIRE_ARTICLE } from '../../helpers/paths.js';
 
 const wireBytes = readFileSync(WIRE_ARTICLE);
 const wireText = wireBytes.toString('utf8');

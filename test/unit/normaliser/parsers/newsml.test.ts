@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { parseNewsml } from '../../../shared/normaliser/parsers/newsml.js';
-import type { ArticleParts } from '../../../shared/normaliser/parts.js';
-import { assembleValid, decodedFixture, rejection } from '../../helpers/formats.js';
-import { FIXTURES } from '../../helpers/paths.js';
+import { parseNewsml } from '../../../../shared/normaliser/parsers/newsml.js';
+import type { ArticleParts } from '../../../../shared/normaliser/parts.js';
+import { assembleValid, decodedFixture, rejection } from '../../../helpers/formats.js';
+import { FIXTURES } from '../../../helpers/paths.js';
 
 const CONTEXT = { key: 'wire/item.xml', limits: { maxDepth: 64 } };
 const NAR = 'http://iptc.org/std/nar/2006-10-01/';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { foldName } from '../../shared/enrich/gazetteer.js';
+import { foldName } from '../../../shared/enrich/gazetteer.js';
 
 /** The Unicode pipeline `foldName` applies to any text that is not plain ASCII. */
 function reference(text: string): string {

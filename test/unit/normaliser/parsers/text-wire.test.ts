@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { RejectedInputError } from '../../../shared/domain/errors.js';
-import { ninjsProblems } from '../../../shared/ninjs/validate.js';
-import { normaliseObject } from '../../../shared/normaliser/normalise.js';
-import { isAgencyTransmission, lineFeeds, parseText } from '../../../shared/normaliser/parsers/text.js';
-import { DEFAULT_PARSE_LIMITS, type ParseContext } from '../../../shared/normaliser/parts.js';
-import { FIXTURES, WIRE_ARTICLE } from '../../helpers/paths.js';
+import { RejectedInputError } from '../../../../shared/domain/errors.js';
+import { ninjsProblems } from '../../../../shared/ninjs/validate.js';
+import { normaliseObject } from '../../../../shared/normaliser/normalise.js';
+import { isAgencyTransmission, lineFeeds, parseText } from '../../../../shared/normaliser/parsers/text.js';
+import { DEFAULT_PARSE_LIMITS, type ParseContext } from '../../../../shared/normaliser/parts.js';
+import { FIXTURES, WIRE_ARTICLE } from '../../../helpers/paths.js';
 
 const context: ParseContext = { key: 'wire/story.txt', limits: DEFAULT_PARSE_LIMITS };
 

@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import type { NormalisedArticle } from '../../../shared/domain/article.js';
-import { ninjsProblems } from '../../../shared/ninjs/validate.js';
-import { assembleArticle } from '../../../shared/normaliser/assemble.js';
-import { jsonDialectOf } from '../../../shared/normaliser/parsers/json/detect.js';
-import { isRecord } from '../../../shared/normaliser/parsers/json/values.js';
-import { parseJson } from '../../../shared/normaliser/parsers/json.js';
-import { type ArticleParts, DEFAULT_PARSE_LIMITS } from '../../../shared/normaliser/parts.js';
-import { rejection } from '../../helpers/formats.js';
-import { FIXTURES } from '../../helpers/paths.js';
+import type { NormalisedArticle } from '../../../../shared/domain/article.js';
+import { ninjsProblems } from '../../../../shared/ninjs/validate.js';
+import { assembleArticle } from '../../../../shared/normaliser/assemble.js';
+import { jsonDialectOf } from '../../../../shared/normaliser/parsers/json/detect.js';
+import { isRecord } from '../../../../shared/normaliser/parsers/json/values.js';
+import { parseJson } from '../../../../shared/normaliser/parsers/json.js';
+import { type ArticleParts, DEFAULT_PARSE_LIMITS } from '../../../../shared/normaliser/parts.js';
+import { rejection } from '../../../helpers/formats.js';
+import { FIXTURES } from '../../../helpers/paths.js';
 
 const NINJS_FIXTURES = `${FIXTURES}ninjs/`;
 const NINJS_EXAMPLES = `${FIXTURES}ninjs-examples/`;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { placeNamed } from '../../shared/enrich/gazetteer.js';
+import { placeNamed } from '../../../shared/enrich/gazetteer.js';
 
 const NAMES = [
   'Moscow',

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import { authorOf, type FoundEntities, findEntities } from '../../shared/enrich/entities.js';
-import { foldName } from '../../shared/enrich/gazetteer.js';
-import { normaliseObject } from '../../shared/normaliser/normalise.js';
-import { parseText } from '../../shared/normaliser/parsers/text.js';
-import { FIXTURES, WIRE_ARTICLE } from '../helpers/paths.js';
+import { authorOf, type FoundEntities, findEntities } from '../../../shared/enrich/entities.js';
+import { foldName } from '../../../shared/enrich/gazetteer.js';
+import { normaliseObject } from '../../../shared/normaliser/normalise.js';
+import { parseText } from '../../../shared/normaliser/parsers/text.js';
+import { FIXTURES, WIRE_ARTICLE } from '../../helpers/paths.js';
 
 type Kind = 'people' | 'places' | 'organisations';
 

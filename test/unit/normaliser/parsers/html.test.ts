@@ -5,13 +5,13 @@ import { Readability } from '@mozilla/readability';
 import fc from 'fast-check';
 import { Parser } from 'htmlparser2';
 import { parseHTML } from 'linkedom';
-import { RejectedInputError } from '../../../shared/domain/errors.js';
-import { ninjsProblems } from '../../../shared/ninjs/validate.js';
-import { assembleArticle } from '../../../shared/normaliser/assemble.js';
-import { isoDateTime, parseHtml } from '../../../shared/normaliser/parsers/html.js';
-import { DEFAULT_PARSE_LIMITS, type ParseContext } from '../../../shared/normaliser/parts.js';
-import { rejection } from '../../helpers/formats.js';
-import { FIXTURES } from '../../helpers/paths.js';
+import { RejectedInputError } from '../../../../shared/domain/errors.js';
+import { ninjsProblems } from '../../../../shared/ninjs/validate.js';
+import { assembleArticle } from '../../../../shared/normaliser/assemble.js';
+import { isoDateTime, parseHtml } from '../../../../shared/normaliser/parsers/html.js';
+import { DEFAULT_PARSE_LIMITS, type ParseContext } from '../../../../shared/normaliser/parts.js';
+import { rejection } from '../../../helpers/formats.js';
+import { FIXTURES } from '../../../helpers/paths.js';
 
 /** readability's test-suite expectations (what Readability.parse() returns on jsdom). */
 interface ExpectedMetadata {

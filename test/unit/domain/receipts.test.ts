@@ -1,7 +1,7 @@
 /** Receipts: what each outcome tells the publisher, and where it is kept. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { isReceiptKey, receiptFor, receiptKey } from '../../shared/domain/receipt.js';
+import { isReceiptKey, receiptFor, receiptKey } from '../../../shared/domain/receipt.js';
 
 const AT = '2026-12-07T19:23:00.123Z';
 

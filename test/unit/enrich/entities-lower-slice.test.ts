@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { findEntities } from '../../shared/enrich/entities.js';
+import { findEntities } from '../../../shared/enrich/entities.js';
 
 /** Letters whose lower case is longer or depends on context, accents, astral letters, marks. */
 const tricky = fc.string({

@@ -3,14 +3,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import MarkdownIt from 'markdown-it';
-import type { NormalisedArticle } from '../../../shared/domain/article.js';
-import { ninjsProblems } from '../../../shared/ninjs/validate.js';
-import { assembleArticle } from '../../../shared/normaliser/assemble.js';
-import { parseMarkdown } from '../../../shared/normaliser/parsers/markdown.js';
-import { type ArticleParts, DEFAULT_PARSE_LIMITS } from '../../../shared/normaliser/parts.js';
-import { budget } from '../../fuzz/arbitraries.js';
-import { rejection } from '../../helpers/formats.js';
-import { FIXTURES } from '../../helpers/paths.js';
+import type { NormalisedArticle } from '../../../../shared/domain/article.js';
+import { ninjsProblems } from '../../../../shared/ninjs/validate.js';
+import { assembleArticle } from '../../../../shared/normaliser/assemble.js';
+import { parseMarkdown } from '../../../../shared/normaliser/parsers/markdown.js';
+import { type ArticleParts, DEFAULT_PARSE_LIMITS } from '../../../../shared/normaliser/parts.js';
+import { budget } from '../../../fuzz/arbitraries.js';
+import { rejection } from '../../../helpers/formats.js';
+import { FIXTURES } from '../../../helpers/paths.js';
 
 const MARKDOWN_FIXTURES = `${FIXTURES}markdown/`;
 

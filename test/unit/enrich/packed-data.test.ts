@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import { DERIVED_TABLES, PACKED_TABLES } from '../../scripts/pack-enrich-data.js';
-import * as packed from '../../shared/enrich/packed-data.generated.js';
-import { unpackJson } from '../../shared/enrich/packed-data.js';
+import { DERIVED_TABLES, PACKED_TABLES } from '../../../scripts/pack-enrich-data.js';
+import * as packed from '../../../shared/enrich/packed-data.generated.js';
+import { unpackJson } from '../../../shared/enrich/packed-data.js';
 
 describe('packed enrichment tables', () => {
   test('each packed table holds exactly its JSON file (else run npx tsx scripts/pack-enrich-data.ts)', () => {
@@ -14,7 +14,7 @@ describe('packed enrichment tables', () => {
     );
     for (const [name, file] of Object.entries(PACKED_TABLES)) {
       const source = JSON.parse(
-        readFileSync(new URL(`../../shared/enrich/${file}`, import.meta.url), 'utf8'),
+        readFileSync(new URL(`../../../shared/enrich/${file}`, import.meta.url), 'utf8'),
       );
       assert.deepEqual(unpackJson(exports[name] as string), source, `${file} is packed out of date`);
     }

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { words } from '../../shared/enrich/subjects.js';
-import { countWords } from '../../shared/normaliser/assemble.js';
+import { words } from '../../../shared/enrich/subjects.js';
+import { countWords } from '../../../shared/normaliser/assemble.js';
 
 /** Letters, digits, joiners, marks, astral letters and lone surrogates: the cases a scanner can get wrong. */
 const tricky = fc.string({

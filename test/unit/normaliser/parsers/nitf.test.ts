@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { isNitfDtdReference, parseNitf } from '../../../shared/normaliser/parsers/nitf.js';
-import type { ArticleParts } from '../../../shared/normaliser/parts.js';
-import { assembleValid, decodedFixture, rejection } from '../../helpers/formats.js';
-import { FIXTURES } from '../../helpers/paths.js';
+import { isNitfDtdReference, parseNitf } from '../../../../shared/normaliser/parsers/nitf.js';
+import type { ArticleParts } from '../../../../shared/normaliser/parts.js';
+import { assembleValid, decodedFixture, rejection } from '../../../helpers/formats.js';
+import { FIXTURES } from '../../../helpers/paths.js';
 
 const CONTEXT = { key: 'wire/story.xml', limits: { maxDepth: 64 } };
 

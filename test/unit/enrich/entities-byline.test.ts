@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { findEntities } from '../../shared/enrich/entities.js';
+import { findEntities } from '../../../shared/enrich/entities.js';
 
 const BYLINES = [
   'By Jane Doe, Reuters',

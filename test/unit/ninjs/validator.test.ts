@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { ninjsProblems } from '../../shared/ninjs/validate.js';
-import { generateNinjsValidatorSource } from '../../shared/ninjs/validator-source.js';
+import { ninjsProblems } from '../../../shared/ninjs/validate.js';
+import { generateNinjsValidatorSource } from '../../../shared/ninjs/validator-source.js';
 
 test('the precompiled ninjs validator is current with the schema (run scripts/build-ninjs-validator.ts if not)', () => {
   const committed = readFileSync(
-    new URL('../../shared/ninjs/ninjs-validator.generated.js', import.meta.url),
+    new URL('../../../shared/ninjs/ninjs-validator.generated.js', import.meta.url),
     'utf8',
   );
   assert.equal(committed, generateNinjsValidatorSource());

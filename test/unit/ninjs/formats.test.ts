@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { fullFormats } from 'ajv-formats/dist/formats.js';
 import fc from 'fast-check';
-import { isUri, ninjsFormats } from '../../shared/ninjs/formats.js';
+import { isUri, ninjsFormats } from '../../../shared/ninjs/formats.js';
 
 const fullUri = fullFormats.uri as (value: string) => boolean;
 

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import { RejectedInputError } from '../../shared/domain/errors.js';
-import { droppedFields } from '../../shared/normaliser/lenient.js';
-import { normaliseObject } from '../../shared/normaliser/normalise.js';
-import { FIXTURES } from '../helpers/paths.js';
+import { RejectedInputError } from '../../../shared/domain/errors.js';
+import { droppedFields } from '../../../shared/normaliser/lenient.js';
+import { normaliseObject } from '../../../shared/normaliser/normalise.js';
+import { FIXTURES } from '../../helpers/paths.js';
 
 async function refusal(key: string, bytes: Uint8Array): Promise<RejectedInputError> {
   try {

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import iconv from 'iconv-lite';
-import { RejectedInputError } from '../../shared/domain/errors.js';
-import { decodeObject } from '../../shared/normaliser/decode.js';
+import { RejectedInputError } from '../../../shared/domain/errors.js';
+import { decodeObject } from '../../../shared/normaliser/decode.js';
 
 const options = { maxDecompressedBytes: 1024 * 1024 };
 const decode = (bytes: Uint8Array, contentType?: string) =>

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import type { RejectedInputError } from '../../../shared/domain/errors.js';
+import type { RejectedInputError } from '../../../../shared/domain/errors.js';
 import {
   attr,
   bodyToHtml,
@@ -18,8 +18,8 @@ import {
   textContent,
   trimCommas,
   type XmlElement,
-} from '../../../shared/normaliser/parsers/xml.js';
-import { rejection } from '../../helpers/formats.js';
+} from '../../../../shared/normaliser/parsers/xml.js';
+import { rejection } from '../../../helpers/formats.js';
 
 const LIMITS = { maxDepth: 64 };
 

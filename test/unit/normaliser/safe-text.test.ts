@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { RejectedInputError } from '../../shared/domain/errors.js';
-import { normaliseObject } from '../../shared/normaliser/normalise.js';
-import { safeText } from '../../shared/normaliser/safe-text.js';
-import { unsafeStrings } from '../robustness/text-safety.js';
+import { RejectedInputError } from '../../../shared/domain/errors.js';
+import { normaliseObject } from '../../../shared/normaliser/normalise.js';
+import { safeText } from '../../../shared/normaliser/safe-text.js';
+import { unsafeStrings } from '../../robustness/text-safety.js';
 
 const BODY =
   'The finance minister said on Tuesday that the new budget would raise spending on schools and hospitals by ten percent.';
