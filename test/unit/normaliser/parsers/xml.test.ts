@@ -134,6 +134,14 @@ describe('parseXml: hostile and broken documents', () => {
     assert.match(error.message, /numeric references such as &#160;/);
   });
 
+  test('the entity hint is for undefined entities only: predefined ones resolve, other errors get none', () => {
+    const root = parseXml('<a>fish &amp; chips &lt;3</a>', LIMITS);
+    assert.deepEqual(root.children, ['fish & chips <3']);
+    const error = rejection(() => parseXml('<a>fish &amp; chips<b></a>', LIMITS));
+    assert.equal(error.code, 'MALFORMED');
+    assert.doesNotMatch(error.message, /numeric references/);
+  });
+
   test('entity names that are Object properties are still undefined entities', () => {
     for (const name of ['constructor', '__proto__', 'toString']) {
       assert.equal(rejection(() => parseXml(`<a>&${name};</a>`, LIMITS)).code, 'MALFORMED');
