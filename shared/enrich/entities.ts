@@ -249,14 +249,11 @@ const CONNECTOR = String.raw`(?:of|de|del|della|da|di|du|des|la|le|van|von|der|d
  * before the look-behind so that the engine only tries the rest at capitals. Latin Extended
  * letters are all candidates here; `makeWord` keeps only real capitals.
  */
-const SPAN_PATTERN = new RegExp(
-  String.raw`[${CAPITALS}](?<![${LETTERS}'’.].)[${LETTERS}]*(?:['’.\-][${LETTERS}]+)*\.?(?:[ \t]+(?:${CONNECTOR}[ \t]+)?${NAME_WORD})*`,
-  'g',
-);
+const SPAN_PATTERN_SOURCE = String.raw`[${CAPITALS}](?<![${LETTERS}'’.].)[${LETTERS}]*(?:['’.\-][${LETTERS}]+)*\.?(?:[ \t]+(?:${CONNECTOR}[ \t]+)?${NAME_WORD})*`;
 /** No name is longer: a longer run of capitalised words is a heading or a list. */
 const MAX_SPAN_WORDS = 10;
 const LETTER = /[\p{L}\p{M}\p{N}]/u;
-const ACRONYM_AFTER = /[ \t]*\([ \t]*(\p{Lu}[\p{Lu}\p{N}.&-]{0,9})[ \t]*\)/uy;
+const ACRONYM_AFTER_SOURCE = String.raw`[ \t]*\([ \t]*(\p{Lu}[\p{Lu}\p{N}.&-]{0,9})[ \t]*\)`;
 
 function isWordCode(text: string, at: number): boolean {
   const code = text.charCodeAt(at);
@@ -317,9 +314,9 @@ class TextScanner {
    */
   beforeStart = -1;
   afterEnd = 0;
-  /** This scanner's own copies of the stateful (global and sticky) patterns. */
-  private readonly spanPattern = new RegExp(SPAN_PATTERN);
-  private readonly acronymPattern = new RegExp(ACRONYM_AFTER);
+  /** This scanner's own stateful (global and sticky) patterns: their positions are per article. */
+  private readonly spanPattern = new RegExp(SPAN_PATTERN_SOURCE, 'g');
+  private readonly acronymPattern = new RegExp(ACRONYM_AFTER_SOURCE, 'uy');
 
   constructor(readonly text: string) {
     const lower = text.includes('\u03a3') ? undefined : text.toLowerCase();
