@@ -3,7 +3,7 @@
  * brotli-compressed and base64-encoded (see shared/enrich/packed-data.ts for why), and the tables
  * derived from them (DERIVED_TABLES). Run it after regenerating any of them
  * (shared/enrich/gazetteer/build.mjs, scripts/build-mediatopics.ts) or changing a deriving function
- * (shared/enrich/subject-phrases.ts); test/unit/packed-data.test.ts fails until then:
+ * (shared/enrich/subject-phrases.ts); test/unit/enrich/packed-data.test.ts fails until then:
  *
  *   npx tsx scripts/pack-enrich-data.ts
  */

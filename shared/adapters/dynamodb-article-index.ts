@@ -31,11 +31,12 @@ import {
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { ArticleHead, ArticleVersion, ObjectState, RejectionRecord } from '../domain/article.js';
 import { ConcurrentUpdateError, MissingVersionError } from '../domain/errors.js';
+import type { Provenance } from '../domain/provenance.js';
 import type { Ninjs, PubStatus } from '../ninjs/types.js';
-import type { Provenance } from '../normaliser/parts.js';
 import type { ArticleIndex, ArticleListing } from '../ports/article-index.js';
 import type { DocumentStore } from '../ports/document-store.js';
 import { DYNAMODB_MAX_ITEM_BYTES, dynamoDbItemSize } from './dynamodb-item-size.js';
+import { ItemTooLargeError, isAwsError } from './errors.js';
 
 export const HEAD_SORT_KEY = 'head';
 export const STATE_SORT_KEY = 'state';
@@ -58,8 +59,7 @@ const versionSortKey = (version: number) => `version#${String(version).padStart(
 
 function isConditionFailure(error: unknown): boolean {
   return (
-    error instanceof ConditionalCheckFailedException ||
-    (error as { name?: string }).name === 'ConditionalCheckFailedException'
+    error instanceof ConditionalCheckFailedException || isAwsError(error, 'ConditionalCheckFailedException')
   );
 }
 
@@ -154,12 +154,7 @@ export function storedDocumentKey(stored: Pick<ArticleVersion, 'uri' | 'version'
   return `${id}/v${stored.version}-${stored.contentHash.slice(0, 16)}.json.gz`;
 }
 
-/** A version whose item, with its document, would exceed DynamoDB's item limit and has nowhere else to go. */
-export class ItemTooLargeError extends Error {
-  override readonly name = 'ItemTooLargeError';
-  /** Retryable: a deployment that configures the document store (CONTENT_BUCKET) makes it fit. */
-  readonly retryable = true;
-}
+export { ItemTooLargeError };
 
 /**
  * Decodes a version item from a stream record's new image; undefined for any other item. A Lambda

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ConflictException, CreateScheduleCommand, type SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { EmbargoRelease, EmbargoScheduler } from '../ports/embargo-scheduler.js';
+import { isAwsError } from './errors.js';
 
 export interface SchedulerTarget {
   /** The release function's ARN. */
@@ -46,8 +47,7 @@ export class EventBridgeEmbargoScheduler implements EmbargoScheduler {
         }),
       );
     } catch (error) {
-      if (error instanceof ConflictException || (error as { name?: string }).name === 'ConflictException')
-        return;
+      if (error instanceof ConflictException || isAwsError(error, 'ConflictException')) return;
       throw error;
     }
   }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { ConfigurationError } from '../domain/errors.js';
 import type { DocumentLink } from '../domain/message.js';
 import type { Ninjs } from '../ninjs/types.js';
 import { CLAIM_CHECK_PREFIX, MAX_LINK_EXPIRY_SECONDS } from '../pipeline/description.js';
@@ -25,7 +26,9 @@ export class S3ClaimCheck implements ContentStore {
     private readonly now: () => Date = () => new Date(),
   ) {
     if (!Number.isInteger(expirySeconds) || expirySeconds < 1 || expirySeconds > MAX_LINK_EXPIRY_SECONDS) {
-      throw new RangeError(`link expiry must be 1..${MAX_LINK_EXPIRY_SECONDS} seconds, not ${expirySeconds}`);
+      throw new ConfigurationError(
+        `link expiry must be 1..${MAX_LINK_EXPIRY_SECONDS} seconds, not ${expirySeconds}`,
+      );
     }
   }
 

@@ -12,7 +12,8 @@ import {
   type SendMessageBatchRequestEntry,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { Letter, LetterAttribute, MessageQueues } from '../usecases/redrive.js';
+import type { Letter, LetterAttribute, MessageQueues } from '../ports/message-queues.js';
+import { UndeletedLettersError } from './errors.js';
 
 /** SendMessageBatch limits: 10 entries and 256 KiB of bodies and attributes per call. */
 const MAX_BATCH_ENTRIES = 10;
@@ -142,7 +143,7 @@ export class SqsRedriveQueues implements MessageQueues {
       );
       if (Failed && Failed.length > 0) {
         // They were sent already and reappear after the visibility timeout: a rerun moves them twice, harmlessly.
-        throw new Error(
+        throw new UndeletedLettersError(
           `redrive: ${Failed.length} message(s) sent but not deleted from ${queue}: ${Failed[0]?.Message ?? ''}`,
         );
       }

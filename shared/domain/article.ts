@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Ninjs, PubStatus } from '../ninjs/types.js';
-import type { Provenance } from '../normaliser/parts.js';
+import type { Provenance } from './provenance.js';
 
 export const ARTICLE_URI_PREFIX = 'urn:syndicate:';
 /** Longest uri (and input id used as one), so that every key and GSI sort key built from it fits DynamoDB. */

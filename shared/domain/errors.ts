@@ -83,3 +83,16 @@ export class InvalidEventError extends Error {
   override readonly name = 'InvalidEventError';
   readonly retryable = false;
 }
+
+/** A release that arrives before its embargo ends: clock skew between the scheduler and us. */
+export class EmbargoNotDueError extends Error {
+  override readonly name = 'EmbargoNotDueError';
+  /** A later attempt is on time. */
+  readonly retryable = true;
+}
+
+/** A request a use case cannot carry out as asked (e.g. a redrive from a queue into itself). */
+export class InvalidRequestError extends Error {
+  override readonly name = 'InvalidRequestError';
+  readonly retryable = false;
+}

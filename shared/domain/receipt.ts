@@ -5,9 +5,29 @@
  * notifications do not cover, and which normalise ignores if a notification for it arrives anyway.
  */
 import { createHash } from 'node:crypto';
-import type { Receipt } from '../ports/receipts.js';
 import { objectKeyProblem, sourceForKey } from './article.js';
 import type { RejectionCode } from './errors.js';
+
+/** What a publisher reads about one object it dropped or deleted. */
+export interface Receipt {
+  /** The publisher (the first folder of the key), or undefined for a key with no folder. */
+  readonly source?: string;
+  readonly objectKey: string;
+  /** What happened to the object: written (or overwritten), or deleted. */
+  readonly event: 'created' | 'removed';
+  /** published, withheld (embargoed), unchanged, rejected, withdrawn, or a deletion that withdrew nothing. */
+  readonly status: string;
+  /** When the pipeline handled it (ISO 8601, UTC). */
+  readonly at: string;
+  readonly uri?: string;
+  readonly version?: number;
+  /** Who receives it: partner names when known, else a sentence saying it went to the topic. */
+  readonly delivery?: string;
+  /** Rejections: the code, the message, and what to change for the file to go through. */
+  readonly code?: string;
+  readonly message?: string;
+  readonly fix?: string;
+}
 
 export const RECEIPTS_PREFIX = 'receipts/';
 

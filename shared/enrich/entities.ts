@@ -17,8 +17,8 @@
  * Cue words are English; for other stated languages only gazetteer matches and the byline count.
  */
 
+import type { Provenance } from '../domain/provenance.js';
 import type { Party, Place } from '../ninjs/types.js';
-import type { Provenance } from '../normaliser/parts.js';
 import {
   foldName,
   type GazetteerPlace,
@@ -249,14 +249,11 @@ const CONNECTOR = String.raw`(?:of|de|del|della|da|di|du|des|la|le|van|von|der|d
  * before the look-behind so that the engine only tries the rest at capitals. Latin Extended
  * letters are all candidates here; `makeWord` keeps only real capitals.
  */
-const SPAN_PATTERN = new RegExp(
-  String.raw`[${CAPITALS}](?<![${LETTERS}'’.].)[${LETTERS}]*(?:['’.\-][${LETTERS}]+)*\.?(?:[ \t]+(?:${CONNECTOR}[ \t]+)?${NAME_WORD})*`,
-  'g',
-);
+const SPAN_PATTERN_SOURCE = String.raw`[${CAPITALS}](?<![${LETTERS}'’.].)[${LETTERS}]*(?:['’.\-][${LETTERS}]+)*\.?(?:[ \t]+(?:${CONNECTOR}[ \t]+)?${NAME_WORD})*`;
 /** No name is longer: a longer run of capitalised words is a heading or a list. */
 const MAX_SPAN_WORDS = 10;
 const LETTER = /[\p{L}\p{M}\p{N}]/u;
-const ACRONYM_AFTER = /[ \t]*\([ \t]*(\p{Lu}[\p{Lu}\p{N}.&-]{0,9})[ \t]*\)/uy;
+const ACRONYM_AFTER_SOURCE = String.raw`[ \t]*\([ \t]*(\p{Lu}[\p{Lu}\p{N}.&-]{0,9})[ \t]*\)`;
 
 function isWordCode(text: string, at: number): boolean {
   const code = text.charCodeAt(at);
@@ -277,68 +274,9 @@ function isSpace(code: number): boolean {
   return code === 32 || code === 9 || code === 0xa0;
 }
 
-/**
- * The text being searched (see `findEntities`) and the same in lower case, when a slice of the one
- * in lower case is the other's slice lower-cased: most words are lower-cased, and slicing a string
- * made once makes half the strings. That holds for the slices taken here (runs of letters of the
- * Basic Multilingual Plane, no surrogates) but for "İ" (two code units in lower case, seen in the
- * length) and "Σ" (whose lower case depends on the letters around it).
- */
-let searched = '';
-let searchedLower: string | undefined;
-
-function searchText(text: string): void {
-  searched = text;
-  searchedLower = text.includes('\u03a3') ? undefined : text.toLowerCase();
-  if (searchedLower !== undefined && searchedLower.length !== text.length) searchedLower = undefined;
-}
-
-/** `text.slice(start, end).toLowerCase()`. */
-function lowerSlice(text: string, start: number, end: number): string {
-  if (text === searched && searchedLower !== undefined) return searchedLower.slice(start, end);
-  return text.slice(start, end).toLowerCase();
-}
-
 /** A hyphen or an apostrophe, which `wordBefore` and `wordAfter` keep inside a word. */
 function isJoiner(code: number): boolean {
   return code === 45 || code === 39 || code === 0x2019;
-}
-
-/**
- * Where the word or mark `wordBefore` last returned starts (-1 at a paragraph start), and where the
- * one `wordAfter` last returned ends: results beside the word rather than a pair made per call.
- */
-let beforeStart = -1;
-let afterEnd = 0;
-
-/** The word (lower case) or punctuation mark just before `offset`; "" at a paragraph start. */
-function wordBefore(text: string, offset: number): string {
-  let at = offset - 1;
-  while (at >= 0 && isSpace(text.charCodeAt(at))) at--;
-  if (at < 0 || text.charCodeAt(at) === 10) {
-    beforeStart = -1;
-    return '';
-  }
-  beforeStart = at;
-  if (!isWordCode(text, at)) return text.charAt(at);
-  const end = at + 1;
-  while (at > 0 && (isWordCode(text, at - 1) || isJoiner(text.charCodeAt(at - 1)))) at--;
-  beforeStart = at;
-  return lowerSlice(text, at, end);
-}
-
-/** The word (lower case) or punctuation mark just after `offset`; "" at a paragraph end. */
-function wordAfter(text: string, offset: number): string {
-  let at = offset;
-  while (at < text.length && isSpace(text.charCodeAt(at))) at++;
-  afterEnd = at;
-  if (at >= text.length || text.charCodeAt(at) === 10) return '';
-  afterEnd = at + 1;
-  if (!isWordCode(text, at)) return text.charAt(at);
-  const start = at;
-  while (at < text.length && (isWordCode(text, at) || isJoiner(text.charCodeAt(at)))) at++;
-  afterEnd = at;
-  return lowerSlice(text, start, at);
 }
 
 /** Opening quotation marks and brackets: " “ ‘ ' ( [ « „ */
@@ -355,96 +293,173 @@ function isOpeningMark(code: number): boolean {
   );
 }
 
-/** Whether the word at `offset` starts a sentence, a paragraph or a quotation's first sentence. */
-function startsSentence(text: string, offset: number): boolean {
-  let at = offset - 1;
-  while (at >= 0 && (isSpace(text.charCodeAt(at)) || isOpeningMark(text.charCodeAt(at)))) at--;
-  if (at < 0) return true;
-  const mark = text.charCodeAt(at);
-  if (mark === 10) return true;
-  // . ! ? : …
-  if (mark !== 46) return mark === 33 || mark === 63 || mark === 58 || mark === 0x2026;
-  // "Mr. Putin", "Rex W. Tillerson": the full stop of an abbreviation or initial ends nothing.
-  const before = wordBefore(text, at);
-  return !(ABBREVIATIONS.has(before) || (before.length === 1 && /\p{L}/u.test(before)));
-}
+/**
+ * One article's text as the entity finder reads it: the words around a candidate, in lower case, and
+ * its capitalised sequences. Made per article by `findEntities` and dropped with it, so that what one
+ * scan remembers (the lower-case copy, where the last word looked at starts and ends, the position of
+ * the sequence pattern) never reaches another article's.
+ */
+class TextScanner {
+  /**
+   * The text in lower case, when a slice of it is the text's slice lower-cased: most words are
+   * lower-cased, and slicing a string made once makes half the strings. That holds for the slices
+   * taken here (runs of letters of the Basic Multilingual Plane, no surrogates) but for "İ" (two code
+   * units in lower case, seen in the length) and "Σ" (whose lower case depends on the letters
+   * around it).
+   */
+  private readonly lower: string | undefined;
+  /**
+   * Where the word or mark `wordBefore` last returned starts (-1 at a paragraph start), and where the
+   * one `wordAfter` last returned ends: results beside the word rather than a pair made per call.
+   */
+  beforeStart = -1;
+  afterEnd = 0;
+  /** This scanner's own stateful (global and sticky) patterns: their positions are per article. */
+  private readonly spanPattern = new RegExp(SPAN_PATTERN_SOURCE, 'g');
+  private readonly acronymPattern = new RegExp(ACRONYM_AFTER_SOURCE, 'uy');
 
-/** Capitalised sequences, split where a sentence ends or a possessive closes a name. */
-function candidateSpans(text: string): Word[][] {
-  const spans: Word[][] = [];
-  SPAN_PATTERN.lastIndex = 0;
-  for (let match = SPAN_PATTERN.exec(text); match; match = SPAN_PATTERN.exec(text)) {
-    const matched = match[0];
-    const first = matched.charAt(0);
-    if (first === first.toLowerCase()) continue; // a lower-case Latin Extended letter
-    const opensSentence = startsSentence(text, match.index);
-    // A lone sentence-initial "The", "It", "But"...: a third of all candidates, and never a name.
-    if (
-      opensSentence &&
-      matched.length <= 10 &&
-      SENTENCE.has(lowerSlice(text, match.index, match.index + matched.length))
-    )
-      continue;
-    let span: Word[] = [];
-    let sentenceStart = opensSentence;
-    // The words of the match: the pattern joins them with spaces and tabs only. Read from the
-    // text itself, a flat string, rather than from the match (a slice of it, slower to index).
-    const matchEnd = match.index + matched.length;
-    for (let wordEnd = match.index; wordEnd < matchEnd; ) {
-      let start = wordEnd;
-      while (start < matchEnd && isSpaceOrTab(text.charCodeAt(start))) start++;
-      if (start >= matchEnd) break;
-      wordEnd = start + 1;
-      while (wordEnd < matchEnd && !isSpaceOrTab(text.charCodeAt(wordEnd))) wordEnd++;
-      let written = text.slice(start, wordEnd);
-      const end = wordEnd;
-      // Connectors are lower case: a capital word (nearly all of them) needs no set lookup.
-      const initial = written.charCodeAt(0);
-      if (initial >= 97 && initial <= 122 && (CONNECTORS.has(written) || written === 'the')) {
-        if (span.length > 0) span.push(makeWord(text, written, start, end, false, false, false));
-        continue;
-      }
-      let possessive = false;
-      const length = written.length;
-      if (length > 2 && (written.charCodeAt(length - 1) | 32) === 115) {
-        const apostrophe = written.charCodeAt(length - 2);
-        if (apostrophe === 39 || apostrophe === 0x2019) {
-          written = written.slice(0, -2);
-          possessive = true;
-        }
-      }
-      let endsSentence = false;
-      if (written.charCodeAt(written.length - 1) === 46) {
-        const core = written.slice(0, -1);
-        const keepsStop = core.length === 1 || core.includes('.') || ABBREVIATIONS.has(core.toLowerCase());
-        if (!keepsStop) {
-          written = core;
-          endsSentence = true;
-        }
-      }
-      let word = makeWord(text, written, start, end, true, sentenceStart && span.length === 0, possessive);
-      const previous = span[span.length - 1];
-      // "May" after a given name is a surname ("Theresa May"), otherwise a month.
-      if (CALENDAR.has(word.lower) && !(previous && isFirstName(previous.folded))) {
-        span = closeSpan(span, spans);
-        sentenceStart = endsSentence;
-        continue;
-      }
-      // "the U.S. The talks...": a dotted acronym can end a sentence too.
-      if (previous?.allCapitals && previous.text.endsWith('.') && SENTENCE.has(word.lower)) {
-        span = closeSpan(span, spans);
-        word = makeWord(text, written, start, end, true, true, possessive);
-      }
-      span.push(word);
-      sentenceStart = false;
-      if (possessive || endsSentence || span.length >= MAX_SPAN_WORDS) {
-        span = closeSpan(span, spans);
-        sentenceStart = endsSentence;
-      }
-    }
-    closeSpan(span, spans);
+  constructor(readonly text: string) {
+    const lower = text.includes('\u03a3') ? undefined : text.toLowerCase();
+    this.lower = lower !== undefined && lower.length === text.length ? lower : undefined;
   }
-  return spans;
+
+  /** `text.slice(start, end).toLowerCase()`. */
+  lowerSlice(start: number, end: number): string {
+    if (this.lower !== undefined) return this.lower.slice(start, end);
+    return this.text.slice(start, end).toLowerCase();
+  }
+
+  /** The word (lower case) or punctuation mark just before `offset`; "" at a paragraph start. */
+  wordBefore(offset: number): string {
+    const { text } = this;
+    let at = offset - 1;
+    while (at >= 0 && isSpace(text.charCodeAt(at))) at--;
+    if (at < 0 || text.charCodeAt(at) === 10) {
+      this.beforeStart = -1;
+      return '';
+    }
+    this.beforeStart = at;
+    if (!isWordCode(text, at)) return text.charAt(at);
+    const end = at + 1;
+    while (at > 0 && (isWordCode(text, at - 1) || isJoiner(text.charCodeAt(at - 1)))) at--;
+    this.beforeStart = at;
+    return this.lowerSlice(at, end);
+  }
+
+  /** The word (lower case) or punctuation mark just after `offset`; "" at a paragraph end. */
+  wordAfter(offset: number): string {
+    const { text } = this;
+    let at = offset;
+    while (at < text.length && isSpace(text.charCodeAt(at))) at++;
+    this.afterEnd = at;
+    if (at >= text.length || text.charCodeAt(at) === 10) return '';
+    this.afterEnd = at + 1;
+    if (!isWordCode(text, at)) return text.charAt(at);
+    const start = at;
+    while (at < text.length && (isWordCode(text, at) || isJoiner(text.charCodeAt(at)))) at++;
+    this.afterEnd = at;
+    return this.lowerSlice(start, at);
+  }
+
+  /** Whether the word at `offset` starts a sentence, a paragraph or a quotation's first sentence. */
+  startsSentence(offset: number): boolean {
+    const { text } = this;
+    let at = offset - 1;
+    while (at >= 0 && (isSpace(text.charCodeAt(at)) || isOpeningMark(text.charCodeAt(at)))) at--;
+    if (at < 0) return true;
+    const mark = text.charCodeAt(at);
+    if (mark === 10) return true;
+    // . ! ? : …
+    if (mark !== 46) return mark === 33 || mark === 63 || mark === 58 || mark === 0x2026;
+    // "Mr. Putin", "Rex W. Tillerson": the full stop of an abbreviation or initial ends nothing.
+    const before = this.wordBefore(at);
+    return !(ABBREVIATIONS.has(before) || (before.length === 1 && /\p{L}/u.test(before)));
+  }
+
+  /** `Long Name (LN)` at `end`: the acronym, if one follows. */
+  acronymAt(end: number): string | undefined {
+    this.acronymPattern.lastIndex = end;
+    return this.acronymPattern.exec(this.text)?.[1];
+  }
+
+  /** Capitalised sequences, split where a sentence ends or a possessive closes a name. */
+  candidateSpans(): Word[][] {
+    const { text, spanPattern } = this;
+    const spans: Word[][] = [];
+    spanPattern.lastIndex = 0;
+    for (let match = spanPattern.exec(text); match; match = spanPattern.exec(text)) {
+      const matched = match[0];
+      const first = matched.charAt(0);
+      if (first === first.toLowerCase()) continue; // a lower-case Latin Extended letter
+      const opensSentence = this.startsSentence(match.index);
+      // A lone sentence-initial "The", "It", "But"...: a third of all candidates, and never a name.
+      if (
+        opensSentence &&
+        matched.length <= 10 &&
+        SENTENCE.has(this.lowerSlice(match.index, match.index + matched.length))
+      )
+        continue;
+      let span: Word[] = [];
+      let sentenceStart = opensSentence;
+      // The words of the match: the pattern joins them with spaces and tabs only. Read from the
+      // text itself, a flat string, rather than from the match (a slice of it, slower to index).
+      const matchEnd = match.index + matched.length;
+      for (let wordEnd = match.index; wordEnd < matchEnd; ) {
+        let start = wordEnd;
+        while (start < matchEnd && isSpaceOrTab(text.charCodeAt(start))) start++;
+        if (start >= matchEnd) break;
+        wordEnd = start + 1;
+        while (wordEnd < matchEnd && !isSpaceOrTab(text.charCodeAt(wordEnd))) wordEnd++;
+        let written = text.slice(start, wordEnd);
+        const end = wordEnd;
+        // Connectors are lower case: a capital word (nearly all of them) needs no set lookup.
+        const initial = written.charCodeAt(0);
+        if (initial >= 97 && initial <= 122 && (CONNECTORS.has(written) || written === 'the')) {
+          if (span.length > 0) span.push(makeWord(this, written, start, end, false, false, false));
+          continue;
+        }
+        let possessive = false;
+        const length = written.length;
+        if (length > 2 && (written.charCodeAt(length - 1) | 32) === 115) {
+          const apostrophe = written.charCodeAt(length - 2);
+          if (apostrophe === 39 || apostrophe === 0x2019) {
+            written = written.slice(0, -2);
+            possessive = true;
+          }
+        }
+        let endsSentence = false;
+        if (written.charCodeAt(written.length - 1) === 46) {
+          const core = written.slice(0, -1);
+          const keepsStop = core.length === 1 || core.includes('.') || ABBREVIATIONS.has(core.toLowerCase());
+          if (!keepsStop) {
+            written = core;
+            endsSentence = true;
+          }
+        }
+        let word = makeWord(this, written, start, end, true, sentenceStart && span.length === 0, possessive);
+        const previous = span[span.length - 1];
+        // "May" after a given name is a surname ("Theresa May"), otherwise a month.
+        if (CALENDAR.has(word.lower) && !(previous && isFirstName(previous.folded))) {
+          span = closeSpan(span, spans);
+          sentenceStart = endsSentence;
+          continue;
+        }
+        // "the U.S. The talks...": a dotted acronym can end a sentence too.
+        if (previous?.allCapitals && previous.text.endsWith('.') && SENTENCE.has(word.lower)) {
+          span = closeSpan(span, spans);
+          word = makeWord(this, written, start, end, true, true, possessive);
+        }
+        span.push(word);
+        sentenceStart = false;
+        if (possessive || endsSentence || span.length >= MAX_SPAN_WORDS) {
+          span = closeSpan(span, spans);
+          sentenceStart = endsSentence;
+        }
+      }
+      closeSpan(span, spans);
+    }
+    return spans;
+  }
 }
 
 /** Keeps a finished sequence (without trailing connectors) and starts a new one. */
@@ -455,7 +470,7 @@ function closeSpan(span: Word[], spans: Word[][]): Word[] {
 }
 
 function makeWord(
-  text: string,
+  scanner: TextScanner,
   written: string,
   start: number,
   end: number,
@@ -466,7 +481,7 @@ function makeWord(
   // `written` is the text from `start`, but for a possessive 's or a full stop left out.
   const dotted = written.includes('.');
   const letters = dotted ? written.replaceAll('.', '') : written;
-  const lower = dotted ? letters.toLowerCase() : lowerSlice(text, start, start + written.length);
+  const lower = dotted ? letters.toLowerCase() : scanner.lowerSlice(start, start + written.length);
   return {
     text: written,
     lower,
@@ -518,7 +533,7 @@ class Collector {
   private readonly byLastWord = new Map<string, Entity[]>();
   /** Surfaces already looked up in the organisation list and the gazetteer (see knownName). */
   readonly knownNames = new Map<string, KnownName | null>();
-  constructor(readonly text: string) {}
+  constructor(readonly scanner: TextScanner) {}
 
   add(kind: EntityKind, words: readonly Word[], found?: { name: string; uri?: string }): Entity {
     // Places and organisations from a gazetteer share one entry whatever the alias used; others go
@@ -561,9 +576,7 @@ class Collector {
 
   /** `Long Name (LN)`: the acronym names the same entity from then on. */
   noteAcronym(entity: Entity, end: number): void {
-    ACRONYM_AFTER.lastIndex = end;
-    const match = ACRONYM_AFTER.exec(this.text);
-    const acronym = match?.[1];
+    const acronym = this.scanner.acronymAt(end);
     if (acronym && acronym.replaceAll('.', '').length > 1 && acronym === acronym.toUpperCase()) {
       this.aliases.set(acronym.replaceAll('.', ''), entity);
     }
@@ -596,7 +609,7 @@ class Collector {
   before(part: Part, span: readonly Word[]): string {
     const first = part.words[0] as Word;
     if (!part.atSpanStart) return span[span.indexOf(first) - 1]?.lower ?? '';
-    if (first.before === undefined) first.before = wordBefore(this.text, first.start);
+    if (first.before === undefined) first.before = this.scanner.wordBefore(first.start);
     return first.before;
   }
 }
@@ -620,16 +633,14 @@ const MAX_TEXT_CHARS = 100_000;
 export function findEntities(fullText: string, context: EntityContext): FoundEntities {
   const text = fullText.length > MAX_TEXT_CHARS ? fullText.slice(0, MAX_TEXT_CHARS) : fullText;
   const english = !context.language || context.language.toLowerCase().startsWith('en') || looksEnglish(text);
-  searchText(text);
-  const collector = new Collector(text);
+  const scanner = new TextScanner(text);
+  const collector = new Collector(scanner);
   const pending: Pending[] = [];
-  for (const span of candidateSpans(text)) classifySpan(collector, span, english, pending);
+  for (const span of scanner.candidateSpans()) classifySpan(collector, span, english, pending);
   if (english) resolvePending(collector, pending);
   mergeSurnames(collector);
   const authors = addByline(collector, context.byline);
   addLocated(collector, context.located);
-  // Not kept past the call: a long text and its lower case would outlive the young generation.
-  searchText('');
   return output(collector, authors);
 }
 
@@ -864,7 +875,7 @@ function classifyPart(collector: Collector, span: readonly Word[], part: Part, p
   // "in Khan Sheikhoun": a place preposition beats a given-name guess ("Khan" is one).
   if (
     !lastWord.possessive &&
-    placeCueBefore(collector.text, part, span, true) &&
+    placeCueBefore(collector.scanner, part, span, true) &&
     placeShaped(words) &&
     !isLastName(lastWord.folded)
   ) {
@@ -952,22 +963,22 @@ function looksLikeName(words: readonly Word[]): boolean {
 }
 
 /** A speech verb right after the part, adverbs such as "also" or "meanwhile" allowed between. */
-function speechAfter(text: string, part: Part): boolean {
+function speechAfter(scanner: TextScanner, part: Part): boolean {
   if (!part.atSpanEnd) return false;
   let offset = (part.words[part.words.length - 1] as Word).end;
   for (let step = 0; step < 3; step++) {
-    const word = wordAfter(text, offset);
+    const word = scanner.wordAfter(offset);
     if (SPEECH.has(word)) return true;
     if (!FILLERS.has(word)) return false;
-    offset = afterEnd;
+    offset = scanner.afterEnd;
   }
   return false;
 }
 
 /** `... said Merkel.` */
-function speechBefore(text: string, part: Part, before: string): boolean {
+function speechBefore(scanner: TextScanner, part: Part, before: string): boolean {
   if (!part.atSpanEnd || !SPEECH.has(before)) return false;
-  const after = wordAfter(text, (part.words[part.words.length - 1] as Word).end);
+  const after = scanner.wordAfter((part.words[part.words.length - 1] as Word).end);
   return after === '' || !LETTER.test(after.charAt(0));
 }
 
@@ -982,17 +993,18 @@ const PLACE_CUE_OF_NOUN = 4;
  * "in Khan Sheikhoun", "near Idlib", "in southern Chechnya", "the town of Tal Abyad". `strong`
  * keeps only the cues that beat a given-name guess ("from" and "towards" also come before people).
  */
-function placeCueBefore(text: string, part: Part, span: readonly Word[], strong = false): boolean {
+function placeCueBefore(scanner: TextScanner, part: Part, span: readonly Word[], strong = false): boolean {
   if (!part.atSpanStart) return false;
   const first = span[0] as Word;
   if (first.placeCues < 0) {
-    let word = wordBefore(text, first.start);
-    for (let step = 0; step < 2 && PLACE_QUALS.has(word); step++) word = wordBefore(text, beforeStart);
-    const at = beforeStart;
+    let word = scanner.wordBefore(first.start);
+    for (let step = 0; step < 2 && PLACE_QUALS.has(word); step++)
+      word = scanner.wordBefore(scanner.beforeStart);
+    const at = scanner.beforeStart;
     first.placeCues =
       (STRONG_PLACE_PREPS.has(word) ? PLACE_CUE_STRONG : 0) |
       (PLACE_PREPS.has(word) ? PLACE_CUE_ANY : 0) |
-      (word === 'of' && PLACE_OF_NOUNS.has(wordBefore(text, at)) ? PLACE_CUE_OF_NOUN : 0);
+      (word === 'of' && PLACE_OF_NOUNS.has(scanner.wordBefore(at)) ? PLACE_CUE_OF_NOUN : 0);
   }
   return (first.placeCues & ((strong ? PLACE_CUE_STRONG : PLACE_CUE_ANY) | PLACE_CUE_OF_NOUN)) !== 0;
 }
@@ -1007,7 +1019,7 @@ function placeShaped(words: readonly Word[]): boolean {
 }
 
 function resolvePending(collector: Collector, pending: readonly Pending[]): void {
-  const { text } = collector;
+  const { scanner } = collector;
   // Words seen alone somewhere: "Deng" makes "Luol Deng" a person.
   const alone = new Set<string>();
   for (const part of pending) if (part.words.length === 1) alone.add((part.words[0] as Word).folded);
@@ -1021,9 +1033,9 @@ function resolvePending(collector: Collector, pending: readonly Pending[]): void
       continue;
     }
     const last = (part.words[part.words.length - 1] as Word).folded;
-    if (placeCueBefore(text, part, part.span) && placeShaped(part.words)) {
+    if (placeCueBefore(scanner, part, part.span) && placeShaped(part.words)) {
       collector.add('place', part.words);
-    } else if (looksLikeName(part.words) && (alone.has(last) || speechAfter(text, part))) {
+    } else if (looksLikeName(part.words) && (alone.has(last) || speechAfter(scanner, part))) {
       collector.add('person', part.words);
     }
   }
@@ -1037,7 +1049,7 @@ function resolvePending(collector: Collector, pending: readonly Pending[]): void
       continue;
     }
     const before = collector.before(part, part.span);
-    const speaking = speechAfter(text, part) || speechBefore(text, part, before);
+    const speaking = speechAfter(scanner, part) || speechBefore(scanner, part, before);
     if (speaking && looksLikeName(part.words)) {
       collector.add('person', part.words);
       continue;
@@ -1057,7 +1069,8 @@ function resolvePending(collector: Collector, pending: readonly Pending[]): void
       organisation.mentions++;
       continue;
     }
-    if (placeCueBefore(text, part, part.span) && placeShaped(part.words)) collector.add('place', part.words);
+    if (placeCueBefore(scanner, part, part.span) && placeShaped(part.words))
+      collector.add('place', part.words);
   }
 }
 

@@ -3,7 +3,7 @@
  * base64 strings in ./packed-data.generated.js: ~200 KB instead of ~515 KB of JSON in every
  * normalise bundle, for a few milliseconds of inflating at cold start. The JSON files beside them
  * stay the source (readable, diffable); scripts/pack-enrich-data.ts derives the packed module and
- * test/unit/packed-data.test.ts fails when it is out of date.
+ * test/unit/enrich/packed-data.test.ts fails when it is out of date.
  */
 import { brotliDecompressSync } from 'node:zlib';
 

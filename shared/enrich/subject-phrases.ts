@@ -20,7 +20,7 @@ export interface PhraseEntry {
  * vocabulary's English labels; scripts/pack-enrich-data.ts runs that at build time, because at run
  * time it was most of the 12 ms that a fresh process's first tagging took (2,885 phrases through
  * Maps, Sets and regular expressions, all still in the interpreter; 3.7 ms with the list shipped).
- * test/unit/packed-data.test.ts checks that the shipped list is what the builder makes now.
+ * test/unit/enrich/packed-data.test.ts checks that the shipped list is what the builder makes now.
  */
 export interface PhraseList {
   readonly phrases: readonly string[];

@@ -6,7 +6,7 @@
  * COMMON_URI matches the common shapes with a small expression and accepts only strings the full
  * one accepts (an http(s) URL with a plain host, port and path, or a scheme and a path without a
  * slash first; then a query and a fragment, all without percent-escapes), so the result is always
- * the full test's (test/unit/ninjs-formats.test.ts). Every document we write has such URIs, and
+ * the full test's (test/unit/ninjs/formats.test.ts). Every document we write has such URIs, and
  * one with a fragment: `standard.schema`.
  */
 import { fullFormats } from 'ajv-formats/dist/formats.js';

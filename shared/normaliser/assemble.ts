@@ -16,15 +16,16 @@ import {
   type NormalisedArticle,
   sourceForKey,
 } from '../domain/article.js';
-import { RejectedInputError } from '../domain/errors.js';
+import type { Provenance } from '../domain/provenance.js';
 import { authorOf, findEntities } from '../enrich/entities.js';
 import { mediaTopic, mediaTopicForSubjectCode, mediaTopicUri, withAncestors } from '../enrich/mediatopics.js';
 import { tagSubjects } from '../enrich/subjects.js';
 import { type AltId, NINJS_STANDARD, type Ninjs, type Party, type Subject } from '../ninjs/types.js';
 import { ninjsProblems } from '../ninjs/validate.js';
 import { paragraphsToHtml, sanitizeBody } from './body.js';
+import { RejectedInputError } from './errors.js';
 import { capFreeText, withCapsRecorded } from './field-limits.js';
-import type { ArticleParts, Provenance, SourceSubject } from './parts.js';
+import type { ArticleParts, SourceSubject } from './parts.js';
 import { makeTextSafe } from './safe-text.js';
 
 export interface AssemblyContext {

@@ -4,7 +4,7 @@
  */
 import { type Handler, Parser } from 'htmlparser2';
 import sanitizeHtml from 'sanitize-html';
-import { RejectedInputError } from '../domain/errors.js';
+import { RejectedInputError } from './errors.js';
 
 /**
  * The allow-list: structure and inline emphasis, links and images over http(s) only. Everything

@@ -18,9 +18,9 @@
 import { isAscii } from 'node:buffer';
 import { gunzipSync } from 'node:zlib';
 import chardet from 'chardet';
-import { RejectedInputError } from '../domain/errors.js';
+import type { Provenance } from '../domain/provenance.js';
+import { RejectedInputError } from './errors.js';
 import { nonTextFormat } from './magic.js';
-import type { Provenance } from './parts.js';
 
 export interface DecodeOptions {
   /** Largest size a compressed object may expand to. */

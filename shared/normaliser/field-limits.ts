@@ -11,34 +11,11 @@
  * another identifier or no URI at all. Each cap is recorded in the article's provenance under the
  * ninjs field it applies to.
  */
+
+import { FIELD_CHAR_LIMITS, FIELD_COUNT_LIMITS } from '../domain/limits.js';
+import type { Provenance } from '../domain/provenance.js';
 import type { AltId, Party, Place } from '../ninjs/types.js';
-import type { ArticleParts, Provenance, SourceSubject } from './parts.js';
-
-/** Longest value of each free-text field, in UTF-16 code units (JavaScript string length). */
-export const FIELD_CHAR_LIMITS = {
-  headline: 1_000,
-  subheadline: 1_000,
-  summary: 2_000,
-  byline: 500,
-  located: 300,
-  copyrightHolder: 500,
-  copyrightNotice: 1_000,
-  usageTerms: 1_000,
-  /** Names, codes and uris of subjects and entities, keywords, alternative id values. */
-  name: 200,
-  code: 100,
-  uri: 500,
-  keyword: 100,
-  altIdValue: 500,
-} as const;
-
-/** Most entries kept of each list field (the input's order is kept). */
-export const FIELD_COUNT_LIMITS = {
-  subjects: 50,
-  keywords: 200,
-  parties: 200,
-  altIds: 20,
-} as const;
+import type { ArticleParts, SourceSubject } from './parts.js';
 
 /** The ninjs field each part becomes, which is where provenance records it. */
 const NINJS_FIELD: Partial<Record<keyof ArticleParts, string>> = {

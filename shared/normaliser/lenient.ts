@@ -6,8 +6,9 @@
  * hide it), with the rule it failed and the value as written, so that `--explain` and the index show
  * what was dropped and why. Only the essentials (headline, body) and safety refuse an article.
  */
-import { RejectedInputError } from '../domain/errors.js';
-import type { Provenance } from './parts.js';
+
+import type { Provenance } from '../domain/provenance.js';
+import { RejectedInputError } from './errors.js';
 
 /** Enough of a dropped value to recognise it; a hostile one must not bloat the index. */
 const ORIGINAL_MAX_CHARS = 120;

@@ -11,11 +11,11 @@
  * start does not compile until an article of that format arrives (infra/bundling.ts).
  */
 import type { NormalisedArticle } from '../domain/article.js';
-import { RejectedInputError } from '../domain/errors.js';
 import { assembleArticle } from './assemble.js';
 import { checkHtmlLimits } from './body.js';
 import { decodeObject } from './decode.js';
 import { detectFormat, type Format } from './detect.js';
+import { RejectedInputError, UnsafeLimitsError } from './errors.js';
 import { DEFAULT_PARSE_LIMITS, type FormatParser, type ParseLimits } from './parts.js';
 
 export interface SourceObject {
@@ -86,7 +86,7 @@ export async function normaliseObject(
   const limits: NormaliseLimits = { ...DEFAULT_LIMITS, ...options.limits };
   // Tree walkers recurse per level: a configured depth beyond this would risk the stack instead of a clean rejection.
   if (limits.maxDepth > MAX_DEPTH_CEILING)
-    throw new RangeError(`maxDepth ${limits.maxDepth} exceeds ${MAX_DEPTH_CEILING}`);
+    throw new UnsafeLimitsError(`maxDepth ${limits.maxDepth} exceeds ${MAX_DEPTH_CEILING}`);
   if (object.bytes.length > limits.maxObjectBytes) throw tooLarge(object.bytes.length, limits.maxObjectBytes);
   const decoded = decodeObject(object.bytes, {
     maxDecompressedBytes: limits.maxDecompressedBytes,

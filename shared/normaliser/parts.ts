@@ -3,20 +3,8 @@
  * (./assemble.ts). Parsers fill what their format states explicitly; the assembly derives the rest
  * (language, summary, subjects, entities) and records how in `provenance`.
  */
+import type { Provenance } from '../domain/provenance.js';
 import type { AltId, Party, Place, PubStatus } from '../ninjs/types.js';
-
-/** How a value was decided when it did not come from an explicit field of the input. */
-export interface Provenance {
-  /** A short rule name, e.g. `trailing-bullet-line`, `tinyld`, `first-paragraph`, `json-ld:author`. */
-  readonly rule: string;
-  /** 0-100: how sure the rule is. Explicit input fields are 100. */
-  readonly confidence: number;
-  /**
-   * Set when an optional input field was unusable and dropped: its value as written (shortened), so
-   * that a publisher can see what was wrong. The rule then says which check it failed.
-   */
-  readonly original?: string;
-}
 
 /** A subject the input itself states (NITF tobject, NewsML subject qcode, ninjs subject, tag). */
 export interface SourceSubject {

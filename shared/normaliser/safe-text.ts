@@ -12,10 +12,10 @@
  * treatment. The HTML body is not touched: it was rebuilt from an allow-list already (./body.ts).
  */
 import { Parser } from 'htmlparser2';
-import { RejectedInputError } from '../domain/errors.js';
+import type { Provenance } from '../domain/provenance.js';
 import type { AltId, Ninjs } from '../ninjs/types.js';
+import { RejectedInputError } from './errors.js';
 import { recordDropped } from './lenient.js';
-import type { Provenance } from './parts.js';
 
 /**
  * A `<` that an HTML parser would take as the start of a tag, end tag, comment or declaration goes

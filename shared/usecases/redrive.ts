@@ -18,33 +18,12 @@
  * that fails half-way leaves the rest in place, visible again after the receive's visibility timeout.
  */
 import type { ArticleHead } from '../domain/article.js';
+import { InvalidRequestError } from '../domain/errors.js';
 import type { ArticleIndex } from '../ports/article-index.js';
+import type { Letter, LetterAttribute, MessageQueues } from '../ports/message-queues.js';
 import { type ArticleChange, type PublishDependencies, publishChanges } from './publish-changes.js';
 
-/** A message attribute as SQS carries it (String, Number or Binary, possibly with a custom suffix). */
-export interface LetterAttribute {
-  readonly dataType: string;
-  readonly stringValue?: string;
-  readonly binaryValue?: Uint8Array;
-}
-
-/** One message received from a queue, with what is needed to send it again and to delete it. */
-export interface Letter {
-  readonly id: string;
-  readonly body: string;
-  readonly attributes: Readonly<Record<string, LetterAttribute>>;
-  /** Opaque: whatever the queue needs to delete this receipt of the message. */
-  readonly receipt: string;
-}
-
-/** Queues as redrive uses them (SQS in AWS): queue ids are opaque strings (SQS queue URLs). */
-export interface MessageQueues {
-  /** Up to `max` messages, hidden from other consumers for a while; an empty list when there are none. */
-  receive(queue: string, max: number): Promise<Letter[]>;
-  /** Sends copies of the letters; returns the ids of those that were not accepted. */
-  send(queue: string, letters: readonly Letter[]): Promise<{ readonly failedIds: readonly string[] }>;
-  delete(queue: string, letters: readonly Letter[]): Promise<void>;
-}
+export type { Letter, LetterAttribute, MessageQueues };
 
 export interface RedriveRequest {
   /** The dead-letter queue. */
@@ -76,7 +55,8 @@ export async function redriveMessages(
   deps: { readonly queues: MessageQueues },
   request: RedriveRequest,
 ): Promise<RedriveResult> {
-  if (request.from === request.to) throw new Error('redrive: a queue cannot be redriven into itself');
+  if (request.from === request.to)
+    throw new InvalidRequestError('redrive: a queue cannot be redriven into itself');
   const limit = request.limit ?? Number.POSITIVE_INFINITY;
   let moved = 0;
   let failed = 0;

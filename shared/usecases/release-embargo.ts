@@ -1,13 +1,9 @@
 import type { ArticleHead, ArticleVersion } from '../domain/article.js';
-import { MissingVersionError } from '../domain/errors.js';
+import { EmbargoNotDueError, MissingVersionError } from '../domain/errors.js';
 import type { ArticleIndex } from '../ports/article-index.js';
 import type { EmbargoRelease } from '../ports/embargo-scheduler.js';
 
-export class EmbargoNotDueError extends Error {
-  override readonly name = 'EmbargoNotDueError';
-  /** Clock skew between the scheduler and us: a later attempt is on time. */
-  readonly retryable = true;
-}
+export { EmbargoNotDueError };
 
 export interface ReleaseDependencies {
   readonly index: ArticleIndex;

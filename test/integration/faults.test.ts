@@ -31,7 +31,6 @@ import { SnsNotifier } from '../../shared/adapters/sns-notifier.js';
 import { SqsRedriveQueues } from '../../shared/adapters/sqs-redrive.js';
 import type { ArticleHead } from '../../shared/domain/article.js';
 import type { ArticleEnvelope } from '../../shared/domain/message.js';
-import { parsePartnerRegistry } from '../../shared/partners/registry.js';
 import { ingestObject } from '../../shared/usecases/ingest-object.js';
 import {
   type Letter,
@@ -40,6 +39,7 @@ import {
   redriveStreamFailures,
 } from '../../shared/usecases/redrive.js';
 import { withdrawObject } from '../../shared/usecases/withdraw-object.js';
+import { threePartnerRegistry } from '../helpers/partners.js';
 import { countDeliveries, deliveryProblems } from '../robustness/delivery-oracle.js';
 import { goodArticle, hostileCases } from '../robustness/hostile-cases.js';
 
@@ -274,17 +274,7 @@ describe('redrive use cases', () => {
 
 // --- The local runtime under faults -------------------------------------------------------------------
 
-const partners = parsePartnerRegistry({
-  partners: [
-    { name: 'everything', delivery: { type: 'sqs' }, filters: {} },
-    {
-      name: 'politics-en',
-      delivery: { type: 'sqs' },
-      filters: { subjects: ['medtop:11000000'], languages: ['en'] },
-    },
-    { name: 'sport-only', delivery: { type: 'sqs' }, filters: { subjects: ['medtop:15000000'] } },
-  ],
-});
+const partners = threePartnerRegistry();
 
 /**
  * Random faults on the three services the issue names, every kind; a fixed seed (the interleaving of

@@ -11,21 +11,11 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { JourneyTracker } from '../../local/journeys.js';
 import { type Delivery, LocalPipeline } from '../../local/pipeline.js';
 import { SnsNotifier } from '../../shared/adapters/sns-notifier.js';
-import { parsePartnerRegistry } from '../../shared/partners/registry.js';
 import { replayArticles } from '../../shared/usecases/replay.js';
+import { threePartnerRegistry } from '../helpers/partners.js';
 import { SAMPLE_ARTICLES, WIRE_ARTICLE } from '../helpers/paths.js';
 
-const partners = parsePartnerRegistry({
-  partners: [
-    { name: 'everything', delivery: { type: 'sqs' }, filters: {} },
-    {
-      name: 'politics-en',
-      delivery: { type: 'sqs' },
-      filters: { subjects: ['medtop:11000000', 'medtop:16000000'], languages: ['en'] },
-    },
-    { name: 'sport-only', delivery: { type: 'sqs' }, filters: { subjects: ['medtop:15000000'] } },
-  ],
-});
+const partners = threePartnerRegistry();
 
 const wire = readFileSync(WIRE_ARTICLE, 'utf8');
 const sport = readFileSync(`${SAMPLE_ARTICLES}sportswire/harbour-city-cup-final.txt`, 'utf8');

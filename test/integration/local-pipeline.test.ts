@@ -9,20 +9,13 @@ import { JourneyTracker } from '../../local/journeys.js';
 import { LocalPipeline } from '../../local/pipeline.js';
 import type { ArticleEnvelope } from '../../shared/domain/message.js';
 import { ninjsProblems } from '../../shared/ninjs/validate.js';
-import { parsePartnerRegistry } from '../../shared/partners/registry.js';
+import { threePartnerRegistry } from '../helpers/partners.js';
 import { SAMPLE_ARTICLES, WIRE_ARTICLE } from '../helpers/paths.js';
 
-const partners = parsePartnerRegistry({
-  partners: [
-    { name: 'everything', delivery: { type: 'sqs' }, filters: {} },
-    {
-      name: 'politics-en',
-      delivery: { type: 'sqs' },
-      filters: { subjects: ['medtop:11000000', 'medtop:16000000'], languages: ['en'] },
-    },
-    { name: 'sport-only', delivery: { type: 'sqs' }, filters: { subjects: ['medtop:15000000'] } },
-    { name: 'german-only', delivery: { type: 'sqs' }, filters: { languages: ['de'] } },
-  ],
+const partners = threePartnerRegistry({
+  name: 'german-only',
+  delivery: { type: 'sqs' },
+  filters: { languages: ['de'] },
 });
 
 const WIRE_KEY = 'wire/trump-putin-syria.txt';

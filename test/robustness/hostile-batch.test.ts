@@ -11,22 +11,12 @@ import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { JourneyTracker } from '../../local/journeys.js';
 import { LocalPipeline } from '../../local/pipeline.js';
 import type { ArticleHead } from '../../shared/domain/article.js';
-import { parsePartnerRegistry } from '../../shared/partners/registry.js';
+import { threePartnerRegistry } from '../helpers/partners.js';
 import { deliveryProblems } from './delivery-oracle.js';
 import { type GoodArticle, goodArticle, type HostileCase, hostileCases } from './hostile-cases.js';
 import { markupOf, unsafeHtml } from './html-safety.js';
 
-const partners = parsePartnerRegistry({
-  partners: [
-    { name: 'everything', delivery: { type: 'sqs' }, filters: {} },
-    {
-      name: 'politics-en',
-      delivery: { type: 'sqs' },
-      filters: { subjects: ['medtop:11000000'], languages: ['en'] },
-    },
-    { name: 'sport-only', delivery: { type: 'sqs' }, filters: { subjects: ['medtop:15000000'] } },
-  ],
-});
+const partners = threePartnerRegistry();
 
 /** Object keys a publisher's tooling might produce, each holding one good article. */
 const HOSTILE_KEYS = [

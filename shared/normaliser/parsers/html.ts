@@ -13,9 +13,10 @@
 import { Readability } from '@mozilla/readability';
 import { Parser } from 'htmlparser2';
 import { parseHTML } from 'linkedom';
-import { RejectedInputError } from '../../domain/errors.js';
+import type { Provenance } from '../../domain/provenance.js';
 import { collapseWhitespace, MAX_HTML_ELEMENTS } from '../body.js';
-import type { ArticleParts, FormatParser, ParseContext, Provenance } from '../parts.js';
+import { RejectedInputError } from '../errors.js';
+import type { ArticleParts, FormatParser, ParseContext } from '../parts.js';
 
 /**
  * Fewer words than this is not an article. Readability returns its best block even when the page

@@ -23,16 +23,12 @@ import {
   type YAMLError,
   type YAMLMap,
 } from 'yaml';
-import { RejectedInputError } from '../../domain/errors.js';
-import type { FormatParser, ParseContext, Provenance } from '../parts.js';
-import {
-  type GenericFields,
-  isRecord,
-  type JsonRecord,
-  partsOfGenericFields,
-  readDateTime,
-  readGenericFields,
-} from './json.js';
+import type { Provenance } from '../../domain/provenance.js';
+import { RejectedInputError } from '../errors.js';
+import type { FormatParser, ParseContext } from '../parts.js';
+import { type GenericFields, partsOfGenericFields, readGenericFields } from './json/cms.js';
+import { readDateTime } from './json/dates.js';
+import { isRecord, type JsonRecord } from './json/values.js';
 import { lineFeeds } from './text.js';
 
 /** Front matter starts on the line after its opening fence; errors are reported by file line. */

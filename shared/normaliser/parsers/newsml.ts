@@ -9,11 +9,12 @@
  * Elements are matched by local name: providers do not always put them in the NAR namespace.
  */
 import { Parser } from 'htmlparser2';
-import { RejectedInputError } from '../../domain/errors.js';
+import type { Provenance } from '../../domain/provenance.js';
 import type { AltId, PubStatus } from '../../ninjs/types.js';
 import { limitedHandler } from '../body.js';
+import { RejectedInputError } from '../errors.js';
 import { recordDropped } from '../lenient.js';
-import type { ArticleParts, FormatParser, Provenance, SourceBody, SourceSubject } from '../parts.js';
+import type { ArticleParts, FormatParser, SourceBody, SourceSubject } from '../parts.js';
 import { lineFeeds } from './text.js';
 import {
   attr,

@@ -6,10 +6,12 @@
  * urgency, dates, management-status, keywords, copyright and rights; subjects from `tobject`.
  * Elements are matched by local name, so NITF 3.5+ documents in the NITF namespace read the same.
  */
-import { RejectedInputError } from '../../domain/errors.js';
+
+import type { Provenance } from '../../domain/provenance.js';
 import type { AltId, Party, PubStatus } from '../../ninjs/types.js';
+import { RejectedInputError } from '../errors.js';
 import { recordDropped } from '../lenient.js';
-import type { ArticleParts, FormatParser, Provenance, SourceSubject } from '../parts.js';
+import type { ArticleParts, FormatParser, SourceSubject } from '../parts.js';
 import { newsmlParts } from './newsml.js';
 import {
   attr,

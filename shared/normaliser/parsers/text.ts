@@ -14,10 +14,12 @@
  *
  * Bylines and datelines are never left in the body; how each was found goes into `provenance`.
  */
-import { RejectedInputError } from '../../domain/errors.js';
+
+import type { Provenance } from '../../domain/provenance.js';
 import { NEWS_AGENCIES } from '../../enrich/lexicon.js';
 import type { AltId } from '../../ninjs/types.js';
-import type { ArticleParts, ParseContext, Provenance } from '../parts.js';
+import { RejectedInputError } from '../errors.js';
+import type { ArticleParts, ParseContext } from '../parts.js';
 
 /** A longer "first line" is a paragraph, not a headline. */
 const MAX_HEADLINE_CHARS = 300;

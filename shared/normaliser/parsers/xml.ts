@@ -9,8 +9,8 @@
  * documents before anything of them is used. Depth is limited while parsing, not after.
  */
 import { type SaxesAttributeNS, SaxesParser, type SaxesTagNS } from 'saxes';
-import { RejectedInputError } from '../../domain/errors.js';
 import { escapeHtmlText } from '../body.js';
+import { RejectedInputError } from '../errors.js';
 
 export interface XmlElement {
   /** The qualified name as written, e.g. `x:html`. */
@@ -43,11 +43,15 @@ interface MutableElement extends XmlElement {
 const UNDEFINED_ENTITY_HINT =
   ' XML itself defines only &amp; &lt; &gt; &quot; &apos;: write other characters directly or as numeric references such as &#160;';
 
-/** `12:7: unexpected close tag.` from saxes becomes `line 12, column 7: unexpected close tag.` */
-function malformed(error: Error): RejectedInputError {
+/**
+ * `12:7: unexpected close tag.` from saxes becomes `line 12, column 7: unexpected close tag.`, with a
+ * hint when the error is a reference to an entity XML does not define (saxes gives its errors as text
+ * only, so the parser tells that case by the failed lookup, not by the words of the message).
+ */
+function malformed(error: Error, undefinedEntity: string | undefined): RejectedInputError {
   const match = /^(\d+):(\d+): (.*)$/s.exec(error.message);
   const where = match ? `line ${match[1]}, column ${match[2]}: ${match[3]}` : error.message;
-  const hint = /undefined entity/.test(error.message) ? UNDEFINED_ENTITY_HINT : '';
+  const hint = undefinedEntity !== undefined ? UNDEFINED_ENTITY_HINT : '';
   return new RejectedInputError('MALFORMED', `${where}${hint}`);
 }
 
@@ -61,9 +65,19 @@ export function parseXml(text: string, options: XmlParseOptions): XmlElement {
   const stack: MutableElement[] = [];
   let root: MutableElement | undefined;
 
+  // The name of an entity reference that no definition resolved: saxes fails on it right after the
+  // lookup, so it is set when that error arrives. Predefined entities are found on the prototype.
+  let undefinedEntity: string | undefined;
+  parser.ENTITIES = new Proxy(parser.ENTITIES, {
+    get(entities, name) {
+      const expansion: unknown = Reflect.get(entities, name);
+      if (expansion === undefined && typeof name === 'string') undefinedEntity = name;
+      return expansion;
+    },
+  });
   // The first error ends the parse: recovering would mean guessing what a broken document meant.
   parser.on('error', (error) => {
-    throw malformed(error);
+    throw malformed(error, undefinedEntity);
   });
   parser.on('doctype', (doctype) => {
     if (options.acceptDoctype?.(doctype)) return;
