@@ -7,7 +7,7 @@
  * a usage mistake, 1 when some input could not be processed); `--debug` adds the stack trace.
  */
 import { parseArgs } from 'node:util';
-import { CliError, fileProblem, say, warn } from './support.js';
+import { CliError, fileProblem, type Parsed, say, warn } from './support.js';
 
 type OptionSpec = {
   type: 'string' | 'boolean';
@@ -15,11 +15,6 @@ type OptionSpec = {
   default?: string | boolean;
   multiple?: boolean;
 };
-
-export interface Parsed {
-  readonly values: Record<string, string | boolean | undefined>;
-  readonly positionals: string[];
-}
 
 interface Command {
   readonly name: string;

@@ -25,8 +25,8 @@ import type { Notifier } from '../shared/ports/notifier.js';
 import { sourceIdOf } from '../shared/usecases/publish-changes.js';
 import { redriveMessages, redriveStreamFailures } from '../shared/usecases/redrive.js';
 import { replayArticles } from '../shared/usecases/replay.js';
-import type { Parsed } from './main.js';
 import { DEAD_LETTER_ROLES, partnerQueueOf, redrivePlan, type TargetQueue } from './manifest.js';
+import type { Parsed } from './support.js';
 import { CliError, pointInTime, positiveInteger } from './support.js';
 import { resolveTarget, type Target } from './targets.js';
 

@@ -132,3 +132,9 @@ export function projectRoot(from = process.cwd()): string {
     if (dirname(folder) === folder) return resolve(from);
   }
 }
+
+/** A command line parsed by node:util parseArgs: its options and its positional arguments. */
+export interface Parsed {
+  readonly values: Record<string, string | boolean | undefined>;
+  readonly positionals: string[];
+}

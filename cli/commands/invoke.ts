@@ -7,7 +7,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Parsed } from '../main.js';
+import type { Parsed } from '../support.js';
 import { CliError, projectRoot, readInput, say, warn } from '../support.js';
 import { startPipeline } from './session.js';
 

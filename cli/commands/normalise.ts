@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { FORMATS, type Format } from '../../shared/normaliser/detect.js';
-import type { Parsed } from '../main.js';
+import type { Parsed } from '../support.js';
 import { CliError, distinctKeys, readInput, say, warn } from '../support.js';
 import { dryRunIngest } from './dry-run.js';
 

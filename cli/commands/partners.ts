@@ -4,7 +4,7 @@ import { EVENT_TYPES, type EventType } from '../../shared/domain/message.js';
 import { previewDelivery } from '../../shared/partners/preview.js';
 import { type Partner, subscriptionFilterPolicyFor } from '../../shared/partners/registry.js';
 import { loadPartnerRegistry } from '../../shared/partners/registry-file.js';
-import type { Parsed } from '../main.js';
+import type { Parsed } from '../support.js';
 import { CliError, objectKeyFor, readInput, say, warn } from '../support.js';
 import { dryRunIngest } from './dry-run.js';
 

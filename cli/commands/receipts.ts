@@ -1,7 +1,7 @@
 /** `syndicate receipts --source NAME`: what became of each file a publisher dropped, newest first. */
 import { S3Receipts } from '../../shared/adapters/s3-receipts.js';
 import type { Receipt } from '../../shared/ports/receipts.js';
-import type { Parsed } from '../main.js';
+import type { Parsed } from '../support.js';
 import { CliError, positiveInteger, say } from '../support.js';
 import { resolveTarget } from '../targets.js';
 

@@ -7,7 +7,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { S3Receipts } from '../../shared/adapters/s3-receipts.js';
 import type { Receipt } from '../../shared/ports/receipts.js';
-import type { Parsed } from '../main.js';
+import type { Parsed } from '../support.js';
 import { CliError, distinctKeys, readInput, say, warn } from '../support.js';
 import { startPipeline } from './session.js';
 

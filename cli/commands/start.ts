@@ -18,7 +18,7 @@ import type { JourneyTracker } from '../../local/journeys.js';
 import { localManifest } from '../../local/manifest.js';
 import type { Delivery, LocalPipeline } from '../../local/pipeline.js';
 import { removeRuntimeInfo, runtimeFileIn, writeRuntimeInfo } from '../../local/runtime-file.js';
-import type { Parsed } from '../main.js';
+import type { Parsed } from '../support.js';
 import { CliError, projectRoot, say, warn } from '../support.js';
 import { describeOutcome, LOCAL_PIPELINE_SETTINGS, startPipeline } from './session.js';
 
