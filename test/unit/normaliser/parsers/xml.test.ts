@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import type { RejectedInputError } from '../../../../shared/domain/errors.js';
 import {
   attr,
   bodyToHtml,
@@ -22,12 +21,6 @@ import {
 import { rejection } from '../../../helpers/formats.js';
 
 const LIMITS = { maxDepth: 64 };
-
-function timed(run: () => unknown): { error: RejectedInputError; ms: number } {
-  const start = performance.now();
-  const error = rejection(run);
-  return { error, ms: performance.now() - start };
-}
 
 const BILLION_LAUGHS = `<?xml version="1.0"?>
 <!DOCTYPE lolz [
@@ -106,19 +99,17 @@ describe('parseXml: the element tree', () => {
 
 describe('parseXml: hostile and broken documents', () => {
   test('billion laughs is refused as UNSAFE before any entity is expanded', () => {
-    const { error, ms } = timed(() => parseXml(BILLION_LAUGHS, LIMITS));
+    const error = rejection(() => parseXml(BILLION_LAUGHS, LIMITS));
     assert.equal(error.code, 'UNSAFE');
     assert.match(error.message, /DTDs are not accepted/);
-    assert.ok(ms < 200, `took ${ms} ms`);
   });
 
   test('an external entity is refused as UNSAFE, and no file is read', () => {
     const xml =
       '<?xml version="1.0"?><!DOCTYPE foo [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><foo>&xxe;</foo>';
-    const { error, ms } = timed(() => parseXml(xml, LIMITS));
+    const error = rejection(() => parseXml(xml, LIMITS));
     assert.equal(error.code, 'UNSAFE');
     assert.ok(!error.message.includes('root:'), 'nothing of /etc/passwd in the message');
-    assert.ok(ms < 200, `took ${ms} ms`);
   });
 
   test('an external DTD is refused as UNSAFE', () => {
@@ -168,10 +159,9 @@ describe('parseXml: hostile and broken documents', () => {
 
   test('10,000 nested elements are TOO_DEEP, found while parsing', () => {
     const xml = `${'<a>'.repeat(10_000)}x${'</a>'.repeat(10_000)}`;
-    const { error, ms } = timed(() => parseXml(xml, LIMITS));
+    const error = rejection(() => parseXml(xml, LIMITS));
     assert.equal(error.code, 'TOO_DEEP');
     assert.match(error.message, /more than 64 elements deep/);
-    assert.ok(ms < 500, `took ${ms} ms`);
   });
 
   test('the depth limit is inclusive', () => {
@@ -256,14 +246,12 @@ describe('text and value helpers', () => {
     assert.ok(parseDateTime('20160229T000000Z'), 'leap day');
   });
 
-  test('trimming commas stays linear on hostile input', () => {
+  test('trimming commas keeps the names in 200,000 characters of separators', () => {
     assert.equal(trimCommas(' , a, b ,, '), 'a, b');
-    // The regex this replaces took 2.5 s on 50,000 characters (quadratic); this is 200,000.
+    // Linear time is test/robustness/redos.test.ts's to prove (and bench/hostile-timing.ts's to measure).
     const hostile = `${', '.repeat(50_000)}x${', '.repeat(50_000)}x`;
-    const start = performance.now();
     const byline = cleanByline(hostile) ?? '';
     assert.ok(byline.startsWith('x,') && byline.endsWith('x'));
-    assert.ok(performance.now() - start < 1000, `${performance.now() - start} ms`);
   });
 
   test('language tags and bylines', () => {
