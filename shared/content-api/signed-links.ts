@@ -107,7 +107,9 @@ export class LinkSigner {
     };
     const expected = mac(this.key, claims);
     const given = Buffer.from(sig, 'base64url');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    // Only the canonical spelling: base64url decoding ignores a last character's spare bits.
+    const canonical = given.toString('base64url') === sig;
+    if (!canonical || given.length !== expected.length || !timingSafeEqual(given, expected)) {
       return {
         ok: false,
         reason: 'bad-signature',
