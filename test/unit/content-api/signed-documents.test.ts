@@ -4,15 +4,19 @@ import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import {
   InMemoryArticleIndex,
+  InMemoryNotifier,
   InMemoryObjectStore,
   InMemoryQuarantine,
+  InMemoryScheduler,
 } from '../../../shared/adapters/memory/in-memory.js';
 import { SignedLinkContentStore } from '../../../shared/adapters/signed-link-content-store.js';
 import type { ApiRequest, ApiResponse } from '../../../shared/content-api/http.js';
 import { contentApi } from '../../../shared/content-api/service.js';
 import { LinkSigner } from '../../../shared/content-api/signed-links.js';
+import type { ArticleEnvelope } from '../../../shared/domain/message.js';
 import { ninjsProblems } from '../../../shared/ninjs/validate.js';
 import { ingestObject } from '../../../shared/usecases/ingest-object.js';
+import { publishChanges } from '../../../shared/usecases/publish-changes.js';
 import { withdrawObject } from '../../../shared/usecases/withdraw-object.js';
 import { WIRE_ARTICLE } from '../../helpers/paths.js';
 
@@ -58,7 +62,7 @@ async function setup() {
     objects.delete(BUCKET, KEY);
     await withdrawObject(deps, { bucket: BUCKET, key: KEY, sequencer: '02' });
   };
-  return { index, get, setClock, withdraw };
+  return { index, objects, get, setClock, withdraw };
 }
 
 async function documentOf(index: InMemoryArticleIndex) {
@@ -221,5 +225,38 @@ describe('signed document links', () => {
 
   test('a signing key shorter than 32 bytes is refused', () => {
     assert.throws(() => new LinkSigner(Buffer.alloc(31, 1)), /at least 32 bytes, not 31/);
+  });
+
+  test("a linked summary's link, made by publish without writing anything, fetches the whole document", async () => {
+    const { index, objects, get, setClock } = await setup();
+    const head = await index.current(URI);
+    assert.ok(head);
+    const notifier = new InMemoryNotifier();
+    const objectsBefore = [...objects.objects.keys()];
+    const outcome = await publishChanges(
+      {
+        notifier,
+        index,
+        scheduler: new InMemoryScheduler(),
+        now: () => new Date(SIGNED_AT),
+        contentStore: store,
+        linkedSummaries: true,
+      },
+      [{ id: 'seq-1', after: head }],
+    );
+    assert.deepEqual(outcome, { failedIds: [], abandoned: [], published: 1 });
+    assert.deepEqual([...objects.objects.keys()], objectsBefore);
+    const linked = notifier.published.find((message) => message.id === 'seq-1/summary-linked');
+    const envelope = JSON.parse(linked?.body ?? '{}') as ArticleEnvelope;
+    assert.equal(envelope.ninjs.representationType, 'partial');
+    assert.ok(envelope.link);
+    assert.match(envelope.link.href, new RegExp(`^${API}/documents/${URI_ID}/v1\\?expires=${EXPIRES}&sig=`));
+    setClock('2026-11-25T10:05:00Z');
+    const response = await get(envelope.link.href);
+    assert.equal(response.status, 200);
+    const bytes = Buffer.from(response.body as Uint8Array);
+    assert.equal(createHash('sha256').update(bytes).digest('hex'), envelope.link.sha256);
+    assert.equal(bytes.length, envelope.link.sizeInBytes);
+    assert.equal(JSON.parse(bytes.toString('utf8')).representationType, 'full');
   });
 });
