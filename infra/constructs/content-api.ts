@@ -182,7 +182,8 @@ export class ContentApi extends Construct {
     );
 
     this.url = `https://${this.api.apiId}.execute-api.${Stack.of(this).region}.${Stack.of(this).urlSuffix}`;
-    new CfnOutput(this, 'Url', {
+    // On the stack, so the output is named ContentApiUrl whatever this construct is called.
+    new CfnOutput(Stack.of(this), 'ContentApiUrl', {
       value: this.url,
       description: 'Content API: signed document links and partner feeds (GET /feeds/<partner>.atom|.json)',
     });

@@ -134,6 +134,16 @@ describe('content API (HTTP API)', () => {
     assert.ok(!publishActions.includes('s3:PutObject'), 'publish writes nothing to the content bucket');
   });
 
+  test('the stack outputs the API URL as ContentApiUrl', () => {
+    const outputs = (Template.fromStack(stack).toJSON() as { Outputs: Record<string, { Value: unknown }> })
+      .Outputs;
+    assert.match(
+      JSON.stringify(outputs.ContentApiUrl?.Value),
+      /^\{"Fn::Join":\["",\["https:\/\/",\{"Ref":"ContentApiApi/,
+    );
+    assert.match(JSON.stringify(outputs.ContentApiUrl?.Value), /\.execute-api\./);
+  });
+
   test('cdk-nag finds nothing unacknowledged in the content API', () => {
     const findings = new AwsSolutionsChecks()
       .validateScope(stack)

@@ -4,6 +4,8 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyEventV2WithIAMAuthorizer } 
 import type { ApiRequest, ApiResponse, RouteHandler } from '../../../shared/content-api/http.js';
 import { apiRequestOf, lambdaHandlerOf, lambdaResultOf } from '../../../shared/content-api/http-events.js';
 import { contentApiRouter } from '../../../shared/content-api/router.js';
+import { contentApi } from '../../../shared/pipeline/description.js';
+import { loadSettings } from '../../../shared/pipeline/settings.js';
 
 const request = (method: string, path: string): ApiRequest => ({
   method,
@@ -216,5 +218,25 @@ describe('the Lambda carrier (HTTP API payload 2.0, also a function URL event)',
       },
     };
     assert.equal((await handler(post)).statusCode, 405);
+  });
+});
+
+describe('content API settings', () => {
+  test('the function reads its table, bucket and signing secret, and names whatever is missing', () => {
+    assert.deepEqual(
+      loadSettings(contentApi.settings, {
+        TABLE_NAME: 'articles',
+        LINK_SECRET_NAME: 'content-syndication-dev/content-api/link-signing-key',
+      }),
+      {
+        tableName: 'articles',
+        contentBucket: undefined,
+        linkSecretName: 'content-syndication-dev/content-api/link-signing-key',
+      },
+    );
+    assert.throws(
+      () => loadSettings(contentApi.settings, {}),
+      /invalid settings: TABLE_NAME is not set; LINK_SECRET_NAME is not set/,
+    );
   });
 });
