@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
+import { gunzipSync } from 'node:zlib';
 import {
   InMemoryArticleIndex,
   InMemoryNotifier,
@@ -258,5 +259,49 @@ describe('signed document links', () => {
     assert.equal(createHash('sha256').update(bytes).digest('hex'), envelope.link.sha256);
     assert.equal(bytes.length, envelope.link.sizeInBytes);
     assert.equal(JSON.parse(bytes.toString('utf8')).representationType, 'full');
+  });
+
+  test('a client that accepts gzip gets the document compressed; decoded, it is the bytes the link names', async () => {
+    const { index, get, setClock } = await setup();
+    const link = await store.put(URI, 1, await documentOf(index));
+    setClock('2026-11-25T10:10:00Z');
+    const compressed = await get(link.href, { 'accept-encoding': 'gzip, deflate, br' });
+    assert.equal(compressed.headers['content-encoding'], 'gzip');
+    const decoded = gunzipSync(compressed.body as Uint8Array);
+    assert.equal(createHash('sha256').update(decoded).digest('hex'), link.sha256);
+    for (const refused of ['identity', 'gzip;q=0', 'br']) {
+      const plain = await get(link.href, { 'accept-encoding': refused });
+      assert.equal(plain.headers['content-encoding'], undefined, refused);
+      assert.equal(Buffer.from(plain.body as Uint8Array).length, link.sizeInBytes, refused);
+    }
+  });
+
+  test('a document too large for a Lambda answer (6 MB) uncompressed is served compressed only', async () => {
+    const { index, get, setClock } = await setup();
+    const head = await index.current(URI);
+    const first = await index.version(URI, 1);
+    assert.ok(head && first);
+    // 4,800,000 characters of text: over 6 MB base64-encoded, a few KB gzip-compressed.
+    const ninjs = {
+      ...first.ninjs,
+      version: '2',
+      bodies: [{ role: 'main', contentType: 'text/plain', value: 'All quiet on the wire. '.repeat(208_696) }],
+    };
+    await index.saveVersion({ ...head, version: 2 }, { ...first, version: 2, ninjs }, 1);
+    const link = await store.put(URI, 2, ninjs);
+    assert.ok(link.sizeInBytes > 4_800_000);
+    setClock('2026-11-25T10:10:00Z');
+    const refused = await get(link.href);
+    assert.equal(refused.status, 406);
+    assert.equal(problemOf(refused).title, 'too-large-uncompressed');
+    const served = await get(link.href, { 'accept-encoding': 'gzip' });
+    assert.equal(served.status, 200);
+    assert.ok((served.body as Uint8Array).length < 1_000_000);
+    assert.equal(
+      createHash('sha256')
+        .update(gunzipSync(served.body as Uint8Array))
+        .digest('hex'),
+      link.sha256,
+    );
   });
 });
