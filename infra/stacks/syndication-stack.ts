@@ -605,7 +605,8 @@ export class SyndicationStack extends Stack {
       wildcardFinding(this.contentBucket, `/${INDEX_DOCUMENT_PREFIX}*`),
       INDEX_DOCUMENTS_REASON,
     );
-    this.messagingKey.grant(this.publishFunction, 'kms:GenerateDataKey', 'kms:Decrypt');
+    // Reads only: links go to the content API, publish writes nothing to the bucket.
+    this.messagingKey.grant(this.publishFunction, 'kms:Decrypt');
     this.grantTable(this.publishFunction, PUBLISH_TABLE_ACTIONS);
     // Pseudo parameters (not the stack's env), so the ARN and its cdk-nag finding id are the same
     // whether or not synth knows the account and region.

@@ -77,6 +77,9 @@ export class LinkSigner {
   /** The absolute link to a document, under `baseUrl` (the API's scheme, authority and stage path). */
   link(baseUrl: string, claims: LinkClaims): string {
     if (claims.uri.includes('\n')) throw new RangeError('a uri with a line feed cannot be linked');
+    if (claims.partner !== undefined && !/^[^\n]+$/.test(claims.partner)) {
+      throw new RangeError('a link is bound to a named partner or to none');
+    }
     if (!Number.isSafeInteger(claims.expires) || claims.expires < 0) {
       throw new RangeError(`link expiry must be whole seconds since the epoch, not ${claims.expires}`);
     }
@@ -93,7 +96,8 @@ export class LinkSigner {
   verify(path: string, query: Readonly<Record<string, string | undefined>>, now: Date): LinkCheck {
     const target = parseDocumentPath(path);
     const { expires, sig, partner } = query;
-    if (!target || expires === undefined || sig === undefined || !/^\d{1,15}$/.test(expires)) {
+    const badPartner = partner !== undefined && !/^[^\n]+$/.test(partner);
+    if (!target || expires === undefined || sig === undefined || !/^\d{1,15}$/.test(expires) || badPartner) {
       return {
         ok: false,
         reason: 'malformed-link',

@@ -132,16 +132,30 @@ describe('content API (HTTP API)', () => {
     assert.ok(publishActions.includes('secretsmanager:GetSecretValue'));
     assert.ok(publishActions.includes('ssm:GetParameter'));
     assert.ok(!publishActions.includes('s3:PutObject'), 'publish writes nothing to the content bucket');
+    const onContentKey = roleStatements(logicalId(role)).filter(
+      (statement) =>
+        JSON.stringify(statement.Resource) ===
+        JSON.stringify({ 'Fn::GetAtt': [logicalId(stack.messagingKey), 'Arn'] }),
+    );
+    assert.deepEqual(onContentKey.flatMap(actions), ['kms:Decrypt']);
   });
 
   test('the stack outputs the API URL as ContentApiUrl', () => {
     const outputs = (Template.fromStack(stack).toJSON() as { Outputs: Record<string, { Value: unknown }> })
       .Outputs;
-    assert.match(
-      JSON.stringify(outputs.ContentApiUrl?.Value),
-      /^\{"Fn::Join":\["",\["https:\/\/",\{"Ref":"ContentApiApi/,
-    );
-    assert.match(JSON.stringify(outputs.ContentApiUrl?.Value), /\.execute-api\./);
+    assert.deepEqual(outputs.ContentApiUrl?.Value, {
+      'Fn::Join': [
+        '',
+        [
+          'https://',
+          { Ref: logicalId(stack.contentApi.api) },
+          '.execute-api.',
+          { Ref: 'AWS::Region' },
+          '.',
+          { Ref: 'AWS::URLSuffix' },
+        ],
+      ],
+    });
   });
 
   test('cdk-nag finds nothing unacknowledged in the content API', () => {

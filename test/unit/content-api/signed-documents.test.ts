@@ -167,6 +167,7 @@ describe('signed document links', () => {
       `${API}/documents/${URI_ID}/v0?expires=${EXPIRES}&sig=x`,
       `${API}/documents/${URI_ID}=/v1?expires=${EXPIRES}&sig=x`,
       `${API}/documents/${URI_ID}/v1?expires=soon&sig=x`,
+      `${API}/documents/${URI_ID}/v1?expires=${EXPIRES}&partner=&sig=x`,
     ]) {
       const response = await get(href);
       assert.equal(response.status, 404, href);
@@ -224,8 +225,12 @@ describe('signed document links', () => {
     assert.equal(again.headers['cache-control'], 'private, max-age=300');
   });
 
-  test('a signing key shorter than 32 bytes is refused', () => {
+  test('a signing key shorter than 32 bytes, or a link to an empty partner name, is refused', () => {
     assert.throws(() => new LinkSigner(Buffer.alloc(31, 1)), /at least 32 bytes, not 31/);
+    assert.throws(
+      () => new LinkSigner(KEY_BYTES).link(API, { uri: URI, version: 1, expires: EXPIRES, partner: '' }),
+      /a named partner or to none/,
+    );
   });
 
   test("a linked summary's link, made by publish without writing anything, fetches the whole document", async () => {
