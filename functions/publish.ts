@@ -10,6 +10,7 @@ import { dynamoDbClient } from '../shared/adapters/clients/dynamodb.js';
 import { s3Client } from '../shared/adapters/clients/s3.js';
 import { schedulerClient } from '../shared/adapters/clients/scheduler.js';
 import { snsClient } from '../shared/adapters/clients/sns.js';
+import { ssmClient } from '../shared/adapters/clients/ssm.js';
 import {
   DynamoDbArticleIndex,
   headFromItem,
@@ -17,7 +18,10 @@ import {
 } from '../shared/adapters/dynamodb-article-index.js';
 import { EventBridgeEmbargoScheduler } from '../shared/adapters/eventbridge-scheduler.js';
 import { S3ClaimCheck } from '../shared/adapters/s3-claim-check.js';
+import { secretSigningKey } from '../shared/adapters/secret-signing-key.js';
+import { SignedLinkContentStore } from '../shared/adapters/signed-link-content-store.js';
 import { SnsNotifier } from '../shared/adapters/sns-notifier.js';
+import { lazySigner } from '../shared/content-api/service.js';
 import type { TopicRoutes } from '../shared/partners/topology.js';
 import { type ArticleChange, eventTypeOf, publishChanges } from '../shared/usecases/publish-changes.js';
 import { indexDocumentStore, requiredEnv } from './commons/config.js';
@@ -45,11 +49,19 @@ const dependencies = {
     ...(process.env.RELEASE_DLQ_ARN ? { deadLetterArn: process.env.RELEASE_DLQ_ARN } : {}),
   }),
   now: () => new Date(),
-  contentStore: new S3ClaimCheck(
-    s3Client,
-    requiredEnv('CONTENT_BUCKET'),
-    Number(requiredEnv('CONTENT_LINK_EXPIRY_SECONDS')),
-  ),
+  // With the content API, a link is a signed URL to the indexed document and nothing is written.
+  contentStore: process.env.CONTENT_API_URL
+    ? new SignedLinkContentStore(
+        lazySigner(secretSigningKey(ssmClient, requiredEnv('LINK_SECRET_NAME'))),
+        process.env.CONTENT_API_URL,
+        Number(requiredEnv('CONTENT_LINK_EXPIRY_SECONDS')),
+        () => new Date(),
+      )
+    : new S3ClaimCheck(
+        s3Client,
+        requiredEnv('CONTENT_BUCKET'),
+        Number(requiredEnv('CONTENT_LINK_EXPIRY_SECONDS')),
+      ),
   // Set by the stack (and the local runtime) when some partner in the registry takes summaries
   // without a link, and when some summary partner is entitled to the full text (a link to it).
   summaries: process.env.PUBLISH_SUMMARIES === 'true',

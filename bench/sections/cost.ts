@@ -41,6 +41,16 @@ export const PRICES = {
     text: 'SQS standard $0.40 per million requests (64 KB chunks)',
   },
   logsGb: { usd: 0.5, source: 'assumed', text: 'CloudWatch Logs ingestion $0.50 per GB' },
+  httpApiRequest: {
+    usd: 1 / 1e6,
+    source: 'assumed',
+    text: 'API Gateway HTTP API $1.00 per million requests (first 300 million a month, $0.90 after; REST API $3.50)',
+  },
+  secretMonth: {
+    usd: 0.4,
+    source: 'assumed',
+    text: 'Secrets Manager $0.40 per secret per month + $0.05 per 10,000 API calls (the link key, read once per cold start)',
+  },
   xrayTrace: { usd: 5 / 1e6, source: 'assumed', text: 'X-Ray $5.00 per million traces recorded' },
 } as const;
 
@@ -52,6 +62,15 @@ const NORMALISE_RECORDS_PER_INVOCATION = 10;
 const STREAM_RECORDS_PER_ARTICLE = 3;
 const STREAM_RECORDS_PER_INVOCATION = 100;
 const COLD_STARTS_PER_INVOCATION = 1 / 1000;
+/**
+ * Table write units per article for the pull feeds' own index, if the feeds keep one (the feeds'
+ * design says; 0 while they read the index as it is). Counted in the DynamoDB row and the total.
+ */
+export const FEED_INDEX_WRITE_UNITS_PER_ARTICLE = 0;
+/** Warm content-API handler time per request (a GetItem for the head, one for the version), ms: assumed, not measured. */
+const CONTENT_API_MS_PER_REQUEST = 15;
+/** Bytes of one access-log line of the HTTP API plus the function's platform lines. */
+const CONTENT_API_LOG_BYTES_PER_REQUEST = 300 + PLATFORM_LOG_BYTES_PER_INVOCATION;
 const XRAY_SAMPLED = 0.05;
 
 /** DynamoDB item size (AWS "Item sizes and formats"): names + values; numbers ~1 byte per 2 digits + 1. */
@@ -96,6 +115,8 @@ export interface CostInputs {
   /** Messages published per article (payload variants seen end to end, else 1). */
   readonly messagesPerArticle: number;
   readonly deliveriesSource: string;
+  /** @default FEED_INDEX_WRITE_UNITS_PER_ARTICLE */
+  readonly feedIndexWriteUnitsPerArticle?: number;
 }
 
 export interface ArticleSizes {
@@ -106,7 +127,7 @@ export interface ArticleSizes {
   readonly gsiWrites: number;
   /** The full variant's message (body and attributes as SNS counts them). */
   readonly envelopeBytes: number;
-  /** The summary variant's message (summary and a link to the document in the content bucket). */
+  /** The summary variant's message (summary and a signed link to the document in the content API). */
   readonly summaryBytes: number;
   /**
    * Billed SNS requests per article and variant count: the article's messages published by the
@@ -127,7 +148,8 @@ export async function measureArticleSizes(): Promise<ArticleSizes> {
   const { envelopeFor, messageSize } = await import('../../shared/domain/message.js');
   const { partnerMessagesFor } = await import('../../shared/usecases/publish-changes.js');
   const { batchesOf } = await import('../../shared/adapters/sns-notifier.js');
-  const { InMemoryContentStore } = await import('../../shared/adapters/in-memory-content-store.js');
+  const { SignedLinkContentStore } = await import('../../shared/adapters/signed-link-content-store.js');
+  const { LinkSigner } = await import('../../shared/content-api/signed-links.js');
   const key = 'wire/trump-putin-syria.txt';
   const normalised = await normaliseObject({ key, bytes: readFileSync(join(REPO_ROOT, ARTICLE)) });
   const now = new Date().toISOString();
@@ -177,7 +199,13 @@ export async function measureArticleSizes(): Promise<ArticleSizes> {
   });
   const envelope = envelopeFor(head, ninjs, 'article.published', now);
   const messages = await partnerMessagesFor('0', head, ninjs, envelope, {
-    contentStore: new InMemoryContentStore(),
+    // A link as publish makes it in AWS: signed, to the content API, nothing written.
+    contentStore: new SignedLinkContentStore(
+      new LinkSigner(Buffer.alloc(32, 1)),
+      'https://abcdef1234.execute-api.us-east-1.amazonaws.com',
+      6 * 3600,
+      () => new Date(now),
+    ),
     summaries: true,
   });
   const [full, summary] = messages;
@@ -224,19 +252,21 @@ export function costRows(inputs: CostInputs, sizes: ArticleSizes): { rows: Row[]
       1000;
   const lambda = durationSeconds * gb * PRICES.lambdaGbSecond.usd + invocations * PRICES.lambdaRequest.usd;
 
+  const feedWriteUnits = inputs.feedIndexWriteUnitsPerArticle ?? FEED_INDEX_WRITE_UNITS_PER_ARTICLE;
   const writeUnits =
     kb(sizes.versionItemBytes) +
     kb(sizes.headItemBytes) +
     sizes.gsiWrites * kb(sizes.headItemBytes) +
-    kb(sizes.stateItemBytes);
+    kb(sizes.stateItemBytes) +
+    feedWriteUnits;
   // normalise: object state and head (strongly consistent, absent items still cost 1). publish takes the
   // version from its own stream record (written just before the head, in the same batch when full).
   const readUnits = 1 + 1;
   const dynamo = million * (writeUnits * PRICES.dynamoWrite.usd + readUnits * PRICES.dynamoRead.usd);
 
-  // The summary variant links to the whole document, which publish puts in the content bucket once per version.
-  const contentPuts = inputs.messagesPerArticle >= 2 ? 1 : 0;
-  const s3 = million * ((1 + contentPuts) * PRICES.s3Put.usd + PRICES.s3Get.usd);
+  // The publisher's upload, and normalise's read of it. Links (claim checks, linked summaries) point at
+  // the content API, which serves the indexed document: no second PUT per version.
+  const s3 = million * (PRICES.s3Put.usd + PRICES.s3Get.usd);
   const publishes = sizes.billedPublishesPerArticle(inputs.messagesPerArticle);
   const sns = million * publishes * PRICES.snsPublish.usd;
   // ingest queue: S3's send, Lambda's receive and delete per batch of 10; partner queues: SNS's send, the partner's receive and delete per 10.
@@ -251,6 +281,14 @@ export function costRows(inputs: CostInputs, sizes: ArticleSizes): { rows: Row[]
   const logs = (logBytes / 1024 ** 3) * PRICES.logsGb.usd;
   const xray = invocations * XRAY_SAMPLED * PRICES.xrayTrace.usd;
   const total = lambda + dynamo + s3 + sns + sqs + logs + xray;
+
+  // Pulls are the partners' doing, priced per million requests apart from the articles' cost.
+  const pullLambda =
+    million *
+    (PRICES.lambdaRequest.usd + (CONTENT_API_MS_PER_REQUEST / 1000) * gb * PRICES.lambdaGbSecond.usd);
+  const pullReads = million * 2 * PRICES.dynamoRead.usd;
+  const pullLogs = ((million * CONTENT_API_LOG_BYTES_PER_REQUEST) / 1024 ** 3) * PRICES.logsGb.usd;
+  const pullCost = million * PRICES.httpApiRequest.usd + pullLambda + pullReads + pullLogs;
 
   const row = (item: string, usd: number, measured: string): Row => ({
     section: '5',
@@ -268,12 +306,12 @@ export function costRows(inputs: CostInputs, sizes: ArticleSizes): { rows: Row[]
     row(
       'DynamoDB',
       dynamo,
-      `${writeUnits} WU per article (version item ${fmt(sizes.versionItemBytes / 1024, 1)} KB → ${kb(sizes.versionItemBytes)}, head ${kb(sizes.headItemBytes)}, ${sizes.gsiWrites} GSI writes × ${kb(sizes.headItemBytes)}, object state ${kb(sizes.stateItemBytes)}) + ${readUnits} RU`,
+      `${writeUnits} WU per article (version item ${fmt(sizes.versionItemBytes / 1024, 1)} KB → ${kb(sizes.versionItemBytes)}, head ${kb(sizes.headItemBytes)}, ${sizes.gsiWrites} GSI writes × ${kb(sizes.headItemBytes)}, object state ${kb(sizes.stateItemBytes)}, feed index ${feedWriteUnits}) + ${readUnits} RU`,
     ),
     row(
       'S3',
       s3,
-      `${1 + contentPuts} PUT (the publisher’s upload${contentPuts ? '; the document the summary variant links to, in the content bucket' : ''}) + 1 GET (normalise) per article`,
+      '1 PUT (the publisher’s upload) + 1 GET (normalise) per article; links go to the content API, no copy per version',
     ),
     row(
       'SNS',
@@ -294,6 +332,11 @@ export function costRows(inputs: CostInputs, sizes: ArticleSizes): { rows: Row[]
       target: `≤ ${fmtUsd(COST_TARGET_PER_MILLION)}`,
       pass: total <= COST_TARGET_PER_MILLION,
     },
+    row(
+      'Content API, per million pull requests (not in the total)',
+      pullCost,
+      `HTTP API ${fmtUsd(PRICES.httpApiRequest.usd * million)} + Lambda ${fmtUsd(pullLambda)} (${CONTENT_API_MS_PER_REQUEST} ms assumed at ${inputs.memoryMb} MB) + DynamoDB ${fmtUsd(pullReads)} (2 strongly consistent GetItem) + logs ${fmtUsd(pullLogs)}; the signing key ${fmtUsd(PRICES.secretMonth.usd)} a month`,
+    ),
   ];
   const lowTrafficXray = (million + million) * PRICES.xrayTrace.usd;
   const notes = [

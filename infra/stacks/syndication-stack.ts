@@ -63,6 +63,7 @@ import {
 } from '../../shared/partners/topology.js';
 import { type Publisher, publisherPrefix } from '../../shared/publishers/registry.js';
 import { CONFIG_DEFAULTS, type Reservation, type StageConfig } from '../config.js';
+import { ContentApi } from '../constructs/content-api.js';
 import { OperatorAlerts } from '../constructs/operator-alerts.js';
 import type { PartnerDelivery } from '../constructs/partner-delivery.js';
 import { partnerId } from '../constructs/partner-delivery.js';
@@ -250,6 +251,8 @@ export class SyndicationStack extends Stack {
   readonly deadLetterQueues: readonly MonitoredDeadLetterQueue[];
   readonly alerts: OperatorAlerts;
   readonly monitoring: PipelineMonitoring;
+  /** Signed document links and partner feeds over HTTP. */
+  readonly contentApi: ContentApi;
 
   constructor(scope: Construct, id: string, props: SyndicationStackProps) {
     super(scope, id, props);
@@ -590,14 +593,6 @@ export class SyndicationStack extends Stack {
       }),
     );
     this.topicKey.grant(this.publishFunction, ...TOPIC_KEY_ACTIONS);
-    // Writes claim-check documents and signs GET links to them: a pre-signed URL acts with the
-    // signer's permissions, so publish needs GetObject too (and the key, for SSE-KMS).
-    this.publishFunction.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['s3:PutObject', 's3:GetObject'],
-        resources: [this.contentBucket.arnForObjects(`${CLAIM_CHECK_PREFIX}*`)],
-      }),
-    );
     // Reads the documents the index keeps out of its items (written by normalise and release).
     this.publishFunction.addToRolePolicy(
       new PolicyStatement({
@@ -610,7 +605,8 @@ export class SyndicationStack extends Stack {
       wildcardFinding(this.contentBucket, `/${INDEX_DOCUMENT_PREFIX}*`),
       INDEX_DOCUMENTS_REASON,
     );
-    this.messagingKey.grant(this.publishFunction, 'kms:GenerateDataKey', 'kms:Decrypt');
+    // Reads only: links go to the content API, publish writes nothing to the bucket.
+    this.messagingKey.grant(this.publishFunction, 'kms:Decrypt');
     this.grantTable(this.publishFunction, PUBLISH_TABLE_ACTIONS);
     // Pseudo parameters (not the stack's env), so the ARN and its cdk-nag finding id are the same
     // whether or not synth knows the account and region.
@@ -620,12 +616,6 @@ export class SyndicationStack extends Stack {
     );
     schedulerRole.grantPassRole(this.publishFunction.grantPrincipal);
     const publishPolicy = this.defaultPolicyOf(this.publishFunction);
-    acknowledge(
-      publishPolicy,
-      wildcardFinding(this.contentBucket, `/${CLAIM_CHECK_PREFIX}*`),
-      'publish writes and signs links to claim-check documents, one object per article version under ' +
-        'documents/ (named by uri and version at run time); nothing else in the bucket.',
-    );
     acknowledge(
       publishPolicy,
       `IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/<${this.getLogicalId(scheduleGroup)}>/*]`,
@@ -794,6 +784,18 @@ export class SyndicationStack extends Stack {
       description:
         'Topics of each payload variant (JSON): publishers send each message to all of its variant',
     });
+
+    // --- Content API: signed document links (no claim-check copy per version) and partner feeds ------
+    this.contentApi = new ContentApi(this, 'ContentApi', {
+      table: this.articlesTable,
+      contentBucket: this.contentBucket,
+      contentKey: this.messagingKey,
+      serviceName: this.serviceName,
+      removalPolicy,
+    });
+    this.publishFunction.addEnvironment('CONTENT_API_URL', this.contentApi.url);
+    this.publishFunction.addEnvironment('LINK_SECRET_NAME', this.contentApi.linkSecretName);
+    this.contentApi.grantSign(this.publishFunction);
   }
 
   /** The topic a partner subscribes to: its payload variant's, the one its shard was packed into. */

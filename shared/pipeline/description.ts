@@ -24,7 +24,8 @@ export type ResourceName =
   | 'releaseFunction'
   | 'releaseDlq'
   | 'schedulerRole'
-  | 'scheduleGroup';
+  | 'scheduleGroup'
+  | 'linkSigningSecret';
 
 /** Queues of the pipeline itself; partner queues are added per partner from the registry (`QueueRole`). */
 export type QueueName = 'ingestQueue' | 'ingestDlq' | 'streamDlq' | 'releaseDlq';
@@ -157,7 +158,6 @@ export const MAX_LINK_EXPIRY_SECONDS = 604_800;
 /** How long document links are valid unless a deployment says otherwise: 6 hours. */
 export const DEFAULT_CONTENT_LINK_EXPIRY_SECONDS = 21_600;
 const INDEX_DOCUMENTS = INDEX_DOCUMENT_PREFIX;
-const CLAIM_CHECKS = CLAIM_CHECK_PREFIX;
 
 export const normalise = describeFunction({
   entry: 'functions/normalise.ts',
@@ -289,6 +289,11 @@ export const publish = describeFunction({
       min: 60,
       max: MAX_LINK_EXPIRY_SECONDS,
     }),
+    contentApiUrl: optionalText(
+      'CONTENT_API_URL',
+      'the content API: links are signed URLs to it, nothing is written (unset: claim checks in the content bucket)',
+    ),
+    linkSecretName: optionalText('LINK_SECRET_NAME', 'the Secrets Manager secret that signs document links'),
     summaries: flag('PUBLISH_SUMMARIES', 'some partner takes summaries without a link'),
     linkedSummaries: flag('PUBLISH_LINKED_SUMMARIES', 'some summary partner is entitled to the full text'),
   },
@@ -316,11 +321,10 @@ export const publish = describeFunction({
       why: 'reads versions the stream batch does not carry, and their documents',
     },
     {
-      resource: 'contentBucket',
-      actions: ['s3:PutObject', 's3:GetObject'],
-      objects: `${CLAIM_CHECKS}*`,
-      setting: 'contentBucket',
-      why: 'writes claim-check documents and signs links to them (a pre-signed URL acts with its signer)',
+      resource: 'linkSigningSecret',
+      actions: ['secretsmanager:GetSecretValue', 'ssm:GetParameter'],
+      setting: 'linkSecretName',
+      why: 'signs document links with the stack key (read through Parameter Store’s secret reference)',
     },
     {
       resource: 'contentBucket',
@@ -369,6 +373,46 @@ export const publish = describeFunction({
     PERMANENT_FAILURES,
   ],
 });
+
+/**
+ * The content API's function: signed documents and pull feeds over HTTP (API Gateway HTTP API). Not in
+ * `FUNCTIONS`: its source is an API, not a queue, stream or schedule.
+ */
+export const contentApi = {
+  entry: 'functions/content-api.ts',
+  description: 'Serves signed article documents and partner feeds from the index',
+  timeoutSeconds: 10,
+  settings: {
+    tableName: TABLE_NAME,
+    contentBucket: CONTENT_BUCKET,
+    linkSecretName: text('LINK_SECRET_NAME', 'the Secrets Manager secret that signs document links'),
+  },
+  source: { kind: 'http-api' },
+  uses: [
+    {
+      resource: 'articlesTable',
+      actions: ['dynamodb:GetItem'],
+      setting: 'tableName',
+      why: 'reads the head of an article and the version a link names (read-only)',
+    },
+    {
+      resource: 'contentBucket',
+      actions: ['s3:GetObject'],
+      objects: `${INDEX_DOCUMENTS}*`,
+      setting: 'contentBucket',
+      why: 'reads documents the index keeps out of its items (read-only)',
+    },
+    {
+      resource: 'linkSigningSecret',
+      actions: ['secretsmanager:GetSecretValue', 'ssm:GetParameter'],
+      setting: 'linkSecretName',
+      why: 'verifies document links with the stack key (read through Parameter Store’s secret reference)',
+    },
+  ],
+  metrics: [],
+} as const satisfies Omit<FunctionDescription<Record<string, Setting<unknown>>>, 'source'> & {
+  readonly source: { readonly kind: 'http-api' };
+};
 
 /** Every function of the pipeline, by the name the stack, the runtime and the CLI use. */
 export const FUNCTIONS = { normalise, publish, release } as const;

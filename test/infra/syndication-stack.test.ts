@@ -776,15 +776,13 @@ describe('claim check (content bucket)', () => {
     );
   const contentObjects = (prefix: string) => ({ 'Fn::Join': ['', [arnOf(dev.contentBucket), prefix]] });
 
-  test('publish may write and sign links to documents, read index documents, and use the key', () => {
+  test('publish reads index documents and uses the key, and writes no claim-check copy', () => {
     const statements = roleStatements(dev.publishFunction);
     const s3 = s3StatementsOf(dev.publishFunction);
+    // Links point at the content API, which serves the indexed document: no per-version PUT.
     assert.deepEqual(
       s3.map((statement) => [statement.Resource, actionsOf([statement]).sort()]),
-      [
-        [contentObjects('/documents/*'), ['s3:GetObject', 's3:PutObject']],
-        [contentObjects('/index-documents/*'), ['s3:GetObject']],
-      ],
+      [[contentObjects('/index-documents/*'), ['s3:GetObject']]],
     );
     const kms = statements.filter((statement) =>
       actionsOf([statement]).some((action) => action.startsWith('kms:')),
