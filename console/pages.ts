@@ -203,7 +203,17 @@ function LatencyChart({ partner }: { partner: PartnerView }) {
         width: Math.min(900, box.current.clientWidth || 900),
         height: 240,
         title: `${partner.name}: upload → delivery latency per ${partner.latency.bucketSeconds} s`,
-        scales: { x: { time: true } },
+        // One bucket alone would make uPlot stretch the axis over years: a bucket's margin each side.
+        scales: {
+          x: {
+            time: true,
+            auto: false,
+            range: [
+              (points[0]?.start ?? 0) / 1000 - partner.latency.bucketSeconds,
+              (points.at(-1)?.start ?? 0) / 1000 + 2 * partner.latency.bucketSeconds,
+            ],
+          },
+        },
         axes: [{}, { label: 'ms', size: 60 }],
         series: [
           {},

@@ -49,10 +49,12 @@ export function ActionButton({
   action,
   label,
   onDone,
+  disabled = false,
 }: {
   action: Action;
   label: string;
   onDone?: () => void;
+  disabled?: boolean;
 }) {
   const [prepared, setPrepared] = useState<Prepared | undefined>();
   const [result, setResult] = useState<string | undefined>();
@@ -82,7 +84,7 @@ export function ActionButton({
     );
   };
   return html`<span class="action">
-    <button type="button" onClick=${prepare}>${label}</button>
+    <button type="button" onClick=${prepare} disabled=${disabled && !prepared}>${label}</button>
     ${
       prepared &&
       html`<div class="confirm" role="dialog" aria-label="Confirm">
@@ -106,7 +108,7 @@ export function DeadLetterTable({ queues, onDone }: { queues: QueueDepth[]; onDo
           queue,
         ) => html`<tr key=${queue.name} class=${queue.waiting + queue.inFlight > 0 ? 'attention' : ''} data-queue=${queue.name}>
           <td>${queue.name}</td><td class="number">${queue.waiting}</td><td class="number">${queue.inFlight}</td>
-          <td>${queue.waiting > 0 ? html`<${ActionButton} action=${{ action: 'redrive', queue: queue.name }} label="Redrive" onDone=${onDone} />` : ''}</td>
+          <td><${ActionButton} action=${{ action: 'redrive', queue: queue.name }} label="Redrive" disabled=${queue.waiting === 0} onDone=${onDone} /></td>
         </tr>`,
       )}
     </tbody>

@@ -13,9 +13,11 @@ const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost', '[::1]']);
 /** Whether a Host header names this console on a loopback address (`127.0.0.1:PORT`, `localhost:PORT`, `[::1]:PORT`). */
 export function isLoopbackHost(host: string | undefined, port: number): boolean {
   if (!host) return false;
-  const match = /^(\[::1\]|[^:]+):(\d+)$/.exec(host.trim().toLowerCase());
+  const match = /^(\[::1\]|[^:]+)(?::(\d+))?$/.exec(host.trim().toLowerCase());
   if (!match) return false;
-  return LOOPBACK_NAMES.has(match[1] as string) && Number(match[2]) === port;
+  // Browsers leave out the scheme's default port (80 for http).
+  const named = match[2] === undefined ? 80 : Number(match[2]);
+  return LOOPBACK_NAMES.has(match[1] as string) && named === port;
 }
 
 /** Whether an Origin header is this console's own (scheme http, loopback host, same port). */
