@@ -123,7 +123,13 @@ export function ArticlePage({ uri }: { uri: string }) {
       <dt>subjects</dt><dd>${head.subjectCodes.join(', ') || '–'}</dd>
       <dt>first created</dt><dd>${time(head.firstCreated)}</dd>
     </dl>
-    <p><${ActionButton} action=${{ action: 'replay', uri: head.uri }} label="Replay to all partners" /></p>
+    <p class="replays">
+      <${ActionButton} action=${{ action: 'replay', uri: head.uri }} label="Replay to all partners" />
+      ${partners.map(
+        (partner) =>
+          html`<${ActionButton} key=${partner} action=${{ action: 'replay', uri: head.uri, partner }} label=${`Replay to ${partner}`} />`,
+      )}
+    </p>
     <h2>Versions</h2>
     <table class="versions">
       <thead><tr><th>v</th><th>status</th><th>created</th><th>content hash</th><th>diff from</th><th>diff to</th><th></th></tr></thead>

@@ -127,6 +127,23 @@ describe('operator console in Chromium', { skip }, () => {
       .locator('table.deliveries tr[data-partner="everything"]', { hasText: 'article.updated' })
       .waitFor();
     await screenshot('article-diff');
+
+    // Replay the current version to every partner whose filter takes it, after confirming.
+    await page.getByRole('button', { name: 'Replay to all partners' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Confirm' });
+    await dialog
+      .getByText(`Replay ${WIRE_URI} v2 (usable) to every partner whose filter takes it.`)
+      .waitFor();
+    await dialog.getByRole('button', { name: 'Confirm' }).click();
+    await page.locator('output', { hasText: `replayed ${WIRE_URI}` }).waitFor();
+    await page
+      .locator('table.deliveries tr[data-partner="politics-en"]', { hasText: 'article.replayed' })
+      .waitFor();
+    assert.equal(
+      await page.locator('table.deliveries tr[data-partner="sport-only"]').count(),
+      0,
+      'a replay goes through the filters as the original did',
+    );
   });
 
   test('a broken file shows as a rejection with its code and reason', async () => {
