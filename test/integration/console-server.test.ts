@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { after, before, describe, test } from 'node:test';
+import { GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { type RunningConsole, startConsole } from '../../local/console/server.js';
 import { LocalPipeline } from '../../local/pipeline.js';
 import { buildConsole } from '../../scripts/build-console.js';
@@ -57,6 +58,7 @@ function call(
 describe('console server', () => {
   let pipeline: LocalPipeline;
   let console: RunningConsole;
+  let startedAt: Date;
   const json = (answer: Answer) => JSON.parse(answer.body);
   const post = (path: string, body: unknown, token = console.token) =>
     call(console.url, path, {
@@ -67,6 +69,7 @@ describe('console server', () => {
 
   before(async () => {
     await buildConsole();
+    startedAt = new Date();
     pipeline = await LocalPipeline.start(partners);
     console = await startConsole({ pipeline });
     const text = readFileSync(WIRE_ARTICLE, 'utf8');
@@ -190,5 +193,62 @@ describe('console server', () => {
         pipeline.resources.partnerQueues[0]?.deadLetterQueue.name,
       ],
     );
+  });
+  test("redrives the stream's failure records by republishing the articles they cover", async () => {
+    const streamDlq = pipeline.resources.streamDeadLetterQueue;
+    const arrival = startedAt.toISOString().replace(/\.\d+Z$/, 'Z');
+    // Lambda's on-failure record for a DynamoDB stream batch, as AWS documents it.
+    await pipeline.clients.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: streamDlq.url,
+        MessageBody: JSON.stringify({
+          requestContext: {
+            requestId: '316aa6d0-8154-xmpl-9af7-85d5f4a6bc81',
+            functionArn: 'arn:aws:lambda:us-east-1:000000000000:function:syndicate-publish',
+            condition: 'RetryAttemptsExhausted',
+            approximateInvokeCount: 1,
+          },
+          responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
+          version: '1.0',
+          timestamp: new Date().toISOString(),
+          DDBStreamBatchInfo: {
+            shardId: 'shardId-00000001573689847184-864758bb',
+            startSequenceNumber: '800000000003126276362',
+            endSequenceNumber: '800000000003126276362',
+            approximateArrivalOfFirstRecord: arrival,
+            approximateArrivalOfLastRecord: arrival,
+            batchSize: 1,
+            streamArn:
+              'arn:aws:dynamodb:us-east-1:000000000000:table/syndicate-articles/stream/2026-12-07T00:00:00.000',
+          },
+        }),
+      }),
+    );
+    const before = pipeline.deliveries.length;
+    const action = { action: 'redrive', queue: streamDlq.name };
+    const prepared = json(await post('/api/actions/prepare', action));
+    assert.equal(
+      prepared.summary,
+      `Redrive ${streamDlq.name} (1 waiting, 0 in flight): republish the articles its failure records cover from the index.`,
+    );
+    const run = json(await post('/api/actions/run', { action, confirmation: prepared.confirmation }));
+    assert.equal(run.summary, `${streamDlq.name}: 1 failure records, 1 articles republished`);
+    await pipeline.waitForIdle();
+    const republished = pipeline.deliveries
+      .slice(before)
+      .map((delivery) => [
+        delivery.partner,
+        delivery.envelope.uri,
+        delivery.envelope.version,
+        delivery.envelope.eventType,
+      ]);
+    assert.deepEqual(republished, [['everything', URI, 2, 'article.updated']]);
+    const { Attributes } = await pipeline.clients.sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: streamDlq.url,
+        AttributeNames: ['ApproximateNumberOfMessages'],
+      }),
+    );
+    assert.equal(Attributes?.ApproximateNumberOfMessages, '0');
   });
 });
