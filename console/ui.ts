@@ -1,7 +1,7 @@
 /** Shared pieces of the console's pages: markup with htm on Preact, polling, formatting, the confirm step. */
 import htm from 'htm';
 import { h } from 'preact';
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { get, post } from './api.js';
 import type { Action, Prepared, QueueDepth } from './types.js';
 
@@ -14,11 +14,19 @@ export const REFRESH_MS = 2000;
 export function usePolled<T>(path: string, query: Record<string, string | number | undefined> = {}) {
   const key = `${path}?${JSON.stringify(query)}`;
   const [state, setState] = useState<{ key: string; data?: T; error?: string }>({ key });
+  const busy = useRef<string | undefined>(undefined);
   const reload = useCallback(() => {
-    get<T>(path, query).then(
-      (data) => setState({ key, data }),
-      (error: Error) => setState((previous) => ({ ...previous, key, error: error.message })),
-    );
+    // A slow answer (a large index) is not asked for again until it came.
+    if (busy.current === key) return;
+    busy.current = key;
+    get<T>(path, query)
+      .then(
+        (data) => setState({ key, data }),
+        (error: Error) => setState((previous) => ({ ...previous, key, error: error.message })),
+      )
+      .finally(() => {
+        if (busy.current === key) busy.current = undefined;
+      });
   }, [key]);
   useEffect(() => {
     reload();

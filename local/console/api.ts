@@ -49,6 +49,8 @@ export class ApiError extends Error {
 const REPLAY_LINK_EXPIRY_SECONDS = 6 * 3600;
 /** Article heads read per scan page while listing. */
 const SCAN_PAGE = 500;
+/** Above this many articles whose object key is not known yet, the heads are scanned instead of read one by one. */
+const SCAN_INSTEAD_OF_READS = 50;
 
 export type ConsoleAction =
   | { readonly action: 'redrive'; readonly queue: string }
@@ -259,9 +261,12 @@ export class ConsoleApi {
   async partners(bucketSeconds = 60) {
     if (!Number.isInteger(bucketSeconds) || bucketSeconds < 1 || bucketSeconds > 86_400)
       throw new ApiError(400, `bucket must be 1 to 86400 seconds, not '${bucketSeconds}'`);
+    const delivered = new Set(this.pipeline.deliveries.map((delivery) => delivery.envelope.uri));
+    const unknown = [...delivered].filter((uri) => !this.objectKeys.has(uri));
+    // Many articles not seen yet (a console opened after a bulk ingest): one scan beats a read each.
+    if (unknown.length > SCAN_INSTEAD_OF_READS) await this.allHeads();
     const keys = new Map<string, string | undefined>();
-    for (const uri of new Set(this.pipeline.deliveries.map((delivery) => delivery.envelope.uri)))
-      keys.set(uri, await this.keyOf(uri));
+    for (const uri of delivered) keys.set(uri, await this.keyOf(uri));
     return Promise.all(
       this.pipeline.resources.partnerQueues.map(
         async ({ partner, queue, deadLetterQueue, localDelivery }) => {
