@@ -47,7 +47,7 @@ const skip = existsSync(CHROMIUM)
 
 describe('operator console in Chromium', { skip }, () => {
   let pipeline: LocalPipeline;
-  let console: RunningConsole;
+  let consoleServer: RunningConsole;
   let browser: Browser;
   let page: Page;
 
@@ -57,7 +57,7 @@ describe('operator console in Chromium', { skip }, () => {
     await buildConsole();
     mkdirSync(SCREENSHOTS, { recursive: true });
     pipeline = await LocalPipeline.start(partners);
-    console = await startConsole({ pipeline });
+    consoleServer = await startConsole({ pipeline });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       // No sandbox as root (CI); no background traffic, which a machine without network refuses.
@@ -77,17 +77,26 @@ describe('operator console in Chromium', { skip }, () => {
 
   after(async () => {
     await browser?.close();
-    await console?.close();
+    await consoleServer?.close();
     await pipeline?.stop();
   });
 
   test('a dropped article shows as published, and which partners it reached', async () => {
     await pipeline.upload(WIRE_KEY, readFileSync(WIRE_ARTICLE));
-    await page.goto(console.url);
+    await page.goto(consoleServer.url);
     const row = page.locator('table.articles tbody tr', { hasText: WIRE_HEADLINE });
     await row.waitFor();
     assert.equal(await row.locator('.status').textContent(), 'usable');
     await screenshot('articles');
+
+    // Search: the source it came from finds it; another source does not.
+    await page.getByPlaceholder('source').fill('sportswire');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.locator('p.count', { hasText: '0 articles' }).waitFor();
+    await page.getByPlaceholder('source').fill('wire');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.locator('p.count', { hasText: '1 article' }).waitFor();
+    assert.match(page.url(), /#\/articles\?source=wire$/);
 
     await row.getByRole('link', { name: WIRE_HEADLINE }).click();
     await page.getByRole('heading', { level: 1, name: WIRE_HEADLINE }).waitFor();
@@ -115,7 +124,7 @@ describe('operator console in Chromium', { skip }, () => {
       'the sample article starts with its headline',
     );
     await pipeline.upload(WIRE_KEY, edited);
-    await page.goto(`${console.url}#/article?uri=${encodeURIComponent(WIRE_URI)}`);
+    await page.goto(`${consoleServer.url}#/article?uri=${encodeURIComponent(WIRE_URI)}`);
     await page.locator('table.versions tr[data-version="2"]').waitFor();
     await page.getByRole('heading', { level: 1, name: EDITED_HEADLINE }).waitFor();
     const headlineChange = page.locator('.changes tr', { hasText: 'headlines[0].value' });
@@ -148,14 +157,14 @@ describe('operator console in Chromium', { skip }, () => {
 
   test('a broken file shows as a rejection with its code and reason', async () => {
     await pipeline.upload(BROKEN_KEY, ' \n\t \n');
-    await page.goto(`${console.url}#/rejections`);
+    await page.goto(`${consoleServer.url}#/rejections`);
     const row = page.locator(`table.rejections tr[data-key="${BROKEN_KEY}"]`);
     await row.waitFor();
     assert.equal(await row.locator('code').textContent(), 'EMPTY');
     assert.equal(await row.locator('.message').textContent(), 'the object is empty or holds only whitespace');
     // The link serves the quarantined original's bytes as a download.
     const href = await row.getByRole('link', { name: 'download' }).getAttribute('href');
-    const original = await page.request.get(new URL(href ?? '', console.url).toString());
+    const original = await page.request.get(new URL(href ?? '', consoleServer.url).toString());
     assert.equal(original.status(), 200);
     assert.equal(await original.text(), ' \n\t \n');
     assert.match(original.headers()['content-disposition'] ?? '', /^attachment/);
@@ -182,7 +191,7 @@ describe('operator console in Chromium', { skip }, () => {
     const queueBefore = await depth(everything.queue.url);
     assert.equal(await depth(everything.deadLetterQueue.url), 1);
 
-    await page.goto(`${console.url}#/health`);
+    await page.goto(`${consoleServer.url}#/health`);
     await page.locator('.alarms', { hasText: 'n/a locally' }).waitFor();
     const row = page.locator(`tr[data-queue="${everything.deadLetterQueue.name}"]`);
     await row.locator('td.number').first().filter({ hasText: /^1$/ }).waitFor();
@@ -199,7 +208,7 @@ describe('operator console in Chromium', { skip }, () => {
   });
 
   test('the partners page shows filters, depths and the latency chart', async () => {
-    await page.goto(`${console.url}#/partners`);
+    await page.goto(`${consoleServer.url}#/partners`);
     const row = page.locator('table.partners tr[data-partner="everything"]');
     await row.waitFor();
     assert.match((await row.textContent()) ?? '', /\{\}/);

@@ -57,11 +57,11 @@ function call(
 
 describe('console server', () => {
   let pipeline: LocalPipeline;
-  let console: RunningConsole;
+  let consoleServer: RunningConsole;
   let startedAt: Date;
   const json = (answer: Answer) => JSON.parse(answer.body);
-  const post = (path: string, body: unknown, token = console.token) =>
-    call(console.url, path, {
+  const post = (path: string, body: unknown, token = consoleServer.token) =>
+    call(consoleServer.url, path, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-console-token': token },
       body,
@@ -71,7 +71,7 @@ describe('console server', () => {
     await buildConsole();
     startedAt = new Date();
     pipeline = await LocalPipeline.start(partners);
-    console = await startConsole({ pipeline });
+    consoleServer = await startConsole({ pipeline });
     const text = readFileSync(WIRE_ARTICLE, 'utf8');
     await pipeline.upload(KEY, text);
     await pipeline.upload('wire/blank.txt', '   ');
@@ -81,26 +81,26 @@ describe('console server', () => {
   });
 
   after(async () => {
-    await console?.close();
+    await consoleServer?.close();
     await pipeline?.stop();
   });
 
   test('listens on 127.0.0.1 and serves the page with its token', async () => {
-    assert.match(console.url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
-    const page = await call(console.url, '/');
+    assert.match(consoleServer.url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
+    const page = await call(consoleServer.url, '/');
     assert.equal(page.status, 200);
-    assert.ok(page.body.includes(`<meta name="console-token" content="${console.token}" />`));
+    assert.ok(page.body.includes(`<meta name="console-token" content="${consoleServer.token}" />`));
     assert.equal(page.headers['x-frame-options'], 'DENY');
     assert.match(String(page.headers['content-security-policy']), /frame-ancestors 'none'/);
   });
 
   test('refuses a request for another host name (DNS rebinding) and a foreign Origin', async () => {
-    const port = new URL(console.url).port;
-    const rebound = await call(console.url, '/api/articles', {
+    const port = new URL(consoleServer.url).port;
+    const rebound = await call(consoleServer.url, '/api/articles', {
       headers: { host: `attacker.example:${port}` },
     });
     assert.equal(rebound.status, 403);
-    const foreign = await call(console.url, '/api/articles', {
+    const foreign = await call(consoleServer.url, '/api/articles', {
       headers: { origin: 'http://attacker.example' },
     });
     assert.equal(foreign.status, 403);
@@ -129,11 +129,11 @@ describe('console server', () => {
   });
 
   test('lists the article with its two versions, the diff and the deliveries', async () => {
-    const list = json(await call(console.url, '/api/articles?source=wire&status=usable'));
+    const list = json(await call(consoleServer.url, '/api/articles?source=wire&status=usable'));
     assert.equal(list.total, 1);
     assert.equal(list.items[0].uri, URI);
     assert.equal(list.items[0].version, 2);
-    const article = json(await call(console.url, `/api/article?uri=${encodeURIComponent(URI)}`));
+    const article = json(await call(consoleServer.url, `/api/article?uri=${encodeURIComponent(URI)}`));
     assert.deepEqual(
       article.versions.map((version: { version: number }) => version.version),
       [1, 2],
@@ -150,38 +150,38 @@ describe('console server', () => {
       ],
     );
     for (const delivery of article.deliveries) assert.ok(delivery.latencyMs >= 0);
-    const diff = json(await call(console.url, `/api/diff?uri=${encodeURIComponent(URI)}&from=1&to=2`));
+    const diff = json(await call(consoleServer.url, `/api/diff?uri=${encodeURIComponent(URI)}&from=1&to=2`));
     const headline = diff.changes.find((change: { path: string }) => change.path === 'headlines[0].value');
     assert.equal(headline.after, 'Trump, Putin signal new effort to cooperate on Syria and Iraq');
     assert.equal(
-      (await call(console.url, `/api/diff?uri=${encodeURIComponent(URI)}&from=1&to=3`)).status,
+      (await call(consoleServer.url, `/api/diff?uri=${encodeURIComponent(URI)}&from=1&to=3`)).status,
       400,
     );
   });
 
   test('answers a bad search with a sentence, an unknown article with 404', async () => {
-    const bad = await call(console.url, '/api/articles?status=published');
+    const bad = await call(consoleServer.url, '/api/articles?status=published');
     assert.equal(bad.status, 400);
     assert.match(json(bad).detail, /status must be one of usable, withheld, canceled/);
     assert.equal(
-      (await call(console.url, `/api/article?uri=${encodeURIComponent('urn:syndicate:none')}`)).status,
+      (await call(consoleServer.url, `/api/article?uri=${encodeURIComponent('urn:syndicate:none')}`)).status,
       404,
     );
   });
 
   test('serves a rejection and its quarantined original, and no other object of that bucket', async () => {
-    const rejections = json(await call(console.url, '/api/rejections'));
+    const rejections = json(await call(consoleServer.url, '/api/rejections'));
     assert.equal(rejections[0].objectKey, 'wire/blank.txt');
     assert.equal(rejections[0].code, 'EMPTY');
-    const original = await call(console.url, rejections[0].original);
+    const original = await call(consoleServer.url, rejections[0].original);
     assert.equal(original.body, '   ');
     assert.equal(original.headers['content-type'], 'application/octet-stream');
-    const other = await call(console.url, '/api/rejections/original?key=wire%2Fsummit.txt');
+    const other = await call(consoleServer.url, '/api/rejections/original?key=wire%2Fsummit.txt');
     assert.equal(other.status, 404);
   });
 
   test('health says alarms are AWS-only and lists every dead-letter queue', async () => {
-    const health = json(await call(console.url, '/api/health'));
+    const health = json(await call(consoleServer.url, '/api/health'));
     assert.equal(health.alarms.state, 'n/a locally');
     assert.deepEqual(
       health.queues
