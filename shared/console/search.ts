@@ -34,8 +34,10 @@ function nonNegativeInteger(name: string, value: string): number {
   return Number(value);
 }
 
-function instant(name: string, value: string): string {
-  const time = Date.parse(value);
+/** A bound as an instant; a date alone is the start of that day (UTC) for `from` and its end for `to`. */
+function instant(name: 'from' | 'to', value: string): string {
+  const dayOnly = /^\d{4}-\d{2}-\d{2}$/.test(value);
+  const time = Date.parse(value) + (dayOnly && name === 'to' ? 86_400_000 - 1 : 0);
   if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(time))
     throw new QueryError(
       `${name} must be an ISO 8601 date or time (2026-12-07 or 2026-12-07T10:00:00Z), not '${value}'`,

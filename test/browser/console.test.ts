@@ -87,6 +87,8 @@ describe('operator console in Chromium', { skip }, () => {
     const row = page.locator('table.articles tbody tr', { hasText: WIRE_HEADLINE });
     await row.waitFor();
     assert.equal(await row.locator('.status').textContent(), 'usable');
+    // Delivered to the catch-all and the English politics partner: two deliveries.
+    await row.locator('td.number').last().filter({ hasText: /^2$/ }).waitFor();
     await screenshot('articles');
 
     // Search: the source it came from finds it; another source does not.

@@ -71,8 +71,11 @@ describe('article search', () => {
     assert.deepEqual(uris({ source: 'wire', language: 'en', status: 'usable' }), []);
   });
 
-  test('by time: a day given as a date starts at midnight UTC; bounds are inclusive', () => {
+  test('by time: a date alone is a whole day (UTC); bounds are inclusive', () => {
     assert.deepEqual(uris({ from: '2026-12-06' }), ['urn:a', 'urn:b']);
+    // A date alone as the upper bound takes in the whole of that day.
+    assert.deepEqual(uris({ from: '2026-12-06', to: '2026-12-06' }), ['urn:b']);
+    assert.deepEqual(parseArticleQuery({ to: '2026-12-06' }).to, '2026-12-06T23:59:59.999Z');
     assert.deepEqual(uris({ from: '2026-12-05T10:00:00Z', to: '2026-12-06T10:00:00Z' }), ['urn:b', 'urn:c']);
   });
 
