@@ -27,6 +27,8 @@ import {
   registryWantsSummaries,
   subscriptionFilterPolicyFor,
 } from '../../shared/partners/registry.js';
+import type { QueueRole } from '../../shared/pipeline/description.js';
+import { type ManifestQueue, type PipelineManifest, queuesWithRole } from '../../shared/pipeline/manifest.js';
 import type { Notifier } from '../../shared/ports/notifier.js';
 import { redriveMessages, redriveStreamFailures } from '../../shared/usecases/redrive.js';
 import { replayArticles } from '../../shared/usecases/replay.js';
@@ -34,6 +36,7 @@ import { LOCAL_REGION } from '../aws-event-bridge.js';
 import type { S3rverEvent } from '../emulators.js';
 import { LOCAL_CREDENTIALS } from '../emulators.js';
 import type { Delivery, LocalPipeline } from '../pipeline.js';
+import type { LocalResources } from '../resources.js';
 
 /** A request the API cannot serve as asked: its status and a sentence saying why. */
 export class ApiError extends Error {
@@ -66,10 +69,43 @@ export interface QueueDepth {
 interface DeadLetterQueue {
   readonly name: string;
   readonly url: string;
-  /** The queue its messages go back to; absent for the stream's failure records. */
+  readonly role: QueueRole;
+  /** The queue its messages go back to: the one whose dead-letter queue it is, when there is one. */
   readonly redrivesTo?: string;
-  readonly kind: 'ingest' | 'stream' | 'partner';
   readonly partner?: string;
+}
+
+/** A queue's name: the last segment of its URL (SQS and fauxqs alike). */
+const queueNameOf = (url: string) => url.slice(url.lastIndexOf('/') + 1);
+
+const DEAD_LETTER_ROLES: ReadonlySet<QueueRole> = new Set([
+  'ingest-dead-letter',
+  'stream-failures',
+  'release-failures',
+  'partner-dead-letter',
+  'delivery-dead-letter',
+]);
+
+/** The local runtime's queues by role, as a pipeline manifest lists them (shared/pipeline/manifest.ts). */
+export function localManifestQueues(resources: LocalResources): ManifestQueue[] {
+  return [
+    {
+      role: 'ingest',
+      url: resources.ingestQueue.url,
+      deadLetterQueueUrl: resources.ingestDeadLetterQueue.url,
+    },
+    { role: 'ingest-dead-letter', url: resources.ingestDeadLetterQueue.url },
+    { role: 'stream-failures', url: resources.streamDeadLetterQueue.url },
+    ...resources.partnerQueues.flatMap(({ partner, queue, deadLetterQueue }) => [
+      {
+        role: 'partner' as const,
+        url: queue.url,
+        partner: partner.name,
+        deadLetterQueueUrl: deadLetterQueue.url,
+      },
+      { role: 'partner-dead-letter' as const, url: deadLetterQueue.url, partner: partner.name },
+    ]),
+  ];
 }
 
 export class ConsoleApi {
@@ -89,7 +125,17 @@ export class ConsoleApi {
   private readonly sns: SNSClient;
   private readonly objectKeys = new Map<string, string>();
 
-  constructor(private readonly pipeline: LocalPipeline) {
+  private readonly manifestQueues: readonly ManifestQueue[];
+
+  /**
+   * `manifest`: the pipeline's queues by role, when the runtime publishes a manifest; otherwise they
+   * are read from the pipeline's resources.
+   */
+  constructor(
+    private readonly pipeline: LocalPipeline,
+    manifest?: Pick<PipelineManifest, 'queues'>,
+  ) {
+    this.manifestQueues = manifest?.queues ?? localManifestQueues(pipeline.resources);
     const { clients, resources } = pipeline;
     this.index = new DynamoDbArticleIndex(clients.dynamoDb, resources.table, {
       documents: new S3DocumentStore(clients.s3, resources.contentBucket),
@@ -235,27 +281,18 @@ export class ConsoleApi {
   }
 
   private deadLetterQueues(): DeadLetterQueue[] {
-    const { resources } = this.pipeline;
-    return [
-      {
-        name: resources.ingestDeadLetterQueue.name,
-        url: resources.ingestDeadLetterQueue.url,
-        redrivesTo: resources.ingestQueue.url,
-        kind: 'ingest',
-      },
-      {
-        name: resources.streamDeadLetterQueue.name,
-        url: resources.streamDeadLetterQueue.url,
-        kind: 'stream',
-      },
-      ...resources.partnerQueues.map(({ partner, queue, deadLetterQueue }) => ({
-        name: deadLetterQueue.name,
-        url: deadLetterQueue.url,
-        redrivesTo: queue.url,
-        kind: 'partner' as const,
-        partner: partner.name,
-      })),
-    ];
+    return this.manifestQueues
+      .filter((queue) => DEAD_LETTER_ROLES.has(queue.role))
+      .map((queue) => {
+        const source = this.manifestQueues.find((candidate) => candidate.deadLetterQueueUrl === queue.url);
+        return {
+          name: queueNameOf(queue.url),
+          url: queue.url,
+          role: queue.role,
+          ...(source ? { redrivesTo: source.url } : {}),
+          ...(queue.partner ? { partner: queue.partner } : {}),
+        };
+      });
   }
 
   async partners(bucketSeconds = 60) {
@@ -313,13 +350,12 @@ export class ConsoleApi {
   }
 
   async health() {
-    const { resources } = this.pipeline;
     const queues: QueueDepth[] = await Promise.all([
-      (async () => ({
-        name: resources.ingestQueue.name,
+      ...queuesWithRole({ queues: this.manifestQueues }, 'ingest').map(async (queue) => ({
+        name: queueNameOf(queue.url),
         role: 'ingest' as const,
-        ...(await this.depth(resources.ingestQueue.url)),
-      }))(),
+        ...(await this.depth(queue.url)),
+      })),
       ...this.deadLetterQueues().map(async (queue) => ({
         name: queue.name,
         role: 'dead-letter' as const,
@@ -373,10 +409,9 @@ export class ConsoleApi {
     if (action.action === 'redrive') {
       const queue = this.deadLetter(action.queue);
       const { waiting, inFlight } = await this.depth(queue.url);
-      const what =
-        queue.kind === 'stream'
-          ? 'republish the articles its failure records cover from the index'
-          : `move its messages back to ${queue.kind === 'ingest' ? 'the ingest queue' : `${queue.partner}'s queue`}`;
+      const what = queue.redrivesTo
+        ? `move its messages back to ${queue.partner ? `${queue.partner}'s queue` : queueNameOf(queue.redrivesTo)}`
+        : 'republish the articles its failure records cover from the index';
       return {
         action,
         summary: `Redrive ${queue.name} (${waiting} waiting, ${inFlight} in flight): ${what}.`,
@@ -411,6 +446,12 @@ export class ConsoleApi {
 
   private deadLetter(name: string): DeadLetterQueue {
     const queue = this.deadLetterQueues().find((candidate) => candidate.name === name);
+    // Stream failures are republished from the index; anything else needs a queue to go back to.
+    if (queue && !queue.redrivesTo && queue.role !== 'stream-failures')
+      throw new ApiError(
+        409,
+        `${name} has no source queue to redrive into: see the README's alarm table for what to do`,
+      );
     if (!queue)
       throw new ApiError(
         404,

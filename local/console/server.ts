@@ -12,6 +12,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { QueryError } from '../../shared/console/search.js';
+import type { PipelineManifest } from '../../shared/pipeline/manifest.js';
 import type { LocalPipeline } from '../pipeline.js';
 import { ApiError, ConsoleApi } from './api.js';
 import { confirmationFor, isConfirmed, newSecret, refusal } from './guard.js';
@@ -21,6 +22,8 @@ export const CONSOLE_ASSETS = fileURLToPath(new URL('../../dist/console/', impor
 
 export interface ConsoleOptions {
   readonly pipeline: LocalPipeline;
+  /** The pipeline's queues by role (shared/pipeline/manifest.ts); read from the pipeline's resources when absent. */
+  readonly manifest?: Pick<PipelineManifest, 'queues'>;
   /** @default 0 (any free port) */
   readonly port?: number;
   /** Where the built web app is. @default dist/console/ */
@@ -109,7 +112,7 @@ function requiredParameter(url: URL, name: string): string {
 }
 
 export async function startConsole(options: ConsoleOptions): Promise<RunningConsole> {
-  const api = new ConsoleApi(options.pipeline);
+  const api = new ConsoleApi(options.pipeline, options.manifest);
   const assets = options.assets ?? CONSOLE_ASSETS;
   const token = newSecret();
   // The confirmations' key: never sent to the page, so only the server can mint a confirmation.

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { localManifestQueues } from '../../local/console/api.js';
 import { type RunningConsole, startConsole } from '../../local/console/server.js';
 import { LocalPipeline } from '../../local/pipeline.js';
 import { buildConsole } from '../../scripts/build-console.js';
@@ -115,7 +116,7 @@ describe('console server', () => {
     const prepared = json(await post('/api/actions/prepare', { action: 'redrive', queue: dlq }));
     assert.equal(
       prepared.summary,
-      `Redrive ${dlq} (0 waiting, 0 in flight): move its messages back to the ingest queue.`,
+      `Redrive ${dlq} (0 waiting, 0 in flight): move its messages back to syndicate-ingest.`,
     );
     const other = { action: 'redrive', queue: pipeline.resources.streamDeadLetterQueue.name };
     const mismatched = await post('/api/actions/run', { action: other, confirmation: prepared.confirmation });
@@ -250,5 +251,28 @@ describe('console server', () => {
       }),
     );
     assert.equal(Attributes?.ApproximateNumberOfMessages, '0');
+  });
+  test('finds queues by their role in a manifest, and refuses to redrive one with no way back', async () => {
+    const deliveryDlq = 'http://127.0.0.1:1/000000000000/partner-everything-delivery-dlq';
+    const withManifest = await startConsole({
+      pipeline,
+      manifest: {
+        queues: [
+          ...localManifestQueues(pipeline.resources),
+          { role: 'delivery-dead-letter', url: deliveryDlq, partner: 'everything' },
+        ],
+      },
+    });
+    try {
+      const answer = await call(withManifest.url, '/api/actions/prepare', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-console-token': withManifest.token },
+        body: { action: 'redrive', queue: 'partner-everything-delivery-dlq' },
+      });
+      assert.equal(answer.status, 409);
+      assert.match(json(answer).detail, /has no source queue to redrive into/);
+    } finally {
+      await withManifest.close();
+    }
   });
 });
