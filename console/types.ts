@@ -90,6 +90,7 @@ export interface QueueDepth {
   role: string;
   waiting: number;
   inFlight: number;
+  redrivable?: boolean;
 }
 
 export interface PartnerView {

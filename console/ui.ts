@@ -116,7 +116,7 @@ export function DeadLetterTable({ queues, onDone }: { queues: QueueDepth[]; onDo
           queue,
         ) => html`<tr key=${queue.name} class=${queue.waiting + queue.inFlight > 0 ? 'attention' : ''} data-queue=${queue.name}>
           <td>${queue.name}</td><td class="number">${queue.waiting}</td><td class="number">${queue.inFlight}</td>
-          <td><${ActionButton} action=${{ action: 'redrive', queue: queue.name }} label="Redrive" disabled=${queue.waiting === 0} onDone=${onDone} /></td>
+          <td><${ActionButton} action=${{ action: 'redrive', queue: queue.name }} label="Redrive" disabled=${queue.waiting === 0 || queue.redrivable === false} onDone=${onDone} /></td>
         </tr>`,
       )}
     </tbody>

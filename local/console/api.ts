@@ -64,6 +64,8 @@ export interface QueueDepth {
   readonly role: 'ingest' | 'dead-letter' | 'partner';
   readonly waiting: number;
   readonly inFlight: number;
+  /** For a dead-letter queue: whether redrive has somewhere to send its messages. */
+  readonly redrivable?: boolean;
 }
 
 interface DeadLetterQueue {
@@ -359,6 +361,7 @@ export class ConsoleApi {
       ...this.deadLetterQueues().map(async (queue) => ({
         name: queue.name,
         role: 'dead-letter' as const,
+        redrivable: queue.redrivesTo !== undefined || queue.role === 'stream-failures',
         ...(await this.depth(queue.url)),
       })),
     ]);
