@@ -270,7 +270,22 @@ export function PartnersPage() {
         )}</tbody>
       </table>
       <p class="hint">Latency: from the object's upload to the message reaching the partner (replays not counted). Click a partner for its chart.</p>
-      ${chosen && html`<${LatencyChart} partner=${chosen} />`}`
+      ${chosen && html`<${LatencyChart} partner=${chosen} />`}
+      ${
+        chosen &&
+        chosen.recent.length > 0 &&
+        html`<h2>Latest deliveries to ${chosen.name}</h2>
+        <table class="recent">
+          <thead><tr><th>article</th><th>v</th><th>event</th><th>received</th><th>upload → delivery</th></tr></thead>
+          <tbody>${chosen.recent.map(
+            (delivery) => html`<tr>
+              <td><a href=${`#/article?uri=${encodeURIComponent(delivery.uri)}`}>${delivery.uri}</a></td>
+              <td class="number">${delivery.version}</td><td>${delivery.eventType}</td>
+              <td>${time(delivery.receivedAt)}</td><td class="number">${ms(delivery.latencyMs)}</td>
+            </tr>`,
+          )}</tbody>
+        </table>`
+      }`
     }
   </section>`;
 }

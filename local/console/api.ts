@@ -68,6 +68,11 @@ export interface QueueDepth {
   readonly redrivable?: boolean;
 }
 
+interface VersionOrigin {
+  readonly key: string;
+  readonly createdAt: number;
+}
+
 interface DeadLetterQueue {
   readonly name: string;
   readonly url: string;
@@ -112,18 +117,21 @@ export function localManifestQueues(resources: LocalResources): ManifestQueue[] 
 
 export class ConsoleApi {
   private readonly index: DynamoDbArticleIndex;
-  /** Upload times per object key (epoch ms), oldest first, from the S3 notifications seen since start. */
-  private readonly uploads = new Map<string, number[]>();
+  /**
+   * When each object key was uploaded or deleted (epoch ms, in order), from the S3 notifications seen
+   * since start: a version's latency runs from the change of its object to the delivery.
+   */
+  private readonly objectChanges = new Map<string, number[]>();
   private readonly onS3Event = (event: S3rverEvent) => {
     for (const record of event.Records ?? []) {
-      if (!record.eventName.startsWith('ObjectCreated')) continue;
       if (record.s3.bucket.name !== this.pipeline.resources.bucket) continue;
-      const at = Date.parse(record.eventTime);
-      const times = this.uploads.get(record.s3.object.key) ?? [];
-      times.push(at);
-      this.uploads.set(record.s3.object.key, times);
+      const times = this.objectChanges.get(record.s3.object.key) ?? [];
+      times.push(Date.parse(record.eventTime));
+      this.objectChanges.set(record.s3.object.key, times);
     }
   };
+  /** Each version's object key and creation time (epoch ms), by `uri#version`: versions never change. */
+  private readonly versionOrigins = new Map<string, VersionOrigin>();
   private readonly sns: SNSClient;
   private readonly objectKeys = new Map<string, string>();
 
@@ -165,7 +173,7 @@ export class ConsoleApi {
       heads.push(...page.items);
       next = page.next;
     } while (next);
-    for (const head of heads) this.objectKeys.set(head.uri, head.origin.key);
+    for (const head of heads) this.remember(head);
     return heads;
   }
 
@@ -192,8 +200,16 @@ export class ConsoleApi {
   private async head(uri: string): Promise<ArticleHead> {
     const head = await this.index.current(uri);
     if (!head) throw new ApiError(404, `no article ${uri} in the index`);
-    this.objectKeys.set(uri, head.origin.key);
+    this.remember(head);
     return head;
+  }
+
+  private remember(head: ArticleHead): void {
+    this.objectKeys.set(head.uri, head.origin.key);
+    this.versionOrigins.set(`${head.uri}#${head.version}`, {
+      key: head.origin.key,
+      createdAt: Date.parse(head.versionCreated),
+    });
   }
 
   async article(uri: string) {
@@ -213,9 +229,9 @@ export class ConsoleApi {
           ninjs: version.ninjs,
           provenance: version.provenance,
         })),
-      deliveries: this.pipeline.deliveries
-        .filter((delivery) => delivery.envelope.uri === uri)
-        .map((delivery) => this.deliveryView(delivery, head.origin.key)),
+      deliveries: await this.deliveryViews(
+        this.pipeline.deliveries.filter((delivery) => delivery.envelope.uri === uri),
+      ),
     };
   }
 
@@ -232,37 +248,58 @@ export class ConsoleApi {
 
   // --- deliveries and latency ----------------------------------------------------------------------
 
-  /** The upload of `key` this delivery came from: the latest one at or before it, if seen. */
-  private uploadBefore(key: string | undefined, at: number): number | undefined {
-    if (!key) return undefined;
-    const times = this.uploads.get(key) ?? [];
+  /** Where a version came from: read once (from the head when it is current, else its stored document). */
+  private async originOf(uri: string, version: number): Promise<VersionOrigin | undefined> {
+    const id = `${uri}#${version}`;
+    if (!this.versionOrigins.has(id)) {
+      const key = await this.keyOf(uri);
+      if (!this.versionOrigins.has(id) && key !== undefined) {
+        const stored = await this.index.version(uri, version);
+        const createdAt = stored?.ninjs.versionCreated ? Date.parse(stored.ninjs.versionCreated) : undefined;
+        if (createdAt !== undefined) this.versionOrigins.set(id, { key, createdAt });
+      }
+    }
+    return this.versionOrigins.get(id);
+  }
+
+  /**
+   * The object change a version came from: the last upload (or deletion, for a withdrawal) of its key
+   * at or before the version was created. Undefined when the console did not see it (before it started).
+   */
+  private changeBefore(origin: VersionOrigin | undefined): number | undefined {
+    if (!origin) return undefined;
     let found: number | undefined;
-    for (const time of times) if (time <= at) found = time;
+    for (const time of this.objectChanges.get(origin.key) ?? []) if (time <= origin.createdAt) found = time;
     return found;
   }
 
-  private deliveryView(delivery: Delivery, key: string | undefined) {
-    const uploadedAt =
-      delivery.envelope.eventType === 'article.replayed'
-        ? undefined
-        : this.uploadBefore(key, delivery.receivedAt);
-    return {
-      partner: delivery.partner,
-      uri: delivery.envelope.uri,
-      version: delivery.envelope.version,
-      eventType: delivery.envelope.eventType,
-      payload: delivery.envelope.payload,
-      receivedAt: new Date(delivery.receivedAt).toISOString(),
-      uploadedAt: uploadedAt === undefined ? null : new Date(uploadedAt).toISOString(),
+  private async deliveryViews(deliveries: readonly Delivery[]) {
+    const views = [];
+    for (const delivery of deliveries) {
+      const { envelope } = delivery;
       // Replays are sent long after the upload: their latency says nothing about the pipeline.
-      latencyMs: uploadedAt === undefined ? null : delivery.receivedAt - uploadedAt,
-    };
+      const changedAt =
+        envelope.eventType === 'article.replayed'
+          ? undefined
+          : this.changeBefore(await this.originOf(envelope.uri, envelope.version));
+      views.push({
+        partner: delivery.partner,
+        uri: envelope.uri,
+        version: envelope.version,
+        eventType: envelope.eventType,
+        payload: envelope.payload,
+        receivedAt: new Date(delivery.receivedAt).toISOString(),
+        uploadedAt: changedAt === undefined ? null : new Date(changedAt).toISOString(),
+        latencyMs: changedAt === undefined ? null : delivery.receivedAt - changedAt,
+      });
+    }
+    return views;
   }
 
   private async keyOf(uri: string): Promise<string | undefined> {
     if (!this.objectKeys.has(uri)) {
       const head = await this.index.current(uri);
-      if (head) this.objectKeys.set(uri, head.origin.key);
+      if (head) this.remember(head);
     }
     return this.objectKeys.get(uri);
   }
@@ -304,14 +341,12 @@ export class ConsoleApi {
     const unknown = [...delivered].filter((uri) => !this.objectKeys.has(uri));
     // Many articles not seen yet (a console opened after a bulk ingest): one scan beats a read each.
     if (unknown.length > SCAN_INSTEAD_OF_READS) await this.allHeads();
-    const keys = new Map<string, string | undefined>();
-    for (const uri of delivered) keys.set(uri, await this.keyOf(uri));
     return Promise.all(
       this.pipeline.resources.partnerQueues.map(
         async ({ partner, queue, deadLetterQueue, localDelivery }) => {
-          const deliveries = this.pipeline.deliveries
-            .filter((delivery) => delivery.partner === partner.name)
-            .map((delivery) => this.deliveryView(delivery, keys.get(delivery.envelope.uri)));
+          const deliveries = await this.deliveryViews(
+            this.pipeline.deliveries.filter((delivery) => delivery.partner === partner.name),
+          );
           const samples: LatencySample[] = deliveries
             .filter((delivery) => delivery.latencyMs !== null)
             .map((delivery) => ({

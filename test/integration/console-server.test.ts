@@ -151,6 +151,14 @@ describe('console server', () => {
       ],
     );
     for (const delivery of article.deliveries) assert.ok(delivery.latencyMs >= 0);
+    // Each delivery is timed from its own version's upload: v1's came before v1 was created, v2's
+    // after v1 and before v2.
+    const [first, second] = article.deliveries as { uploadedAt: string }[];
+    const [v1, v2] = article.versions as { versionCreated: string }[];
+    assert.ok(first && second && v1 && v2);
+    assert.ok(Date.parse(first.uploadedAt) <= Date.parse(v1.versionCreated));
+    assert.ok(Date.parse(v1.versionCreated) < Date.parse(second.uploadedAt));
+    assert.ok(Date.parse(second.uploadedAt) <= Date.parse(v2.versionCreated));
     const diff = json(await call(consoleServer.url, `/api/diff?uri=${encodeURIComponent(URI)}&from=1&to=2`));
     const headline = diff.changes.find((change: { path: string }) => change.path === 'headlines[0].value');
     assert.equal(headline.after, 'Trump, Putin signal new effort to cooperate on Syria and Iraq');
