@@ -407,9 +407,10 @@ describe('functions', () => {
       ['publish', dev.publishFunction],
       ['release', dev.releaseFunction],
     ] as const) {
-      const variables = (
-        resources[logicalId(fn)]?.Properties?.Environment as { Variables: Record<string, unknown> }
-      ).Variables;
+      const environment = resources[logicalId(fn)]?.Properties?.Environment as
+        | { Variables: Record<string, unknown> }
+        | undefined;
+      const variables = environment?.Variables ?? {};
       const settings = Object.entries(FUNCTIONS[name].settings)
         .filter(([key]) => key !== 'publishers')
         .map(([, setting]) => setting.env)
