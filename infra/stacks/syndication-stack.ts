@@ -19,45 +19,28 @@
  * operator topic (`PipelineMonitoring`). cdk-nag (AwsSolutions) findings are fixed or acknowledged
  * here, next to their cause (`acknowledge`).
  */
-import {
-  Annotations,
-  type CfnElement,
-  CfnOutput,
-  Duration,
-  RemovalPolicy,
-  Stack,
-  type StackProps,
-} from 'aws-cdk-lib';
+import { Annotations, type CfnElement, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
-import { AnyPrincipal, ArnPrincipal, Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Key } from 'aws-cdk-lib/aws-kms';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { type Partner, partnerResourceId } from '../../shared/partners/registry.js';
+import type { Partner } from '../../shared/partners/registry.js';
 import {
-  manifestPath,
   type PartnerTopology,
   partnerTopology,
   type TopicRoutes,
   topicId,
   topicRoutesOf,
 } from '../../shared/partners/topology.js';
-import {
-  MAX_LINK_EXPIRY_SECONDS,
-  MAX_RECEIVE_COUNT,
-  QUEUES,
-  type QueueName,
-} from '../../shared/pipeline/description.js';
-import type { ManifestQueue, PipelineManifest } from '../../shared/pipeline/manifest.js';
-import { type Publisher, publisherPrefix } from '../../shared/publishers/registry.js';
+import { MAX_LINK_EXPIRY_SECONDS, MAX_RECEIVE_COUNT, publish } from '../../shared/pipeline/description.js';
+import type { Publisher } from '../../shared/publishers/registry.js';
 import { CONFIG_DEFAULTS, type Reservation, type StageConfig } from '../config.js';
 import { EmbargoRelease } from '../constructs/embargo-release.js';
 import { IngestStage } from '../constructs/ingest-stage.js';
 import { OperatorAlerts } from '../constructs/operator-alerts.js';
 import type { PartnerDelivery } from '../constructs/partner-delivery.js';
-import { partnerId } from '../constructs/partner-delivery.js';
 import { DEFAULT_SERVICE_NAME, type PipelineFunction } from '../constructs/pipeline-function.js';
 import {
   type AlarmThresholds,
@@ -68,8 +51,10 @@ import { logicalIdScopes } from '../constructs/pipeline-stage.js';
 import { PublishStage } from '../constructs/publish-stage.js';
 import { delegateToPublisherAccessPoints, PublisherAccess } from '../constructs/publisher-access.js';
 import { SubscriptionChanges } from '../constructs/subscription-changes.js';
+import { restrictSubscribers } from '../constructs/topic-subscribers.js';
 import { acknowledge } from '../nag.js';
 import { PartnerShardStack, shardLabel } from './partner-shard-stack.js';
+import { addStackOutputs } from './stack-outputs.js';
 import { createStatefulResources } from './stateful-resources.js';
 
 export {
@@ -154,6 +139,8 @@ export function stackPropsFrom(
 }
 
 const DEFAULT_CONTENT_LINK_EXPIRY = Duration.hours(6);
+/** How many times the stream source retries a failed batch before describing it in the stream DLQ. */
+const STREAM_RETRIES = publish.source.kind === 'dynamodb-stream' ? publish.source.retryAttempts : 0;
 
 /** Whole days, at least one, for lifecycle rules (S3 counts in days). */
 function days(name: string, value: Duration): Duration {
@@ -254,7 +241,7 @@ export class SyndicationStack extends Stack {
     this.ingestDlq = resources.queues.ingestDlq;
     this.streamDlq = resources.queues.streamDlq;
     this.releaseDlq = resources.queues.releaseDlq;
-    this.restrictSubscribers(props.partners);
+    restrictSubscribers(this, this.topics, (partner) => this.topicOf(partner), props.partners);
 
     // --- Publishers: one access point each, writing and deleting under its own prefix only -------
     const publishers = props.publishers ?? [];
@@ -383,92 +370,8 @@ export class SyndicationStack extends Stack {
       ...(props.alarmThresholds ? { thresholds: props.alarmThresholds } : {}),
     });
 
-    // --- Outputs ----------------------------------------------------------------------------------
-    new CfnOutput(this, 'IngestBucketName', {
-      value: this.ingestBucket.bucketName,
-      description: 'Drop news files here',
-    });
-    // One output for every publisher (CloudFormation allows 200 outputs per stack): a JSON object,
-    // by publisher name, of the prefix it writes under and the access point it writes through.
-    new CfnOutput(this, 'PublisherAccess', {
-      value: this.toJsonString(
-        Object.fromEntries(
-          [...publisherAccess].map(([name, access]) => [
-            name,
-            {
-              prefix: publisherPrefix(access.publisher),
-              accessPointArn: access.accessPointArn,
-              accessPointAlias: access.accessPointAlias,
-            },
-          ]),
-        ),
-      ),
-      description: 'Per publisher: the key prefix and the S3 access point to write through (JSON)',
-    });
-    new CfnOutput(this, 'ArticlesTableName', { value: this.articlesTable.tableName });
-    new CfnOutput(this, 'OperatorTopicArn', {
-      value: this.alerts.topic.topicArn,
-      description: 'Alarm notifications: subscribe operators here (email, chat, paging)',
-    });
-    new CfnOutput(this, 'DashboardName', {
-      value: this.monitoring.dashboard.dashboardName,
-      description: 'CloudWatch dashboard of the pipeline',
-    });
-    new CfnOutput(this, 'AccessLogsBucketName', {
-      value: this.accessLogsBucket.bucketName,
-      description: 'S3 server access logs of the ingest, quarantine and content buckets (by prefix)',
-    });
-    for (const [name, fn] of [
-      ['Normalise', this.normaliseFunction],
-      ['Publish', this.publishFunction],
-      ['Release', this.releaseFunction],
-    ] as const) {
-      new CfnOutput(this, `${name}FunctionName`, { value: fn.functionName });
-      new CfnOutput(this, `${name}LogGroupName`, {
-        value: fn.logGroup.logGroupName,
-        description: `Logs of the ${name.toLowerCase()} function (Logs Insights)`,
-      });
-    }
-    new CfnOutput(this, 'QuarantineBucketName', {
-      value: this.quarantineBucket.bucketName,
-      description: 'Copies of rejected files (reason in the object metadata and the index)',
-    });
-    new CfnOutput(this, 'ReleaseDlqUrl', {
-      value: this.releaseDlq.queueUrl,
-      description: 'Embargo releases the scheduler could not deliver',
-    });
-    new CfnOutput(this, 'ArticlesTopicArn', { value: this.articlesTopic.topicArn });
-    new CfnOutput(this, 'IngestQueueUrl', { value: this.ingestQueue.queueUrl });
-    new CfnOutput(this, 'IngestDlqUrl', {
-      value: this.ingestDlq.queueUrl,
-      description: 'S3 notifications normalise failed 5 times',
-    });
-    new CfnOutput(this, 'StreamDlqUrl', {
-      value: this.streamDlq.queueUrl,
-      description: 'Descriptions of table stream batches publish could not process',
-    });
-    new CfnOutput(this, 'ContentBucketName', {
-      value: this.contentBucket.bucketName,
-      description: 'Claim-check documents (too large for a message, or linked from summaries)',
-    });
-    // One manifest for every partner queue, whatever the number of partners (200 outputs per stack):
-    // an SSM parameter per shard under this path.
-    new CfnOutput(this, 'PartnerManifestPath', {
-      value: manifestPath(props.stage),
-      description:
-        'SSM path of the partner manifest: one parameter per shard, listing its partners and queues',
-    });
-    new CfnOutput(this, 'PipelineManifest', {
-      value: this.toJsonString(this.manifest(props.stage)),
-      description:
-        "The pipeline's own queues by role, its buckets, table and topic routes (JSON); partner queues are " +
-        'in the per-shard SSM manifests (PartnerManifestPath)',
-    });
-    new CfnOutput(this, 'TopicRoutes', {
-      value: this.toJsonString(this.topicRoutes()),
-      description:
-        'Topics of each payload variant (JSON): publishers send each message to all of its variant',
-    });
+    // --- Outputs: what operators, publishers and the CLI read --------------------------------------
+    addStackOutputs(this, props.stage);
   }
 
   /** The topic a partner subscribes to: its payload variant's, the one its shard was packed into. */
@@ -477,40 +380,6 @@ export class SyndicationStack extends Stack {
     const topic = slot ? this.topics.get(topicId(slot)) : undefined;
     if (!topic) throw new Error(`no topic for partner ${partner.name}`);
     return topic;
-  }
-
-  /**
-   * What the pipeline is made of, for the CLI and the console: its own queues, each with its role (as
-   * the description gives it) and the queue it redrives to; its buckets, table and topics.
-   */
-  manifest(stage: string): PipelineManifest {
-    const queues: Readonly<Record<QueueName, Queue>> = {
-      ingestQueue: this.ingestQueue,
-      ingestDlq: this.ingestDlq,
-      streamDlq: this.streamDlq,
-      releaseDlq: this.releaseDlq,
-    };
-    return {
-      manifestVersion: 1,
-      stage,
-      buckets: {
-        ingest: this.ingestBucket.bucketName,
-        quarantine: this.quarantineBucket.bucketName,
-        content: this.contentBucket.bucketName,
-      },
-      table: this.articlesTable.tableName,
-      topicRoutes: this.topicRoutes(),
-      queues: (Object.keys(QUEUES) as QueueName[]).map((name): ManifestQueue => {
-        const { role, redrivesTo } = QUEUES[name];
-        return {
-          role,
-          url: queues[name].queueUrl,
-          arn: queues[name].queueArn,
-          ...(redrivesTo ? { deadLetterQueueUrl: queues[redrivesTo].queueUrl } : {}),
-        };
-      }),
-      contentLinkExpirySeconds: this.contentLinkExpirySeconds,
-    };
   }
 
   /** The topic ARNs of each payload variant, as the publish function reads them (TOPIC_ROUTES). */
@@ -572,7 +441,7 @@ export class SyndicationStack extends Stack {
         id: 'StreamDlq',
         queue: this.streamDlq,
         meaning:
-          'Table stream batches publish could not publish after 5 retries. The messages describe the batch ' +
+          `Table stream batches publish could not publish after ${STREAM_RETRIES} retries. The messages describe the batch ` +
           '(shard, sequence numbers), not the articles: the versions are indexed but partners did not get them.',
         action:
           'fix the cause (publish errors: topic key, SNS throttling, content bucket), then ' +
@@ -593,56 +462,5 @@ export class SyndicationStack extends Stack {
     ];
     // Partner DLQs alarm in their shards, ten queues to an alarm (PartnerShardStack).
     return queues;
-  }
-
-  /**
-   * Partner accounts get `sns:Subscribe` only where their delivery needs it, and then only for their
-   * registered endpoint and protocol. Every subscription is created by this stack, with the
-   * partner's filter policy; SNS cannot make a filter policy an IAM condition, so a grant to
-   * subscribe is a way around the filter, and only the deliveries AWS documents as subscribed from
-   * the endpoint's account get one:
-   * - `lambda` in another account: AWS's cross-account procedure has the function's owner subscribe.
-   * - `sqs` with their own queue: not needed. The subscription we create sends its confirmation to
-   *   their queue and they confirm with the token (ConfirmSubscription needs no IAM grant).
-   * - our queues, HTTPS and email: confirmation by the endpoint or none at all.
-   * Everyone outside this account and the accounts granted here is denied outright; subscription
-   * changes alarm (SubscriptionChanges).
-   */
-  private restrictSubscribers(partners: readonly Partner[]): void {
-    const accounts = new Map<string, Set<string>>();
-    for (const partner of partners) {
-      const { delivery } = partner;
-      if (delivery.type !== 'lambda') continue;
-      const { functionArn: endpoint, accountId: account } = delivery;
-      const topic = this.topicOf(partner);
-      const topicAccounts = accounts.get(topic.node.id) ?? new Set<string>();
-      topicAccounts.add(account);
-      accounts.set(topic.node.id, topicAccounts);
-      topic.addToResourcePolicy(
-        new PolicyStatement({
-          sid: `PartnerSubscribe${partnerId(partnerResourceId(partner))}`,
-          principals: [new ArnPrincipal(`arn:${this.partition}:iam::${account}:root`)],
-          actions: ['sns:Subscribe'],
-          resources: [topic.topicArn],
-          conditions: { StringEquals: { 'sns:Protocol': delivery.type, 'sns:Endpoint': endpoint } },
-        }),
-      );
-    }
-    for (const [id, topic] of this.topics) {
-      topic.addToResourcePolicy(
-        new PolicyStatement({
-          sid: 'OnlyRegisteredPartnersSubscribe',
-          effect: Effect.DENY,
-          principals: [new AnyPrincipal()],
-          actions: ['sns:Subscribe'],
-          resources: [topic.topicArn],
-          conditions: {
-            StringNotEquals: {
-              'aws:PrincipalAccount': [this.account, ...[...(accounts.get(id) ?? [])].sort()],
-            },
-          },
-        }),
-      );
-    }
   }
 }
