@@ -255,11 +255,17 @@ export class PipelineFunction extends LambdaFunction {
     for (const finding of resource.wildcardFindings(use)) {
       if (this.acknowledgedFindings.has(finding)) continue;
       this.acknowledgedFindings.add(finding);
+      const where =
+        use.objects === undefined
+          ? 'this resource'
+          : use.objects === '*'
+            ? 'any key of this bucket'
+            : `keys matching '${use.objects}' of this bucket`;
       acknowledge(
         this.defaultPolicy(),
         finding,
-        `${this.node.id} ${use.why}: ${use.actions.join(', ')} only, on ${use.objects ? `keys under '${use.objects}' of ` : ''}` +
-          'this resource only; the names are chosen at run time, so no narrower pattern exists.',
+        `${this.node.id} ${use.why}: ${use.actions.join(', ')} only, on ${where} only; the names are chosen ` +
+          'at run time, so no narrower pattern exists.',
       );
     }
     if (resource.key && !this.grantedKeys.has(resource.key.key)) {
