@@ -260,6 +260,17 @@ describe('PipelineFunction built from a description', () => {
     );
   });
 
+  test('one built from an entry alone (as the bundle test builds it) has only the platform variables', () => {
+    const { scope } = scratch();
+    const fn = new PipelineFunction(scope, 'Normalise', { entry: 'functions/normalise.ts' });
+    const properties = Template.fromStack(scope).toJSON().Resources[logicalIdOf(fn)].Properties;
+    assert.deepEqual(Object.keys(properties.Environment.Variables).sort(), [
+      'NODE_OPTIONS',
+      'POWERTOOLS_SERVICE_NAME',
+    ]);
+    assert.throws(() => fn.configure('tableName', 'x'), /built without a description/);
+  });
+
   test("a use that is not in the function's description is refused", () => {
     const { scope, table } = scratch();
     const fn = new PipelineFunction(scope, 'Release', { describedBy: release });
