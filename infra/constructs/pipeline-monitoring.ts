@@ -342,26 +342,29 @@ export class PipelineMonitoring extends Construct {
       ]),
     );
     // Every metric the description says a function emits: its counts, its durations, and one graph
-    // for each metric with dimensions of its own.
-    const drawn = new Set<string>();
-    for (const [name, fn] of Object.entries(FUNCTIONS)) {
-      const own = fn.metrics.filter((metric) => !drawn.has(metric.name));
-      for (const metric of own) drawn.add(metric.name);
-      const plain = own.filter((metric) => (metric.dimensions ?? []).length === 0);
-      const line = (metric: MetricDescription) => this.custom(metric.name).with({ label: metric.name });
+    // for each metric with dimensions of its own. A metric several functions emit (one name, one
+    // `service` dimension: their sum) is drawn once, for them all.
+    const emitters = new Map<string, number>();
+    for (const fn of Object.values(FUNCTIONS))
+      for (const metric of fn.metrics) emitters.set(metric.name, (emitters.get(metric.name) ?? 0) + 1);
+    const shared = emittedMetrics().filter((metric) => (emitters.get(metric.name) ?? 0) > 1);
+    const groups: [string, readonly MetricDescription[]][] = [
+      ...Object.entries(FUNCTIONS).map(([name, fn]): [string, readonly MetricDescription[]] => [
+        name,
+        fn.metrics.filter((metric) => emitters.get(metric.name) === 1),
+      ]),
+      ['every function', shared],
+    ];
+    const line = (metric: MetricDescription) => this.custom(metric.name).with({ label: metric.name });
+    for (const [name, metrics] of groups) {
+      const plain = (unit: MetricDescription['unit']) =>
+        metrics.filter((metric) => (metric.dimensions ?? []).length === 0 && metric.unit === unit);
       const widgets = [
-        ...(plain.some((metric) => metric.unit === 'Count')
-          ? [graph(`${name}: counts`, plain.filter((metric) => metric.unit === 'Count').map(line))]
+        ...(plain('Count').length > 0 ? [graph(`${name}: counts`, plain('Count').map(line))] : []),
+        ...(plain('Milliseconds').length > 0
+          ? [graph(`${name}: ms (average)`, plain('Milliseconds').map(line))]
           : []),
-        ...(plain.some((metric) => metric.unit === 'Milliseconds')
-          ? [
-              graph(
-                `${name}: ms (average)`,
-                plain.filter((metric) => metric.unit === 'Milliseconds').map(line),
-              ),
-            ]
-          : []),
-        ...own
+        ...metrics
           .filter((metric) => (metric.dimensions ?? []).length > 0)
           .map((metric) =>
             graph(`${name}: ${metric.name} by ${metric.dimensions?.join(', ')}`, [search(metric)]),
