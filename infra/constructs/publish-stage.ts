@@ -10,7 +10,7 @@ import {
   registryWantsLinkedSummaries,
   registryWantsSummaries,
 } from '../../shared/partners/registry.js';
-import { MAX_LINK_EXPIRY_SECONDS, publish } from '../../shared/pipeline/description.js';
+import { publish } from '../../shared/pipeline/description.js';
 import type { Reservation } from '../config.js';
 import type { StatefulResources } from '../stacks/stateful-resources.js';
 import type { EmbargoRelease } from './embargo-release.js';
@@ -46,10 +46,6 @@ export class PublishStage extends PipelineStage {
   constructor(scope: Construct, id: string, props: PublishStageProps) {
     super(scope, id);
     const { resources, embargoRelease } = props;
-    const expiry = props.contentLinkExpirySeconds;
-    if (!Number.isInteger(expiry) || expiry < 60 || expiry > MAX_LINK_EXPIRY_SECONDS) {
-      throw new Error(`contentLinkExpiry must be 1 minute to 7 days, not ${expiry} seconds`);
-    }
     this.publishFunction = new PipelineFunction(this, 'Publish', {
       describedBy: publish,
       ...props.functionDefaults,
@@ -65,7 +61,8 @@ export class PublishStage extends PipelineStage {
       releaseFunction: functionResource(embargoRelease.releaseFunction),
       releaseDlq: queueResource(resources.queues.releaseDlq),
     });
-    this.publishFunction.configure('contentLinkExpirySeconds', String(expiry));
+    // Parsed as publish parses it: outside 1 minute to 7 days (SigV4's longest) it fails here.
+    this.publishFunction.configure('contentLinkExpirySeconds', String(props.contentLinkExpirySeconds));
     this.publishFunction.configure('summaries', String(registryWantsSummaries(props.partners)));
     this.publishFunction.configure('linkedSummaries', String(registryWantsLinkedSummaries(props.partners)));
     this.publishFunction.connectSource({ queues: resources.queues, table: resources.articlesTable });
