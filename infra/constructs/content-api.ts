@@ -17,7 +17,7 @@
  * functions' own credentials: a link is valid until its expiry, whatever the role's session.
  */
 
-import { Aws, CfnOutput, Duration, type RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Aws, CfnOutput, type RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   HttpApi,
@@ -30,16 +30,15 @@ import {
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { IAM_ROUTE_PREFIX } from '../../shared/content-api/http-events.js';
-import { contentApi as description, INDEX_DOCUMENT_PREFIX } from '../../shared/pipeline/description.js';
-import { acknowledge, wildcardFinding } from '../nag.js';
-import { PipelineFunction } from './pipeline-function.js';
+import { contentApi as description } from '../../shared/pipeline/description.js';
+import { acknowledge } from '../nag.js';
+import { type BindableResource, PipelineFunction } from './pipeline-function.js';
+import { bucketResource, linkSigningSecretResource, tableResource } from './pipeline-resources.js';
 
 /** Steady requests per second and burst of the whole API (every route, every partner). */
 export const DEFAULT_API_THROTTLE = { rateLimit: 100, burstLimit: 200 } as const;
@@ -48,8 +47,6 @@ export interface ContentApiProps {
   readonly table: ITable;
   /** Where the index keeps documents too large for an item (read-only here). */
   readonly contentBucket: IBucket;
-  /** The content bucket's key, to read its objects. */
-  readonly contentKey: IKey;
   readonly serviceName: string;
   readonly removalPolicy: RemovalPolicy;
   /** @default DEFAULT_API_THROTTLE */
@@ -91,38 +88,15 @@ export class ContentApi extends Construct {
     );
 
     this.function = new PipelineFunction(this, 'Function', {
-      entry: description.entry,
-      description: description.description,
-      timeout: Duration.seconds(description.timeoutSeconds),
+      describedBy: description,
       serviceName: props.serviceName,
       logRemovalPolicy: props.removalPolicy,
-      environment: {
-        TABLE_NAME: props.table.tableName,
-        CONTENT_BUCKET: props.contentBucket.bucketName,
-        LINK_SECRET_NAME: this.linkSecretName,
-      },
     });
-    // Read-only: one item at a time from the table, index documents from the bucket.
-    this.function.addToRolePolicy(
-      new PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [props.table.tableArn] }),
-    );
-    this.function.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['s3:GetObject'],
-        resources: [props.contentBucket.arnForObjects(`${INDEX_DOCUMENT_PREFIX}*`)],
-      }),
-    );
-    props.contentKey.grant(this.function, 'kms:Decrypt');
-    this.grantVerify(this.function);
-    const policy = this.function.role?.node.tryFindChild('DefaultPolicy');
-    if (policy) {
-      acknowledge(
-        policy,
-        wildcardFinding(props.contentBucket, `/${INDEX_DOCUMENT_PREFIX}*`),
-        'The content API reads the documents the index keeps out of its items (GetObject only), named by ' +
-          'uri and version at run time; nothing else in the bucket.',
-      );
-    }
+    this.function.bindAll({
+      articlesTable: tableResource(props.table),
+      contentBucket: bucketResource(props.contentBucket),
+      linkSigningSecret: this.signingSecret(),
+    });
 
     this.accessLogs = new LogGroup(this, 'AccessLogs', {
       retention: RetentionDays.ONE_MONTH,
@@ -189,24 +163,12 @@ export class ContentApi extends Construct {
     });
   }
 
-  /** Lets a function sign (or verify) links with the stack key: the secret, read through Parameter Store. */
-  grantVerify(grantee: IGrantable): void {
-    grantee.grantPrincipal.addToPrincipalPolicy(
-      new PolicyStatement({
-        actions: ['secretsmanager:GetSecretValue'],
-        resources: [this.linkSecret.secretArn],
-      }),
+  /** The signing secret as a function binds it (publish signs links with it, the API verifies them). */
+  signingSecret(): BindableResource {
+    return linkSigningSecretResource(
+      this.linkSecret,
+      this.linkSecretName,
+      secretReferenceArn(this.linkSecretName),
     );
-    grantee.grantPrincipal.addToPrincipalPolicy(
-      new PolicyStatement({
-        actions: ['ssm:GetParameter'],
-        resources: [secretReferenceArn(this.linkSecretName)],
-      }),
-    );
-  }
-
-  /** Lets a function sign links: the same key as verifying (HMAC is symmetric). */
-  grantSign(grantee: IGrantable): void {
-    this.grantVerify(grantee);
   }
 }

@@ -18,7 +18,7 @@ import {
   SubscriptionFilter,
   SubscriptionProtocol,
 } from 'aws-cdk-lib/aws-sns';
-import { Queue, QueueEncryption, type QueueProps } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import {
   type Partner,
@@ -26,9 +26,15 @@ import {
   subscriptionFilterPolicyFor,
 } from '../../shared/partners/registry.js';
 import type { PartnerQueueKind } from '../../shared/partners/topology.js';
+import {
+  DEAD_LETTER_RETENTION_DAYS,
+  MAX_RECEIVE_COUNT,
+  type QueueDescription,
+} from '../../shared/pipeline/description.js';
 import { acknowledge } from '../nag.js';
+import { secureQueue } from './queues.js';
 
-export const PARTNER_MAX_RECEIVE_COUNT = 5;
+export const PARTNER_MAX_RECEIVE_COUNT = MAX_RECEIVE_COUNT;
 
 type PascalKind = 'Queue' | 'QueueDlq' | 'DeliveryDlq';
 const KIND_OF: Readonly<Record<PascalKind, PartnerQueueKind>> = {
@@ -36,7 +42,12 @@ const KIND_OF: Readonly<Record<PascalKind, PartnerQueueKind>> = {
   QueueDlq: 'queueDlq',
   DeliveryDlq: 'deliveryDlq',
 };
-const DLQ_RETENTION = Duration.days(14);
+/** Each partner's queues, as the pipeline's own are described (shared/pipeline/description.ts). */
+const PARTNER_QUEUES: Readonly<Record<PascalKind, QueueDescription>> = {
+  Queue: { role: 'partner', maxReceiveCount: PARTNER_MAX_RECEIVE_COUNT },
+  QueueDlq: { role: 'partner-dead-letter', retentionDays: DEAD_LETTER_RETENTION_DAYS },
+  DeliveryDlq: { role: 'delivery-dead-letter', retentionDays: DEAD_LETTER_RETENTION_DAYS },
+};
 
 /** What a partner account may do on the queue we create for it: read and delete, nothing else. */
 export const PARTNER_QUEUE_ACTIONS = [
@@ -91,16 +102,14 @@ export class PartnerDelivery extends Construct {
     super(scope, id);
     const { topic, partner, key } = props;
     this.partner = partner;
-    const secureQueue = (queueId: PascalKind, queueProps: QueueProps = {}) =>
-      new Queue(this, queueId, {
-        ...(props.queueName ? { queueName: props.queueName(KIND_OF[queueId]) } : {}),
-        encryption: QueueEncryption.KMS,
-        encryptionMasterKey: key,
-        enforceSSL: true,
+    const partnerQueue = (queueId: PascalKind, deadLetterQueue?: Queue) =>
+      secureQueue(this, queueId, PARTNER_QUEUES[queueId], {
+        key,
         removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
-        ...queueProps,
+        ...(props.queueName ? { queueName: props.queueName(KIND_OF[queueId]) } : {}),
+        ...(deadLetterQueue ? { deadLetterQueue } : {}),
       });
-    this.deliveryDlq = secureQueue('DeliveryDlq', { retentionPeriod: DLQ_RETENTION });
+    this.deliveryDlq = partnerQueue('DeliveryDlq');
     acknowledge(
       this.deliveryDlq.node.defaultChild as Construct,
       'SQS3',
@@ -114,10 +123,8 @@ export class PartnerDelivery extends Construct {
     const { delivery } = partner;
 
     if (delivery.type === 'sqs' && !delivery.queueArn) {
-      this.queueDlq = secureQueue('QueueDlq', { retentionPeriod: DLQ_RETENTION });
-      this.queue = secureQueue('Queue', {
-        deadLetterQueue: { queue: this.queueDlq, maxReceiveCount: PARTNER_MAX_RECEIVE_COUNT },
-      });
+      this.queueDlq = partnerQueue('QueueDlq');
+      this.queue = partnerQueue('Queue', this.queueDlq);
       // What SqsSubscription does, in this construct's stack: the topic may send to the queue (the key
       // policy lets SNS encrypt for the stack's topics). The subscription is created here because a
       // shard (nested stack) cannot add a subscription through its parent's topic.

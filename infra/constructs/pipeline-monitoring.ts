@@ -3,13 +3,12 @@
  * and its description says what it means and what to do: it is the runbook an operator reads in the
  * notification email, and the README's alarm table says the same.
  *
- * Custom metrics come from the functions (Powertools, namespace `ContentSyndication`, dimension
- * `service` = the stage's service name, so two stages in one account never mix): normalise emits
- * ArticlesNormalised, ArticlesUnchanged, ArticlesRejected, ArticlesRejectedByCode (+ `code`),
- * Withdrawals and StaleNotifications, and per publisher (dimension `source`, bounded by the registry)
- * PublisherAccepted, PublisherRejected (+ `code`) and DroppedFields (+ `field`), and ReceiptFailures;
- * release emits EmbargoesReleased. publish emits none: what it
- * publishes is read from the topic's own metrics.
+ * Custom metrics are those the pipeline's description says its functions emit
+ * (shared/pipeline/description.ts, `emittedMetrics`: Powertools, namespace `ContentSyndication`,
+ * dimension `service` = the stage's service name, so two stages in one account never mix). The
+ * dashboard draws every one of them; an alarm or graph can read no other (`custom` refuses a name
+ * the description lacks), so a metric renamed in a function and its description cannot leave an
+ * alarm watching a metric nobody emits.
  */
 import { Aws, Duration, Stack } from 'aws-cdk-lib';
 import {
@@ -29,26 +28,16 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { emittedMetrics, FUNCTIONS, type MetricDescription } from '../../shared/pipeline/description.js';
 import type { OperatorAlerts } from './operator-alerts.js';
 
 /** The functions' metrics namespace (functions/commons/observability.ts). */
 export const METRICS_NAMESPACE = 'ContentSyndication';
 
-/** Custom metrics the alarms and the dashboard read; test/infra checks the functions emit each one. */
-export const CUSTOM_METRICS = {
-  normalised: 'ArticlesNormalised',
-  unchanged: 'ArticlesUnchanged',
-  rejected: 'ArticlesRejected',
-  rejectedByCode: 'ArticlesRejectedByCode',
-  withdrawals: 'Withdrawals',
-  stale: 'StaleNotifications',
-  embargoesReleased: 'EmbargoesReleased',
-  permanentFailures: 'PermanentFailures',
-  publisherAccepted: 'PublisherAccepted',
-  publisherRejected: 'PublisherRejected',
-  droppedFields: 'DroppedFields',
-  receiptFailures: 'ReceiptFailures',
-} as const;
+/** Every custom metric the functions emit, by name. */
+const EMITTED: ReadonlyMap<string, MetricDescription> = new Map(
+  emittedMetrics().map((metric) => [metric.name, metric]),
+);
 
 export interface AlarmThresholds {
   /** Function errors (crashes, timeouts, init failures) in 5 minutes. */
@@ -127,6 +116,7 @@ export class PipelineMonitoring extends Construct {
   readonly permanentFailuresAlarm: Alarm;
 
   private readonly props: PipelineMonitoringProps;
+  private readonly read = new Set<string>();
   private readonly stackName: string;
 
   constructor(scope: Construct, id: string, props: PipelineMonitoringProps) {
@@ -234,9 +224,9 @@ export class PipelineMonitoring extends Construct {
       metric: new MathExpression({
         expression: `IF((${files}) >= ${limits.rejectedMinimumFiles}, 100 * FILL(rejected, 0) / (${files}), 0)`,
         usingMetrics: {
-          rejected: this.custom(CUSTOM_METRICS.rejected),
-          normalised: this.custom(CUSTOM_METRICS.normalised),
-          unchanged: this.custom(CUSTOM_METRICS.unchanged),
+          rejected: this.custom('ArticlesRejected'),
+          normalised: this.custom('ArticlesNormalised'),
+          unchanged: this.custom('ArticlesUnchanged'),
         },
         label: 'Rejected files (%)',
         period: FIVE_MINUTES,
@@ -253,7 +243,7 @@ export class PipelineMonitoring extends Construct {
 
     // --- Records acknowledged without success: retrying them could never help -------------------------
     this.permanentFailuresAlarm = this.alarm('PermanentFailures', {
-      metric: this.custom(CUSTOM_METRICS.permanentFailures),
+      metric: this.custom('PermanentFailures'),
       threshold: 1,
       evaluationPeriods: 1,
       description:
@@ -267,15 +257,30 @@ export class PipelineMonitoring extends Construct {
     this.dashboard = this.buildDashboard();
   }
 
-  /** A custom metric of this stage's functions. */
+  /**
+   * A custom metric of this stage's functions (the sum of counts, the average of durations): only one
+   * the description says a function emits.
+   */
   custom(metricName: string): Metric {
+    const metric = EMITTED.get(metricName);
+    if (!metric) {
+      throw new Error(
+        `monitoring reads ${metricName}, which no function emits (shared/pipeline/description.ts)`,
+      );
+    }
+    this.read.add(metricName);
     return new Metric({
       namespace: METRICS_NAMESPACE,
       metricName,
       dimensionsMap: { service: this.props.serviceName },
-      statistic: Stats.SUM,
+      statistic: metric.unit === 'Count' ? Stats.SUM : Stats.AVERAGE,
       period: FIVE_MINUTES,
     });
+  }
+
+  /** Every custom metric the alarms and the dashboard read, by name. */
+  get metricsRead(): ReadonlySet<string> {
+    return this.read;
   }
 
   private alarm(
@@ -298,22 +303,19 @@ export class PipelineMonitoring extends Construct {
     const { props } = this;
     const functions = [props.normalise, props.publish, props.release];
     const perFunction = (make: (monitored: MonitoredFunction) => IMetric) => functions.map(make);
-    const rejectionsByCode = new MathExpression({
-      expression:
-        `SEARCH('{${METRICS_NAMESPACE},code,service} MetricName="${CUSTOM_METRICS.rejectedByCode}" ` +
-        `service="${props.serviceName}"', 'Sum', 300)`,
-      label: '',
-      period: FIVE_MINUTES,
-    });
-    // One line per publisher (and code, or field): the source dimension is bounded by the registry.
-    const search = (dimensions: string, metricName: string, label: string) =>
-      new MathExpression({
+    // One line per value of its dimensions (publisher, code, field, event type): each is bounded.
+    const search = (metric: MetricDescription) => {
+      this.custom(metric.name);
+      const dimensions = [...(metric.dimensions ?? []), 'service'].sort().join(',');
+      const statistic = metric.unit === 'Count' ? 'Sum' : 'Average';
+      return new MathExpression({
         expression:
-          `SEARCH('{${METRICS_NAMESPACE},${dimensions}} MetricName="${metricName}" ` +
-          `service="${props.serviceName}"', 'Sum', 300)`,
-        label,
+          `SEARCH('{${METRICS_NAMESPACE},${dimensions}} MetricName="${metric.name}" ` +
+          `service="${props.serviceName}"', '${statistic}', 300)`,
+        label: '',
         period: FIVE_MINUTES,
       });
+    };
     const graph = (title: string, left: IMetric[], right: IMetric[] = [], width = 8) =>
       new GraphWidget({ title, left, right, width, height: 6 });
 
@@ -338,25 +340,38 @@ export class PipelineMonitoring extends Construct {
       graph('Ingest: files in (S3 notifications)', [
         props.ingestQueue.metricNumberOfMessagesSent({ period: FIVE_MINUTES, label: 'notifications' }),
       ]),
-      graph('Normalise outcomes', [
-        this.custom(CUSTOM_METRICS.normalised).with({ label: 'normalised' }),
-        this.custom(CUSTOM_METRICS.unchanged).with({ label: 'unchanged' }),
-        this.custom(CUSTOM_METRICS.rejected).with({ label: 'rejected' }),
-        this.custom(CUSTOM_METRICS.stale).with({ label: 'stale notifications' }),
-        this.custom(CUSTOM_METRICS.permanentFailures).with({ label: 'permanent failures' }),
-        this.custom(CUSTOM_METRICS.receiptFailures).with({ label: 'receipts not written' }),
-      ]),
-      graph('Rejections by code', [rejectionsByCode]),
     );
-    dashboard.addWidgets(
-      graph('Per publisher: accepted', [search('service,source', CUSTOM_METRICS.publisherAccepted, '')]),
-      graph('Per publisher: rejected, by code', [
-        search('code,service,source', CUSTOM_METRICS.publisherRejected, ''),
+    // Every metric the description says a function emits: its counts, its durations, and one graph
+    // for each metric with dimensions of its own. A metric several functions emit (one name, one
+    // `service` dimension: their sum) is drawn once, for them all.
+    const emitters = new Map<string, number>();
+    for (const fn of Object.values(FUNCTIONS))
+      for (const metric of fn.metrics) emitters.set(metric.name, (emitters.get(metric.name) ?? 0) + 1);
+    const shared = emittedMetrics().filter((metric) => (emitters.get(metric.name) ?? 0) > 1);
+    const groups: [string, readonly MetricDescription[]][] = [
+      ...Object.entries(FUNCTIONS).map(([name, fn]): [string, readonly MetricDescription[]] => [
+        name,
+        fn.metrics.filter((metric) => emitters.get(metric.name) === 1),
       ]),
-      graph('Per publisher: optional fields dropped, by field', [
-        search('field,service,source', CUSTOM_METRICS.droppedFields, ''),
-      ]),
-    );
+      ['every function', shared],
+    ];
+    const line = (metric: MetricDescription) => this.custom(metric.name).with({ label: metric.name });
+    for (const [name, metrics] of groups) {
+      const plain = (unit: MetricDescription['unit']) =>
+        metrics.filter((metric) => (metric.dimensions ?? []).length === 0 && metric.unit === unit);
+      const widgets = [
+        ...(plain('Count').length > 0 ? [graph(`${name}: counts`, plain('Count').map(line))] : []),
+        ...(plain('Milliseconds').length > 0
+          ? [graph(`${name}: ms (average)`, plain('Milliseconds').map(line))]
+          : []),
+        ...metrics
+          .filter((metric) => (metric.dimensions ?? []).length > 0)
+          .map((metric) =>
+            graph(`${name}: ${metric.name} by ${metric.dimensions?.join(', ')}`, [search(metric)]),
+          ),
+      ];
+      if (widgets.length > 0) dashboard.addWidgets(...widgets);
+    }
     dashboard.addWidgets(
       graph('Articles topic (messages published = versions sent)', [
         props.articlesTopic.metricNumberOfMessagesPublished({ period: FIVE_MINUTES, label: 'published' }),
@@ -369,10 +384,6 @@ export class PipelineMonitoring extends Construct {
           label: 'filtered out',
         }),
         props.articlesTopic.metricNumberOfNotificationsFailed({ period: FIVE_MINUTES, label: 'failed' }),
-      ]),
-      graph('Withdrawals and embargo releases', [
-        this.custom(CUSTOM_METRICS.withdrawals).with({ label: 'withdrawals' }),
-        this.custom(CUSTOM_METRICS.embargoesReleased).with({ label: 'embargoes released' }),
       ]),
       graph('Publish lag (stream iterator age, max)', [
         props.publish.fn.metric('IteratorAge', { period: ONE_MINUTE, statistic: Stats.MAXIMUM, label: 'ms' }),

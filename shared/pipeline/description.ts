@@ -93,6 +93,10 @@ export type EventSource =
       /** One-time EventBridge Scheduler schedules created by publish; failures dead-lettered there. */
       readonly kind: 'schedule';
       readonly deadLetterQueue: QueueName;
+    }
+  | {
+      /** HTTP requests through API Gateway (an HTTP API); nothing to retry or dead-letter. */
+      readonly kind: 'http-api';
     };
 
 export interface MetricDescription {
@@ -378,7 +382,7 @@ export const publish = describeFunction({
  * The content API's function: signed documents and pull feeds over HTTP (API Gateway HTTP API). Not in
  * `FUNCTIONS`: its source is an API, not a queue, stream or schedule.
  */
-export const contentApi = {
+export const contentApi = describeFunction({
   entry: 'functions/content-api.ts',
   description: 'Serves signed article documents and partner feeds from the index',
   timeoutSeconds: 10,
@@ -410,9 +414,7 @@ export const contentApi = {
     },
   ],
   metrics: [],
-} as const satisfies Omit<FunctionDescription<Record<string, Setting<unknown>>>, 'source'> & {
-  readonly source: { readonly kind: 'http-api' };
-};
+});
 
 /** Every function of the pipeline, by the name the stack, the runtime and the CLI use. */
 export const FUNCTIONS = { normalise, publish, release } as const;

@@ -19,7 +19,7 @@ import {
   resolveEntry,
   UNSCOPED_ACTIONS,
 } from '../../infra/constructs/pipeline-function.js';
-import { CUSTOM_METRICS, METRICS_NAMESPACE } from '../../infra/constructs/pipeline-monitoring.js';
+import { METRICS_NAMESPACE } from '../../infra/constructs/pipeline-monitoring.js';
 import { addNagChecks } from '../../infra/nag.js';
 import { SyndicationStack } from '../../infra/stacks/syndication-stack.js';
 import { INDEX_NAMES } from '../../shared/adapters/table-layout.js';
@@ -29,6 +29,7 @@ import {
   parsePartnerRegistry,
   subscriptionFilterPolicyFor,
 } from '../../shared/partners/registry.js';
+import { emittedMetrics, FUNCTIONS } from '../../shared/pipeline/description.js';
 import { flattenedTemplate } from '../helpers/stack-template.js';
 
 const PARTNER_ACCOUNT = '210987654321';
@@ -362,8 +363,63 @@ describe('functions', () => {
       Environment: { Variables: Match.objectLike({ TABLE_NAME: refOf(dev.articlesTable) }) },
     });
     template.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ TOPIC_ARN: refOf(dev.articlesTopic) }) },
+      Environment: {
+        Variables: Match.objectLike({
+          TOPIC_ROUTES: {
+            'Fn::Join': [
+              '',
+              [
+                '{"full":["',
+                refOf(dev.articlesTopic),
+                '"],"summary":["',
+                refOf(topicNamed('SummaryTopic')),
+                '"],"summary-linked":[]}',
+              ],
+            ],
+          },
+        }),
+      },
     });
+  });
+
+  test("each function's environment is its description's settings, and only them", () => {
+    // The variables every function has besides its settings (the runtime's and Powertools').
+    const platform = ['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME'];
+    // This registry has no publishers: normalise is not given an empty PUBLISHERS list.
+    const expected = {
+      normalise: ['CONTENT_BUCKET', 'QUARANTINE_BUCKET', 'TABLE_NAME'],
+      publish: [
+        'CONTENT_API_URL',
+        'CONTENT_BUCKET',
+        'CONTENT_LINK_EXPIRY_SECONDS',
+        'LINK_SECRET_NAME',
+        'PUBLISH_LINKED_SUMMARIES',
+        'PUBLISH_SUMMARIES',
+        'RELEASE_DLQ_ARN',
+        'RELEASE_FUNCTION_ARN',
+        'SCHEDULER_ROLE_ARN',
+        'SCHEDULE_GROUP',
+        'TABLE_NAME',
+        'TOPIC_ROUTES',
+      ],
+      release: ['CONTENT_BUCKET', 'TABLE_NAME'],
+    };
+    for (const [name, fn] of [
+      ['normalise', dev.normaliseFunction],
+      ['publish', dev.publishFunction],
+      ['release', dev.releaseFunction],
+    ] as const) {
+      const environment = resources[logicalId(fn)]?.Properties?.Environment as
+        | { Variables: Record<string, unknown> }
+        | undefined;
+      const variables = environment?.Variables ?? {};
+      const settings = Object.entries(FUNCTIONS[name].settings)
+        .filter(([key]) => key !== 'publishers')
+        .map(([, setting]) => setting.env)
+        .sort();
+      assert.deepEqual(settings, expected[name], `${name}: the description's settings`);
+      assert.deepEqual(Object.keys(variables).sort(), [...platform, ...expected[name]].sort(), name);
+    }
   });
 
   test('normalise reads the ingest queue in batches of up to 10, without waiting for a batch to fill, and reports partial failures', () => {
@@ -1484,7 +1540,7 @@ describe('dashboard', () => {
     const text = body();
     for (const needle of [
       'NumberOfMessagesSent',
-      ...Object.values(CUSTOM_METRICS),
+      ...emittedMetrics().map((metric) => metric.name),
       'NumberOfMessagesPublished',
       'NumberOfNotificationsDelivered',
       'NumberOfNotificationsFailed',
@@ -1510,17 +1566,45 @@ describe('dashboard', () => {
   });
 
   test('every custom metric it or an alarm reads is emitted by a function, in the namespace they use', () => {
-    const source = [
-      'functions/commons/observability.ts',
-      'functions/normalise.ts',
-      'functions/publish.ts',
-      'functions/release.ts',
-    ]
-      .map((path) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8'))
-      .join('\n');
-    assert.ok(source.includes(`namespace: '${METRICS_NAMESPACE}'`), 'the namespace of the functions');
-    for (const name of Object.values(CUSTOM_METRICS))
-      assert.ok(source.includes(`'${name}'`), `${name} is not emitted`);
+    const observability = readFileSync(
+      new URL('../../functions/commons/observability.ts', import.meta.url),
+      'utf8',
+    );
+    assert.ok(observability.includes(`namespace: '${METRICS_NAMESPACE}'`), 'the namespace of the functions');
+    const emitted = new Set(emittedMetrics().map((metric) => metric.name));
+    // What the monitoring construct read, and what the template's alarms and dashboard name.
+    for (const name of dev.monitoring.metricsRead) assert.ok(emitted.has(name), `${name} is not emitted`);
+    /** Metric names of the ContentSyndication namespace in a resource's properties (objects or dashboard text). */
+    const customMetricNames = (value: unknown): string[] => {
+      if (Array.isArray(value)) return value.flatMap(customMetricNames);
+      if (typeof value === 'string') {
+        return [
+          // A dashboard's metric: ["ContentSyndication","Name",...]; a search: MetricName="Name".
+          ...value.matchAll(/"ContentSyndication","([A-Za-z0-9]+)"/g),
+          ...value.matchAll(/\{ContentSyndication,[a-zA-Z,]+\} MetricName=\\*"([A-Za-z0-9]+)\\*"/g),
+        ].map((match) => match[1] as string);
+      }
+      if (typeof value !== 'object' || value === null) return [];
+      const record = value as Record<string, unknown>;
+      const own =
+        record.Namespace === METRICS_NAMESPACE && typeof record.MetricName === 'string'
+          ? [record.MetricName]
+          : [];
+      return [...own, ...Object.values(record).flatMap(customMetricNames)];
+    };
+    const alarmed = resourcesOfType('AWS::CloudWatch::Alarm').flatMap(([, alarm]) =>
+      customMetricNames(alarm.Properties),
+    );
+    // The rejection rate and the permanent failures alarms read custom metrics.
+    for (const name of ['ArticlesRejected', 'ArticlesNormalised', 'ArticlesUnchanged', 'PermanentFailures'])
+      assert.ok(alarmed.includes(name), `an alarm reads ${name}`);
+    for (const name of alarmed) assert.ok(emitted.has(name), `an alarm reads ${name}, which nothing emits`);
+    const drawn = customMetricNames(
+      resourcesOfType('AWS::CloudWatch::Dashboard')[0]?.[1].Properties?.DashboardBody,
+    );
+    for (const name of drawn)
+      assert.ok(emitted.has(name), `the dashboard reads ${name}, which nothing emits`);
+    for (const name of emitted) assert.ok(drawn.includes(name), `the dashboard does not draw ${name}`);
   });
 });
 
