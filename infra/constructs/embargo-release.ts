@@ -9,10 +9,10 @@ import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { release } from '../../shared/pipeline/description.js';
 import type { Reservation } from '../config.js';
-import type { StatefulResources } from '../stacks/stateful-resources.js';
 import { PipelineFunction } from './pipeline-function.js';
 import { bucketResource, tableResource } from './pipeline-resources.js';
 import { type FunctionDefaults, PipelineStage, reservedConcurrency } from './pipeline-stage.js';
+import type { StatefulResources } from './stateful-resources.js';
 
 export interface EmbargoReleaseProps {
   readonly resources: StatefulResources;

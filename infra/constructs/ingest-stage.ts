@@ -8,10 +8,10 @@ import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import type { Construct } from 'constructs';
 import { normalise } from '../../shared/pipeline/description.js';
 import { type Publisher, publisherPrefix } from '../../shared/publishers/registry.js';
-import type { StatefulResources } from '../stacks/stateful-resources.js';
 import { PipelineFunction } from './pipeline-function.js';
 import { bucketResource, tableResource } from './pipeline-resources.js';
 import { type FunctionDefaults, PipelineStage } from './pipeline-stage.js';
+import type { StatefulResources } from './stateful-resources.js';
 
 export interface IngestStageProps {
   readonly resources: StatefulResources;

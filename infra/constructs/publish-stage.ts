@@ -12,7 +12,6 @@ import {
 } from '../../shared/partners/registry.js';
 import { publish } from '../../shared/pipeline/description.js';
 import type { Reservation } from '../config.js';
-import type { StatefulResources } from '../stacks/stateful-resources.js';
 import type { ContentApi } from './content-api.js';
 import type { EmbargoRelease } from './embargo-release.js';
 import { PipelineFunction } from './pipeline-function.js';
@@ -26,6 +25,7 @@ import {
   topicsResource,
 } from './pipeline-resources.js';
 import { type FunctionDefaults, PipelineStage, reservedConcurrency } from './pipeline-stage.js';
+import type { StatefulResources } from './stateful-resources.js';
 
 export interface PublishStageProps {
   /** Where message links point: publish signs links to it with its key and writes nothing. */

@@ -11,7 +11,7 @@
  * subscription has its own delivery DLQ. The topic, the partner queues and the content bucket are
  * encrypted with customer-managed keys; the queues' key policy lets SNS deliver for this topic only.
  *
- * What holds data is built in the stack's own scope (./stateful-resources.ts); each step of the
+ * What holds data is built in the stack's own scope (../constructs/stateful-resources.ts); each step of the
  * pipeline is a stage construct holding its function with its grants, settings and event source
  * (IngestStage, PublishStage, EmbargoRelease), and partners are delivered from nested stacks of
  * shards (PartnerShardStack). Every DLQ, function error,
@@ -51,12 +51,12 @@ import {
 import { logicalIdScopes } from '../constructs/pipeline-stage.js';
 import { PublishStage } from '../constructs/publish-stage.js';
 import { delegateToPublisherAccessPoints, PublisherAccess } from '../constructs/publisher-access.js';
+import { createStatefulResources } from '../constructs/stateful-resources.js';
 import { SubscriptionChanges } from '../constructs/subscription-changes.js';
 import { restrictSubscribers } from '../constructs/topic-subscribers.js';
 import { acknowledge } from '../nag.js';
 import { PartnerShardStack, shardLabel } from './partner-shard-stack.js';
 import { addStackOutputs } from './stack-outputs.js';
-import { createStatefulResources } from './stateful-resources.js';
 
 export {
   PartnerDelivery,
@@ -64,7 +64,7 @@ export {
   partnerId,
   subscriptionFilterPolicy,
 } from '../constructs/partner-delivery.js';
-export { SNS_SIGNATURE_VERSION } from './stateful-resources.js';
+export { SNS_SIGNATURE_VERSION } from '../constructs/stateful-resources.js';
 
 export interface SyndicationStackProps extends StackProps {
   /** Deployment stage, e.g. `dev` or `prod`: names the stack's metrics, never what happens to its data. */

@@ -25,7 +25,7 @@ import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { INDEX_NAMES } from '../../shared/adapters/table-layout.js';
 import { type PartnerTopology, topicId } from '../../shared/partners/topology.js';
 import { CLAIM_CHECK_PREFIX, normalise, QUEUES, type QueueName } from '../../shared/pipeline/description.js';
-import { secureQueue } from '../constructs/queues.js';
+import { secureQueue } from './queues.js';
 
 /** SNS signs HTTPS and email-json deliveries with RSA-SHA256 ('2'), not SHA1 ('1', its default). */
 export const SNS_SIGNATURE_VERSION = '2';
