@@ -40,11 +40,11 @@ export function createPublishHandler(deps: PublishHandlerDependencies): PublishH
   const { logger, metrics } = deps;
 
   /** Versions sent, by event type, and how long after the version was indexed each went out. */
-  function recordDeliveries(changes: readonly ArticleChange[], failed: ReadonlySet<string>): void {
+  function recordDeliveries(changes: readonly ArticleChange[], unsent: ReadonlySet<string>): void {
     const now = deps.now().getTime();
     for (const change of changes) {
       const eventType = eventTypeOf(change);
-      if (!eventType || !change.after || failed.has(change.id)) continue;
+      if (!eventType || !change.after || unsent.has(change.id)) continue;
       logger.info('version published', { uri: change.after.uri, version: change.after.version, eventType });
       metrics.add('VersionsPublished', 'Count', 1, { eventType });
       metrics.add(
@@ -90,7 +90,8 @@ export function createPublishHandler(deps: PublishHandlerDependencies): PublishH
       if (failedIds.length > 0)
         logger.warn('changes not published, will be retried', { failed: failedIds.length });
       logger.info('stream batch published', { records: changes.length, published });
-      recordDeliveries(changes, new Set(failedIds));
+      // Abandoned changes were never sent: neither were failed ones (yet).
+      recordDeliveries(changes, new Set([...failedIds, ...abandoned.map((change) => change.id)]));
       return { batchItemFailures: failedIds.map((itemIdentifier) => ({ itemIdentifier })) };
     } catch (error) {
       logger.error('stream batch failed', { error: error as Error });
