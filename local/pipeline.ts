@@ -277,6 +277,11 @@ export class LocalPipeline extends EventEmitter<PipelineEvents> {
     return { ...this.awsEnvironment, ...this.settingsEnvironment[name] };
   }
 
+  /** What an SDK client of `service` needs to reach this pipeline's emulator (endpoint, region, credentials). */
+  clientConfig(service: keyof ServiceEndpoints) {
+    return clientOptions(this.endpoints[service]);
+  }
+
   /** Injects faults into the handlers' SDK calls (see ./fault-injection.ts); `detach()` ends them. */
   attachFaults(config: FaultConfig | string): Promise<FaultInjection> {
     const { s3, dynamoDb, sns, scheduler } = this.functionClients;
