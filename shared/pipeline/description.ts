@@ -97,7 +97,7 @@ export type EventSource =
 export interface MetricDescription {
   readonly name: string;
   readonly unit: 'Count' | 'Milliseconds';
-  /** Dimensions besides `service` (each bounded: see functions/commons/config.ts `sourceDimension`). */
+  /** Dimensions besides `service` (each bounded: see functions/handlers/publisher-dimension.ts). */
   readonly dimensions?: readonly string[];
   readonly meaning: string;
 }
