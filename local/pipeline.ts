@@ -21,25 +21,13 @@ import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
-import { awsDependencies as normaliseDependencies } from '../functions/aws/normalise.js';
-import { awsDependencies as publishDependencies } from '../functions/aws/publish.js';
-import { awsDependencies as releaseDependencies } from '../functions/aws/release.js';
-import { createNormaliseHandler, type NormaliseHandler } from '../functions/handlers/normalise.js';
-import type { Log, MetricsSink, Observability } from '../functions/handlers/observability.js';
-import { createPublishHandler, type PublishHandler } from '../functions/handlers/publish.js';
-import { createReleaseHandler } from '../functions/handlers/release.js';
+import type { Log } from '../functions/handlers/observability.js';
 import { parseS3Notifications } from '../shared/adapters/s3-notifications.js';
 import type { ArticleEnvelope } from '../shared/domain/message.js';
-import {
-  endpointOf,
-  type Partner,
-  registryWantsLinkedSummaries,
-  registryWantsSummaries,
-} from '../shared/partners/registry.js';
+import { endpointOf, type Partner } from '../shared/partners/registry.js';
 import { FUNCTIONS, type FunctionName } from '../shared/pipeline/description.js';
-import { environmentOf, loadSettings } from '../shared/pipeline/settings.js';
-import { DynamoDbStreamCapture, LOCAL_REGION, S3NotificationForwarder } from './aws-event-bridge.js';
-import { type Emulators, LOCAL_CREDENTIALS, startEmulators } from './emulators.js';
+import { DynamoDbStreamCapture, S3NotificationForwarder } from './aws-event-bridge.js';
+import { type Emulators, startEmulators } from './emulators.js';
 import {
   attachFaultInjection,
   type FaultConfig,
@@ -47,12 +35,22 @@ import {
   type FaultTargets,
   faultConfigFromEnvironment,
 } from './fault-injection.js';
+import {
+  awsEnvironmentFor,
+  buildHandlers,
+  clientOptions,
+  DescribedMetrics,
+  type FunctionClients,
+  functionSettingsEnvironment,
+  type Handlers,
+  type ServiceEndpoints,
+  type SettingsEnvironments,
+} from './functions.js';
 import { HttpsRelay } from './https-relay.js';
 import { SqsEventSource, StreamEventSource } from './lambda-event-sources.js';
 import { type QueueArrival, watchQueueArrivals } from './queue-arrivals.js';
 import {
   createLocalResources,
-  LOCAL_NAMES,
   LOCAL_SETTINGS,
   type LocalResources,
   localFunctionArn,
@@ -79,6 +77,8 @@ export interface PipelineEvents {
   error: [unknown];
 }
 
+export type { FunctionClients, Handlers, ServiceEndpoints } from './functions.js';
+
 export interface LocalPipelineOptions {
   /** Claim-check link expiry, as the stack's `contentLinkExpiry`. @default 3600 */
   readonly linkExpirySeconds?: number;
@@ -93,120 +93,12 @@ export interface LocalPipelineOptions {
   readonly logger?: Log;
 }
 
-export interface Handlers {
-  normalise: NormaliseHandler;
-  publish: PublishHandler;
-  release: (event: unknown) => Promise<unknown>;
-}
-
 /** The harness's clients: uploads, queues, inspection. They never see a fault or feed the stream. */
 export interface HarnessClients {
   readonly s3: S3Client;
   readonly sqs: SQSClient;
   readonly dynamoDb: DynamoDBClient;
   readonly sns: SNSClient;
-}
-
-/** The clients the handlers run on: the stream capture and fault injection attach to these only. */
-export interface FunctionClients {
-  readonly s3: S3Client;
-  readonly dynamoDb: DynamoDBClient;
-  readonly sns: SNSClient;
-  readonly scheduler: SchedulerClient;
-}
-
-/** Where each AWS service of this pipeline is reached. */
-export interface ServiceEndpoints {
-  readonly s3: string;
-  readonly dynamodb: string;
-  readonly sns: string;
-  readonly sqs: string;
-  readonly scheduler: string;
-}
-
-/** What every SDK client of the local runtime is given explicitly: no ambient environment is read. */
-function clientOptions(endpoint: string) {
-  return {
-    endpoint,
-    region: LOCAL_REGION,
-    credentials: LOCAL_CREDENTIALS,
-    // s3rver stores aws-chunked framing inside objects when the SDK adds default checksums.
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  } as const;
-}
-
-/**
- * The standard AWS environment that points an SDK at these emulators: for processes this runtime
- * starts (a bundled handler, a benchmark), never applied to this one.
- */
-function awsEnvironmentFor(endpoints: ServiceEndpoints): Record<string, string> {
-  return {
-    AWS_REGION: LOCAL_REGION,
-    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-    AWS_ENDPOINT_URL_S3: endpoints.s3,
-    AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
-    AWS_ENDPOINT_URL_SNS: endpoints.sns,
-    AWS_ENDPOINT_URL_SQS: endpoints.sqs,
-    AWS_ENDPOINT_URL_SCHEDULER: endpoints.scheduler,
-    AWS_REQUEST_CHECKSUM_CALCULATION: 'when_required',
-    AWS_RESPONSE_CHECKSUM_VALIDATION: 'when_required',
-  };
-}
-
-/** The environment variables the stack sets on each function, with the local resources' names. */
-function functionSettingsEnvironment(
-  resources: LocalResources,
-  partners: readonly Partner[],
-  options: LocalPipelineOptions,
-): { readonly [F in FunctionName]: Record<string, string> } {
-  return {
-    normalise: environmentOf(FUNCTIONS.normalise.settings, {
-      tableName: resources.table,
-      quarantineBucket: resources.quarantineBucket,
-      contentBucket: resources.contentBucket,
-      // No publisher registry locally: every first-level folder of the drop folder is a source.
-    }),
-    publish: environmentOf(FUNCTIONS.publish.settings, {
-      tableName: resources.table,
-      topicRoutes: JSON.stringify(resources.topicRoutes),
-      releaseFunctionArn: localFunctionArn('release'),
-      schedulerRoleArn: LOCAL_NAMES.schedulerRoleArn,
-      contentBucket: resources.contentBucket,
-      contentLinkExpirySeconds: String(options.linkExpirySeconds ?? 3600),
-      summaries: String(registryWantsSummaries(partners)),
-      linkedSummaries: String(registryWantsLinkedSummaries(partners)),
-    }),
-    release: environmentOf(FUNCTIONS.release.settings, {
-      tableName: resources.table,
-      contentBucket: resources.contentBucket,
-    }),
-  };
-}
-
-/**
- * A function's metrics, kept as totals by name; a metric its description does not list is reported
- * as an error of the pipeline (the stack would neither graph nor alarm on it).
- */
-class DescribedMetrics implements MetricsSink {
-  private readonly described: ReadonlySet<string>;
-
-  constructor(
-    private readonly name: FunctionName,
-    private readonly totals: Map<string, number>,
-    private readonly onError: (error: unknown) => void,
-  ) {
-    this.described = new Set(FUNCTIONS[name].metrics.map((metric) => metric.name));
-  }
-
-  add(metric: string, _unit: string, value: number): void {
-    if (!this.described.has(metric))
-      this.onError(new Error(`${this.name} emitted ${metric}, a metric its description does not list`));
-    this.totals.set(metric, (this.totals.get(metric) ?? 0) + value);
-  }
-
-  flush(): void {}
 }
 
 export class LocalPipeline extends EventEmitter<PipelineEvents> {
@@ -234,39 +126,16 @@ export class LocalPipeline extends EventEmitter<PipelineEvents> {
     readonly scheduler: SchedulerEmulator,
     readonly options: LocalPipelineOptions,
     readonly endpoints: ServiceEndpoints,
-    private readonly settingsEnvironment: { readonly [F in FunctionName]: Record<string, string> },
+    private readonly settingsEnvironment: SettingsEnvironments,
   ) {
     super();
     this.awsEnvironment = awsEnvironmentFor(endpoints);
     const onError = (error: unknown) => this.emit('error', error);
     const logger = options.logger ?? new Logger({ serviceName: 'content-syndication' });
-    const observability = (name: FunctionName): Observability => ({
+    this.handlers = buildHandlers(settingsEnvironment, functionClients, (name) => ({
       logger,
       metrics: new DescribedMetrics(name, this.metrics, onError),
-    });
-    const { s3, dynamoDb, sns, scheduler: schedulerClient } = functionClients;
-    // The same path as the Lambda entry points (functions/*.ts): settings from an environment,
-    // checked by loadSettings, dependencies from them; only the clients and observability differ.
-    this.handlers = {
-      normalise: createNormaliseHandler(
-        normaliseDependencies(loadSettings(FUNCTIONS.normalise.settings, settingsEnvironment.normalise), {
-          clients: { s3, dynamoDb },
-          observability: observability('normalise'),
-        }),
-      ),
-      publish: createPublishHandler(
-        publishDependencies(loadSettings(FUNCTIONS.publish.settings, settingsEnvironment.publish), {
-          clients: { s3, dynamoDb, sns, scheduler: schedulerClient },
-          observability: observability('publish'),
-        }),
-      ),
-      release: createReleaseHandler(
-        releaseDependencies(loadSettings(FUNCTIONS.release.settings, settingsEnvironment.release), {
-          clients: { s3, dynamoDb },
-          observability: observability('release'),
-        }),
-      ),
-    };
+    }));
   }
 
   /**
