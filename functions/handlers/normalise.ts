@@ -8,16 +8,19 @@ import type { Context, SQSBatchItemFailure, SQSBatchResponse, SQSEvent, SQSRecor
 import { parseS3Notifications } from '../../shared/adapters/s3-notifications.js';
 import { ConcurrentUpdateError, isPermanent } from '../../shared/domain/errors.js';
 import { isReceiptKey, receiptFor } from '../../shared/domain/receipt.js';
+import type { normalise as described, MetricNameOf } from '../../shared/pipeline/description.js';
 import type { Receipts } from '../../shared/ports/receipts.js';
 import { type IngestDependencies, ingestObject } from '../../shared/usecases/ingest-object.js';
 import { type WithdrawDependencies, withdrawObject } from '../../shared/usecases/withdraw-object.js';
 import { type Observability, recordPermanentFailure } from './observability.js';
 import { sourceDimension } from './publisher-dimension.js';
 
+type NormaliseMetric = MetricNameOf<typeof described>;
+
 export interface NormaliseHandlerDependencies
   extends IngestDependencies,
     WithdrawDependencies,
-    Observability {
+    Observability<NormaliseMetric> {
   /** Where each publisher is told what became of its object (its ingest bucket). */
   readonly receipts: Receipts;
 }
@@ -36,7 +39,7 @@ export type NormaliseHandler = (
 export const RECORD_TIME_BUDGET_MS = 10_000;
 
 /** The metric of each outcome (withheld versions are indexed like published ones). */
-const OUTCOME_METRICS: Readonly<Record<string, string>> = {
+const OUTCOME_METRICS: Readonly<Record<string, NormaliseMetric>> = {
   published: 'ArticlesNormalised',
   withheld: 'ArticlesNormalised',
   unchanged: 'ArticlesUnchanged',

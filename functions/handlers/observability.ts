@@ -17,19 +17,20 @@ export interface Log {
 
 export type MetricUnitName = MetricDescription['unit'];
 
-export interface MetricsSink {
-  /**
-   * One data point of `name` — a metric the function's description lists
-   * (shared/pipeline/description.ts) — with its dimensions besides `service`.
-   */
-  add(name: string, unit: MetricUnitName, value: number, dimensions?: Readonly<Record<string, string>>): void;
+/**
+ * Where a handler's metrics go. `Name` is the names the function's description lists
+ * (`MetricNameOf<typeof normalise>`, shared/pipeline/description.ts): a handler cannot emit another.
+ */
+export interface MetricsSink<Name extends string = string> {
+  /** One data point of `name`, with its dimensions besides `service`. */
+  add(name: Name, unit: MetricUnitName, value: number, dimensions?: Readonly<Record<string, string>>): void;
   /** Publishes what the invocation added (once per invocation). */
   flush(): void;
 }
 
-export interface Observability {
+export interface Observability<MetricName extends string = string> {
   readonly logger: Log;
-  readonly metrics: MetricsSink;
+  readonly metrics: MetricsSink<MetricName>;
 }
 
 export interface RecordedMetric {
@@ -78,7 +79,7 @@ export const SILENT_LOG: Log = {
  * counted in `PermanentFailures` (alarmed), then acknowledged by the caller rather than retried.
  */
 export function recordPermanentFailure(
-  { logger, metrics }: Observability,
+  { logger, metrics }: Observability<'PermanentFailures'>,
   what: LogAttributes,
   error: unknown,
 ): void {

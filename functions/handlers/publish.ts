@@ -7,6 +7,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { headFromItem, versionFromStreamImage } from '../../shared/adapters/dynamodb-article-index.js';
+import type { publish as described, MetricNameOf } from '../../shared/pipeline/description.js';
 import {
   type ArticleChange,
   eventTypeOf,
@@ -15,7 +16,7 @@ import {
 } from '../../shared/usecases/publish-changes.js';
 import { type Observability, recordPermanentFailure } from './observability.js';
 
-export type PublishHandlerDependencies = PublishDependencies & Observability;
+export type PublishHandlerDependencies = PublishDependencies & Observability<MetricNameOf<typeof described>>;
 
 export type PublishHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>;
 

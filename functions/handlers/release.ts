@@ -5,6 +5,7 @@
  * its dependencies (see ./normalise.ts).
  */
 import { InvalidEventError, isPermanent } from '../../shared/domain/errors.js';
+import type { release as described, MetricNameOf } from '../../shared/pipeline/description.js';
 import type { EmbargoRelease } from '../../shared/ports/embargo-scheduler.js';
 import {
   type ReleaseDependencies,
@@ -13,7 +14,7 @@ import {
 } from '../../shared/usecases/release-embargo.js';
 import { type Observability, recordPermanentFailure } from './observability.js';
 
-export type ReleaseHandlerDependencies = ReleaseDependencies & Observability;
+export type ReleaseHandlerDependencies = ReleaseDependencies & Observability<MetricNameOf<typeof described>>;
 
 export type ReleaseHandlerOutcome =
   | ReleaseOutcome

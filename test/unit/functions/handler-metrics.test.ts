@@ -77,7 +77,8 @@ function headInsert(sequenceNumber: string, head: ArticleHead) {
     "eventSourceARN":"arn:aws:dynamodb:us-east-1:123456789012:table/syndicate-articles/stream/2026-12-07T00:00:00.000"}`);
 }
 
-const describedNames = (name: keyof typeof FUNCTIONS) => FUNCTIONS[name].metrics.map((metric) => metric.name);
+const describedNames = (name: keyof typeof FUNCTIONS): readonly string[] =>
+  FUNCTIONS[name].metrics.map((metric) => metric.name);
 
 function assertDescribed(name: keyof typeof FUNCTIONS, metrics: RecordingMetrics): void {
   const undescribed = metrics.recorded.filter((metric) => !describedNames(name).includes(metric.name));
