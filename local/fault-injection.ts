@@ -2,9 +2,9 @@
  * Fault injection for the local runtime: S3, DynamoDB, SNS (and Scheduler) calls made by the
  * production handlers fail, time out or are throttled a given fraction of the time, so that retries,
  * partial batch failures, dead-letter queues and redrive are exercised as AWS exercises them. Nothing
- * under test changes: a middleware is added to the shared SDK clients (shared/adapters/aws-clients.ts)
- * and removed again by `detach()`. The harness's own clients (uploads, event sources, inboxes) are
- * separate instances and never see a fault.
+ * under test changes: a middleware is added to the SDK clients a local pipeline built its handlers
+ * on (`LocalPipeline.attachFaults`) and removed again by `detach()`. The harness's own clients
+ * (uploads, event sources, inboxes) are separate instances and never see a fault.
  *
  * The switch is an environment variable, `SYNDICATE_FAULTS`, read by `faultConfigFromEnvironment`:
  *
@@ -234,33 +234,22 @@ export interface FaultTarget {
 
 export type FaultTargets = Partial<Record<FaultService, FaultTarget>>;
 
-async function sharedClients(): Promise<FaultTargets> {
-  // Loaded only when asked: the shared clients must be created after the local environment is set.
-  const clients = await import('../shared/adapters/aws-clients.js');
-  return {
-    s3: clients.s3Client as unknown as FaultTarget,
-    dynamodb: clients.dynamoDbClient as unknown as FaultTarget,
-    sns: clients.snsClient as unknown as FaultTarget,
-    scheduler: clients.schedulerClient as unknown as FaultTarget,
-  };
-}
-
 let attachments = 0;
 
 /**
- * Adds the fault middleware to the shared SDK clients (or to `targets`). With `scope=call` it sits
+ * Adds the fault middleware to the SDK clients of `targets`. With `scope=call` it sits
  * outermost (step `initialize`, high priority): a fault replaces the whole call, SDK retries
  * included, before any other middleware (such as the local stream capture) sees it. With
  * `scope=attempt` it sits inside the SDK's retry loop (step `finalizeRequest`, low priority).
  */
 export async function attachFaultInjection(
   config: FaultConfig | string,
-  targets?: FaultTargets,
+  targets: FaultTargets,
 ): Promise<FaultInjection> {
   let current = typeof config === 'string' ? parseFaultSpec(config) : config;
   const random = randomSource(current.seed);
   let counts = new Map<string, { calls: number; injected: number }>();
-  const clients = targets ?? (await sharedClients());
+  const clients = targets;
   const name = `syndicateFaultInjection${++attachments}`;
 
   const middlewareFor =

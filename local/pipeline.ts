@@ -1,9 +1,12 @@
 /**
  * The local runtime: the whole pipeline in one process on the emulators.
  *
- * It starts the emulators, creates the stack's resources from the partner registry, points the
- * standard AWS environment at the emulators, loads the production handlers unchanged, and wires
- * them with the AWS event bridge (S3 notifications, table stream) and Lambda event-source emulation.
+ * It starts the emulators, creates the stack's resources from the partner registry, and builds the
+ * production handlers with their factories (functions/handlers/) over SDK clients of its own, pointed
+ * at the emulators, with settings read by the same `loadSettings` as in Lambda from the environment
+ * the stack would give each function (shared/pipeline/). Nothing process-wide is touched: several
+ * pipelines can run in one process. The AWS event bridge (S3 notifications, table stream) and Lambda
+ * event-source emulation, configured from the functions' described event sources, wire them.
  * What reaches each partner's queue is recorded as it arrives, without receiving it
  * (./queue-arrivals.ts): the queue stays the partner's, for its consumer (examples/sqs-consumer.ts)
  * to read, and its depth is real. HTTPS partners on this machine are served by the relay
@@ -11,27 +14,38 @@
  */
 import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import type {
-  DynamoDBBatchResponse,
-  DynamoDBStreamEvent,
-  SQSBatchResponse,
-  SQSEvent,
-  SQSRecord,
-} from 'aws-lambda';
+import type { SQSRecord } from 'aws-lambda';
+import type { Log } from '../functions/handlers/observability.js';
+import { parseS3Notifications } from '../shared/adapters/s3-notifications.js';
 import type { ArticleEnvelope } from '../shared/domain/message.js';
+import { endpointOf, type Partner } from '../shared/partners/registry.js';
+import { FUNCTIONS, type FunctionName } from '../shared/pipeline/description.js';
+import { DynamoDbStreamCapture, S3NotificationForwarder } from './aws-event-bridge.js';
+import { type Emulators, startEmulators } from './emulators.js';
 import {
-  endpointOf,
-  type Partner,
-  registryWantsLinkedSummaries,
-  registryWantsSummaries,
-} from '../shared/partners/registry.js';
-import { DynamoDbStreamCapture, LOCAL_REGION, S3NotificationForwarder } from './aws-event-bridge.js';
-import { type Emulators, LOCAL_CREDENTIALS, startEmulators } from './emulators.js';
-import { attachFaultInjection, faultConfigFromEnvironment } from './fault-injection.js';
+  attachFaultInjection,
+  type FaultConfig,
+  type FaultInjection,
+  type FaultTargets,
+  faultConfigFromEnvironment,
+} from './fault-injection.js';
+import {
+  awsEnvironmentFor,
+  buildHandlers,
+  clientOptions,
+  DescribedMetrics,
+  type FunctionClients,
+  functionSettingsEnvironment,
+  type Handlers,
+  type ServiceEndpoints,
+  type SettingsEnvironments,
+} from './functions.js';
 import { HttpsRelay } from './https-relay.js';
 import { SqsEventSource, StreamEventSource } from './lambda-event-sources.js';
 import { type QueueArrival, watchQueueArrivals } from './queue-arrivals.js';
@@ -39,6 +53,7 @@ import {
   createLocalResources,
   LOCAL_SETTINGS,
   type LocalResources,
+  localFunctionArn,
   type PartnerQueues,
 } from './resources.js';
 import { SchedulerEmulator } from './scheduler-emulator.js';
@@ -62,62 +77,28 @@ export interface PipelineEvents {
   error: [unknown];
 }
 
+export type { FunctionClients, Handlers, ServiceEndpoints } from './functions.js';
+
 export interface LocalPipelineOptions {
   /** Claim-check link expiry, as the stack's `contentLinkExpiry`. @default 3600 */
   readonly linkExpirySeconds?: number;
   /** SNS filter policies per topic, as the stack's `filterPoliciesPerTopic`. @default 200 */
   readonly filterPoliciesPerTopic?: number;
+  /**
+   * Faults injected into the handlers' SDK calls from the start (see ./fault-injection.ts).
+   * @default what SYNDICATE_FAULTS says, if set
+   */
+  readonly faults?: FaultConfig | string;
+  /** Where the handlers log. @default a Powertools logger (level from POWERTOOLS_LOG_LEVEL) */
+  readonly logger?: Log;
 }
 
-/** The release function as the stack names it for the scheduler (a target ARN, played locally). */
-const LOCAL_RELEASE_FUNCTION_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:syndicate-release';
-/** The publish function, as named in the stream's on-failure records. */
-const LOCAL_PUBLISH_FUNCTION_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:syndicate-publish';
-
-/** Environment the production handlers read; in AWS the stack sets the same names. */
-function pointAwsEnvironmentAt(
-  emulators: Emulators,
-  resources?: LocalResources,
-  schedulerEndpoint?: string,
-  publishing?: { summaries: boolean; linkedSummaries: boolean; linkExpirySeconds: number },
-): void {
-  Object.assign(process.env, {
-    AWS_REGION: LOCAL_REGION,
-    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-    AWS_ENDPOINT_URL_S3: emulators.s3Endpoint,
-    AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamoDbEndpoint,
-    AWS_ENDPOINT_URL_SNS: emulators.messagingEndpoint,
-    AWS_ENDPOINT_URL_SQS: emulators.messagingEndpoint,
-    // s3rver stores aws-chunked framing inside objects when the SDK adds default checksums.
-    AWS_REQUEST_CHECKSUM_CALCULATION: 'when_required',
-    AWS_RESPONSE_CHECKSUM_VALIDATION: 'when_required',
-    ...(schedulerEndpoint ? { AWS_ENDPOINT_URL_SCHEDULER: schedulerEndpoint } : {}),
-    ...(resources
-      ? {
-          TABLE_NAME: resources.table,
-          TOPIC_ARN: resources.topicArn,
-          TOPIC_ROUTES: JSON.stringify(resources.topicRoutes),
-          QUARANTINE_BUCKET: resources.quarantineBucket,
-          RELEASE_FUNCTION_ARN: LOCAL_RELEASE_FUNCTION_ARN,
-          SCHEDULER_ROLE_ARN: 'arn:aws:iam::000000000000:role/syndicate-scheduler',
-          CONTENT_BUCKET: resources.contentBucket,
-        }
-      : {}),
-    ...(publishing
-      ? {
-          PUBLISH_SUMMARIES: String(publishing.summaries),
-          PUBLISH_LINKED_SUMMARIES: String(publishing.linkedSummaries),
-          CONTENT_LINK_EXPIRY_SECONDS: String(publishing.linkExpirySeconds),
-        }
-      : {}),
-  });
-}
-
-export interface Handlers {
-  normalise: (event: SQSEvent) => Promise<SQSBatchResponse>;
-  publish: (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>;
-  release: (event: unknown) => Promise<unknown>;
+/** The harness's clients: uploads, queues, inspection. They never see a fault or feed the stream. */
+export interface HarnessClients {
+  readonly s3: S3Client;
+  readonly sqs: SQSClient;
+  readonly dynamoDb: DynamoDBClient;
+  readonly sns: SNSClient;
 }
 
 export class LocalPipeline extends EventEmitter<PipelineEvents> {
@@ -126,19 +107,55 @@ export class LocalPipeline extends EventEmitter<PipelineEvents> {
   private readonly idleChecks: (() => boolean)[] = [];
   /** The S3 -> SQS notification bridge (tests hold, repeat and reorder notifications through it). */
   forwarder: S3NotificationForwarder | undefined;
-  /** The production handlers as loaded in this process, for `syndicate invoke`. */
-  handlers: Handlers | undefined;
+  /** The production handlers, built for this pipeline (`syndicate invoke` calls them directly). */
+  readonly handlers: Handlers;
   /** Plays SNS's HTTPS delivery for partners whose endpoint is on this machine. */
   relay: HttpsRelay | undefined;
+  /** Totals of the metrics the handlers emitted, by metric name. */
+  readonly metrics = new Map<string, number>();
+  /** Faults injected into the handlers' calls (the `faults` option, or SYNDICATE_FAULTS). */
+  faults: FaultInjection | undefined;
+  /** The AWS environment pointing at this pipeline's emulators, for processes it starts. */
+  readonly awsEnvironment: Readonly<Record<string, string>>;
 
   private constructor(
     readonly emulators: Emulators,
     readonly resources: LocalResources,
-    readonly clients: { s3: S3Client; sqs: SQSClient; dynamoDb: DynamoDBClient },
+    readonly clients: HarnessClients,
+    readonly functionClients: FunctionClients,
     readonly scheduler: SchedulerEmulator,
     readonly options: LocalPipelineOptions,
+    readonly endpoints: ServiceEndpoints,
+    private readonly settingsEnvironment: SettingsEnvironments,
   ) {
     super();
+    this.awsEnvironment = awsEnvironmentFor(endpoints);
+    const onError = (error: unknown) => this.emit('error', error);
+    const logger = options.logger ?? new Logger({ serviceName: 'content-syndication' });
+    this.handlers = buildHandlers(settingsEnvironment, functionClients, (name) => ({
+      logger,
+      metrics: new DescribedMetrics(name, this.metrics, onError),
+    }));
+  }
+
+  /**
+   * The environment the stack gives function `name`, pointed at this pipeline: its settings and the
+   * AWS endpoints (for running a bundled handler in a process of its own).
+   */
+  functionEnvironment(name: FunctionName): Record<string, string> {
+    return { ...this.awsEnvironment, ...this.settingsEnvironment[name] };
+  }
+
+  /** What an SDK client of `service` needs to reach this pipeline's emulator (endpoint, region, credentials). */
+  clientConfig(service: keyof ServiceEndpoints) {
+    return clientOptions(this.endpoints[service]);
+  }
+
+  /** Injects faults into the handlers' SDK calls (see ./fault-injection.ts); `detach()` ends them. */
+  attachFaults(config: FaultConfig | string): Promise<FaultInjection> {
+    const { s3, dynamoDb, sns, scheduler } = this.functionClients;
+    const targets = { s3, dynamodb: dynamoDb, sns, scheduler } as unknown as FaultTargets;
+    return attachFaultInjection(config, targets);
   }
 
   /** Messages each partner was sent so far (arrived in its queue, or accepted by its HTTPS endpoint). */
@@ -163,9 +180,8 @@ export class LocalPipeline extends EventEmitter<PipelineEvents> {
     });
   }
 
-  /** The scheduler's target: the production release handler, loaded with the others. */
+  /** The scheduler's target: the production release handler. */
   async invokeRelease(input: unknown): Promise<unknown> {
-    if (!this.handlers) throw new Error('handlers not loaded yet');
     return this.handlers.release(input);
   }
 
@@ -174,51 +190,59 @@ export class LocalPipeline extends EventEmitter<PipelineEvents> {
     options: LocalPipelineOptions = {},
   ): Promise<LocalPipeline> {
     const emulators = await startEmulators();
-    pointAwsEnvironmentAt(emulators);
-    const region = LOCAL_REGION;
-    const s3 = new S3Client({ region });
-    // fauxqs's queue URLs carry a made-up host; send every call to the emulator's endpoint instead.
-    const sqs = new SQSClient({ region, useQueueUrlAsEndpoint: false });
-    const sns = new SNSClient({ region });
-    const dynamoDb = new DynamoDBClient({ region });
+    const s3 = (): S3Client => new S3Client(clientOptions(emulators.s3Endpoint));
+    const dynamoDb = (): DynamoDBClient => new DynamoDBClient(clientOptions(emulators.dynamoDbEndpoint));
+    const sns = (): SNSClient => new SNSClient(clientOptions(emulators.messagingEndpoint));
+    const clients: HarnessClients = {
+      s3: s3(),
+      // fauxqs's queue URLs carry a made-up host; send every call to the emulator's endpoint instead.
+      sqs: new SQSClient({ ...clientOptions(emulators.messagingEndpoint), useQueueUrlAsEndpoint: false }),
+      dynamoDb: dynamoDb(),
+      sns: sns(),
+    };
     const resources = await createLocalResources(
-      { s3, sqs, sns, dynamoDb },
+      clients,
       partners,
       options.filterPoliciesPerTopic ? { filterPoliciesPerTopic: options.filterPoliciesPerTopic } : {},
     );
-    sns.destroy();
     // EventBridge Scheduler has no emulator on npm: ours invokes the release handler at the embargo time.
     const scheduler = new SchedulerEmulator(
-      new Map([[LOCAL_RELEASE_FUNCTION_ARN, (input: unknown) => pipeline.invokeRelease(input)]]),
+      new Map([[localFunctionArn('release'), (input: unknown) => pipeline.invokeRelease(input)]]),
     );
-    pointAwsEnvironmentAt(emulators, resources, await scheduler.start(), {
-      summaries: registryWantsSummaries(partners),
-      linkedSummaries: registryWantsLinkedSummaries(partners),
-      linkExpirySeconds: options.linkExpirySeconds ?? 3600,
-    });
-
+    const schedulerEndpoint = await scheduler.start();
+    const functionClients: FunctionClients = {
+      s3: s3(),
+      dynamoDb: dynamoDb(),
+      sns: sns(),
+      scheduler: new SchedulerClient(clientOptions(schedulerEndpoint)),
+    };
     const pipeline: LocalPipeline = new LocalPipeline(
       emulators,
       resources,
-      { s3, sqs, dynamoDb },
+      clients,
+      functionClients,
       scheduler,
       options,
+      {
+        s3: emulators.s3Endpoint,
+        dynamodb: emulators.dynamoDbEndpoint,
+        sns: emulators.messagingEndpoint,
+        sqs: emulators.messagingEndpoint,
+        scheduler: schedulerEndpoint,
+      },
+      functionSettingsEnvironment(resources, partners, options),
     );
     await pipeline.wire();
     return pipeline;
   }
 
   private async wire(): Promise<void> {
-    const { emulators, resources, clients } = this;
+    const { emulators, resources, clients, handlers } = this;
     const onError = (error: unknown) => this.emit('error', error);
-    // The handlers and the shared clients they use are loaded only now, after the environment is set.
-    const handlers: Handlers = {
-      normalise: (await import('../functions/normalise.js')).handler,
-      publish: (await import('../functions/publish.js')).handler,
-      release: (await import('../functions/release.js')).handler,
-    };
-    this.handlers = handlers;
-    const { dynamoDbClient } = await import('../shared/adapters/aws-clients.js');
+    const ingest = FUNCTIONS.normalise.source;
+    const stream = FUNCTIONS.publish.source;
+    if (ingest.kind !== 'sqs' || stream.kind !== 'dynamodb-stream')
+      throw new Error('the local runtime plays normalise from a queue and publish from the table stream');
 
     const capture = new DynamoDbStreamCapture(
       emulators.dynamoDbEndpoint,
@@ -227,17 +251,18 @@ export class LocalPipeline extends EventEmitter<PipelineEvents> {
       (record) => streamSource.push(record),
     );
     const streamSource = new StreamEventSource(clients.sqs, capture.streamArn, handlers.publish, {
-      batchSize: 100,
-      retryAttempts: 5,
-      bisectBatchOnError: true,
+      batchSize: stream.batchSize,
+      batchingWindowMs: Math.max(stream.maxBatchingWindowSeconds * 1000, LOCAL_SETTINGS.streamPollMs),
+      retryAttempts: stream.retryAttempts,
+      bisectBatchOnError: stream.bisectBatchOnError,
       onFailureQueue: resources.streamDeadLetterQueue,
-      functionArn: LOCAL_PUBLISH_FUNCTION_ARN,
+      functionArn: localFunctionArn('publish'),
       onError,
     });
-    capture.attachTo(dynamoDbClient);
+    capture.attachTo(this.functionClients.dynamoDb);
     // SYNDICATE_FAULTS makes S3 reads, DynamoDB writes and SNS publishes fail or throttle (see local/fault-injection.ts).
-    const faultConfig = faultConfigFromEnvironment();
-    const faults = faultConfig ? await attachFaultInjection(faultConfig) : undefined;
+    const faultConfig = this.options.faults ?? faultConfigFromEnvironment();
+    this.faults = faultConfig ? await this.attachFaults(faultConfig) : undefined;
 
     const forwarder = new S3NotificationForwarder(
       clients.sqs,
@@ -249,8 +274,8 @@ export class LocalPipeline extends EventEmitter<PipelineEvents> {
     emulators.s3Events.on('event', forwarder.listener);
 
     const ingestSource = new SqsEventSource(clients.sqs, resources.ingestQueue, handlers.normalise, {
-      batchSize: 10,
-      concurrency: 4,
+      batchSize: ingest.batchSize,
+      concurrency: LOCAL_SETTINGS.ingestPollers,
       retryDelaySeconds: LOCAL_SETTINGS.ingestRetryDelaySeconds,
       onError,
       onInvoked: (records, failed) => this.reportProcessed(records, failed),
@@ -312,26 +337,22 @@ export class LocalPipeline extends EventEmitter<PipelineEvents> {
       emulators.s3Events.off('event', forwarder.listener);
       arrivals.close();
       await Promise.all([ingestSource.stop(), streamSource.stop(), relay?.stop()]);
-      faults?.detach();
+      this.faults?.detach();
       capture.close();
     });
   }
 
   private reportProcessed(records: readonly SQSRecord[], failed: ReadonlySet<string>): void {
     for (const record of records) {
-      let keys: { kind: 'created' | 'removed'; key: string }[] = [];
+      let notifications: readonly { kind: 'created' | 'removed'; key: string }[] = [];
       try {
-        const body = JSON.parse(record.body) as {
-          Records?: { eventName: string; s3: { object: { key: string } } }[];
-        };
-        keys = (body.Records ?? []).map((entry) => ({
-          kind: entry.eventName.startsWith('ObjectRemoved') ? 'removed' : 'created',
-          key: decodeURIComponent(entry.s3.object.key.replace(/\+/g, ' ')),
-        }));
+        // The same reading of a message as normalise's: what it processed is what is reported.
+        const parsed = parseS3Notifications(record.body);
+        if (parsed.kind === 'records') notifications = parsed.notifications;
       } catch {
         // not an S3 notification: nothing to report
       }
-      for (const { kind, key } of keys)
+      for (const { kind, key } of notifications)
         this.emit('processed', { kind, key, failed: failed.has(record.messageId) });
     }
   }
@@ -421,6 +442,8 @@ export class LocalPipeline extends EventEmitter<PipelineEvents> {
     this.clients.s3.destroy();
     this.clients.sqs.destroy();
     this.clients.dynamoDb.destroy();
+    this.clients.sns.destroy();
+    for (const client of Object.values(this.functionClients)) client.destroy();
     await this.emulators.stop();
   }
 }

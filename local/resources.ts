@@ -17,6 +17,8 @@ import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@
 import { INDEX_NAMES } from '../shared/adapters/table-layout.js';
 import { type Partner, subscriptionFilterPolicyFor } from '../shared/partners/registry.js';
 import { partnerTopology, type TopicRoutes, topicId, topicRoutesOf } from '../shared/partners/topology.js';
+import type { FunctionName } from '../shared/pipeline/description.js';
+import { LOCAL_ACCOUNT, LOCAL_REGION } from './aws-event-bridge.js';
 
 /** The table's global secondary indexes: `<name>Pk` / `<name>Sk` attributes, as in the stack. */
 const TABLE_INDEXES = Object.values(INDEX_NAMES);
@@ -79,8 +81,41 @@ export interface ResourceClients {
 export const LOCAL_SETTINGS = {
   ingestVisibilityTimeoutSeconds: 300,
   ingestRetryDelaySeconds: 1,
+  /** Fewer receives than the stack's MAX_RECEIVE_COUNT: a failing message reaches its DLQ in seconds. */
   maxReceiveCount: 3,
+  /** Concurrent pollers of the ingest queue, as Lambda scales out on a busy queue. */
+  ingestPollers: 4,
+  /**
+   * How long the local stream gathers records before invoking publish (the description's batching
+   * window is 0; Lambda still batches what a shard holds when it polls, a few times a second).
+   */
+  streamPollMs: 20,
 } as const;
+
+/**
+ * Every name the local runtime gives what the stack creates, in one place (the stack's own names are
+ * CloudFormation's). Functions are not created: their ARNs name the targets the scheduler emulator
+ * and the stream's on-failure records use.
+ */
+export const LOCAL_NAMES = {
+  ingestBucket: 'syndicate-ingest',
+  quarantineBucket: 'syndicate-quarantine',
+  contentBucket: 'syndicate-content',
+  articlesTable: 'syndicate-articles',
+  ingestQueue: 'syndicate-ingest',
+  streamDlq: 'syndicate-stream-dlq',
+  /** The first topic of full documents; the others are `syndicate-<topic id in kebab case>`. */
+  articlesTopic: 'syndicate-articles',
+  topicPrefix: 'syndicate-',
+  partnerQueuePrefix: 'partner-',
+  deadLetterSuffix: '-dlq',
+  schedulerRoleArn: `arn:aws:iam::${LOCAL_ACCOUNT}:role/syndicate-scheduler`,
+} as const;
+
+/** The ARN a function of the pipeline has locally (`arn:aws:lambda:…:function:syndicate-release`). */
+export function localFunctionArn(name: FunctionName): string {
+  return `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:syndicate-${name}`;
+}
 
 async function createQueue(
   sqs: SQSClient,
@@ -96,7 +131,7 @@ async function createQueue(
 }
 
 async function createQueueWithDlq(sqs: SQSClient, name: string, visibilityTimeoutSeconds?: number) {
-  const deadLetterQueue = await createQueue(sqs, `${name}-dlq`);
+  const deadLetterQueue = await createQueue(sqs, `${name}${LOCAL_NAMES.deadLetterSuffix}`);
   const queue = await createQueue(sqs, name, {
     RedrivePolicy: JSON.stringify({
       deadLetterTargetArn: deadLetterQueue.arn,
@@ -134,10 +169,10 @@ export async function createLocalResources(
   partners: readonly Partner[],
   options: { readonly filterPoliciesPerTopic?: number } = {},
 ): Promise<LocalResources> {
-  const bucket = 'syndicate-ingest';
-  const quarantineBucket = 'syndicate-quarantine';
-  const contentBucket = 'syndicate-content';
-  const table = 'syndicate-articles';
+  const bucket = LOCAL_NAMES.ingestBucket;
+  const quarantineBucket = LOCAL_NAMES.quarantineBucket;
+  const contentBucket = LOCAL_NAMES.contentBucket;
+  const table = LOCAL_NAMES.articlesTable;
   await clients.s3.send(new CreateBucketCommand({ Bucket: bucket }));
   await clients.s3.send(new CreateBucketCommand({ Bucket: quarantineBucket }));
   await clients.s3.send(new CreateBucketCommand({ Bucket: contentBucket }));
@@ -169,16 +204,18 @@ export async function createLocalResources(
   );
   const ingest = await createQueueWithDlq(
     clients.sqs,
-    'syndicate-ingest',
+    LOCAL_NAMES.ingestQueue,
     LOCAL_SETTINGS.ingestVisibilityTimeoutSeconds,
   );
-  const streamDeadLetterQueue = await createQueue(clients.sqs, 'syndicate-stream-dlq');
+  const streamDeadLetterQueue = await createQueue(clients.sqs, LOCAL_NAMES.streamDlq);
   // The same topics and shards as the stack, from the same registry (shared/partners/topology.ts).
   const topology = partnerTopology(partners, options.filterPoliciesPerTopic);
   const topicArns = new Map<string, string>();
   for (const slot of topology.topics) {
     const name =
-      topicId(slot) === 'ArticlesTopic' ? 'syndicate-articles' : `syndicate-${kebab(topicId(slot))}`;
+      topicId(slot) === 'ArticlesTopic'
+        ? LOCAL_NAMES.articlesTopic
+        : `${LOCAL_NAMES.topicPrefix}${kebab(topicId(slot))}`;
     const { TopicArn } = await clients.sns.send(new CreateTopicCommand({ Name: name }));
     topicArns.set(topicId(slot), TopicArn as string);
   }
@@ -188,7 +225,10 @@ export async function createLocalResources(
   const partnerQueues: PartnerQueues[] = [];
   for (const [shard, members] of topology.shards) {
     for (const partner of members) {
-      const { queue, deadLetterQueue } = await createQueueWithDlq(clients.sqs, `partner-${partner.name}`);
+      const { queue, deadLetterQueue } = await createQueueWithDlq(
+        clients.sqs,
+        `${LOCAL_NAMES.partnerQueuePrefix}${partner.name}`,
+      );
       const raw = partner.delivery.type === 'sqs';
       const slot = topology.topicOf.get(partner.name);
       const partnerTopicArn = (slot && topicArns.get(topicId(slot))) ?? topicArn;

@@ -9,6 +9,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { LOCAL_ACCOUNT, LOCAL_REGION } from './aws-event-bridge.js';
 
 interface ScheduleRequest {
   ScheduleExpression: string;
@@ -100,7 +101,7 @@ export class SchedulerEmulator {
       this.schedules.set(name, schedule);
       this.arm(schedule);
       return this.reply(response, 200, {
-        ScheduleArn: `arn:aws:scheduler:us-east-1:000000000000:schedule/default/${name}`,
+        ScheduleArn: `arn:aws:scheduler:${LOCAL_REGION}:${LOCAL_ACCOUNT}:schedule/default/${name}`,
       });
     }
     if (request.method === 'GET') {

@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
-import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { build, type Metafile } from 'esbuild';
 import { FUNCTION_ENTRY_FILE, functionBuildOptions } from '../../infra/bundling.js';
@@ -176,12 +176,18 @@ export function lambdaHeapFlags(memoryMb: number): string[] {
 function runCold(
   runner: string,
   bundle: string,
+  /** The function's environment, as the stack sets it, pointed at the local pipeline. */
+  environment: Readonly<Record<string, string>>,
   events: unknown[],
   file: string,
   nodeFlags: readonly string[] = [],
 ): Promise<ColdRun> {
   writeFileSync(file, JSON.stringify(events));
-  const env: NodeJS.ProcessEnv = { ...process.env, POWERTOOLS_SERVICE_NAME: 'content-syndication' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...environment,
+    POWERTOOLS_SERVICE_NAME: 'content-syndication',
+  };
   // As in the deployed function (the construct sets it); nothing else from this process's options.
   env.NODE_OPTIONS = '--enable-source-maps';
   // The stack sets no log level: the handlers log at INFO, as deployed.
@@ -254,8 +260,8 @@ export async function measureColdStarts(options: {
   const pipeline = await LocalPipeline.start(loadPartnerRegistry());
   const pipelineErrors: unknown[] = [];
   pipeline.on('error', (error) => pipelineErrors.push(error));
-  // A client of our own: what it writes is not captured into the local stream (no publish, no schedule).
-  const dynamoDb = new DynamoDBClient({ region: process.env.AWS_REGION ?? 'us-east-1' });
+  // The harness's client: what it writes is not captured into the local stream (no publish, no schedule).
+  const dynamoDb = pipeline.clients.dynamoDb;
   const bundleOf = (name: string) => join(SCRATCH, 'bundles', name, FUNCTION_ENTRY_FILE);
   const eventsFile = (name: string, run: number) => join(SCRATCH, 'events', `${name}-${run}.json`);
   const sample = readFileSync(join(REPO_ROOT, SAMPLE_ARTICLE));
@@ -300,6 +306,7 @@ export async function measureColdStarts(options: {
         await runCold(
           runner,
           bundleOf('normalise'),
+          pipeline.functionEnvironment('normalise'),
           flagged,
           eventsFile(NORMALISE_LAMBDA_FLAGS, run),
           heapFlags,
@@ -315,7 +322,15 @@ export async function measureColdStarts(options: {
         }
         events.push({ Records: records });
       }
-      normaliseRuns.push(await runCold(runner, bundleOf('normalise'), events, eventsFile('normalise', run)));
+      normaliseRuns.push(
+        await runCold(
+          runner,
+          bundleOf('normalise'),
+          pipeline.functionEnvironment('normalise'),
+          events,
+          eventsFile('normalise', run),
+        ),
+      );
     }
     measurements.push({ name: 'normalise', runs: normaliseRuns, warmBatch: NORMALISE_BATCH });
     measurements.push({ name: NORMALISE_LAMBDA_FLAGS, runs: lambdaFlagRuns, warmBatch: 1 });
@@ -327,7 +342,13 @@ export async function measureColdStarts(options: {
     for (let run = 0; run < options.runs; run++) {
       const events: Json[] = [{ Records: [await sqsRecordFor(`bench-cold/page-${run}.html`, page)] }];
       htmlFirstRuns.push(
-        await runCold(runner, bundleOf('normalise'), events, eventsFile(NORMALISE_HTML_FIRST, run)),
+        await runCold(
+          runner,
+          bundleOf('normalise'),
+          pipeline.functionEnvironment('normalise'),
+          events,
+          eventsFile(NORMALISE_HTML_FIRST, run),
+        ),
       );
     }
     measurements.push({ name: NORMALISE_HTML_FIRST, runs: htmlFirstRuns, warmBatch: 1 });
@@ -335,7 +356,15 @@ export async function measureColdStarts(options: {
     // --- the floor: Node and the SDK clients, no code of ours
     const baselineRuns: ColdRun[] = [];
     for (let run = 0; run < options.runs; run++)
-      baselineRuns.push(await runCold(runner, bundleOf(BASELINE), [{}], eventsFile(BASELINE, run)));
+      baselineRuns.push(
+        await runCold(
+          runner,
+          bundleOf(BASELINE),
+          pipeline.functionEnvironment('normalise'),
+          [{}],
+          eventsFile(BASELINE, run),
+        ),
+      );
     measurements.push({ name: BASELINE, runs: baselineRuns, warmBatch: 1 });
 
     // --- publish: the sample stream batch (cold), then batches of head changes of articles indexed above
@@ -369,7 +398,15 @@ export async function measureColdStarts(options: {
       const events: Json[] = [streamTemplate];
       for (let warm = 0; warm < WARM_INVOCATIONS; warm++)
         events.push({ Records: headRecords.slice(warm * PUBLISH_BATCH, (warm + 1) * PUBLISH_BATCH) });
-      publishRuns.push(await runCold(runner, bundleOf('publish'), events, eventsFile('publish', run)));
+      publishRuns.push(
+        await runCold(
+          runner,
+          bundleOf('publish'),
+          pipeline.functionEnvironment('publish'),
+          events,
+          eventsFile('publish', run),
+        ),
+      );
     }
     measurements.push({ name: 'publish', runs: publishRuns, warmBatch: PUBLISH_BATCH });
     options.log(`  publish: ${options.runs} fresh processes`);
@@ -426,13 +463,20 @@ export async function measureColdStarts(options: {
         const events: Json[] = [];
         for (let event = 0; event <= WARM_INVOCATIONS; event++)
           events.push(await seedWithheld(`bench-cold/embargoed-${run}-${event}.txt`));
-        releaseRuns.push(await runCold(runner, bundleOf('release'), events, eventsFile('release', run)));
+        releaseRuns.push(
+          await runCold(
+            runner,
+            bundleOf('release'),
+            pipeline.functionEnvironment('release'),
+            events,
+            eventsFile('release', run),
+          ),
+        );
       }
       measurements.push({ name: 'release', runs: releaseRuns, warmBatch: 1 });
       options.log(`  release: ${options.runs} fresh processes`);
     }
   } finally {
-    dynamoDb.destroy();
     await pipeline.stop();
   }
   if (pipelineErrors.length > 0) options.log(`  (local pipeline reported ${pipelineErrors.length} errors)`);

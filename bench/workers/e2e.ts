@@ -171,6 +171,7 @@ async function run(request: E2eRequest): Promise<E2eReply> {
     articles: articles.map(({ key, body }) => ({ key, body })),
     concurrency: request.concurrency,
     bucket: pipeline.resources.bucket,
+    environment: pipeline.awsEnvironment,
     ...(request.ratePerSecond ? { ratePerSecond: request.ratePerSecond } : {}),
   });
   const uploadedAt = new Map(uploaded.uploadedAt);
@@ -305,6 +306,8 @@ interface UploadRequest {
   readonly concurrency: number;
   readonly ratePerSecond?: number;
   readonly bucket: string;
+  /** The AWS environment (emulator endpoints, credentials) the thread's S3 client reads. */
+  readonly environment: Readonly<Record<string, string>>;
 }
 
 interface UploadReply {
@@ -321,10 +324,10 @@ interface UploadReply {
 async function uploadOnThread(request: UploadRequest): Promise<UploadReply> {
   const api = import.meta.resolve('tsx/esm/api');
   const bootstrap = `import(${JSON.stringify(api)}).then(({ tsImport }) => tsImport(${JSON.stringify(import.meta.url)}, ${JSON.stringify(import.meta.url)}))`;
-  // The environment (emulator endpoints, credentials) is this process's as the runtime set it.
   const thread = new Worker(bootstrap, {
     eval: true,
     workerData: request,
+    env: { ...process.env, ...request.environment },
   });
   try {
     return await new Promise<UploadReply>((resolve, reject) => {

@@ -1,26 +1,32 @@
 /**
- * One observability module for every function, configured once per process (Powertools for AWS
- * Lambda): structured JSON logs, CloudWatch metrics in Embedded Metric Format, X-Ray traces of the
- * SDK calls. Service name and log level come from POWERTOOLS_SERVICE_NAME / POWERTOOLS_LOG_LEVEL
- * (set by the stack). Never log article bodies: log keys, uris, versions and outcomes.
+ * The handlers' observability in Lambda (Powertools for AWS Lambda): structured JSON logs, CloudWatch
+ * metrics in Embedded Metric Format, X-Ray traces of the SDK calls. Service name and log level come
+ * from POWERTOOLS_SERVICE_NAME / POWERTOOLS_LOG_LEVEL (set by the stack), read by Powertools itself.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import type { Log, MetricsSink, Observability } from '../handlers/observability.js';
 
-const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? 'content-syndication';
+/** The functions' metrics namespace (the stack's dashboards and alarms read it). */
+export const METRICS_NAMESPACE = 'ContentSyndication';
+const DEFAULT_SERVICE_NAME = 'content-syndication';
 
-// Outside Lambda (the local runtime, tests) metrics would print EMF JSON into the CLI's output.
-if (!process.env.AWS_LAMBDA_FUNCTION_NAME) process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+type Environment = Readonly<Record<string, string | undefined>>;
 
-export const logger = new Logger({ serviceName });
-export const metrics = new Metrics({ serviceName, namespace: 'ContentSyndication' });
+/** Whether this process is a Lambda function (the runtime sets AWS_LAMBDA_FUNCTION_NAME). */
+function inLambda(environment: Environment): boolean {
+  return Boolean(environment.AWS_LAMBDA_FUNCTION_NAME);
+}
+
 /**
- * X-Ray subsegments for every S3, DynamoDB, SNS and Scheduler call, in Lambda only: the X-Ray SDK
- * switches on async hooks as soon as it is loaded, which costs ~7% of the local runtime's CPU even
- * with tracing off, so outside Lambda it is not loaded at all.
+ * X-Ray subsegments for every SDK call, in Lambda only: the X-Ray SDK switches on async hooks as soon
+ * as it is loaded, which costs ~7% of a local process's CPU even with tracing off, so outside Lambda
+ * it is not loaded at all.
  */
-export const tracer = process.env.AWS_LAMBDA_FUNCTION_NAME
-  ? new (await import('@aws-lambda-powertools/tracer')).Tracer({ serviceName })
+const tracer = inLambda(process.env)
+  ? new (await import('@aws-lambda-powertools/tracer')).Tracer({
+      serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? DEFAULT_SERVICE_NAME,
+    })
   : undefined;
 
 /** Traces the calls of the SDK clients a function uses (in Lambda; a no-op elsewhere). */
@@ -28,21 +34,35 @@ export function traceClients(...clients: readonly object[]): void {
   for (const client of clients) tracer?.captureAWSv3Client(client);
 }
 
-/**
- * Flushes the invocation's metrics (EMF). Outside Lambda metrics are off, and Powertools would still
- * warn on every call that there is nothing to publish, in the middle of the CLI's output.
- */
-export function flushMetrics(): void {
-  if (process.env.AWS_LAMBDA_FUNCTION_NAME) metrics.publishStoredMetrics();
+/** Powertools' metrics as a sink: EMF printed at each flush, in Lambda only. */
+class EmbeddedMetricFormatSink implements MetricsSink {
+  constructor(private readonly metrics: Metrics) {}
+
+  add(...[name, unit, value, dimensions]: Parameters<MetricsSink['add']>): void {
+    if (!dimensions || Object.keys(dimensions).length === 0) {
+      this.metrics.addMetric(name, unit, value);
+      return;
+    }
+    // A metric with dimensions of its own goes out on its own, not under the invocation's dimensions.
+    const single = this.metrics.singleMetric();
+    single.addDimensions({ ...dimensions });
+    single.addMetric(name, unit, value);
+  }
+
+  flush(): void {
+    this.metrics.publishStoredMetrics();
+  }
 }
 
-export { MetricUnit };
+/** Outside Lambda EMF would print JSON into the output of whatever runs the bundle (a CLI, a bench). */
+const NO_METRICS: MetricsSink = { add: () => undefined, flush: () => undefined };
 
-/**
- * A record that can never succeed (see `isPermanent`): logged as an error with what identifies it and
- * counted in `PermanentFailures` (alarmed), then acknowledged by the caller rather than retried.
- */
-export function recordPermanentFailure(what: Record<string, unknown>, error: unknown): void {
-  logger.error('permanent failure, acknowledged without retry', { ...what, error: error as Error });
-  metrics.addMetric('PermanentFailures', MetricUnit.Count, 1);
+/** The logger and metrics of a function running in Lambda (logs only, elsewhere). */
+export function lambdaObservability(environment: Environment = process.env): Observability {
+  const serviceName = environment.POWERTOOLS_SERVICE_NAME ?? DEFAULT_SERVICE_NAME;
+  const logger: Log = new Logger({ serviceName });
+  const metrics = inLambda(environment)
+    ? new EmbeddedMetricFormatSink(new Metrics({ serviceName, namespace: METRICS_NAMESPACE }))
+    : NO_METRICS;
+  return { logger, metrics };
 }

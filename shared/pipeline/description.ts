@@ -99,15 +99,18 @@ export type EventSource =
       readonly kind: 'http-api';
     };
 
-export interface MetricDescription {
-  readonly name: string;
+export interface MetricDescription<Name extends string = string> {
+  readonly name: Name;
   readonly unit: 'Count' | 'Milliseconds';
-  /** Dimensions besides `service` (each bounded: see functions/commons/config.ts `sourceDimension`). */
+  /** Dimensions besides `service` (each bounded: see functions/handlers/publisher-dimension.ts). */
   readonly dimensions?: readonly string[];
   readonly meaning: string;
 }
 
-export interface FunctionDescription<S extends Record<string, Setting<unknown>>> {
+export interface FunctionDescription<
+  S extends Record<string, Setting<unknown>>,
+  MetricName extends string = string,
+> {
   /** The handler module under functions/. */
   readonly entry: string;
   readonly description: string;
@@ -115,12 +118,16 @@ export interface FunctionDescription<S extends Record<string, Setting<unknown>>>
   readonly settings: S;
   readonly source: EventSource;
   readonly uses: readonly ResourceUse[];
-  readonly metrics: readonly MetricDescription[];
+  readonly metrics: readonly MetricDescription<MetricName>[];
 }
 
-function describeFunction<S extends Record<string, Setting<unknown>>>(
-  description: FunctionDescription<S>,
-): FunctionDescription<S> {
+/** The names of the metrics function `F` emits, as a type: a handler can emit no other. */
+export type MetricNameOf<F> =
+  F extends FunctionDescription<Record<string, Setting<unknown>>, infer Name> ? Name : never;
+
+function describeFunction<S extends Record<string, Setting<unknown>>, MetricName extends string>(
+  description: FunctionDescription<S, MetricName>,
+): FunctionDescription<S, MetricName> {
   for (const use of description.uses) {
     if (use.setting !== undefined && !(use.setting in description.settings)) {
       throw new Error(`${description.entry}: use of ${use.resource} names unknown setting ${use.setting}`);
@@ -129,7 +136,7 @@ function describeFunction<S extends Record<string, Setting<unknown>>>(
   return description;
 }
 
-const PERMANENT_FAILURES: MetricDescription = {
+const PERMANENT_FAILURES: MetricDescription<'PermanentFailures'> = {
   name: 'PermanentFailures',
   unit: 'Count',
   meaning: 'records that can never succeed, acknowledged without retry (alarmed)',

@@ -93,7 +93,12 @@ function bundledInputs(directory: string): string[] {
 }
 
 /** The bundled handler in a fresh process, as Lambda runs it; resolves with its responses. */
-function invokeBundled(bundle: string, events: unknown[], scratch: string): Promise<unknown[]> {
+function invokeBundled(
+  bundle: string,
+  events: unknown[],
+  scratch: string,
+  environment: Readonly<Record<string, string>>,
+): Promise<unknown[]> {
   const eventsFile = join(scratch, `events-${randomUUID()}.json`);
   writeFileSync(eventsFile, JSON.stringify(events));
   const script = `
@@ -104,7 +109,7 @@ function invokeBundled(bundle: string, events: unknown[], scratch: string): Prom
     for (const event of JSON.parse(readFileSync(eventsFile, 'utf8'))) responses.push(await handler(event));
     process.stdout.write('@@responses ' + JSON.stringify(responses) + '\\n');
     process.exit(0);`;
-  const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '--enable-source-maps' };
+  const env: NodeJS.ProcessEnv = { ...process.env, ...environment, NODE_OPTIONS: '--enable-source-maps' };
   delete env.AWS_LAMBDA_FUNCTION_NAME;
   const child = spawn(process.execPath, ['--input-type=module', '-e', script, bundle, eventsFile], {
     env,
@@ -207,11 +212,11 @@ describe('the bundled normalise function', () => {
           .slice(start, start + 10)
           .map((file, index) => sqsMessage(bucket, file.key, start + index + 1)),
       });
-    const responses = await invokeBundled(bundle, events, scratch);
+    const responses = await invokeBundled(bundle, events, scratch, pipeline.functionEnvironment('normalise'));
     for (const response of responses) assert.deepEqual(response, { batchItemFailures: [] });
 
-    const s3 = new S3Client({});
-    const dynamoDb = new DynamoDBClient({});
+    const s3 = new S3Client(pipeline.clientConfig('s3'));
+    const dynamoDb = new DynamoDBClient(pipeline.clientConfig('dynamodb'));
     try {
       const objects = new S3ObjectStore(s3);
       const index = new DynamoDbArticleIndex(dynamoDb, table);

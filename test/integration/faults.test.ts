@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { SNSClient } from '@aws-sdk/client-sns';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import {
   attachFaultInjection,
   type FaultInjection,
@@ -320,13 +320,12 @@ describe('the local runtime under injected faults', () => {
     pipeline = await LocalPipeline.start(partners);
     pipeline.on('error', (error) => errors.push(error));
     tracker = new JourneyTracker(pipeline);
-    faults = await attachFaultInjection(faultConfigFromEnvironment() ?? parseFaultSpec(RANDOM_FAULTS));
-    sns = new SNSClient({});
+    faults = await pipeline.attachFaults(faultConfigFromEnvironment() ?? parseFaultSpec(RANDOM_FAULTS));
+    sns = pipeline.clients.sns;
   });
 
   after(async () => {
     faults?.detach();
-    sns?.destroy();
     await pipeline?.stop();
   });
 

@@ -7,7 +7,6 @@ import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { SNSClient } from '@aws-sdk/client-sns';
 import { JourneyTracker } from '../../local/journeys.js';
 import { type Delivery, LocalPipeline } from '../../local/pipeline.js';
 import { SnsNotifier } from '../../shared/adapters/sns-notifier.js';
@@ -177,7 +176,7 @@ describe('article lifecycle on the local emulators', () => {
     const { uri } = await tracker.journeyOf('wire/replay.txt');
     assert.ok(uri);
     const since = Date.now();
-    const sns = new SNSClient({});
+    const sns = pipeline.clients.sns;
     const result = await replayArticles(
       {
         index: tracker.index,
@@ -187,7 +186,6 @@ describe('article lifecycle on the local emulators', () => {
       },
       { uris: [uri, 'urn:syndicate:nothing-here'] },
     );
-    sns.destroy();
     await pipeline.waitForIdle();
     assert.deepEqual(result.replayed, [uri]);
     assert.deepEqual(result.skipped, [{ uri: 'urn:syndicate:nothing-here', reason: 'no such article' }]);

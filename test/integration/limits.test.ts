@@ -73,15 +73,15 @@ const S3_TEST_EVENT = `{"Service":"Amazon S3","Event":"s3:TestEvent","Time":"202
 describe('limits on the local runtime', () => {
   let pipeline: LocalPipeline;
   let tracker: JourneyTracker;
-  let normalise: typeof import('../../functions/normalise.js').handler;
+  let normalise: LocalPipeline['handlers']['normalise'];
   const errors: unknown[] = [];
 
   before(async () => {
     pipeline = await LocalPipeline.start(partners);
     pipeline.on('error', (error) => errors.push(error));
     tracker = new JourneyTracker(pipeline);
-    // The instance the pipeline loaded (its environment points at the emulators), called with a context.
-    normalise = (await import('../../functions/normalise.js')).handler;
+    // The handler the pipeline built (on its clients, pointed at the emulators), called with a context.
+    normalise = pipeline.handlers.normalise;
     for (const { key, bytes, seed } of [...LARGE, OVERSIZED])
       await pipeline.upload(key, wireStoryOfSize(bytes, seed));
     const ninjs = {
@@ -287,7 +287,7 @@ describe('limits on the local runtime', () => {
   });
 
   test('publish acknowledges a change whose version is missing from the index instead of retrying it', async () => {
-    const { handler: publish } = await import('../../functions/publish.js');
+    const { publish } = pipeline.handlers;
     // A table stream record as Lambda delivers it (NEW_AND_OLD_IMAGES), for a head whose version item was never written.
     const record =
       JSON.parse(`{"eventID":"7de3041dd709b024af6f29e4fa13d34c","eventName":"INSERT","eventVersion":"1.1",

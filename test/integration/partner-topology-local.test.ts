@@ -5,11 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { App } from 'aws-cdk-lib';
 import { SyndicationStack } from '../../infra/stacks/syndication-stack.js';
-import { LOCAL_REGION } from '../../local/aws-event-bridge.js';
 import { LocalPipeline } from '../../local/pipeline.js';
 import { generatedRegistry } from '../../scripts/partner-registry-generator.js';
 import { SnsNotifier } from '../../shared/adapters/sns-notifier.js';
@@ -72,35 +70,29 @@ describe('local partner topology', () => {
   });
 
   test('a full message reaches the catch-all full partner once, a summary never', async () => {
-    const sns = new SNSClient({ region: LOCAL_REGION });
-    const sqs = new SQSClient({ region: LOCAL_REGION, useQueueUrlAsEndpoint: false });
-    try {
-      const message = (id: string, payload: 'full' | 'summary'): OutboundMessage => ({
-        id,
-        body: JSON.stringify({ id, payload }),
-        attributes: {
-          eventType: { dataType: 'String', value: 'article.published' },
-          payload: { dataType: 'String', value: payload },
-        },
-      });
-      const { failedIds } = await new SnsNotifier(sns, pipeline.resources.topicRoutes).publish([
-        message('full-1', 'full'),
-        message('summary-1', 'summary'),
-      ]);
-      assert.deepEqual(failedIds, []);
-      const queue = pipeline.resources.partnerQueues.find(({ partner }) => partner.name === CATCH_ALL)?.queue;
-      assert.ok(queue);
-      const received: string[] = [];
-      for (let attempt = 0; attempt < 3; attempt++) {
-        const { Messages } = await sqs.send(
-          new ReceiveMessageCommand({ QueueUrl: queue.url, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
-        );
-        for (const { Body } of Messages ?? []) received.push((JSON.parse(Body ?? '{}') as { id: string }).id);
-      }
-      assert.deepEqual(received, ['full-1']);
-    } finally {
-      sns.destroy();
-      sqs.destroy();
+    const { sns, sqs } = pipeline.clients;
+    const message = (id: string, payload: 'full' | 'summary'): OutboundMessage => ({
+      id,
+      body: JSON.stringify({ id, payload }),
+      attributes: {
+        eventType: { dataType: 'String', value: 'article.published' },
+        payload: { dataType: 'String', value: payload },
+      },
+    });
+    const { failedIds } = await new SnsNotifier(sns, pipeline.resources.topicRoutes).publish([
+      message('full-1', 'full'),
+      message('summary-1', 'summary'),
+    ]);
+    assert.deepEqual(failedIds, []);
+    const queue = pipeline.resources.partnerQueues.find(({ partner }) => partner.name === CATCH_ALL)?.queue;
+    assert.ok(queue);
+    const received: string[] = [];
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const { Messages } = await sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: queue.url, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+      );
+      for (const { Body } of Messages ?? []) received.push((JSON.parse(Body ?? '{}') as { id: string }).id);
     }
+    assert.deepEqual(received, ['full-1']);
   });
 });

@@ -1,7 +1,9 @@
 /** The `source` dimension of per-publisher metrics stays within a bounded set of values. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { registeredPublishers, sourceDimension } from '../../functions/commons/config.js';
+import { registeredPublishers, sourceDimension } from '../../functions/handlers/publisher-dimension.js';
+import { normalise } from '../../shared/pipeline/description.js';
+import { loadSettings } from '../../shared/pipeline/settings.js';
 
 describe('per-publisher metric dimension', () => {
   test('with a registry: the registered name, else unregistered', () => {
@@ -19,14 +21,11 @@ describe('per-publisher metric dimension', () => {
   });
 
   test('PUBLISHERS (comma-separated, as the stack sets it) is the registry; unset means none', () => {
-    const saved = process.env.PUBLISHERS;
-    try {
-      process.env.PUBLISHERS = 'reuters,wire';
-      assert.deepEqual([...(registeredPublishers() ?? [])], ['reuters', 'wire']);
-      delete process.env.PUBLISHERS;
-      assert.equal(registeredPublishers(), undefined);
-    } finally {
-      if (saved !== undefined) process.env.PUBLISHERS = saved;
-    }
+    const required = { TABLE_NAME: 'articles', QUARANTINE_BUCKET: 'quarantine' };
+    const publishers = (environment: Record<string, string>) =>
+      registeredPublishers(loadSettings(normalise.settings, { ...required, ...environment }).publishers);
+    assert.deepEqual([...(publishers({ PUBLISHERS: 'reuters, wire' }) ?? [])], ['reuters', 'wire']);
+    assert.equal(publishers({}), undefined);
+    assert.equal(publishers({ PUBLISHERS: ' , ' }), undefined);
   });
 });

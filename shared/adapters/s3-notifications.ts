@@ -3,7 +3,7 @@
  * (or a one-off `s3:TestEvent` when the notification is first configured).
  */
 import type { S3Event, S3EventRecord } from 'aws-lambda';
-import { UnreadableNotificationError } from '../../shared/domain/errors.js';
+import { UnreadableNotificationError } from '../domain/errors.js';
 
 export interface ObjectNotification {
   readonly kind: 'created' | 'removed';
