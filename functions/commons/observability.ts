@@ -5,10 +5,9 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { METRICS_NAMESPACE } from '../../shared/pipeline/description.js';
 import type { Log, MetricsSink, Observability } from '../handlers/observability.js';
 
-/** The functions' metrics namespace (the stack's dashboards and alarms read it). */
-export const METRICS_NAMESPACE = 'ContentSyndication';
 const DEFAULT_SERVICE_NAME = 'content-syndication';
 
 type Environment = Readonly<Record<string, string | undefined>>;
@@ -66,3 +65,5 @@ export function lambdaObservability(environment: Environment = process.env): Obs
     : NO_METRICS;
   return { logger, metrics };
 }
+
+export { METRICS_NAMESPACE };

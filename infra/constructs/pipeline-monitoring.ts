@@ -28,11 +28,13 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { emittedMetrics, FUNCTIONS, type MetricDescription } from '../../shared/pipeline/description.js';
+import {
+  emittedMetrics,
+  FUNCTIONS,
+  METRICS_NAMESPACE,
+  type MetricDescription,
+} from '../../shared/pipeline/description.js';
 import type { OperatorAlerts } from './operator-alerts.js';
-
-/** The functions' metrics namespace (functions/commons/observability.ts). */
-export const METRICS_NAMESPACE = 'ContentSyndication';
 
 /** Every custom metric the functions emit, by name. */
 const EMITTED: ReadonlyMap<string, MetricDescription> = new Map(
@@ -461,3 +463,5 @@ export class PipelineMonitoring extends Construct {
     return dashboard;
   }
 }
+
+export { METRICS_NAMESPACE };

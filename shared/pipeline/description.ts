@@ -440,6 +440,9 @@ export const QUEUES: Readonly<Record<QueueName, QueueDescription>> = {
   releaseDlq: { role: 'release-failures', retentionDays: DEAD_LETTER_RETENTION_DAYS },
 };
 
+/** The CloudWatch namespace of every custom metric (Powertools' `namespace`; the alarms read it). */
+export const METRICS_NAMESPACE = 'ContentSyndication';
+
 /** Every custom metric any function emits (the monitoring construct and its test read this). */
 export function emittedMetrics(): readonly MetricDescription[] {
   const byName = new Map<string, MetricDescription>();
