@@ -18,7 +18,14 @@
  * here, next to their cause (`acknowledge`).
  */
 import { Annotations, Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import {
+  AttributeType,
+  BillingMode,
+  ProjectionType,
+  StreamViewType,
+  Table,
+  TableEncryption,
+} from 'aws-cdk-lib/aws-dynamodb';
 import {
   AnyPrincipal,
   ArnPrincipal,
@@ -45,7 +52,7 @@ import { Queue, QueueEncryption, type QueueProps } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { CLAIM_CHECK_PREFIX, MAX_LINK_EXPIRY_SECONDS } from '../../shared/adapters/s3-claim-check.js';
 import { INDEX_DOCUMENT_PREFIX } from '../../shared/adapters/s3-document-store.js';
-import { INDEX_NAMES } from '../../shared/adapters/table-layout.js';
+import { INDEX_NAMES, INDEX_PROJECTIONS } from '../../shared/adapters/table-layout.js';
 import { RECEIPTS_PREFIX } from '../../shared/domain/receipt.js';
 import {
   type Partner,
@@ -384,10 +391,12 @@ export class SyndicationStack extends Stack {
       removalPolicy,
     });
     for (const indexName of Object.values(INDEX_NAMES)) {
+      const projected = INDEX_PROJECTIONS[indexName];
       this.articlesTable.addGlobalSecondaryIndex({
         indexName,
         partitionKey: { name: `${indexName}Pk`, type: AttributeType.STRING },
         sortKey: { name: `${indexName}Sk`, type: AttributeType.STRING },
+        ...(projected ? { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...projected] } : {}),
       });
     }
 
