@@ -496,6 +496,8 @@ export class DynamoDbArticleIndex implements ArticleIndex, FeedIndex {
 
   async feedEntries(range: FeedRange): Promise<FeedEntry[]> {
     const after = range.after ?? '0';
+    // DynamoDB refuses a BETWEEN whose lower bound is above its upper bound.
+    if (after >= range.before) return [];
     const days =
       range.order === 'ascending' ? daysBetween(after, range.before) : daysBetween(range.before, after);
     const entries: FeedEntry[] = [];

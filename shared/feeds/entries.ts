@@ -45,6 +45,13 @@ export const LOCAL_FEED_SETTLE_MS = 2_000;
 /** How far back a feed reaches: a cursor older than this is refused (410), not silently shortened. */
 export const FEED_RETENTION_MS = 30 * 86_400_000;
 
+/**
+ * How far back newest-first pages go. Each UTC day read costs a query per shard, found entries or
+ * not, so a feed whose partner takes little would otherwise walk 30 days (240 queries) to fill a
+ * page; catching up on older entries is what `since` is for.
+ */
+export const NEWEST_FIRST_REACH_MS = 7 * 86_400_000;
+
 /** The event a version is for partners (the publisher's rule), or undefined when it is none. */
 export function feedEventFor(before: ArticleHead | undefined, after: ArticleHead): EventType | undefined {
   return eventTypeOf({ id: 'feed', ...(before ? { before } : {}), after });

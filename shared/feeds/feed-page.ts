@@ -18,7 +18,7 @@ import { type Partner, payloadVariantOf, subscriptionFilterPolicyFor } from '../
 import type { ContentStore } from '../ports/content-store.js';
 import type { FeedEntry, FeedIndex } from '../ports/feed-index.js';
 import { partnerMessagesFor } from '../usecases/publish-changes.js';
-import { FEED_RETENTION_MS, timeKey, timeOfKey, visibleBefore } from './entries.js';
+import { FEED_RETENTION_MS, NEWEST_FIRST_REACH_MS, timeKey, timeOfKey, visibleBefore } from './entries.js';
 
 export const DEFAULT_PAGE_SIZE = 50;
 /** Entries read per request at most: a partner with a narrow filter gets a short page and a next link. */
@@ -45,6 +45,7 @@ export interface FeedSettings {
   readonly pageSize?: number;
   readonly scanBudget?: number;
   readonly retentionMs?: number;
+  readonly newestFirstReachMs?: number;
 }
 
 /** The entries of a page, chosen from the index alone (enough to answer a conditional request). */
@@ -81,7 +82,7 @@ export async function selectFeedPage(
     throw new CursorExpiredError(
       `the cursor ${query.since} is older than the feed reaches (${windowStart}); ask for a replay`,
     );
-  let low = query.since ?? windowStart;
+  let low = query.since ?? timeKey(boundary - (settings.newestFirstReachMs ?? NEWEST_FIRST_REACH_MS));
   let high = query.page !== undefined && query.page < timeKey(boundary) ? query.page : timeKey(boundary);
   const taken: FeedEntry[] = [];
   let read = 0;
