@@ -7,6 +7,7 @@
  * a usage mistake, 1 when some input could not be processed); `--debug` adds the stack trace.
  */
 import { parseArgs } from 'node:util';
+import { FEED_COMMAND, ROTATE_KEY_COMMAND } from './commands/feed-specs.js';
 import { CliError, fileProblem, say, warn } from './support.js';
 
 type OptionSpec = {
@@ -118,6 +119,7 @@ const COMMANDS: readonly Command[] = [
     positionals: { min: 2, max: 2 },
     run: async (parsed) => (await import('./commands/partners.js')).commandPartnersPreview(parsed),
   },
+  ROTATE_KEY_COMMAND,
   {
     name: 'status',
     usage: '[--json]',
@@ -192,6 +194,7 @@ const COMMANDS: readonly Command[] = [
     operator: true,
     run: async (parsed) => (await import('./operator-commands.js')).commandReplay(parsed),
   },
+  FEED_COMMAND,
 ];
 
 const GLOBAL_OPTIONS = {
