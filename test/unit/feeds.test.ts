@@ -14,16 +14,24 @@ import { SaxesParser } from 'saxes';
 import { InMemoryContentStore } from '../../shared/adapters/in-memory-content-store.js';
 import {
   InMemoryArticleIndex,
+  InMemoryNotifier,
   InMemoryObjectStore,
   InMemoryQuarantine,
+  InMemoryScheduler,
 } from '../../shared/adapters/memory/in-memory.js';
 import type { ApiRequest, ApiResponse } from '../../shared/content-api/http.js';
 import type { ArticleEnvelope } from '../../shared/domain/message.js';
 import { InMemoryApiKeyStore, rotateApiKey } from '../../shared/feeds/api-keys.js';
 import { feedRoute } from '../../shared/feeds/route.js';
 import { ninjsProblems } from '../../shared/ninjs/validate.js';
-import { parsePartnerRegistry } from '../../shared/partners/registry.js';
+import { evaluateFilterPolicy } from '../../shared/partners/filter-policy.js';
+import {
+  parsePartnerRegistry,
+  payloadVariantOf,
+  subscriptionFilterPolicyFor,
+} from '../../shared/partners/registry.js';
 import { ingestObject } from '../../shared/usecases/ingest-object.js';
+import { type ArticleChange, publishChanges } from '../../shared/usecases/publish-changes.js';
 import { releaseEmbargo } from '../../shared/usecases/release-embargo.js';
 import { withdrawObject } from '../../shared/usecases/withdraw-object.js';
 import { FIXTURES } from '../helpers/paths.js';
@@ -676,6 +684,100 @@ describe('feedsmith reads the JSON Feed', () => {
     assert.match(
       parsed.next_url ?? '',
       /^https:\/\/api\.example\.com\/feeds\/all-news-wire\.json\?page=2026-12-01T09%3A00%3A02\.000Z%7E[0-9a-f]{16}$/,
+    );
+  });
+});
+
+describe('a feed equals what the partner queue receives', () => {
+  test('for published, updated, embargoed, released and withdrawn versions, every partner', async () => {
+    // Every head change the index saves, as the table's stream reports it to publish.
+    const changes: ArticleChange[] = [];
+    const w = world();
+    const save = w.index.saveVersion.bind(w.index);
+    w.index.saveVersion = async (head, stored, expected) => {
+      const before = await w.index.current(head.uri);
+      await save(head, stored, expected);
+      changes.push({ id: `change-${changes.length}`, ...(before ? { before } : {}), after: head });
+    };
+    await w.publish('wire/cup-final.json', STORIES['wire/cup-final.json'] as Story);
+    await w.publish('wire/ceasefire.json', STORIES['wire/ceasefire.json'] as Story);
+    await w.publish('wire/cup-final.json', {
+      ...(STORIES['wire/cup-final.json'] as Story),
+      body: 'A corrected report of the final, with the scorers named.',
+    });
+    await w.publish('wire/tour-etape.json', STORIES['wire/tour-etape.json'] as Story);
+    await w.publish('wire/results.json', {
+      headline: 'Results',
+      language: 'en',
+      subject: '04000000',
+      urgency: 3,
+      embargoedUntil: '2026-12-01T09:30:00Z',
+    });
+    await w.withdraw('wire/ceasefire.json');
+    w.setClock(Date.parse('2026-12-01T09:30:00Z'));
+    await w.release('urn:syndicate:wire/results.json', 1, '2026-12-01T09:30:00Z');
+    w.advance(SETTLE_MS + 1000);
+
+    const notifier = new InMemoryNotifier();
+    await publishChanges(
+      {
+        notifier,
+        index: w.index,
+        scheduler: new InMemoryScheduler(),
+        now: () => new Date(w.now()),
+        contentStore: new InMemoryContentStore(),
+        summaries: true,
+        linkedSummaries: true,
+      },
+      changes,
+    );
+    // Compared without the times each side stamps and without link expiry (each link is fresh).
+    const comparable = (envelope: ArticleEnvelope) => {
+      const { publishedAt: _at, link, ...rest } = envelope;
+      return { ...rest, ...(link ? { link: { ...link, expiresAt: '' } } : {}) };
+    };
+    // How many of the six events each partner takes, by hand from its registry entry: every one;
+    // conflict in English (ceasefire, its withdrawal); sport (cup final twice, tour); English (all
+    // but the French tour); urgency 1-3 (ceasefire 2, its withdrawal, results 3); new articles and
+    // withdrawals (not the cup final's update).
+    const expectedCounts: Record<string, number> = {
+      'all-news-wire': 6,
+      'politics-conflict-en': 2,
+      'sports-desk': 3,
+      'headline-ticker': 5,
+      'breaking-alerts': 3,
+      'premium-digest': 5,
+    };
+    for (const partner of parsePartnerRegistry(REGISTRY)) {
+      const variant = payloadVariantOf(partner);
+      const pushed = notifier.published
+        .filter(
+          (message) =>
+            message.attributes.payload?.value === variant &&
+            evaluateFilterPolicy(subscriptionFilterPolicyFor(partner), message.attributes).matches,
+        )
+        .map((message) => comparable(JSON.parse(message.body) as ArticleEnvelope));
+      const { items } = await readAll(w, partner.name, { since: '2026-12-01T00:00:00Z' });
+      const pulled = items.map((item) => comparable(item._syndicate.envelope));
+      assert.equal(pulled.length, expectedCounts[partner.name], partner.name);
+      assert.deepEqual(pulled, pushed, partner.name);
+    }
+    // The push side, checked by hand: six events (the embargoed version 1 of results is none).
+    assert.deepEqual(
+      notifier.published
+        .filter((message) => message.attributes.payload?.value === 'full')
+        .map((message) => {
+          const envelope = JSON.parse(message.body) as ArticleEnvelope;
+          return `${envelope.eventType} ${envelope.idempotencyKey}`;
+        }),
+      [
+        'article.published urn:syndicate:wire/cup-final.json#1',
+        'article.published urn:syndicate:wire/ceasefire.json#1',
+        'article.updated urn:syndicate:wire/cup-final.json#2',
+        'article.published urn:syndicate:wire/tour-etape.json#1',
+        'article.withdrawn urn:syndicate:wire/ceasefire.json#2',
+        'article.published urn:syndicate:wire/results.json#2',
+      ],
     );
   });
 });
