@@ -621,6 +621,36 @@ describe('authentication', () => {
   });
 });
 
+describe('methods and paths', () => {
+  test('HEAD answers the headers without a body; POST is 405 with Allow; another path is 404', async () => {
+    const w = world();
+    await publishStories(w);
+    const key = await w.keyOf('all-news-wire');
+    const route = feedRoute({
+      index: w.index,
+      keys: w.keys,
+      partners: parsePartnerRegistry(REGISTRY),
+      now: w.now,
+      settleMs: SETTLE_MS,
+    });
+    const request = (method: string, path = '/feeds/all-news-wire.json'): ApiRequest => ({
+      method,
+      path,
+      query: {},
+      headers: { 'x-api-key': key },
+      baseUrl: 'https://api.example.com',
+    });
+    const head = await route(request('HEAD'));
+    assert.equal(head.status, 200);
+    assert.equal(head.body, '');
+    assert.equal(head.headers['content-type'], 'application/feed+json; charset=utf-8');
+    const post = await route(request('POST'));
+    assert.equal(post.status, 405);
+    assert.equal(post.headers.allow, 'GET, HEAD');
+    assert.equal((await route(request('GET', '/feeds/all-news-wire.rss'))).status, 404);
+  });
+});
+
 describe('conditional requests', () => {
   test('If-None-Match with the ETag is 304 until a new entry settles', async () => {
     const w = world();
