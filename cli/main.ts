@@ -273,7 +273,7 @@ function findCommand(argv: readonly string[]): { command?: Command; rest: string
     if (second !== undefined && !second.startsWith('-'))
       throw new CliError(
         `unknown partners command '${second}'`,
-        'use syndicate partners list or partners preview',
+        'use syndicate partners list, partners preview or partners rotate-key',
       );
     if (argv.includes('--help') || argv.includes('-h')) {
       say(
@@ -285,7 +285,7 @@ function findCommand(argv: readonly string[]): { command?: Command; rest: string
     }
     throw new CliError(
       'partners needs a subcommand',
-      'syndicate partners list | partners preview PARTNER FILE',
+      'syndicate partners list | partners preview PARTNER FILE | partners rotate-key PARTNER',
     );
   }
   const command = COMMANDS.find((candidate) => candidate.name === name);
