@@ -7,6 +7,7 @@
  * a usage mistake, 1 when some input could not be processed); `--debug` adds the stack trace.
  */
 import { parseArgs } from 'node:util';
+import { FEED_COMMAND, ROTATE_KEY_COMMAND } from './commands/feed-specs.js';
 import { CliError, fileProblem, type Parsed, say, warn } from './support.js';
 
 type OptionSpec = {
@@ -113,6 +114,7 @@ const COMMANDS: readonly Command[] = [
     positionals: { min: 2, max: 2 },
     run: async (parsed) => (await import('./commands/partners.js')).commandPartnersPreview(parsed),
   },
+  ROTATE_KEY_COMMAND,
   {
     name: 'status',
     usage: '[--json]',
@@ -187,6 +189,7 @@ const COMMANDS: readonly Command[] = [
     operator: true,
     run: async (parsed) => (await import('./operator-commands.js')).commandReplay(parsed),
   },
+  FEED_COMMAND,
 ];
 
 const GLOBAL_OPTIONS = {
@@ -265,7 +268,7 @@ function findCommand(argv: readonly string[]): { command?: Command; rest: string
     if (second !== undefined && !second.startsWith('-'))
       throw new CliError(
         `unknown partners command '${second}'`,
-        'use syndicate partners list or partners preview',
+        'use syndicate partners list, partners preview or partners rotate-key',
       );
     if (argv.includes('--help') || argv.includes('-h')) {
       say(
@@ -277,7 +280,7 @@ function findCommand(argv: readonly string[]): { command?: Command; rest: string
     }
     throw new CliError(
       'partners needs a subcommand',
-      'syndicate partners list | partners preview PARTNER FILE',
+      'syndicate partners list | partners preview PARTNER FILE | partners rotate-key PARTNER',
     );
   }
   const command = COMMANDS.find((candidate) => candidate.name === name);

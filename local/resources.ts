@@ -14,7 +14,7 @@ import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamod
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, type SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { INDEX_NAMES } from '../shared/adapters/table-layout.js';
+import { INDEX_NAMES, INDEX_PROJECTIONS } from '../shared/adapters/table-layout.js';
 import { type Partner, subscriptionFilterPolicyFor } from '../shared/partners/registry.js';
 import { partnerTopology, type TopicRoutes, topicId, topicRoutesOf } from '../shared/partners/topology.js';
 import type { FunctionName } from '../shared/pipeline/description.js';
@@ -197,7 +197,9 @@ export async function createLocalResources(
           { AttributeName: `${name}Pk`, KeyType: 'HASH' as const },
           { AttributeName: `${name}Sk`, KeyType: 'RANGE' as const },
         ],
-        Projection: { ProjectionType: 'ALL' as const },
+        Projection: INDEX_PROJECTIONS[name]
+          ? { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...(INDEX_PROJECTIONS[name] ?? [])] }
+          : { ProjectionType: 'ALL' as const },
       })),
       BillingMode: 'PAY_PER_REQUEST',
     }),

@@ -9,7 +9,14 @@
  * the stack unless the stage is declared disposable (`removalPolicy`).
  */
 import { Duration, type RemovalPolicy, type Stack } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import {
+  AttributeType,
+  BillingMode,
+  ProjectionType,
+  StreamViewType,
+  Table,
+  TableEncryption,
+} from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import {
@@ -22,7 +29,7 @@ import {
 import { CfnScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
-import { INDEX_NAMES } from '../../shared/adapters/table-layout.js';
+import { INDEX_NAMES, INDEX_PROJECTIONS } from '../../shared/adapters/table-layout.js';
 import { type PartnerTopology, topicId } from '../../shared/partners/topology.js';
 import { CLAIM_CHECK_PREFIX, normalise, QUEUES, type QueueName } from '../../shared/pipeline/description.js';
 import { secureQueue } from './queues.js';
@@ -153,10 +160,12 @@ export function createStatefulResources(stack: Stack, props: StatefulResourcePro
     removalPolicy,
   });
   for (const indexName of Object.values(INDEX_NAMES)) {
+    const projected = INDEX_PROJECTIONS[indexName];
     articlesTable.addGlobalSecondaryIndex({
       indexName,
       partitionKey: { name: `${indexName}Pk`, type: AttributeType.STRING },
       sortKey: { name: `${indexName}Sk`, type: AttributeType.STRING },
+      ...(projected ? { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...projected] } : {}),
     });
   }
 

@@ -9,6 +9,7 @@
  * | a key's rejections                    | Query pk=`object#<key>`, sk begins `rejection#`          |
  * | rejected / withheld items             | GSI `byStatus` (sparse): `status#<status>#<shard>`, time  |
  * | changed since a time (replay)         | Scan of heads with a filter (operator tool, rare)        |
+ * | a feed's entries, in write order      | GSI `byFeed` (sparse, on version items): `feed#<day>#<shard>`, `<time>~<hash>` |
  *
  * Head items are small (metadata only) because every change rewrites them; each version's full
  * ninjs is stored once, gzip-compressed, in its own item (a 600-word article: ~10 KB of JSON,
@@ -16,6 +17,10 @@
  * Only head items change through the stream in a way the publisher acts on. A version item that would
  * exceed DynamoDB's item limit keeps a key (`documentKey`) instead, and its compressed document goes to
  * the document store (the content bucket): `version()` reads through it, so every reader does.
+ *
+ * Feeds (../feeds/): a version that is an event for partners (published, updated, withdrawn: the
+ * publisher's rule, from the previous head and the new one) carries the feed index's keys, its event
+ * and the head at that version, in the same write as its document; the index holds only those.
  */
 import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -26,27 +31,45 @@ import {
   GetItemCommand,
   PutItemCommand,
   QueryCommand,
+  type QueryCommandInput,
   ScanCommand,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { ArticleHead, ArticleVersion, ObjectState, RejectionRecord } from '../domain/article.js';
 import { ConcurrentUpdateError, MissingVersionError } from '../domain/errors.js';
+import type { EventType } from '../domain/message.js';
 import type { Provenance } from '../domain/provenance.js';
+import { dayOf, daysBetween, feedEventFor, feedKey } from '../feeds/entries.js';
 import type { Ninjs, PubStatus } from '../ninjs/types.js';
 import type { ArticleIndex, ArticleListing } from '../ports/article-index.js';
 import type { DocumentStore } from '../ports/document-store.js';
+import type { FeedEntry, FeedIndex, FeedRange } from '../ports/feed-index.js';
 import { DYNAMODB_MAX_ITEM_BYTES, dynamoDbItemSize } from './dynamodb-item-size.js';
 import { ItemTooLargeError, isAwsError } from './errors.js';
 
 export const HEAD_SORT_KEY = 'head';
 export const STATE_SORT_KEY = 'state';
 
-import { INDEX_NAMES, type IndexedStatus, statusPartition, statusPartitions } from './table-layout.js';
+import {
+  feedPartition,
+  feedPartitions,
+  INDEX_NAMES,
+  type IndexedStatus,
+  statusPartition,
+  statusPartitions,
+} from './table-layout.js';
 
 export { INDEX_NAMES };
 
 /** A version item written by a writer that then failed to make it current may be replaced after this. */
 const ORPHAN_VERSION_AGE_MS = 60_000;
+
+/**
+ * Heads read by `current()`, kept to know the previous head when a version is saved (for its feed
+ * event) without reading it again. A head at a given version is written once and never changed (each
+ * save is conditional on the version before it), so an entry keyed by uri and version never goes stale.
+ */
+const HEAD_CACHE_SIZE = 512;
 
 /** Longest rejection message kept in the index. */
 const MAX_REJECTION_MESSAGE_CHARS = 4_000;
@@ -132,10 +155,17 @@ function encodeDocument(stored: ArticleVersion): Uint8Array {
   return gzipSync(JSON.stringify({ ninjs: stored.ninjs, provenance: stored.provenance }));
 }
 
+/** What a version that is a feed entry carries besides its document. */
+interface FeedFields {
+  readonly event: EventType;
+  readonly head: ArticleHead;
+}
+
 function versionToItem(
   stored: ArticleVersion,
   writtenAt: number,
   document: { readonly bytes: Uint8Array } | { readonly key: string },
+  feed?: FeedFields,
 ): Item {
   return marshall({
     pk: articleKey(stored.uri),
@@ -145,7 +175,25 @@ function versionToItem(
     contentHash: stored.contentHash,
     writtenAt,
     ...('bytes' in document ? { document: document.bytes } : { documentKey: document.key }),
+    ...(feed
+      ? {
+          byFeedPk: feedPartition(dayOf(new Date(writtenAt).toISOString()), stored.uri),
+          byFeedSk: feedKey(writtenAt, stored.uri, stored.version),
+          feedEvent: feed.event,
+          // Compressed, as documents are: ~650 bytes of JSON become ~350, on the version item and in
+          // the index, which is often one write unit less for the version.
+          feedHead: gzipSync(JSON.stringify(feed.head)),
+        }
+      : {}),
   });
+}
+
+function feedEntryFromItem(item: Item): FeedEntry {
+  return {
+    key: item.byFeedSk?.S as string,
+    eventType: item.feedEvent?.S as EventType,
+    head: JSON.parse(gunzipSync(item.feedHead?.B as Uint8Array).toString('utf8')) as ArticleHead,
+  };
 }
 
 /** Where a version's document goes when its item would be too large: one key per uri, version and content. */
@@ -201,9 +249,10 @@ export interface ArticleIndexOptions {
   readonly clock?: () => number;
 }
 
-export class DynamoDbArticleIndex implements ArticleIndex {
+export class DynamoDbArticleIndex implements ArticleIndex, FeedIndex {
   private readonly documents: DocumentStore | undefined;
   private readonly clock: () => number;
+  private readonly knownHeads = new Map<string, ArticleHead>();
 
   constructor(
     private readonly dynamoDb: DynamoDBClient,
@@ -223,7 +272,17 @@ export class DynamoDbArticleIndex implements ArticleIndex {
 
   async current(uri: string): Promise<ArticleHead | undefined> {
     const item = await this.get(articleKey(uri), HEAD_SORT_KEY);
-    return item ? headFromItem(item) : undefined;
+    const head = item ? headFromItem(item) : undefined;
+    if (head) {
+      if (this.knownHeads.size >= HEAD_CACHE_SIZE) this.knownHeads.clear();
+      this.knownHeads.set(`${uri}#${head.version}`, head);
+    }
+    return head;
+  }
+
+  /** The head at `expectedVersion` (the one a save replaces), from what `current()` read when it can. */
+  private async previousHead(uri: string, expectedVersion: number): Promise<ArticleHead | undefined> {
+    return this.knownHeads.get(`${uri}#${expectedVersion}`) ?? (await this.current(uri));
   }
 
   async version(uri: string, version: number): Promise<ArticleVersion | undefined> {
@@ -244,9 +303,9 @@ export class DynamoDbArticleIndex implements ArticleIndex {
    * The version item: with its document inside when it fits DynamoDB's item limit, otherwise with the
    * key of the document, stored first in the document store.
    */
-  private async versionItem(stored: ArticleVersion, writtenAt: number): Promise<Item> {
+  private async versionItem(stored: ArticleVersion, writtenAt: number, feed?: FeedFields): Promise<Item> {
     const bytes = encodeDocument(stored);
-    const item = versionToItem(stored, writtenAt, { bytes });
+    const item = versionToItem(stored, writtenAt, { bytes }, feed);
     if (dynamoDbItemSize(item) <= DYNAMODB_MAX_ITEM_BYTES) return item;
     if (!this.documents)
       throw new ItemTooLargeError(
@@ -254,7 +313,7 @@ export class DynamoDbArticleIndex implements ArticleIndex {
       );
     const key = storedDocumentKey(stored);
     await this.documents.put(key, bytes);
-    return versionToItem(stored, writtenAt, { key });
+    return versionToItem(stored, writtenAt, { key }, feed);
   }
 
   async saveVersion(
@@ -262,6 +321,15 @@ export class DynamoDbArticleIndex implements ArticleIndex {
     stored: ArticleVersion,
     expectedVersion: number | undefined,
   ): Promise<void> {
+    // The head this save replaces decides the version's feed event; when it is no longer current,
+    // the save fails as the conditional head write below would, before writing anything.
+    const before =
+      expectedVersion === undefined ? undefined : await this.previousHead(head.uri, expectedVersion);
+    if (expectedVersion !== undefined && before?.version !== expectedVersion)
+      throw new ConcurrentUpdateError(
+        `${head.uri}: version ${expectedVersion} is no longer current (saving ${head.version})`,
+      );
+    const event = feedEventFor(before, head);
     const now = this.clock();
     // The document first, so the head never points at a missing version. A version item with other
     // content means another writer is ahead (retry) — unless it is an orphan its writer never made current.
@@ -269,7 +337,7 @@ export class DynamoDbArticleIndex implements ArticleIndex {
       await this.dynamoDb.send(
         new PutItemCommand({
           TableName: this.tableName,
-          Item: await this.versionItem(stored, now),
+          Item: await this.versionItem(stored, now, event ? { event, head } : undefined),
           ConditionExpression: 'attribute_not_exists(pk) OR contentHash = :hash OR writtenAt < :orphanBefore',
           ExpressionAttributeValues: marshall({
             ':hash': stored.contentHash,
@@ -395,6 +463,63 @@ export class DynamoDbArticleIndex implements ArticleIndex {
     return (await this.byStatus('withheld', limit, false))
       .map(headFromItem)
       .filter((head) => head !== undefined);
+  }
+
+  /** One partition's entries of a range, up to `limit`, following DynamoDB's pages. */
+  private async feedPartitionEntries(partition: string, range: FeedRange, limit: number): Promise<Item[]> {
+    const items: Item[] = [];
+    let start: Item | undefined;
+    do {
+      const input: QueryCommandInput = {
+        TableName: this.tableName,
+        IndexName: INDEX_NAMES.byFeed,
+        // BETWEEN is inclusive: the bounds themselves (a cursor is an entry's key) are dropped below.
+        KeyConditionExpression: 'byFeedPk = :partition AND byFeedSk BETWEEN :after AND :before',
+        ExpressionAttributeValues: marshall({
+          ':partition': partition,
+          ':after': range.after ?? '0',
+          ':before': range.before,
+        }),
+        ScanIndexForward: range.order === 'ascending',
+        Limit: limit + 1,
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      };
+      const response = await this.dynamoDb.send(new QueryCommand(input));
+      items.push(...(response.Items ?? []));
+      start = response.LastEvaluatedKey;
+    } while (start && items.length < limit + 1);
+    return items;
+  }
+
+  async feedEntries(range: FeedRange): Promise<FeedEntry[]> {
+    const after = range.after ?? '0';
+    // DynamoDB refuses a BETWEEN whose lower bound is above its upper bound.
+    if (after >= range.before) return [];
+    const days =
+      range.order === 'ascending' ? daysBetween(after, range.before) : daysBetween(range.before, after);
+    const entries: FeedEntry[] = [];
+    for (const day of days) {
+      const wanted = range.limit - entries.length;
+      if (wanted <= 0) break;
+      const pages = await Promise.all(
+        feedPartitions(day).map((partition) => this.feedPartitionEntries(partition, range, wanted)),
+      );
+      const inRange = pages
+        .flat()
+        .map(feedEntryFromItem)
+        .filter((entry) => entry.key > after && entry.key < range.before)
+        // Code-unit order, as DynamoDB orders string sort keys (by their UTF-8 bytes; keys are ASCII).
+        .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      if (range.order === 'descending') inRange.reverse();
+      entries.push(...inRange.slice(0, wanted));
+    }
+    return entries;
+  }
+
+  async feedVersion(entry: FeedEntry): Promise<ArticleVersion | undefined> {
+    const current = await this.current(entry.head.uri);
+    if (!current || current.version < entry.head.version) return undefined;
+    return this.version(entry.head.uri, entry.head.version);
   }
 
   async changedSince(since: string, limit: number, next?: string): Promise<ArticleListing> {

@@ -7,7 +7,20 @@
  * per top-level Media Topic) were dropped for that reason while nothing queried them; an index can be
  * added to a live table later, and DynamoDB backfills it.
  */
-export const INDEX_NAMES = { byStatus: 'byStatus' } as const;
+export const INDEX_NAMES = { byStatus: 'byStatus', byFeed: 'byFeed' } as const;
+
+export type IndexName = (typeof INDEX_NAMES)[keyof typeof INDEX_NAMES];
+
+/**
+ * The attributes an index holds besides the keys; an index not listed holds the whole item. The feed
+ * index is on version items, whose compressed document (kilobytes) would otherwise be copied into
+ * it: an index write costs a write unit per KB it holds, so it keeps only what choosing a feed's
+ * entries needs (the head at that version), and documents are read from the table for the entries
+ * a partner takes.
+ */
+export const INDEX_PROJECTIONS: Readonly<Partial<Record<IndexName, readonly string[]>>> = {
+  byFeed: ['uri', 'version', 'feedEvent', 'feedHead'],
+};
 
 /**
  * The status index's partitions: `status#<status>#<n>` for n in 0..STATUS_SHARDS-1, each item's n a
@@ -33,4 +46,23 @@ export function statusPartitions(status: IndexedStatus): string[] {
     ...Array.from({ length: STATUS_SHARDS }, (_, shard) => `status#${status}#${shard}`),
     `status#${status}`,
   ];
+}
+
+/**
+ * The feed index's partitions: `feed#<UTC day>#<n>` for n in 0..FEED_SHARDS-1, n a hash of the
+ * article's uri. The day bounds what a read walks (a cursor names its day); the shards spread a burst
+ * of writes over as many index partitions (about 1,000 writes a second each). A read queries every
+ * shard of each day and merges them by sort key.
+ */
+export const FEED_SHARDS = 8;
+
+export function feedPartition(day: string, uri: string): string {
+  let hash = 0;
+  for (let index = 0; index < uri.length; index++) hash = (Math.imul(hash, 31) + uri.charCodeAt(index)) >>> 0;
+  return `feed#${day}#${hash % FEED_SHARDS}`;
+}
+
+/** Every partition of one UTC day (`YYYY-MM-DD`). */
+export function feedPartitions(day: string): string[] {
+  return Array.from({ length: FEED_SHARDS }, (_, shard) => `feed#${day}#${shard}`);
 }

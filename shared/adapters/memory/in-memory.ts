@@ -5,9 +5,11 @@
 import type { ArticleHead, ArticleVersion, ObjectState, RejectionRecord } from '../../domain/article.js';
 import { ConcurrentUpdateError } from '../../domain/errors.js';
 import type { OutboundMessage } from '../../domain/message.js';
+import { feedEventFor, feedKey } from '../../feeds/entries.js';
 import type { ArticleIndex, ArticleListing } from '../../ports/article-index.js';
 import type { DocumentStore } from '../../ports/document-store.js';
 import type { EmbargoRelease, EmbargoScheduler } from '../../ports/embargo-scheduler.js';
+import type { FeedEntry, FeedIndex, FeedRange } from '../../ports/feed-index.js';
 import type { Notifier, PublishResult } from '../../ports/notifier.js';
 import type { ObjectStore, ObjectTooLarge, ReadLimit, StoredObject } from '../../ports/object-store.js';
 import type { Quarantine } from '../../ports/quarantine.js';
@@ -43,11 +45,16 @@ export class InMemoryObjectStore implements ObjectStore {
   }
 }
 
-export class InMemoryArticleIndex implements ArticleIndex {
+export class InMemoryArticleIndex implements ArticleIndex, FeedIndex {
   readonly heads = new Map<string, ArticleHead>();
   readonly versions = new Map<string, ArticleVersion>();
   readonly states = new Map<string, ObjectState>();
   readonly rejectionLog: RejectionRecord[] = [];
+  /** Feed entries by `uri#version`, as the DynamoDB index keeps them on version items. */
+  readonly feed = new Map<string, FeedEntry>();
+
+  /** `clock` stamps feed entries (milliseconds), as the DynamoDB index's clock does. */
+  constructor(private readonly clock: () => number = Date.now) {}
 
   async current(uri: string): Promise<ArticleHead | undefined> {
     return this.heads.get(uri);
@@ -67,8 +74,30 @@ export class InMemoryArticleIndex implements ArticleIndex {
         `${head.uri}: version ${expectedVersion ?? 'none'} is no longer current`,
       );
     }
+    const eventType = feedEventFor(this.heads.get(head.uri), head);
+    if (eventType)
+      this.feed.set(`${stored.uri}#${stored.version}`, {
+        key: feedKey(this.clock(), stored.uri, stored.version),
+        eventType,
+        head,
+      });
     this.versions.set(`${stored.uri}#${stored.version}`, stored);
     this.heads.set(head.uri, head);
+  }
+
+  async feedEntries(range: FeedRange): Promise<FeedEntry[]> {
+    const after = range.after ?? '';
+    const entries = [...this.feed.values()]
+      .filter((entry) => entry.key > after && entry.key < range.before)
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    if (range.order === 'descending') entries.reverse();
+    return entries.slice(0, range.limit);
+  }
+
+  async feedVersion(entry: FeedEntry): Promise<ArticleVersion | undefined> {
+    const current = this.heads.get(entry.head.uri);
+    if (!current || current.version < entry.head.version) return undefined;
+    return this.versions.get(`${entry.head.uri}#${entry.head.version}`);
   }
 
   async objectState(key: string): Promise<ObjectState | undefined> {
