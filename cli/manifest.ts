@@ -234,7 +234,9 @@ const PARTNER_QUEUE_SUFFIXES: Readonly<Partial<Record<QueueRole, string>>> = {
  * Read as text: the emulator's queue URLs have hosts that are not valid URL hosts.
  */
 function queueNameOf(url: string): string {
-  const path = url.replace(/[?#].*$/, '').replace(/\/+$/, '');
+  const end = [url.indexOf('?'), url.indexOf('#')].filter((at) => at >= 0);
+  let path = end.length > 0 ? url.slice(0, Math.min(...end)) : url;
+  while (path.endsWith('/')) path = path.slice(0, -1);
   return path.slice(path.lastIndexOf('/') + 1);
 }
 

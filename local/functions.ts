@@ -79,11 +79,14 @@ export function awsEnvironmentFor(endpoints: ServiceEndpoints): Record<string, s
   };
 }
 
+/** Stands in for the secret's name: the local runtime hands publish its signing key directly. */
+const LOCAL_LINK_SECRET = 'local-link-signing-key';
+
 /** The environment variables the stack sets on each function, with the local resources' names. */
 export function functionSettingsEnvironment(
   resources: LocalResources,
   partners: readonly Partner[],
-  options: { readonly linkExpirySeconds?: number },
+  options: { readonly linkExpirySeconds?: number; readonly contentApiUrl?: string },
 ): SettingsEnvironments {
   return {
     normalise: environmentOf(FUNCTIONS.normalise.settings, {
@@ -99,6 +102,10 @@ export function functionSettingsEnvironment(
       schedulerRoleArn: LOCAL_NAMES.schedulerRoleArn,
       contentBucket: resources.contentBucket,
       contentLinkExpirySeconds: String(options.linkExpirySeconds ?? 3600),
+      // Links go to the local content API, signed with the runtime's own key (no secret to read).
+      ...(options.contentApiUrl
+        ? { contentApiUrl: options.contentApiUrl, linkSecretName: LOCAL_LINK_SECRET }
+        : {}),
       summaries: String(registryWantsSummaries(partners)),
       linkedSummaries: String(registryWantsLinkedSummaries(partners)),
     }),
@@ -145,6 +152,7 @@ export function buildHandlers(
   environments: SettingsEnvironments,
   clients: FunctionClients,
   observability: (name: FunctionName) => Observability,
+  signingKey?: () => Promise<Uint8Array>,
 ): Handlers {
   const { s3, dynamoDb, sns, scheduler } = clients;
   return {
@@ -158,6 +166,7 @@ export function buildHandlers(
       publishDependencies(loadSettings(FUNCTIONS.publish.settings, environments.publish), {
         clients: { s3, dynamoDb, sns, scheduler },
         observability: observability('publish'),
+        ...(signingKey ? { signingKey } : {}),
       }),
     ),
     release: createReleaseHandler(

@@ -22,11 +22,17 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import type { Log } from '../functions/handlers/observability.js';
+import { DynamoDbApiKeyStore } from '../shared/adapters/dynamodb-api-keys.js';
+import { DynamoDbArticleIndex } from '../shared/adapters/dynamodb-article-index.js';
+import { S3DocumentStore } from '../shared/adapters/s3-document-store.js';
 import { parseS3Notifications } from '../shared/adapters/s3-notifications.js';
 import type { ArticleEnvelope } from '../shared/domain/message.js';
+import { LOCAL_FEED_SETTLE_MS } from '../shared/feeds/entries.js';
+import { feedRoute } from '../shared/feeds/route.js';
 import { endpointOf, type Partner } from '../shared/partners/registry.js';
 import { FUNCTIONS, type FunctionName } from '../shared/pipeline/description.js';
 import { DynamoDbStreamCapture, S3NotificationForwarder } from './aws-event-bridge.js';
+import { type ContentApiServer, localSigningKey, startContentApiServer } from './content-api-server.js';
 import { type Emulators, startEmulators } from './emulators.js';
 import {
   attachFaultInjection,
@@ -91,6 +97,8 @@ export interface LocalPipelineOptions {
   readonly faults?: FaultConfig | string;
   /** Where the handlers log. @default a Powertools logger (level from POWERTOOLS_LOG_LEVEL) */
   readonly logger?: Log;
+  /** Port of the content API on 127.0.0.1 (signed document links, partner feeds). @default any free port */
+  readonly contentApiPort?: number;
 }
 
 /** The harness's clients: uploads, queues, inspection. They never see a fault or feed the stream. */
@@ -99,6 +107,35 @@ export interface HarnessClients {
   readonly sqs: SQSClient;
   readonly dynamoDb: DynamoDBClient;
   readonly sns: SNSClient;
+}
+
+/**
+ * The content API as the stack deploys it, on 127.0.0.1: signed document links (with the runtime's
+ * own key) and every partner's pull feed (keys from `syndicate partners rotate-key`), read from
+ * this pipeline's table.
+ */
+async function startLocalContentApi(
+  { dynamoDb, s3 }: HarnessClients,
+  resources: LocalResources,
+  partners: readonly Partner[],
+  signingKey: Uint8Array,
+  options: LocalPipelineOptions,
+): Promise<ContentApiServer> {
+  const index = new DynamoDbArticleIndex(dynamoDb, resources.table, {
+    documents: new S3DocumentStore(s3, resources.contentBucket),
+  });
+  return startContentApiServer({
+    index,
+    signingKey: async () => signingKey,
+    feeds: feedRoute({
+      index,
+      keys: new DynamoDbApiKeyStore(dynamoDb, resources.table),
+      partners,
+      now: () => Date.now(),
+      settleMs: LOCAL_FEED_SETTLE_MS,
+    }),
+    ...(options.contentApiPort !== undefined ? { port: options.contentApiPort } : {}),
+  });
 }
 
 export class LocalPipeline extends EventEmitter<PipelineEvents> {
@@ -127,15 +164,21 @@ export class LocalPipeline extends EventEmitter<PipelineEvents> {
     readonly options: LocalPipelineOptions,
     readonly endpoints: ServiceEndpoints,
     private readonly settingsEnvironment: SettingsEnvironments,
+    /** Serves the documents message links point to, and the partners' pull feeds. */
+    readonly contentApi: ContentApiServer,
+    signingKey: Uint8Array,
   ) {
     super();
     this.awsEnvironment = awsEnvironmentFor(endpoints);
     const onError = (error: unknown) => this.emit('error', error);
     const logger = options.logger ?? new Logger({ serviceName: 'content-syndication' });
-    this.handlers = buildHandlers(settingsEnvironment, functionClients, (name) => ({
-      logger,
-      metrics: new DescribedMetrics(name, this.metrics, onError),
-    }));
+    this.handlers = buildHandlers(
+      settingsEnvironment,
+      functionClients,
+      (name) => ({ logger, metrics: new DescribedMetrics(name, this.metrics, onError) }),
+      async () => signingKey,
+    );
+    this.stopping.push(() => contentApi.close());
   }
 
   /**
@@ -216,6 +259,8 @@ export class LocalPipeline extends EventEmitter<PipelineEvents> {
       sns: sns(),
       scheduler: new SchedulerClient(clientOptions(schedulerEndpoint)),
     };
+    const signingKey = localSigningKey();
+    const contentApi = await startLocalContentApi(clients, resources, partners, signingKey, options);
     const pipeline: LocalPipeline = new LocalPipeline(
       emulators,
       resources,
@@ -230,7 +275,9 @@ export class LocalPipeline extends EventEmitter<PipelineEvents> {
         sqs: emulators.messagingEndpoint,
         scheduler: schedulerEndpoint,
       },
-      functionSettingsEnvironment(resources, partners, options),
+      functionSettingsEnvironment(resources, partners, { ...options, contentApiUrl: contentApi.url }),
+      contentApi,
+      signingKey,
     );
     await pipeline.wire();
     return pipeline;

@@ -23,6 +23,10 @@ export interface RuntimeInfo {
    * (./manifest.ts): what the CLI finds things by, as it does in a deployed stack's manifest.
    */
   readonly manifest: PipelineManifest;
+  /** The content API on 127.0.0.1: signed document links and partner feeds. */
+  readonly contentApiUrl?: string;
+  /** The operator console on 127.0.0.1. */
+  readonly consoleUrl?: string;
   /**
    * The certificate the local HTTPS relay signs SNS messages with (self-signed, generated at start),
    * for a receiver on this machine to trust; absent when no partner endpoint is on this machine.

@@ -13,6 +13,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LOCAL_REGION } from '../../local/aws-event-bridge.js';
+import { startConsole } from '../../local/console/server.js';
 import { LOCAL_CREDENTIALS } from '../../local/emulators.js';
 import type { JourneyTracker } from '../../local/journeys.js';
 import { localManifest } from '../../local/manifest.js';
@@ -172,6 +173,11 @@ export async function commandStart({ values }: Parsed): Promise<number> {
   const runtimeFile = runtimeFileIn(project);
   let watcher: ReturnType<typeof watch> | undefined;
   const report = new ConsoleReport(pipeline, tracker);
+  // Started before anything is ingested: upload-to-delivery latency covers only uploads it saw.
+  const operatorConsole = await startConsole({
+    pipeline,
+    manifest: localManifest(pipeline.resources, LOCAL_PIPELINE_SETTINGS),
+  });
   try {
     const { resources, emulators } = pipeline;
     say(`Local pipeline ready in ${Date.now() - started} ms (in-process emulators, no AWS account needed)`);
@@ -183,6 +189,10 @@ export async function commandStart({ values }: Parsed): Promise<number> {
     );
     say(`  → stream → publish → topic ${resources.topicArn}`);
     for (const line of pipeline.describePartners()) say(`  → partner ${line}`);
+    say(`  Console: ${operatorConsole.url}`);
+    say(
+      `  Content API: ${pipeline.contentApi.url}  (feeds: /feeds/PARTNER.atom or .json with a key from npx syndicate partners rotate-key PARTNER)`,
+    );
     const firstSqsPartner = resources.partnerQueues.find(({ localDelivery }) => localDelivery === 'queue');
     if (firstSqsPartner)
       say(
@@ -199,6 +209,8 @@ export async function commandStart({ values }: Parsed): Promise<number> {
       },
       resources,
       manifest: localManifest(resources, LOCAL_PIPELINE_SETTINGS),
+      contentApiUrl: pipeline.contentApi.url,
+      consoleUrl: operatorConsole.url,
       ...(pipeline.relay ? { relayCertificate: pipeline.relay.identity.certificate } : {}),
     });
 
@@ -271,6 +283,7 @@ export async function commandStart({ values }: Parsed): Promise<number> {
     report.close();
     removeRuntimeInfo(runtimeFile);
     stop.dispose();
+    await operatorConsole.close();
     await pipeline.stop();
   }
 }

@@ -30,9 +30,14 @@ export interface PublishClients {
   readonly ssm?: SSMClient;
 }
 
+export interface PublishDependencyOptions extends AwsDependencyOptions<PublishClients> {
+  /** The link-signing key, when it is not read from the secret (the local runtime holds its own). */
+  readonly signingKey?: () => Promise<Uint8Array>;
+}
+
 export function awsDependencies(
   settings: PublishSettings,
-  options: AwsDependencyOptions<PublishClients> = {},
+  options: PublishDependencyOptions = {},
 ): PublishHandlerDependencies {
   const clients = options.clients ?? {
     s3: new S3Client({}),
@@ -60,7 +65,9 @@ export function awsDependencies(
     contentStore:
       settings.contentApiUrl && settings.linkSecretName
         ? new SignedLinkContentStore(
-            lazySigner(secretSigningKey(clients.ssm ?? new SSMClient({}), settings.linkSecretName)),
+            lazySigner(
+              options.signingKey ?? secretSigningKey(clients.ssm ?? new SSMClient({}), settings.linkSecretName),
+            ),
             settings.contentApiUrl,
             settings.contentLinkExpirySeconds,
             now,

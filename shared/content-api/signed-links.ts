@@ -86,7 +86,9 @@ export class LinkSigner {
     const query = new URLSearchParams({ expires: String(claims.expires) });
     if (claims.partner !== undefined) query.set('partner', claims.partner);
     query.set('sig', mac(this.key, claims).toString('base64url'));
-    return `${baseUrl.replace(/\/+$/, '')}${documentPath(claims.uri, claims.version)}?${query}`;
+    let base = baseUrl;
+    while (base.endsWith('/')) base = base.slice(0, -1);
+    return `${base}${documentPath(claims.uri, claims.version)}?${query}`;
   }
 
   /**

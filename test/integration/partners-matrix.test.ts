@@ -289,10 +289,14 @@ describe('partner filters and the message contract on the local emulators', () =
     assert.ok(envelope.link, 'claim check: a link instead of the document');
     assert.equal(envelope.ninjs.bodies, undefined);
     assert.ok(envelope.link.sizeInBytes > 256 * 1024, `${envelope.link.sizeInBytes} bytes`);
+    // A signed link to the content API, which serves the indexed document (nothing is copied for it).
     const url = new URL(envelope.link.href);
-    assert.equal(url.hostname, '127.0.0.1');
-    assert.ok(url.searchParams.get('X-Amz-Signature'), 'a pre-signed URL');
-    assert.equal(url.searchParams.get('X-Amz-Expires'), '3600');
+    assert.equal(url.origin, new URL(pipeline.contentApi.url).origin);
+    assert.match(url.pathname, /^\/documents\/[A-Za-z0-9_-]+\/v1$/);
+    assert.match(url.searchParams.get('sig') ?? '', /^[A-Za-z0-9_-]{43}$/, 'an HMAC-SHA256 signature');
+    // Valid for the link expiry the pipeline was started with: 3,600 s from the time it was signed.
+    const validFor = Number(url.searchParams.get('expires')) - Math.floor(since / 1000);
+    assert.ok(validFor >= 3600 && validFor <= 3600 + 60, `valid for ${validFor} s`);
     const response = await fetch(url);
     assert.equal(response.status, 200);
     const bytes = Buffer.from(await response.arrayBuffer());
