@@ -3,7 +3,8 @@
  * LocalPipeline and the console started here. An operator drops an article and sees it published and
  * delivered; edits it and reads the difference between the versions; drops a broken file and sees why
  * it was refused; finds a message in a dead-letter queue and redrives it from the page.
- * The main pages are saved as screenshots into docs/console/ for the README.
+ * With SYNDICATE_SCREENSHOTS=1 the main pages are saved as screenshots into docs/console/ for the
+ * README (off by default, so that a test run leaves the working tree as it found it).
  *
  *   npm run test:browser          (needs Chromium: apt-get install -y chromium; SYNDICATE_CHROMIUM=path overrides)
  */
@@ -51,7 +52,10 @@ describe('operator console in Chromium', { skip }, () => {
   let browser: Browser;
   let page: Page;
 
-  const screenshot = (name: string) => page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: true });
+  const screenshot = async (name: string) => {
+    if (process.env.SYNDICATE_SCREENSHOTS === '1')
+      await page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: true });
+  };
 
   before(async () => {
     await buildConsole();
