@@ -242,7 +242,7 @@ describe('content API settings', () => {
       () => loadSettings(contentApi.settings, {}),
       /invalid settings: TABLE_NAME is not set; LINK_SECRET_NAME is not set; CONTENT_API_URL is not set; CONTENT_LINK_EXPIRY_SECONDS is not set/,
     );
-    // 7 days is the longest a SigV4-style link may live (604,800 seconds).
+    // A document link lives at most 7 days (604,800 seconds).
     assert.throws(
       () =>
         loadSettings(contentApi.settings, {
