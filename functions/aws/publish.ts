@@ -66,7 +66,8 @@ export function awsDependencies(
       settings.contentApiUrl && settings.linkSecretName
         ? new SignedLinkContentStore(
             lazySigner(
-              options.signingKey ?? secretSigningKey(clients.ssm ?? new SSMClient({}), settings.linkSecretName),
+              options.signingKey ??
+                secretSigningKey(clients.ssm ?? new SSMClient({}), settings.linkSecretName),
             ),
             settings.contentApiUrl,
             settings.contentLinkExpirySeconds,

@@ -35,6 +35,8 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { IAM_ROUTE_PREFIX } from '../../shared/content-api/http-events.js';
+import { FEED_PARTNERS_FILE, feedPartnersDocument } from '../../shared/feeds/feed-partners.js';
+import type { Partner } from '../../shared/partners/registry.js';
 import { contentApi as description } from '../../shared/pipeline/description.js';
 import { acknowledge } from '../nag.js';
 import { type BindableResource, PipelineFunction } from './pipeline-function.js';
@@ -49,6 +51,14 @@ export interface ContentApiProps {
   readonly contentBucket: IBucket;
   readonly serviceName: string;
   readonly removalPolicy: RemovalPolicy;
+  /**
+   * Whose feeds the API serves (validated). Shipped inside the function's bundle as
+   * FEED_PARTNERS_FILE, not in its environment: Lambda's 4 KB of variables hold a few dozen partners,
+   * a file in the asset holds any number, and a registry change changes the asset and so redeploys.
+   */
+  readonly partners: readonly Partner[];
+  /** How long the full-text link of a linked summary in a feed is valid. */
+  readonly contentLinkExpirySeconds: number;
   /** @default DEFAULT_API_THROTTLE */
   readonly throttle?: { readonly rateLimit: number; readonly burstLimit: number };
 }
@@ -91,7 +101,9 @@ export class ContentApi extends Construct {
       describedBy: description,
       serviceName: props.serviceName,
       logRemovalPolicy: props.removalPolicy,
+      bundledFiles: { [FEED_PARTNERS_FILE]: feedPartnersDocument(props.partners) },
     });
+    this.function.configure('contentLinkExpirySeconds', String(props.contentLinkExpirySeconds));
     this.function.bindAll({
       articlesTable: tableResource(props.table),
       contentBucket: bucketResource(props.contentBucket),
@@ -156,6 +168,7 @@ export class ContentApi extends Construct {
     );
 
     this.url = `https://${this.api.apiId}.execute-api.${Stack.of(this).region}.${Stack.of(this).urlSuffix}`;
+    this.function.configure('contentApiUrl', this.url);
     // On the stack, so the output is named ContentApiUrl whatever this construct is called.
     new CfnOutput(Stack.of(this), 'ContentApiUrl', {
       value: this.url,

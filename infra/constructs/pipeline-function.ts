@@ -13,7 +13,8 @@
  * that names no resource), and its event source through `connectSource`. A required setting left
  * unset fails the synth, so a function cannot deploy without what its handler reads at cold start.
  */
-import { isAbsolute, relative, resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AssetHashType, Duration, type ILocalBundling, RemovalPolicy, Size, Token } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
@@ -39,7 +40,7 @@ import type {
   ResourceUse,
 } from '../../shared/pipeline/description.js';
 import type { Setting } from '../../shared/pipeline/settings.js';
-import { functionBuildOptions } from '../bundling.js';
+import { FUNCTION_ENTRY_FILE, functionBuildOptions } from '../bundling.js';
 import { acknowledge } from '../nag.js';
 
 /** The repository root (this file lives in `infra/constructs/`). */
@@ -110,6 +111,12 @@ export type PipelineFunctionProps = (
   readonly serviceName?: string;
   /** Concurrent executions reserved for this function, also its ceiling. @default none (the unreserved pool) */
   readonly reservedConcurrentExecutions?: number;
+  /**
+   * Files written beside the bundle (`index.mjs`), name to content: configuration too large for the
+   * environment's 4 KB, read by the function at cold start. Part of the asset, so a change of content
+   * changes the asset hash and redeploys the function. @default none
+   */
+  readonly bundledFiles?: Readonly<Record<string, string>>;
 };
 
 /** Resolves an entry path and refuses anything outside `functions/`. */
@@ -138,14 +145,25 @@ export function resolveEntry(entry: string): string {
 class EsbuildBundling implements ILocalBundling {
   /** The entry, relative to the repository root. */
   readonly entry: string;
+  /** Files written beside the bundle, by name; own data too, so that different files make different assets. */
+  readonly files: Readonly<Record<string, string>>;
 
-  constructor(entry: string) {
+  constructor(entry: string, files: Readonly<Record<string, string>>) {
     this.entry = relative(REPO_ROOT, entry);
+    this.files = files;
   }
 
   tryBundle(outputDir: string): boolean {
     buildSync(functionBuildOptions(resolve(REPO_ROOT, this.entry), outputDir));
+    for (const [name, content] of Object.entries(this.files)) writeFileSync(join(outputDir, name), content);
     return true;
+  }
+}
+
+/** A file name beside `index.mjs`: no directory, nothing the bundle itself writes. */
+function checkBundledFileName(name: string): void {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name) || name === FUNCTION_ENTRY_FILE || name.endsWith('.map')) {
+    throw new Error(`'${name}' cannot be written beside a function's bundle: give a plain file name`);
   }
 }
 
@@ -154,13 +172,14 @@ class EsbuildBundling implements ILocalBundling {
  * from bundling (`aws:cdk:bundling-stacks`, as the infra tests set it) get a placeholder asset. The
  * asset hash is the bundle's, so an unchanged bundle is not uploaded again.
  */
-function bundledCode(entry: string): Code {
+function bundledCode(entry: string, files: Readonly<Record<string, string>>): Code {
+  for (const name of Object.keys(files)) checkBundledFileName(name);
   return Code.fromAsset(REPO_ROOT, {
     assetHashType: AssetHashType.OUTPUT,
     bundling: {
       // Only used if local bundling were refused; esbuild is a dependency, so it never is.
       image: FUNCTION_RUNTIME.bundlingImage,
-      local: new EsbuildBundling(entry),
+      local: new EsbuildBundling(entry, files),
     },
   });
 }
@@ -198,7 +217,7 @@ export class PipelineFunction extends LambdaFunction {
     });
     logGroup.grantWrite(role);
     super(scope, id, {
-      code: bundledCode(resolveEntry(shape.entry)),
+      code: bundledCode(resolveEntry(shape.entry), props.bundledFiles ?? {}),
       // The `handler` export of index.mjs (FUNCTION_ENTRY_FILE).
       handler: 'index.handler',
       description: shape.description,

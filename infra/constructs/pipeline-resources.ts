@@ -46,9 +46,17 @@ export function bucketResource(bucket: IBucket): BindableResource {
   };
 }
 
-/** The table itself: no function queries an index, so no `index/*` grant. */
+/**
+ * The table: its actions on the table itself, or, for a use naming an `index`, on that index only
+ * (`<table arn>/index/<name>`, never `index/*`).
+ */
 export function tableResource(table: ITable): BindableResource {
-  return referenceOnly(table.tableName, table.tableArn);
+  return {
+    reference: table.tableName,
+    grantTargets: (use: ResourceUse) =>
+      use.index === undefined ? [table.tableArn] : [`${table.tableArn}/index/${use.index}`],
+    wildcardFindings: () => [],
+  };
 }
 
 /**

@@ -289,6 +289,8 @@ export class SyndicationStack extends Stack {
       contentBucket: resources.contentBucket,
       serviceName: this.serviceName,
       removalPolicy,
+      partners: props.partners,
+      contentLinkExpirySeconds: this.contentLinkExpirySeconds,
     });
     this.publishFunction = new PublishStage(this, 'PublishStage', {
       contentApi: this.contentApi,

@@ -14,11 +14,12 @@ import { createHash } from 'node:crypto';
 import type { ArticleEnvelope } from '../domain/message.js';
 import { attributesFor, envelopeFor } from '../domain/message.js';
 import { evaluateFilterPolicy } from '../partners/filter-policy.js';
-import { type Partner, payloadVariantOf, subscriptionFilterPolicyFor } from '../partners/registry.js';
+import { payloadVariantOf, subscriptionFilterPolicyFor } from '../partners/registry.js';
 import type { ContentStore } from '../ports/content-store.js';
 import type { FeedEntry, FeedIndex } from '../ports/feed-index.js';
 import { partnerMessagesFor } from '../usecases/publish-changes.js';
 import { FEED_RETENTION_MS, NEWEST_FIRST_REACH_MS, timeKey, timeOfKey, visibleBefore } from './entries.js';
+import type { FeedPartner } from './feed-partners.js';
 
 export const DEFAULT_PAGE_SIZE = 50;
 /** Entries read per request at most: a partner with a narrow filter gets a short page and a next link. */
@@ -63,14 +64,14 @@ export interface FeedSelection {
 }
 
 /** Whether the partner's subscription admits this entry: its filter policy on publish's attributes. */
-export function admits(partner: Partner, entry: FeedEntry): boolean {
+export function admits(partner: FeedPartner, entry: FeedEntry): boolean {
   const attributes = attributesFor(entry.head, entry.eventType, payloadVariantOf(partner));
   return evaluateFilterPolicy(subscriptionFilterPolicyFor(partner), attributes).matches;
 }
 
 export async function selectFeedPage(
   settings: FeedSettings,
-  partner: Partner,
+  partner: FeedPartner,
   query: FeedQuery,
 ): Promise<FeedSelection> {
   const pageSize = settings.pageSize ?? DEFAULT_PAGE_SIZE;
@@ -152,7 +153,7 @@ export interface FeedItem {
  */
 export async function loadFeedItems(
   index: FeedIndex,
-  partner: Partner,
+  partner: FeedPartner,
   entries: readonly FeedEntry[],
   contentStore?: ContentStore,
 ): Promise<FeedItem[]> {

@@ -14,12 +14,13 @@
  * rule in ./entries.ts). Both are answered from the index alone, before any document is read.
  */
 import { type ApiRequest, type ApiResponse, problem, type RouteHandler } from '../content-api/http.js';
-import { type Partner, partnerResourceId } from '../partners/registry.js';
+import { partnerResourceId } from '../partners/registry.js';
 import type { ContentStore } from '../ports/content-store.js';
 import type { FeedIndex } from '../ports/feed-index.js';
 import { type ApiKeyStore, checkApiKey } from './api-keys.js';
 import { FEED_SETTLE_MS, parseCursor } from './entries.js';
 import { CursorExpiredError, type FeedSelection, loadFeedItems, selectFeedPage } from './feed-page.js';
+import type { FeedPartner } from './feed-partners.js';
 import {
   ATOM_CONTENT_TYPE,
   type FeedView,
@@ -31,7 +32,7 @@ import {
 export interface FeedRouteDependencies {
   readonly index: FeedIndex;
   readonly keys: ApiKeyStore;
-  readonly partners: readonly Partner[];
+  readonly partners: readonly FeedPartner[];
   /** Milliseconds since the epoch. */
   readonly now: () => number;
   /** How long an entry takes to become visible (FEED_SETTLE_MS in AWS, LOCAL_FEED_SETTLE_MS locally). */

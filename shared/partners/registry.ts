@@ -424,7 +424,7 @@ export function parsePartnerRegistry(document: unknown, options: RegistryOptions
  * ../domain/message.ts). An `eventTypes` filter always admits `article.withdrawn`
  * (MANDATORY_EVENT_TYPES in ./filter-policy.ts).
  */
-export function filterPolicyFor(partner: Partner): FilterPolicy {
+export function filterPolicyFor(partner: Pick<Partner, 'filters'>): FilterPolicy {
   const policy: FilterPolicy = {};
   const { subjects, languages, sources, minUrgency, eventTypes } = partner.filters;
   if (subjects) policy.subjects = [...subjects];
@@ -441,12 +441,12 @@ export function filterPolicyFor(partner: Partner): FilterPolicy {
  * variant has topics of its own, see ./topology.ts), so a partner may use all five of SNS's keys; this
  * is what counts against the SNS limits (5 keys, 150 combinations).
  */
-export function subscriptionFilterPolicyFor(partner: Partner): FilterPolicy {
+export function subscriptionFilterPolicyFor(partner: Pick<Partner, 'filters'>): FilterPolicy {
   return filterPolicyFor(partner);
 }
 
 /** The message variant (`payload` attribute value) a partner's subscription takes. */
-export function payloadVariantOf(partner: Partner): PayloadVariant {
+export function payloadVariantOf(partner: Pick<Partner, 'payload' | 'fullTextLink'>): PayloadVariant {
   if (partner.payload === 'summary') return partner.fullTextLink ? 'summary-linked' : 'summary';
   return 'full';
 }

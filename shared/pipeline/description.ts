@@ -63,6 +63,8 @@ export interface ResourceUse {
   readonly actions: readonly string[];
   /** For buckets: the key prefix the actions are limited to (`*` for any key the publisher chose). */
   readonly objects?: string;
+  /** For tables: the global secondary index the actions are limited to (and not the table itself). */
+  readonly index?: string;
   /** The key of the function's `settings` entry that carries this resource's name or ARN. */
   readonly setting?: string;
   /** Why this use exists, in words (it becomes the grant's comment and cdk-nag acknowledgement). */
@@ -397,6 +399,18 @@ export const contentApi = describeFunction({
     tableName: TABLE_NAME,
     contentBucket: CONTENT_BUCKET,
     linkSecretName: text('LINK_SECRET_NAME', 'the Secrets Manager secret that signs document links'),
+    contentApiUrl: text(
+      'CONTENT_API_URL',
+      'the API’s own base URL: the full-text links of linked summaries in feeds',
+    ),
+    contentLinkExpirySeconds: integer(
+      'CONTENT_LINK_EXPIRY_SECONDS',
+      'how long a feed’s document link is valid',
+      {
+        min: 60,
+        max: MAX_LINK_EXPIRY_SECONDS,
+      },
+    ),
   },
   source: { kind: 'http-api' },
   uses: [
@@ -404,7 +418,13 @@ export const contentApi = describeFunction({
       resource: 'articlesTable',
       actions: ['dynamodb:GetItem'],
       setting: 'tableName',
-      why: 'reads the head of an article and the version a link names (read-only)',
+      why: 'reads the head of an article, the version a link names and the feed API key presented (read-only)',
+    },
+    {
+      resource: 'articlesTable',
+      actions: ['dynamodb:Query'],
+      index: 'byFeed',
+      why: 'reads the entries of the partner feeds in write order (read-only)',
     },
     {
       resource: 'contentBucket',

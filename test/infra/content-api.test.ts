@@ -83,7 +83,7 @@ describe('content API (HTTP API)', () => {
     assert.doesNotMatch(logs.Format, /querystring|\$context\.path\b.*\?/i);
   });
 
-  test('its function reads one item at a time, index documents, and the signing key: nothing else', () => {
+  test('its function reads items, the byFeed index, index documents and the signing key: nothing else', () => {
     const role = stack.contentApi.function.role;
     assert.ok(role);
     const granted = roleStatements(logicalId(role))
@@ -92,6 +92,7 @@ describe('content API (HTTP API)', () => {
       .sort();
     assert.deepEqual(granted, [
       'dynamodb:GetItem',
+      'dynamodb:Query',
       'kms:Decrypt',
       's3:GetObject',
       'secretsmanager:GetSecretValue',
@@ -103,7 +104,15 @@ describe('content API (HTTP API)', () => {
       'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId(stack.contentBucket), 'Arn'] }, '/index-documents/*']],
     });
     const table = statements.find((statement) => actions(statement).includes('dynamodb:GetItem'));
+    assert.deepEqual(actions(table as Statement), ['dynamodb:GetItem']);
     assert.deepEqual(table?.Resource, { 'Fn::GetAtt': [logicalId(stack.articlesTable), 'Arn'] });
+    // Query on the feed index only: not on the table, not on `index/*` (byStatus is the operator's).
+    const query = statements.filter((statement) => actions(statement).includes('dynamodb:Query'));
+    assert.equal(query.length, 1);
+    assert.deepEqual(actions(query[0] as Statement), ['dynamodb:Query']);
+    assert.deepEqual(query[0]?.Resource, {
+      'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId(stack.articlesTable), 'Arn'] }, '/index/byFeed']],
+    });
     const ssm = statements.find((statement) => actions(statement).includes('ssm:GetParameter'));
     assert.match(
       JSON.stringify(ssm?.Resource),

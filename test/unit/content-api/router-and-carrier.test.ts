@@ -222,21 +222,36 @@ describe('the Lambda carrier (HTTP API payload 2.0, also a function URL event)',
 });
 
 describe('content API settings', () => {
-  test('the function reads its table, bucket and signing secret, and names whatever is missing', () => {
+  test('the function reads its table, bucket, signing secret, own URL and link expiry, and names whatever is missing', () => {
     assert.deepEqual(
       loadSettings(contentApi.settings, {
         TABLE_NAME: 'articles',
         LINK_SECRET_NAME: 'content-syndication-dev/content-api/link-signing-key',
+        CONTENT_API_URL: 'https://abc123.execute-api.eu-west-1.amazonaws.com',
+        CONTENT_LINK_EXPIRY_SECONDS: '21600',
       }),
       {
         tableName: 'articles',
         contentBucket: undefined,
         linkSecretName: 'content-syndication-dev/content-api/link-signing-key',
+        contentApiUrl: 'https://abc123.execute-api.eu-west-1.amazonaws.com',
+        contentLinkExpirySeconds: 21_600,
       },
     );
     assert.throws(
       () => loadSettings(contentApi.settings, {}),
-      /invalid settings: TABLE_NAME is not set; LINK_SECRET_NAME is not set/,
+      /invalid settings: TABLE_NAME is not set; LINK_SECRET_NAME is not set; CONTENT_API_URL is not set; CONTENT_LINK_EXPIRY_SECONDS is not set/,
+    );
+    // A document link lives at most 7 days (604,800 seconds).
+    assert.throws(
+      () =>
+        loadSettings(contentApi.settings, {
+          TABLE_NAME: 'articles',
+          LINK_SECRET_NAME: 'key',
+          CONTENT_API_URL: 'https://abc123.execute-api.eu-west-1.amazonaws.com',
+          CONTENT_LINK_EXPIRY_SECONDS: '604801',
+        }),
+      /CONTENT_LINK_EXPIRY_SECONDS must be a whole number from 60 to 604800/,
     );
   });
 });
