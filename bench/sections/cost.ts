@@ -63,10 +63,11 @@ const STREAM_RECORDS_PER_ARTICLE = 3;
 const STREAM_RECORDS_PER_INVOCATION = 100;
 const COLD_STARTS_PER_INVOCATION = 1 / 1000;
 /**
- * Table write units per article for the pull feeds' own index, if the feeds keep one (the feeds'
- * design says; 0 while they read the index as it is). Counted in the DynamoDB row and the total.
+ * Table write units per article for the pull feeds' index (byFeed): each version that is an event
+ * for partners is written to it once, projected to well under 1 KB (uri, version, event and the
+ * compressed head). Counted in the DynamoDB row and the total.
  */
-export const FEED_INDEX_WRITE_UNITS_PER_ARTICLE = 0;
+export const FEED_INDEX_WRITE_UNITS_PER_ARTICLE = 1;
 /** Warm content-API handler time per request (a GetItem for the head, one for the version), ms: assumed, not measured. */
 const CONTENT_API_MS_PER_REQUEST = 15;
 /** Bytes of one access-log line of the HTTP API plus the function's platform lines. */
@@ -179,14 +180,20 @@ export async function measureArticleSizes(): Promise<ArticleSizes> {
   const headItem = headToItem(head);
   // As DynamoDbArticleIndex.saveVersion writes it (versionToItem is not exported).
   const document = gzipSync(JSON.stringify({ ninjs, provenance: normalised.provenance }));
+  const writtenAt = Date.now();
   const versionItem = marshall({
     pk: `article#${head.uri}`,
     sk: 'version#0000000001',
     uri: head.uri,
     version: 1,
     contentHash: head.contentHash,
-    writtenAt: Date.now(),
+    writtenAt,
     document,
+    // The feed index's keys and projection, on the version item of every version partners get.
+    byFeedPk: `feed#${new Date(writtenAt).toISOString().slice(0, 10)}#0`,
+    byFeedSk: `${new Date(writtenAt).toISOString()}~0123456789abcdef`,
+    feedEvent: 'article.published',
+    feedHead: gzipSync(JSON.stringify(head)),
   });
   const stateItem = marshall({
     pk: `object#${key}`,

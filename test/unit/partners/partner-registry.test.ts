@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ConfigurationError } from '../../shared/domain/errors.js';
-import { filterPolicyFor, parsePartnerRegistry } from '../../shared/partners/registry.js';
-import { loadPartnerRegistry } from '../../shared/partners/registry-file.js';
+import { ConfigurationError } from '../../../shared/domain/errors.js';
+import { filterPolicyFor, parsePartnerRegistry } from '../../../shared/partners/registry.js';
+import { loadPartnerRegistry } from '../../../shared/partners/registry-file.js';
 
 function problemsOf(document: unknown): string {
   try {

@@ -1,8 +1,8 @@
 /** The CLI's argument helpers: object keys as a drop gives them, points in time, counts. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { CliError, distinctKeys, objectKeyFor, pointInTime, positiveInteger } from '../../cli/support.js';
-import { sourceForKey } from '../../shared/domain/article.js';
+import { CliError, distinctKeys, objectKeyFor, pointInTime, positiveInteger } from '../../../cli/support.js';
+import { sourceForKey } from '../../../shared/domain/article.js';
 
 describe('objectKeyFor', () => {
   test('the path under the root, whose first folder is the source', () => {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { generatedRegistry } from '../../scripts/partner-registry-generator.js';
-import { ConfigurationError } from '../../shared/domain/errors.js';
-import { parsePartnerRegistry } from '../../shared/partners/registry.js';
-import { partnerQueueName, partnerTopology, shardOf, topicId } from '../../shared/partners/topology.js';
+import { generatedRegistry } from '../../../scripts/partner-registry-generator.js';
+import { ConfigurationError } from '../../../shared/domain/errors.js';
+import { parsePartnerRegistry } from '../../../shared/partners/registry.js';
+import { partnerQueueName, partnerTopology, shardOf, topicId } from '../../../shared/partners/topology.js';
 
 const registry = (count: number) => parsePartnerRegistry(generatedRegistry(count));
 

@@ -1,9 +1,9 @@
 /** The `source` dimension of per-publisher metrics stays within a bounded set of values. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { registeredPublishers, sourceDimension } from '../../functions/handlers/publisher-dimension.js';
-import { normalise } from '../../shared/pipeline/description.js';
-import { loadSettings } from '../../shared/pipeline/settings.js';
+import { registeredPublishers, sourceDimension } from '../../../functions/handlers/publisher-dimension.js';
+import { normalise } from '../../../shared/pipeline/description.js';
+import { loadSettings } from '../../../shared/pipeline/settings.js';
 
 describe('per-publisher metric dimension', () => {
   test('with a registry: the registered name, else unregistered', () => {

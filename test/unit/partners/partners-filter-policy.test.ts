@@ -5,13 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { MessageAttribute } from '../../shared/domain/message.js';
+import type { MessageAttribute } from '../../../shared/domain/message.js';
 import {
   evaluateFilterPolicy,
   type FilterPolicy,
   filterPolicyProblems,
-} from '../../shared/partners/filter-policy.js';
-import { parsePartnerRegistry, subscriptionFilterPolicyFor } from '../../shared/partners/registry.js';
+} from '../../../shared/partners/filter-policy.js';
+import { parsePartnerRegistry, subscriptionFilterPolicyFor } from '../../../shared/partners/registry.js';
 
 const string = (value: string): MessageAttribute => ({ dataType: 'String', value });
 const array = (values: unknown[]): MessageAttribute => ({

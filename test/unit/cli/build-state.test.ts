@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { buildProblem } from '../../bin/build-state.js';
+import { buildProblem } from '../../../bin/build-state.js';
 
 const root = mkdtempSync(join(tmpdir(), 'syndicate-build-state-'));
 after(() => rmSync(root, { recursive: true, force: true }));

@@ -5,22 +5,22 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import { ENVELOPE_FIELDS, envelopeProblems } from '../../contract/validate.js';
-import { InMemoryContentStore } from '../../shared/adapters/in-memory-content-store.js';
+import { ENVELOPE_FIELDS, envelopeProblems } from '../../../contract/validate.js';
+import { InMemoryContentStore } from '../../../shared/adapters/in-memory-content-store.js';
 import {
   InMemoryArticleIndex,
   InMemoryNotifier,
   InMemoryObjectStore,
   InMemoryScheduler,
-} from '../../shared/adapters/memory/in-memory.js';
-import type { ArticleEnvelope, OutboundMessage } from '../../shared/domain/message.js';
-import { messageSize, SNS_MAX_MESSAGE_BYTES } from '../../shared/domain/message.js';
-import { previewDelivery } from '../../shared/partners/preview.js';
-import { parsePartnerRegistry } from '../../shared/partners/registry.js';
-import type { Notifier, PublishResult } from '../../shared/ports/notifier.js';
-import { ingestObject } from '../../shared/usecases/ingest-object.js';
-import { publishChanges } from '../../shared/usecases/publish-changes.js';
-import { WIRE_ARTICLE } from '../helpers/paths.js';
+} from '../../../shared/adapters/memory/in-memory.js';
+import type { ArticleEnvelope, OutboundMessage } from '../../../shared/domain/message.js';
+import { messageSize, SNS_MAX_MESSAGE_BYTES } from '../../../shared/domain/message.js';
+import { previewDelivery } from '../../../shared/partners/preview.js';
+import { parsePartnerRegistry } from '../../../shared/partners/registry.js';
+import type { Notifier, PublishResult } from '../../../shared/ports/notifier.js';
+import { ingestObject } from '../../../shared/usecases/ingest-object.js';
+import { publishChanges } from '../../../shared/usecases/publish-changes.js';
+import { WIRE_ARTICLE } from '../../helpers/paths.js';
 
 /** Ingests a file into in-memory ports and returns what publish needs. */
 async function indexed(key: string, bytes: Buffer | string) {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
-import { SnsNotifier } from '../../shared/adapters/sns-notifier.js';
-import type { OutboundMessage } from '../../shared/domain/message.js';
+import { SnsNotifier } from '../../../shared/adapters/sns-notifier.js';
+import type { OutboundMessage } from '../../../shared/domain/message.js';
 
 const FULL_1 = 'arn:aws:sns:eu-west-1:111122223333:ArticlesTopic';
 const FULL_2 = 'arn:aws:sns:eu-west-1:111122223333:ArticlesTopic2';

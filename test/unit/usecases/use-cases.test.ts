@@ -7,17 +7,17 @@ import {
   InMemoryObjectStore,
   InMemoryQuarantine,
   InMemoryScheduler,
-} from '../../shared/adapters/memory/in-memory.js';
-import { batchesOf } from '../../shared/adapters/sns-notifier.js';
-import type { ArticleHead } from '../../shared/domain/article.js';
-import { compareSequencers } from '../../shared/domain/article.js';
-import type { ArticleEnvelope, OutboundMessage } from '../../shared/domain/message.js';
-import { ninjsProblems } from '../../shared/ninjs/validate.js';
-import { ingestObject } from '../../shared/usecases/ingest-object.js';
-import { eventTypeOf, publishChanges } from '../../shared/usecases/publish-changes.js';
-import { EmbargoNotDueError, releaseEmbargo } from '../../shared/usecases/release-embargo.js';
-import { withdrawObject } from '../../shared/usecases/withdraw-object.js';
-import { WIRE_ARTICLE } from '../helpers/paths.js';
+} from '../../../shared/adapters/memory/in-memory.js';
+import { batchesOf } from '../../../shared/adapters/sns-notifier.js';
+import type { ArticleHead } from '../../../shared/domain/article.js';
+import { compareSequencers } from '../../../shared/domain/article.js';
+import type { ArticleEnvelope, OutboundMessage } from '../../../shared/domain/message.js';
+import { ninjsProblems } from '../../../shared/ninjs/validate.js';
+import { ingestObject } from '../../../shared/usecases/ingest-object.js';
+import { eventTypeOf, publishChanges } from '../../../shared/usecases/publish-changes.js';
+import { EmbargoNotDueError, releaseEmbargo } from '../../../shared/usecases/release-embargo.js';
+import { withdrawObject } from '../../../shared/usecases/withdraw-object.js';
+import { WIRE_ARTICLE } from '../../helpers/paths.js';
 
 const BUCKET = 'ingest';
 const KEY = 'wire/story.txt';

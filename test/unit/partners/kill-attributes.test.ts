@@ -4,19 +4,19 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { InMemoryContentStore } from '../../shared/adapters/in-memory-content-store.js';
-import { InMemoryArticleIndex, InMemoryObjectStore } from '../../shared/adapters/memory/in-memory.js';
-import type { ArticleHead } from '../../shared/domain/article.js';
-import { attributesFor, envelopeFor, messageSize } from '../../shared/domain/message.js';
-import { evaluateFilterPolicy } from '../../shared/partners/filter-policy.js';
+import { InMemoryContentStore } from '../../../shared/adapters/in-memory-content-store.js';
+import { InMemoryArticleIndex, InMemoryObjectStore } from '../../../shared/adapters/memory/in-memory.js';
+import type { ArticleHead } from '../../../shared/domain/article.js';
+import { attributesFor, envelopeFor, messageSize } from '../../../shared/domain/message.js';
+import { evaluateFilterPolicy } from '../../../shared/partners/filter-policy.js';
 import {
   type Partner,
   parsePartnerRegistry,
   subscriptionFilterPolicyFor,
-} from '../../shared/partners/registry.js';
-import { ingestObject } from '../../shared/usecases/ingest-object.js';
-import { partnerMessagesFor } from '../../shared/usecases/publish-changes.js';
-import { withdrawObject } from '../../shared/usecases/withdraw-object.js';
+} from '../../../shared/partners/registry.js';
+import { ingestObject } from '../../../shared/usecases/ingest-object.js';
+import { partnerMessagesFor } from '../../../shared/usecases/publish-changes.js';
+import { withdrawObject } from '../../../shared/usecases/withdraw-object.js';
 
 const [urgent, firstOnly] = parsePartnerRegistry({
   partners: [

@@ -15,12 +15,12 @@ import {
   redrivePlan,
   type TargetQueue,
   targetQueues,
-} from '../../cli/manifest.js';
-import { stackManifest, TargetError } from '../../cli/targets.js';
-import { localManifest } from '../../local/manifest.js';
-import type { LocalResources } from '../../local/resources.js';
-import type { Partner } from '../../shared/partners/registry.js';
-import type { PipelineManifest } from '../../shared/pipeline/manifest.js';
+} from '../../../cli/manifest.js';
+import { stackManifest, TargetError } from '../../../cli/targets.js';
+import { localManifest } from '../../../local/manifest.js';
+import type { LocalResources } from '../../../local/resources.js';
+import type { Partner } from '../../../shared/partners/registry.js';
+import type { PipelineManifest } from '../../../shared/pipeline/manifest.js';
 
 const SQS = 'https://sqs.eu-west-1.amazonaws.com/123456789012/';
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:Syndication-prod-ArticlesTopic';

@@ -5,14 +5,14 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { partnerConstructId } from '../../infra/constructs/partner-delivery.js';
+import { partnerConstructId } from '../../../infra/constructs/partner-delivery.js';
 import {
   InMemoryArticleIndex,
   InMemoryNotifier,
   InMemoryObjectStore,
-} from '../../shared/adapters/memory/in-memory.js';
-import { ConfigurationError } from '../../shared/domain/errors.js';
-import { evaluateFilterPolicy } from '../../shared/partners/filter-policy.js';
+} from '../../../shared/adapters/memory/in-memory.js';
+import { ConfigurationError } from '../../../shared/domain/errors.js';
+import { evaluateFilterPolicy } from '../../../shared/partners/filter-policy.js';
 import {
   type Partner,
   parsePartnerRegistry,
@@ -20,10 +20,10 @@ import {
   registryWantsLinkedSummaries,
   registryWantsSummaries,
   subscriptionFilterPolicyFor,
-} from '../../shared/partners/registry.js';
-import { partnerTopology, type TopicSlot, topicId } from '../../shared/partners/topology.js';
-import { ingestObject } from '../../shared/usecases/ingest-object.js';
-import { replayArticles } from '../../shared/usecases/replay.js';
+} from '../../../shared/partners/registry.js';
+import { partnerTopology, type TopicSlot, topicId } from '../../../shared/partners/topology.js';
+import { ingestObject } from '../../../shared/usecases/ingest-object.js';
+import { replayArticles } from '../../../shared/usecases/replay.js';
 
 const registry = parsePartnerRegistry({
   partners: [

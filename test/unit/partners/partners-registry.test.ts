@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ConfigurationError } from '../../shared/domain/errors.js';
+import { ConfigurationError } from '../../../shared/domain/errors.js';
 import {
   filterPolicyFor,
   parsePartnerRegistry,
@@ -12,7 +12,7 @@ import {
   registryWantsSummaries,
   subscribingAccounts,
   subscriptionFilterPolicyFor,
-} from '../../shared/partners/registry.js';
+} from '../../../shared/partners/registry.js';
 
 function problemsOf(partners: unknown[], options?: RegistryOptions): string {
   try {

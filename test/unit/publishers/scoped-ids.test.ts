@@ -9,9 +9,9 @@ import {
   InMemoryArticleIndex,
   InMemoryObjectStore,
   InMemoryQuarantine,
-} from '../../shared/adapters/memory/in-memory.js';
-import { ingestObject } from '../../shared/usecases/ingest-object.js';
-import { withdrawObject } from '../../shared/usecases/withdraw-object.js';
+} from '../../../shared/adapters/memory/in-memory.js';
+import { ingestObject } from '../../../shared/usecases/ingest-object.js';
+import { withdrawObject } from '../../../shared/usecases/withdraw-object.js';
 
 const BUCKET = 'ingest';
 const REUTERS_KEY = 'reuters/rates.txt';

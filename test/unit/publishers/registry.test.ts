@@ -4,9 +4,13 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ConfigurationError } from '../../shared/domain/errors.js';
-import { parsePublisherRegistry, publisherOfKey, publisherPrefix } from '../../shared/publishers/registry.js';
-import { loadPublisherRegistry } from '../../shared/publishers/registry-file.js';
+import { ConfigurationError } from '../../../shared/domain/errors.js';
+import {
+  parsePublisherRegistry,
+  publisherOfKey,
+  publisherPrefix,
+} from '../../../shared/publishers/registry.js';
+import { loadPublisherRegistry } from '../../../shared/publishers/registry-file.js';
 
 const ACCOUNT = '111122223333';
 const ROLE = 'arn:aws:iam::444455556666:role/feeds/uploader';
@@ -169,14 +173,14 @@ describe('publisher registry files', () => {
   });
 
   test('a missing or malformed file is a configuration error naming the file', () => {
-    const truncated = new URL('../fixtures/publishers/truncated.json', import.meta.url);
+    const truncated = new URL('../../fixtures/publishers/truncated.json', import.meta.url);
     assert.throws(
       () => loadPublisherRegistry(truncated),
       (error: unknown) =>
         error instanceof ConfigurationError &&
         /^publisher registry \S+truncated\.json cannot be read: /.test(error.message),
     );
-    const missing = new URL('../fixtures/publishers/missing.json', import.meta.url);
+    const missing = new URL('../../fixtures/publishers/missing.json', import.meta.url);
     assert.throws(
       () => loadPublisherRegistry(missing),
       (error: unknown) =>

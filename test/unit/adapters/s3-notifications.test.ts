@@ -4,8 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { parseS3Notifications } from '../../shared/adapters/s3-notifications.js';
-import { isPermanent, UnreadableNotificationError } from '../../shared/domain/errors.js';
+import { parseS3Notifications } from '../../../shared/adapters/s3-notifications.js';
+import { isPermanent, UnreadableNotificationError } from '../../../shared/domain/errors.js';
 
 const record = (eventName: string, key: string, sequencer: string) =>
   `{"eventVersion":"2.1","eventSource":"aws:s3","awsRegion":"us-east-1","eventTime":"2026-12-07T12:00:00.000Z",

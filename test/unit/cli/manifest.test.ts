@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { partnerQueuesFromShards, targetQueues } from '../../cli/manifest.js';
+import { partnerQueuesFromShards, targetQueues } from '../../../cli/manifest.js';
 
 const PREFIX = 'https://sqs.eu-west-1.amazonaws.com/111122223333/';
 

@@ -4,8 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ConfigurationError } from '../../shared/domain/errors.js';
-import { parseFeedPartners } from '../../shared/feeds/feed-partners.js';
+import { ConfigurationError } from '../../../shared/domain/errors.js';
+import { parseFeedPartners } from '../../../shared/feeds/feed-partners.js';
 
 describe('feed partners document', () => {
   test('reads what the stack writes', () => {

@@ -11,30 +11,30 @@ import { Ajv } from 'ajv';
 import ajvFormats from 'ajv-formats';
 import { parseAtomFeed, parseJsonFeed } from 'feedsmith';
 import { SaxesParser } from 'saxes';
-import { InMemoryContentStore } from '../../shared/adapters/in-memory-content-store.js';
+import { InMemoryContentStore } from '../../../shared/adapters/in-memory-content-store.js';
 import {
   InMemoryArticleIndex,
   InMemoryNotifier,
   InMemoryObjectStore,
   InMemoryQuarantine,
   InMemoryScheduler,
-} from '../../shared/adapters/memory/in-memory.js';
-import type { ApiRequest, ApiResponse } from '../../shared/content-api/http.js';
-import type { ArticleEnvelope } from '../../shared/domain/message.js';
-import { InMemoryApiKeyStore, rotateApiKey } from '../../shared/feeds/api-keys.js';
-import { feedRoute } from '../../shared/feeds/route.js';
-import { ninjsProblems } from '../../shared/ninjs/validate.js';
-import { evaluateFilterPolicy } from '../../shared/partners/filter-policy.js';
+} from '../../../shared/adapters/memory/in-memory.js';
+import type { ApiRequest, ApiResponse } from '../../../shared/content-api/http.js';
+import type { ArticleEnvelope } from '../../../shared/domain/message.js';
+import { InMemoryApiKeyStore, rotateApiKey } from '../../../shared/feeds/api-keys.js';
+import { feedRoute } from '../../../shared/feeds/route.js';
+import { ninjsProblems } from '../../../shared/ninjs/validate.js';
+import { evaluateFilterPolicy } from '../../../shared/partners/filter-policy.js';
 import {
   parsePartnerRegistry,
   payloadVariantOf,
   subscriptionFilterPolicyFor,
-} from '../../shared/partners/registry.js';
-import { ingestObject } from '../../shared/usecases/ingest-object.js';
-import { type ArticleChange, publishChanges } from '../../shared/usecases/publish-changes.js';
-import { releaseEmbargo } from '../../shared/usecases/release-embargo.js';
-import { withdrawObject } from '../../shared/usecases/withdraw-object.js';
-import { FIXTURES } from '../helpers/paths.js';
+} from '../../../shared/partners/registry.js';
+import { ingestObject } from '../../../shared/usecases/ingest-object.js';
+import { type ArticleChange, publishChanges } from '../../../shared/usecases/publish-changes.js';
+import { releaseEmbargo } from '../../../shared/usecases/release-embargo.js';
+import { withdrawObject } from '../../../shared/usecases/withdraw-object.js';
+import { FIXTURES } from '../../helpers/paths.js';
 
 const SETTLE_MS = 60_000;
 const START = Date.parse('2026-12-01T09:00:00.000Z');
