@@ -14,14 +14,11 @@ import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamod
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, type SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { INDEX_NAMES, INDEX_PROJECTIONS } from '../shared/adapters/table-layout.js';
+import { articlesTableDefinition } from '../shared/adapters/table-layout.js';
 import { type Partner, subscriptionFilterPolicyFor } from '../shared/partners/registry.js';
 import { partnerTopology, type TopicRoutes, topicId, topicRoutesOf } from '../shared/partners/topology.js';
 import type { FunctionName } from '../shared/pipeline/description.js';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './aws-event-bridge.js';
-
-/** The table's global secondary indexes: `<name>Pk` / `<name>Sk` attributes, as in the stack. */
-const TABLE_INDEXES = Object.values(INDEX_NAMES);
 
 export interface QueueRef {
   readonly name: string;
@@ -176,34 +173,7 @@ export async function createLocalResources(
   await clients.s3.send(new CreateBucketCommand({ Bucket: bucket }));
   await clients.s3.send(new CreateBucketCommand({ Bucket: quarantineBucket }));
   await clients.s3.send(new CreateBucketCommand({ Bucket: contentBucket }));
-  await clients.dynamoDb.send(
-    new CreateTableCommand({
-      TableName: table,
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-        ...TABLE_INDEXES.flatMap((name) => [
-          { AttributeName: `${name}Pk`, AttributeType: 'S' as const },
-          { AttributeName: `${name}Sk`, AttributeType: 'S' as const },
-        ]),
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      GlobalSecondaryIndexes: TABLE_INDEXES.map((name) => ({
-        IndexName: name,
-        KeySchema: [
-          { AttributeName: `${name}Pk`, KeyType: 'HASH' as const },
-          { AttributeName: `${name}Sk`, KeyType: 'RANGE' as const },
-        ],
-        Projection: INDEX_PROJECTIONS[name]
-          ? { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...(INDEX_PROJECTIONS[name] ?? [])] }
-          : { ProjectionType: 'ALL' as const },
-      })),
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
+  await clients.dynamoDb.send(new CreateTableCommand(articlesTableDefinition(table)));
   const ingest = await createQueueWithDlq(
     clients.sqs,
     LOCAL_NAMES.ingestQueue,

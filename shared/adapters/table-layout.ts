@@ -7,6 +7,8 @@
  * per top-level Media Topic) were dropped for that reason while nothing queried them; an index can be
  * added to a live table later, and DynamoDB backfills it.
  */
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+
 export const INDEX_NAMES = { byStatus: 'byStatus', byFeed: 'byFeed' } as const;
 
 export type IndexName = (typeof INDEX_NAMES)[keyof typeof INDEX_NAMES];
@@ -65,4 +67,37 @@ export function feedPartition(day: string, uri: string): string {
 /** Every partition of one UTC day (`YYYY-MM-DD`). */
 export function feedPartitions(day: string): string[] {
   return Array.from({ length: FEED_SHARDS }, (_, shard) => `feed#${day}#${shard}`);
+}
+
+/**
+ * The articles table as the stack defines it (infra/constructs/stateful-resources.ts), for
+ * CreateTable on the emulators: the same keys, indexes and projections.
+ */
+export function articlesTableDefinition(tableName: string): CreateTableCommandInput {
+  return {
+    TableName: tableName,
+    AttributeDefinitions: [
+      { AttributeName: 'pk', AttributeType: 'S' },
+      { AttributeName: 'sk', AttributeType: 'S' },
+      ...Object.values(INDEX_NAMES).flatMap((name) => [
+        { AttributeName: `${name}Pk`, AttributeType: 'S' as const },
+        { AttributeName: `${name}Sk`, AttributeType: 'S' as const },
+      ]),
+    ],
+    KeySchema: [
+      { AttributeName: 'pk', KeyType: 'HASH' },
+      { AttributeName: 'sk', KeyType: 'RANGE' },
+    ],
+    GlobalSecondaryIndexes: Object.values(INDEX_NAMES).map((name) => ({
+      IndexName: name,
+      KeySchema: [
+        { AttributeName: `${name}Pk`, KeyType: 'HASH' as const },
+        { AttributeName: `${name}Sk`, KeyType: 'RANGE' as const },
+      ],
+      Projection: INDEX_PROJECTIONS[name]
+        ? { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...(INDEX_PROJECTIONS[name] ?? [])] }
+        : { ProjectionType: 'ALL' as const },
+    })),
+    BillingMode: 'PAY_PER_REQUEST',
+  };
 }

@@ -172,6 +172,15 @@ export const MAX_LINK_EXPIRY_SECONDS = 604_800;
 export const DEFAULT_CONTENT_LINK_EXPIRY_SECONDS = 21_600;
 const INDEX_DOCUMENTS = INDEX_DOCUMENT_PREFIX;
 
+/** Saving or releasing a version: documents too large for a table item go to the content bucket. */
+const KEEPS_INDEX_DOCUMENTS: ResourceUse = {
+  resource: 'contentBucket',
+  actions: ['s3:PutObject', 's3:GetObject'],
+  objects: `${INDEX_DOCUMENTS}*`,
+  setting: 'contentBucket',
+  why: 'keeps documents too large for a table item',
+};
+
 export const normalise = describeFunction({
   entry: 'functions/normalise.ts',
   description: 'Normalises dropped news files to ninjs and indexes them',
@@ -220,13 +229,7 @@ export const normalise = describeFunction({
       setting: 'tableName',
       why: 'reads the head of an article and writes its next version',
     },
-    {
-      resource: 'contentBucket',
-      actions: ['s3:PutObject', 's3:GetObject'],
-      objects: `${INDEX_DOCUMENTS}*`,
-      setting: 'contentBucket',
-      why: 'keeps documents too large for a table item',
-    },
+    KEEPS_INDEX_DOCUMENTS,
   ],
   metrics: [
     { name: 'ArticlesNormalised', unit: 'Count', meaning: 'versions indexed (published or withheld)' },
@@ -272,13 +275,7 @@ export const release = describeFunction({
       setting: 'tableName',
       why: 'reads the withheld version and rewrites the head',
     },
-    {
-      resource: 'contentBucket',
-      actions: ['s3:PutObject', 's3:GetObject'],
-      objects: `${INDEX_DOCUMENTS}*`,
-      setting: 'contentBucket',
-      why: 'keeps documents too large for a table item',
-    },
+    KEEPS_INDEX_DOCUMENTS,
   ],
   metrics: [
     { name: 'EmbargoesReleased', unit: 'Count', meaning: 'withheld versions released' },

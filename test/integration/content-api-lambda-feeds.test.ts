@@ -21,7 +21,7 @@ import { awsDependencies } from '../../functions/aws/content-api.js';
 import { DynamoDbApiKeyStore } from '../../shared/adapters/dynamodb-api-keys.js';
 import { DynamoDbArticleIndex } from '../../shared/adapters/dynamodb-article-index.js';
 import { InMemoryObjectStore, InMemoryQuarantine } from '../../shared/adapters/memory/in-memory.js';
-import { INDEX_NAMES, INDEX_PROJECTIONS } from '../../shared/adapters/table-layout.js';
+import { articlesTableDefinition } from '../../shared/adapters/table-layout.js';
 import { rotateApiKey } from '../../shared/feeds/api-keys.js';
 import { feedPartnersDocument, parseFeedPartners } from '../../shared/feeds/feed-partners.js';
 import { parsePartnerRegistry } from '../../shared/partners/registry.js';
@@ -61,35 +61,7 @@ before(async () => {
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const local = { region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
   dynamoDb = new DynamoDBClient({ endpoint, ...local });
-  const indexes = Object.values(INDEX_NAMES);
-  await dynamoDb.send(
-    new CreateTableCommand({
-      TableName: TABLE,
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-        ...indexes.flatMap((name) => [
-          { AttributeName: `${name}Pk`, AttributeType: 'S' as const },
-          { AttributeName: `${name}Sk`, AttributeType: 'S' as const },
-        ]),
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      GlobalSecondaryIndexes: indexes.map((name) => ({
-        IndexName: name,
-        KeySchema: [
-          { AttributeName: `${name}Pk`, KeyType: 'HASH' as const },
-          { AttributeName: `${name}Sk`, KeyType: 'RANGE' as const },
-        ],
-        Projection: INDEX_PROJECTIONS[name]
-          ? { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...(INDEX_PROJECTIONS[name] ?? [])] }
-          : { ProjectionType: 'ALL' as const },
-      })),
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
+  await dynamoDb.send(new CreateTableCommand(articlesTableDefinition(TABLE)));
   let clock = WRITTEN_AT;
   const index = new DynamoDbArticleIndex(dynamoDb, TABLE, { clock: () => clock });
   const objects = new InMemoryObjectStore();

@@ -19,7 +19,7 @@ import { DynamoDbApiKeyStore } from '../../shared/adapters/dynamodb-api-keys.js'
 import { DynamoDbArticleIndex } from '../../shared/adapters/dynamodb-article-index.js';
 import { dynamoDbItemSize } from '../../shared/adapters/dynamodb-item-size.js';
 import { InMemoryObjectStore, InMemoryQuarantine } from '../../shared/adapters/memory/in-memory.js';
-import { INDEX_NAMES, INDEX_PROJECTIONS } from '../../shared/adapters/table-layout.js';
+import { articlesTableDefinition } from '../../shared/adapters/table-layout.js';
 import { rotateApiKey } from '../../shared/feeds/api-keys.js';
 import { feedRoute } from '../../shared/feeds/route.js';
 import { parsePartnerRegistry } from '../../shared/partners/registry.js';
@@ -48,35 +48,7 @@ after(async () => {
 /** A fresh table laid out as the stack and the local runtime lay it out. */
 async function freshTable(): Promise<string> {
   const table = `articles-${++tableCount}`;
-  const indexes = Object.values(INDEX_NAMES);
-  await client.send(
-    new CreateTableCommand({
-      TableName: table,
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-        ...indexes.flatMap((name) => [
-          { AttributeName: `${name}Pk`, AttributeType: 'S' as const },
-          { AttributeName: `${name}Sk`, AttributeType: 'S' as const },
-        ]),
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      GlobalSecondaryIndexes: indexes.map((name) => ({
-        IndexName: name,
-        KeySchema: [
-          { AttributeName: `${name}Pk`, KeyType: 'HASH' as const },
-          { AttributeName: `${name}Sk`, KeyType: 'RANGE' as const },
-        ],
-        Projection: INDEX_PROJECTIONS[name]
-          ? { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...(INDEX_PROJECTIONS[name] ?? [])] }
-          : { ProjectionType: 'ALL' as const },
-      })),
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
+  await client.send(new CreateTableCommand(articlesTableDefinition(table)));
   return table;
 }
 
