@@ -167,6 +167,8 @@ export function buildHandlers(
         clients: { s3, dynamoDb, sns, scheduler },
         observability: observability('publish'),
         ...(signingKey ? { signingKey } : {}),
+        // The scheduler emulator fires at the second, where EventBridge Scheduler keeps minutes.
+        schedulePrecisionSeconds: 1,
       }),
     ),
     release: createReleaseHandler(

@@ -33,6 +33,8 @@ export interface PublishClients {
 export interface PublishDependencyOptions extends AwsDependencyOptions<PublishClients> {
   /** The link-signing key, when it is not read from the secret (the local runtime holds its own). */
   readonly signingKey?: () => Promise<Uint8Array>;
+  /** How precisely embargo schedules fire, in seconds: EventBridge Scheduler's 60 unless said. */
+  readonly schedulePrecisionSeconds?: number;
 }
 
 export function awsDependencies(
@@ -58,6 +60,7 @@ export function awsDependencies(
       roleArn: settings.schedulerRoleArn,
       ...(settings.scheduleGroup ? { groupName: settings.scheduleGroup } : {}),
       ...(settings.releaseDlqArn ? { deadLetterArn: settings.releaseDlqArn } : {}),
+      ...(options.schedulePrecisionSeconds ? { precisionSeconds: options.schedulePrecisionSeconds } : {}),
     }),
     now,
     // With the content API a link is a signed URL to the indexed document and nothing is written;

@@ -11,6 +11,23 @@ export interface SchedulerTarget {
   readonly groupName?: string;
   /** Where failed invocations go after the scheduler's retries. */
   readonly deadLetterArn?: string;
+  /**
+   * How precisely the scheduler keeps time, in seconds. EventBridge Scheduler invokes a one-time
+   * schedule at any moment within the minute it names (60 s precision), so a time within a minute
+   * is rounded up to the next whole minute: a release then never runs before its embargo. The
+   * local emulator fires at the second (1). @default 60
+   */
+  readonly precisionSeconds?: number;
+}
+
+/**
+ * The `at(...)` time for `at`: EventBridge Scheduler's yyyy-mm-ddThh:mm:ss in UTC, without zone or
+ * milliseconds, rounded up to a whole multiple of `precisionSeconds` (never earlier than `at`).
+ */
+export function scheduleTimeFor(at: Date, precisionSeconds = 60): string {
+  const step = precisionSeconds * 1000;
+  const rounded = new Date(Math.ceil(at.getTime() / step) * step);
+  return rounded.toISOString().slice(0, 19);
 }
 
 /**
@@ -26,8 +43,7 @@ export class EventBridgeEmbargoScheduler implements EmbargoScheduler {
 
   async schedule(release: EmbargoRelease): Promise<void> {
     const name = `embargo-${createHash('sha256').update(`${release.uri}#${release.version}`).digest('hex').slice(0, 40)}`;
-    // Scheduler's at() takes yyyy-mm-ddThh:mm:ss in UTC, without zone or milliseconds.
-    const at = new Date(release.at).toISOString().slice(0, 19);
+    const at = scheduleTimeFor(new Date(release.at), this.target.precisionSeconds);
     try {
       await this.scheduler.send(
         new CreateScheduleCommand({
