@@ -5,10 +5,8 @@
  * the stack ships in the bundle, linked summaries pointing at the API's own URL.
  */
 import assert from 'node:assert/strict';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import type {
@@ -16,16 +14,15 @@ import type {
   APIGatewayProxyEventV2WithIAMAuthorizer,
   APIGatewayProxyStructuredResultV2,
 } from 'aws-lambda';
-import dynalite from 'dynalite';
 import { awsDependencies } from '../../functions/aws/content-api.js';
 import { DynamoDbApiKeyStore } from '../../shared/adapters/dynamodb-api-keys.js';
 import { DynamoDbArticleIndex } from '../../shared/adapters/dynamodb-article-index.js';
 import { InMemoryObjectStore, InMemoryQuarantine } from '../../shared/adapters/memory/in-memory.js';
-import { articlesTableDefinition } from '../../shared/adapters/table-layout.js';
 import { rotateApiKey } from '../../shared/feeds/api-keys.js';
 import { feedPartnersDocument, parseFeedPartners } from '../../shared/feeds/feed-partners.js';
 import { parsePartnerRegistry } from '../../shared/partners/registry.js';
 import { ingestObject } from '../../shared/usecases/ingest-object.js';
+import { type LocalDynamoDb, startDynalite } from '../helpers/dynalite.js';
 
 const TABLE = 'articles';
 const API_URL = 'https://r4nd0m1d.execute-api.us-east-1.amazonaws.com';
@@ -50,18 +47,21 @@ const PARTNERS = parsePartnerRegistry({
   ],
 });
 
-let server: Server;
+let local: LocalDynamoDb;
+/** Clients the feed path must not call: an endpoint nothing listens on. */
+const UNUSED_CLIENT = {
+  endpoint: 'http://127.0.0.1:9',
+  region: 'us-east-1',
+  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+};
 let dynamoDb: DynamoDBClient;
 let handler: (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
 let sportsKey: string;
 
 before(async () => {
-  server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }) as Server;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const local = { region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
-  dynamoDb = new DynamoDBClient({ endpoint, ...local });
-  await dynamoDb.send(new CreateTableCommand(articlesTableDefinition(TABLE)));
+  local = await startDynalite();
+  dynamoDb = local.client;
+  await local.articlesTable(TABLE);
   let clock = WRITTEN_AT;
   const index = new DynamoDbArticleIndex(dynamoDb, TABLE, { clock: () => clock });
   const objects = new InMemoryObjectStore();
@@ -97,8 +97,8 @@ before(async () => {
       // S3 and SSM are never called: no document is out of its item, and the key is given.
       clients: {
         dynamoDb,
-        s3: new S3Client({ endpoint, ...local }),
-        ssm: new SSMClient({ endpoint, ...local }),
+        s3: new S3Client(UNUSED_CLIENT),
+        ssm: new SSMClient(UNUSED_CLIENT),
       },
       signingKey: async () => Buffer.from('lambda-feeds-test-key-lambda-fee', 'utf8'),
       now: () => new Date(READ_AT),
@@ -107,8 +107,7 @@ before(async () => {
 });
 
 after(async () => {
-  dynamoDb?.destroy();
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  await local?.close();
 });
 
 /** GET /feeds/{feed} through the HTTP API, payload format 2.0. */

@@ -4,52 +4,34 @@
  * feed route over the table; API keys in the table.
  */
 import assert from 'node:assert/strict';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import {
-  CreateTableCommand,
-  DynamoDBClient,
-  GetItemCommand,
-  PutItemCommand,
-  QueryCommand,
-} from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
+import { type DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDbApiKeyStore } from '../../shared/adapters/dynamodb-api-keys.js';
 import { DynamoDbArticleIndex } from '../../shared/adapters/dynamodb-article-index.js';
 import { dynamoDbItemSize } from '../../shared/adapters/dynamodb-item-size.js';
 import { InMemoryObjectStore, InMemoryQuarantine } from '../../shared/adapters/memory/in-memory.js';
-import { articlesTableDefinition } from '../../shared/adapters/table-layout.js';
 import { rotateApiKey } from '../../shared/feeds/api-keys.js';
 import { feedRoute } from '../../shared/feeds/route.js';
 import { parsePartnerRegistry } from '../../shared/partners/registry.js';
 import { ingestObject } from '../../shared/usecases/ingest-object.js';
+import { type LocalDynamoDb, startDynalite } from '../helpers/dynalite.js';
 
-let server: Server;
+let dynamoDb: LocalDynamoDb;
 let client: DynamoDBClient;
 let tableCount = 0;
 
 before(async () => {
-  server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }) as Server;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  client = new DynamoDBClient({
-    endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  dynamoDb = await startDynalite();
+  client = dynamoDb.client;
 });
 
 after(async () => {
-  client?.destroy();
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  await dynamoDb?.close();
 });
 
 /** A fresh table laid out as the stack and the local runtime lay it out. */
 async function freshTable(): Promise<string> {
-  const table = `articles-${++tableCount}`;
-  await client.send(new CreateTableCommand(articlesTableDefinition(table)));
-  return table;
+  return dynamoDb.articlesTable(`articles-${++tableCount}`);
 }
 
 const START = Date.parse('2026-12-01T22:00:00.000Z');
