@@ -118,7 +118,7 @@ const COMMANDS: readonly Command[] = [
   {
     name: 'status',
     usage: '[--json]',
-    summary: 'counts, queue and dead-letter depths, latest rejections',
+    summary: 'counts, queue and dead-letter depths, latest rejections, per-partner deliveries',
     options: { json: { type: 'boolean', help: 'print JSON' }, ...TARGET_OPTIONS },
     positionals: { min: 0, max: 0 },
     operator: true,

@@ -26,6 +26,13 @@ import { sourceIdOf } from '../shared/usecases/publish-changes.js';
 import { redriveMessages, redriveStreamFailures } from '../shared/usecases/redrive.js';
 import { replayArticles } from '../shared/usecases/replay.js';
 import { DEAD_LETTER_ROLES, partnerQueueOf, redrivePlan, type TargetQueue } from './manifest.js';
+import {
+  formatPartnerTable,
+  NOT_DEPLOYED,
+  type PartnerRow,
+  partnerRowsFromConsole,
+  partnerRowsFromQueues,
+} from './partner-table.js';
 import type { Parsed } from './support.js';
 import { CliError, pointInTime, positiveInteger } from './support.js';
 import { resolveTarget, type Target } from './targets.js';
@@ -107,15 +114,52 @@ async function articleCount(target: Target, local: boolean): Promise<{ count: nu
   return { count, exact: true };
 }
 
+/** How long `status` waits for the local console's partner figures before saying it got none. */
+const CONSOLE_TIMEOUT_MS = 15_000;
+
+type PartnerFigures = { rows: PartnerRow[] } | { problem: string };
+
+/**
+ * The local runtime's per-partner figures, as its console computes them (GET needs no token; the
+ * console only answers on its loopback address, which is the URL it recorded).
+ */
+async function consolePartnerRows(consoleUrl: string | undefined): Promise<PartnerFigures> {
+  if (!consoleUrl)
+    return { problem: 'the local runtime recorded no console URL (restart it with `npm start`)' };
+  const url = new URL('api/partners', consoleUrl);
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(CONSOLE_TIMEOUT_MS) });
+    if (!response.ok) return { problem: `the console at ${url} answered ${response.status}` };
+    return { rows: partnerRowsFromConsole(await response.json()) };
+  } catch (error) {
+    return { problem: `no answer from the console at ${url}: ${(error as Error).message}` };
+  }
+}
+
+/** A deployed stack's rows: only its dead-letter depths are measured; payloads from the registry. */
+function stackPartnerRows(depths: Awaited<ReturnType<typeof queueDepths>>): PartnerFigures {
+  let partners: Partner[] = [];
+  try {
+    partners = loadPartnerRegistry();
+  } catch {
+    // Without the registry file the payloads are unknown; the depths still are.
+  }
+  const payloadOf = (name: string) => partners.find((partner) => partner.name === name)?.payload;
+  return { rows: partnerRowsFromQueues(depths, payloadOf) };
+}
+
 export async function commandStatus({ values }: Parsed): Promise<number> {
   return withTarget(targetOf(values), async (target) => {
     const index = indexOf(target);
-    const [depths, articles, withheld, rejections] = await Promise.all([
+    const local = !values.stack;
+    const [depths, articles, withheld, rejections, consoleFigures] = await Promise.all([
       queueDepths(target),
-      articleCount(target, !values.stack),
+      articleCount(target, local),
       index.withheld(100),
       index.rejections(5),
+      local ? consolePartnerRows(target.consoleUrl) : undefined,
     ]);
+    const partnerFigures = consoleFigures ?? stackPartnerRows(depths);
     const stuck = depths.filter(holdsMessages);
     if (values.json) {
       say(
@@ -128,6 +172,11 @@ export async function commandStatus({ values }: Parsed): Promise<number> {
             queues: depths,
             withheld,
             rejections,
+            // Per partner: deliveries, failures (its dead-letter depth), latency in ms, last delivery;
+            // null where not measured (in AWS only the dead-letter depths are, for now).
+            partners: 'rows' in partnerFigures ? partnerFigures.rows : null,
+            ...('problem' in partnerFigures ? { partnersProblem: partnerFigures.problem } : {}),
+            ...(local ? {} : { partnerMetrics: NOT_DEPLOYED }),
           },
           null,
           2,
@@ -151,6 +200,9 @@ export async function commandStatus({ values }: Parsed): Promise<number> {
     if (rejections.length === 0) say('    none');
     for (const rejection of rejections)
       say(`    ${rejection.rejectedAt}  ${rejection.objectKey}  ${rejection.code}: ${rejection.message}`);
+    say('  partners:');
+    if ('problem' in partnerFigures) say(`    unavailable: ${partnerFigures.problem}`);
+    else for (const line of formatPartnerTable(partnerFigures.rows)) say(`    ${line}`);
     return stuck.length > 0 ? 1 : 0;
   });
 }

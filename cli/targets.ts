@@ -50,6 +50,8 @@ export interface Target {
   /** How long document links in messages are valid (replays sign theirs for as long). */
   readonly contentLinkExpirySeconds: number;
   readonly queues: readonly TargetQueue[];
+  /** The local runtime's operator console (its JSON API answers `status`'s per-partner figures). */
+  readonly consoleUrl?: string;
   close(): void;
 }
 
@@ -107,7 +109,7 @@ function localTarget(): Target {
     );
   }
   const { region, credentials } = info;
-  return targetOf(`local runtime (pid ${info.pid})`, manifest, {
+  const target = targetOf(`local runtime (pid ${info.pid})`, manifest, {
     s3: new S3Client({
       region,
       credentials,
@@ -124,6 +126,7 @@ function localTarget(): Target {
       useQueueUrlAsEndpoint: false,
     }),
   });
+  return info.consoleUrl ? { ...target, consoleUrl: info.consoleUrl } : target;
 }
 
 /** The stack output holding the pipeline's manifest (its own queues; partner queues are in SSM). */

@@ -217,6 +217,73 @@ describe('syndicate start', () => {
     }
   });
 
+  test("status ends with each partner's deliveries, failures and latency, as the console counts them", async () => {
+    ensureBuiltCli();
+    const root = project();
+    const child = spawn(process.execPath, [SYNDICATE, 'start'], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const log = output(child);
+    try {
+      // Watching starts once the samples are delivered and counted.
+      await until('the runtime to watch the drop folder', () => log.text().includes('Watching drop/'));
+      // The two sample articles: the politics story goes to all-news-wire, politics-conflict-en and
+      // headline-ticker; the sports story to all-news-wire, sports-desk and headline-ticker; neither is
+      // urgent enough for breaking-alerts. The third sample is empty, rejected, sent to nobody.
+      assert.match(
+        log.text(),
+        /all-news-wire 2, politics-conflict-en 1, sports-desk 1, headline-ticker 2, breaking-alerts 0/,
+      );
+
+      const status = syndicate(['status'], { cwd: root });
+      assert.equal(status.status, 0, status.stderr);
+      const table = status.stdout.slice(status.stdout.indexOf('\n  partners:\n'));
+      assert.match(table, /^ {4}partner +payload +deliveries +failures +p50 ms +p95 ms +last delivery$/m);
+      const received = /^ {4}all-news-wire +full +2 +0 +(\d+) +(\d+) +(\S+)$/m.exec(table);
+      assert.ok(received, table);
+      const [, p50, p95, last] = received;
+      assert.ok(Number(p50) <= Number(p95), table);
+      assert.match(last ?? '', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      assert.match(table, /^ {4}politics-conflict-en +full +1 +0 +\d+ +\d+ +\S+Z$/m);
+      assert.match(table, /^ {4}sports-desk +full +1 +0 +\d+ +\d+ +\S+Z$/m);
+      assert.match(table, /^ {4}headline-ticker +summary +2 +0 +\d+ +\d+ +\S+Z$/m);
+      assert.match(table, /^ {4}breaking-alerts +summary +0 +0 +– +– +–$/m);
+
+      const json = syndicate(['status', '--json'], { cwd: root });
+      assert.equal(json.status, 0, json.stderr);
+      const { partners } = JSON.parse(json.stdout) as {
+        partners: {
+          partner: string;
+          payload: string;
+          deliveries: number;
+          failures: number;
+          latency: { p50Ms: number | null; p95Ms: number | null };
+          lastDeliveryAt: string | null;
+        }[];
+      };
+      assert.deepEqual(
+        partners.map(({ partner, deliveries, failures }) => [partner, deliveries, failures]),
+        [
+          ['all-news-wire', 2, 0],
+          ['politics-conflict-en', 1, 0],
+          ['sports-desk', 1, 0],
+          ['headline-ticker', 2, 0],
+          ['breaking-alerts', 0, 0],
+        ],
+      );
+      assert.equal(typeof partners[0]?.latency.p50Ms, 'number');
+      assert.equal(typeof partners[0]?.lastDeliveryAt, 'string');
+      assert.deepEqual(partners[4]?.latency, { p50Ms: null, p95Ms: null });
+      assert.equal(partners[4]?.lastDeliveryAt, null);
+
+      child.kill('SIGTERM');
+      assert.deepEqual(await exited(child), { code: 0, signal: null });
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
+  });
+
   test('Ctrl-C under npm (SIGINT from the terminal and from npm at once) still stops cleanly', async () => {
     ensureBuiltCli();
     const root = project();
