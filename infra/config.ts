@@ -19,6 +19,8 @@
  *                          subscriptions are spread over as many topics as this requires   default 200
  *   partnersFile           the partner registry to deploy (a JSON file, path from the working directory)
  *                                                                            default config/partners.json
+ *   deliveryLogSampleRate  percent of successful SNS deliveries to partners logged (0-100);
+ *                          failed deliveries are always logged                              default 10
  *
  * Data is retained unless the stage says it is disposable: a stage's name never decides it, so a
  * production stage called `live` or `eu-prod` cannot lose its articles to a `cdk destroy`.
@@ -38,6 +40,7 @@ export const CONFIG_DEFAULTS = {
   releaseReservedConcurrency: 5,
   accountConcurrency: 1000,
   filterPoliciesPerTopic: 200,
+  deliveryLogSampleRate: 10,
 } as const;
 
 /** The range Lambda accepts for an SQS event source's maximum concurrency (ScalingConfig). */
@@ -75,6 +78,8 @@ export interface StageConfig {
   readonly filterPoliciesPerTopic: number;
   /** The partner registry file; absent, the default (`config/partners.json`). */
   readonly partnersFile?: string;
+  /** Percent of successful partner deliveries SNS logs (failures are always logged). */
+  readonly deliveryLogSampleRate: number;
 }
 
 /** Reads one context value: `(key) => app.node.tryGetContext(key)`. */
@@ -248,6 +253,13 @@ export function stageConfigFrom(context: ContextReader): StageConfig {
       context('filterPoliciesPerTopic'),
       { min: 1, max: 10_000 },
       CONFIG_DEFAULTS.filterPoliciesPerTopic,
+      problems,
+    ),
+    deliveryLogSampleRate: concurrencyFrom(
+      'deliveryLogSampleRate',
+      context('deliveryLogSampleRate'),
+      { min: 0, max: 100 },
+      CONFIG_DEFAULTS.deliveryLogSampleRate,
       problems,
     ),
     ...(typeof publishersFile === 'string' && publishersFile.trim() !== ''

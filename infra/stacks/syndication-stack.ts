@@ -22,6 +22,7 @@
 import { Annotations, type CfnElement, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { Key } from 'aws-cdk-lib/aws-kms';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
@@ -38,6 +39,7 @@ import { MAX_LINK_EXPIRY_SECONDS, MAX_RECEIVE_COUNT, publish } from '../../share
 import type { Publisher } from '../../shared/publishers/registry.js';
 import { CONFIG_DEFAULTS, type Reservation, type StageConfig } from '../config.js';
 import { ContentApi } from '../constructs/content-api.js';
+import { DeliveryStatusLogging } from '../constructs/delivery-status-logging.js';
 import { EmbargoRelease } from '../constructs/embargo-release.js';
 import { IngestStage } from '../constructs/ingest-stage.js';
 import { OperatorAlerts } from '../constructs/operator-alerts.js';
@@ -114,6 +116,11 @@ export interface SyndicationStackProps extends StackProps {
    * @default 200
    */
   readonly filterPoliciesPerTopic?: number;
+  /**
+   * Percent of successful partner deliveries SNS logs (0-100); failed ones are always logged.
+   * @default 10
+   */
+  readonly deliveryLogSampleRate?: number;
 }
 
 /** The stack's settings from validated deployment settings (`infra/config.ts`): what `cdk synth` builds. */
@@ -135,6 +142,7 @@ export function stackPropsFrom(
     publishReservedConcurrency: config.publishReservedConcurrency,
     releaseReservedConcurrency: config.releaseReservedConcurrency,
     filterPoliciesPerTopic: config.filterPoliciesPerTopic,
+    deliveryLogSampleRate: config.deliveryLogSampleRate,
     description: `Content syndication pipeline (${config.stage}${config.ephemeral ? ', ephemeral' : ''})`,
   };
 }
@@ -183,6 +191,8 @@ export class SyndicationStack extends Stack {
   readonly partnerDeliveries: ReadonlyMap<string, PartnerDelivery>;
   /** Each registered publisher's access point, by publisher name. */
   readonly publisherAccess: ReadonlyMap<string, PublisherAccess>;
+  /** SNS delivery status logs of the partner topics and the delivery metrics drawn from them. */
+  readonly deliveryStatusLogging: DeliveryStatusLogging;
   /** Tells the operators of every subscription change of the topics. */
   readonly subscriptionChanges: SubscriptionChanges;
   /** Every dead-letter queue of the stack, each with its alarm. */
@@ -245,6 +255,12 @@ export class SyndicationStack extends Stack {
     this.streamDlq = resources.queues.streamDlq;
     this.releaseDlq = resources.queues.releaseDlq;
     restrictSubscribers(this, this.topics, (partner) => this.topicOf(partner), props.partners);
+    this.deliveryStatusLogging = new DeliveryStatusLogging(this, 'DeliveryStatusLogging', {
+      topics: this.topics,
+      successSampleRate: props.deliveryLogSampleRate ?? CONFIG_DEFAULTS.deliveryLogSampleRate,
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy,
+    });
 
     // --- Publishers: one access point each, writing and deleting under its own prefix only -------
     const publishers = props.publishers ?? [];
@@ -343,6 +359,9 @@ export class SyndicationStack extends Stack {
         alarmTopic: this.alerts.topic,
         removalPolicy,
       });
+      // Subscriptions come after the log groups: a delivery logged before its group exists makes SNS
+      // create the group itself, without retention, and CloudFormation then fails to create it.
+      shardStack.node.addDependency(this.deliveryStatusLogging);
       shards.set(shard, shardStack);
       for (const [name, delivery] of shardStack.deliveries) deliveries.set(name, delivery);
     }

@@ -925,6 +925,9 @@ describe('stages', () => {
     template.hasResourceProperties('Custom::S3AutoDeleteObjects', { BucketName: refOf(dev.ingestBucket) });
   });
 
+  const deliveryLogGroup = (resource: Resource) =>
+    resource.Type === 'AWS::Logs::LogGroup' &&
+    JSON.stringify(resource.Properties?.LogGroupName ?? '').startsWith('{"Fn::Join":["",["sns/"');
   test('no resource has a hard-coded physical name but partner queues (named after stage and partner); alarms and the dashboard are named after the stack', () => {
     const nameProperty: Record<string, string> = {
       'AWS::S3::Bucket': 'BucketName',
@@ -953,6 +956,10 @@ describe('stages', () => {
             new RegExp(`^syn-${stack === dev ? 'dev' : 'prod'}-`),
             id,
           );
+        else if (deliveryLogGroup(resource))
+          // SNS chooses these names (sns/<region>/<account>/<topic>[/Failure]): they follow the
+          // topic's generated name, so two stages never share one.
+          assert.match(JSON.stringify(resource.Properties?.LogGroupName), /"TopicName"/, id);
         else if (property) assert.equal(resource.Properties?.[property], undefined, `${id} sets ${property}`);
         const named = stackNamed[resource.Type];
         if (named) {
@@ -1620,6 +1627,7 @@ describe('deployment settings (context)', () => {
       ingestMaxConcurrency: 20,
       publishReservedConcurrency: 10,
       releaseReservedConcurrency: 5,
+      deliveryLogSampleRate: 10,
     });
   });
 
@@ -1635,6 +1643,7 @@ describe('deployment settings (context)', () => {
       publishReservedConcurrency: 25,
       releaseReservedConcurrency: 'none',
       filterPoliciesPerTopic: '1000',
+      deliveryLogSampleRate: '25',
     });
     assert.deepEqual(config, {
       filterPoliciesPerTopic: 1000,
@@ -1647,6 +1656,7 @@ describe('deployment settings (context)', () => {
       ingestMaxConcurrency: 50,
       publishReservedConcurrency: 25,
       releaseReservedConcurrency: 'none',
+      deliveryLogSampleRate: 25,
     });
     assert.equal(from({ ephemeral: false }).ephemeral, false);
     assert.equal(from({ ephemeral: 'false' }).ephemeral, false);
