@@ -30,14 +30,14 @@ import { acknowledge } from '../nag.js';
 /** The protocols of partner endpoints that SNS can log (email has no delivery status logging). */
 export const LOGGED_PROTOCOLS = [LoggingProtocol.SQS, LoggingProtocol.HTTP, LoggingProtocol.LAMBDA];
 
-/** What SNS needs to write delivery status logs (AWS managed policy AmazonSNSRole). */
-export const DELIVERY_LOG_ACTIONS = [
-  'logs:CreateLogGroup',
-  'logs:CreateLogStream',
-  'logs:PutLogEvents',
-  'logs:PutMetricFilter',
-  'logs:PutRetentionPolicy',
-];
+/**
+ * What SNS needs to write delivery status logs into log groups that exist: the stack creates the
+ * groups (with their retention), so SNS is not given CreateLogGroup (or the retention and metric
+ * filter actions of the managed AmazonSNSRole). Without it, a delivery logged before its group
+ * exists (the first deployment over a running stack) is dropped instead of creating the group under
+ * CloudFormation's feet, which would then fail to create it.
+ */
+export const DELIVERY_LOG_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents'];
 
 export const DELIVERY_METRICS = {
   deliveries: 'Deliveries',

@@ -1,7 +1,7 @@
 /**
  * SNS delivery status logging of the partner topics: every topic logs SQS, HTTP/S and Lambda
- * deliveries through one role holding exactly the actions of AWS's managed policy AmazonSNSRole, on
- * SNS's own log groups (`sns/<region>/<account>/<topic>` and `.../Failure`) only; the groups exist
+ * deliveries through one role that may only write (CreateLogStream, PutLogEvents) to SNS's own log
+ * groups (`sns/<region>/<account>/<topic>` and `.../Failure`) only; the groups exist
  * with a retention before any partner subscribes; the metric filters read the fields of SNS's
  * documented delivery log record (`status`, `delivery.destination`, `delivery.dwellTimeMs`,
  * `notification.topicArn`).
@@ -99,7 +99,7 @@ describe('the deployed stack (no -c options)', () => {
     assert.equal(operatorTopic.Properties.DeliveryStatusLogging, undefined);
   });
 
-  test("the role is SNS's, with AmazonSNSRole's five actions on the sns/<region>/<account>/ log groups only", () => {
+  test("the role is SNS's, with CreateLogStream and PutLogEvents on the sns/<region>/<account>/ log groups only", () => {
     const [[, role]] = resourcesOf(stack, 'AWS::IAM::Role').filter(([id]) =>
       id.startsWith('DeliveryStatusLoggingRole'),
     ) as [[string, Resource]];
@@ -115,13 +115,7 @@ describe('the deployed stack (no -c options)', () => {
           Statement: [
             {
               Effect: 'Allow',
-              Action: [
-                'logs:CreateLogGroup',
-                'logs:CreateLogStream',
-                'logs:PutLogEvents',
-                'logs:PutMetricFilter',
-                'logs:PutRetentionPolicy',
-              ],
+              Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
               Resource: {
                 'Fn::Join': [
                   '',
