@@ -21,6 +21,8 @@ import {
 } from '../shared/partners/registry.js';
 import { FUNCTIONS, type FunctionName } from '../shared/pipeline/description.js';
 import { environmentOf, loadSettings } from '../shared/pipeline/settings.js';
+import { formatPublisherObjectLimits } from '../shared/publishers/limits.js';
+import type { Publisher } from '../shared/publishers/registry.js';
 import { LOCAL_REGION } from './aws-event-bridge.js';
 import { LOCAL_CREDENTIALS } from './emulators.js';
 import { LOCAL_NAMES, type LocalResources, localFunctionArn } from './resources.js';
@@ -86,14 +88,25 @@ const LOCAL_LINK_SECRET = 'local-link-signing-key';
 export function functionSettingsEnvironment(
   resources: LocalResources,
   partners: readonly Partner[],
-  options: { readonly linkExpirySeconds?: number; readonly contentApiUrl?: string },
+  options: {
+    readonly linkExpirySeconds?: number;
+    readonly contentApiUrl?: string;
+    readonly publishers?: readonly Publisher[];
+  },
 ): SettingsEnvironments {
+  const publishers = options.publishers ?? [];
   return {
     normalise: environmentOf(FUNCTIONS.normalise.settings, {
       tableName: resources.table,
       quarantineBucket: resources.quarantineBucket,
       contentBucket: resources.contentBucket,
-      // No publisher registry locally: every first-level folder of the drop folder is a source.
+      // Without a registry (the drop folder) every first-level folder is a source.
+      ...(publishers.length > 0
+        ? {
+            publishers: publishers.map((publisher) => publisher.name).join(','),
+            publisherObjectLimits: formatPublisherObjectLimits(publishers),
+          }
+        : {}),
     }),
     publish: environmentOf(FUNCTIONS.publish.settings, {
       tableName: resources.table,

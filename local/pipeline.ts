@@ -31,6 +31,7 @@ import { LOCAL_FEED_SETTLE_MS } from '../shared/feeds/entries.js';
 import { feedRoute } from '../shared/feeds/route.js';
 import { endpointOf, type Partner } from '../shared/partners/registry.js';
 import { FUNCTIONS, type FunctionName } from '../shared/pipeline/description.js';
+import type { Publisher } from '../shared/publishers/registry.js';
 import { DynamoDbStreamCapture, S3NotificationForwarder } from './aws-event-bridge.js';
 import { type ContentApiServer, localSigningKey, startContentApiServer } from './content-api-server.js';
 import { type Emulators, startEmulators } from './emulators.js';
@@ -99,6 +100,12 @@ export interface LocalPipelineOptions {
   readonly logger?: Log;
   /** Port of the content API on 127.0.0.1 (signed document links, partner feeds). @default any free port */
   readonly contentApiPort?: number;
+  /**
+   * A publisher registry, applied by normalise as the stack has it apply the deployed one (only
+   * registered prefixes are sources, each held to its own size limit). @default none: every
+   * first-level folder of the drop folder is a source
+   */
+  readonly publishers?: readonly Publisher[];
 }
 
 /** The harness's clients: uploads, queues, inspection. They never see a fault or feed the stream. */

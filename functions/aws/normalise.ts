@@ -48,6 +48,9 @@ export function awsDependencies(
     receipts: new S3Receipts(clients.s3),
     now: options.now ?? (() => new Date()),
     ...(publishers ? { publishers } : {}),
+    ...(settings.publisherObjectLimits.size > 0
+      ? { publisherObjectLimits: settings.publisherObjectLimits }
+      : {}),
     ...(options.observability ?? lambdaObservability()),
   };
 }

@@ -106,7 +106,12 @@ export function createNormaliseHandler(deps: NormaliseHandlerDependencies): Norm
         logger.debug('receipt notification ignored', { objectKey: notification.key });
         continue;
       }
-      const event = { bucket: notification.bucket, key: notification.key, sequencer: notification.sequencer };
+      const event = {
+        bucket: notification.bucket,
+        key: notification.key,
+        sequencer: notification.sequencer,
+        ...(notification.sizeBytes !== undefined ? { sizeBytes: notification.sizeBytes } : {}),
+      };
       const outcome: Outcome =
         notification.kind === 'created' ? await ingestObject(deps, event) : await withdrawObject(deps, event);
       logger.info('object processed', { objectKey: notification.key, event: notification.kind, ...outcome });

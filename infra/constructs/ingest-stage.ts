@@ -7,6 +7,7 @@ import { EventType, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import type { Construct } from 'constructs';
 import { normalise } from '../../shared/pipeline/description.js';
+import { formatPublisherObjectLimits } from '../../shared/publishers/limits.js';
 import { type Publisher, publisherPrefix } from '../../shared/publishers/registry.js';
 import { PipelineFunction } from './pipeline-function.js';
 import { bucketResource, tableResource } from './pipeline-resources.js';
@@ -43,6 +44,9 @@ export class IngestStage extends PipelineStage {
     if (publishers.length > 0) {
       this.normaliseFunction.configure('publishers', publishers.map((publisher) => publisher.name).join(','));
     }
+    // S3 policies cannot bound an object's size: normalise holds each publisher to its own limit.
+    const objectLimits = formatPublisherObjectLimits(publishers);
+    if (objectLimits !== '') this.normaliseFunction.configure('publisherObjectLimits', objectLimits);
     this.normaliseFunction.connectSource({
       queues: resources.queues,
       maxConcurrency: props.maxConcurrency,

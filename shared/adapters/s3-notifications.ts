@@ -10,6 +10,8 @@ export interface ObjectNotification {
   readonly bucket: string;
   readonly key: string;
   readonly sequencer: string;
+  /** The object's size in bytes, as S3 gives it in ObjectCreated notifications (removals have none). */
+  readonly sizeBytes?: number;
 }
 
 /** S3 URL-encodes keys in notifications, with '+' for spaces. */
@@ -24,11 +26,15 @@ function notificationOf(record: S3EventRecord): ObjectNotification | undefined {
       ? 'removed'
       : undefined;
   if (!kind) return undefined;
+  const size: unknown = record.s3.object.size;
   return {
     kind,
     bucket: record.s3.bucket.name,
     key: decodeS3Key(record.s3.object.key),
     sequencer: record.s3.object.sequencer,
+    ...(kind === 'created' && typeof size === 'number' && Number.isSafeInteger(size) && size >= 0
+      ? { sizeBytes: size }
+      : {}),
   };
 }
 

@@ -17,6 +17,8 @@ export const REJECTION_CODES = {
   NO_BODY: 'no body text could be found',
   NO_ARTICLE: 'the document holds no article content',
   TOO_LARGE: 'the object, or a part of it, is larger than its limit',
+  OVER_PUBLISHER_LIMIT:
+    "the object is larger than its publisher's own limit (limits.maxObjectBytes in the registry)",
   TOO_DEEP: 'the document is nested deeper than the limit',
   UNSAFE: 'the document uses a construct that is refused for safety (DTD, external entity...)',
   INVALID_FIELD: 'an essential field of the input (headline, body) has a value of the wrong shape',

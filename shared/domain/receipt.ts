@@ -42,6 +42,8 @@ export const REJECTION_FIXES: Readonly<Record<RejectionCode, string>> = {
   NO_BODY: 'give the article body text',
   NO_ARTICLE: 'upload one article per file, with a headline and body text',
   TOO_LARGE: 'make the file smaller (5 MiB at most, 20 MiB decompressed)',
+  OVER_PUBLISHER_LIMIT:
+    'make the file no larger than your registered limit (the message gives it), or ask the operators to raise it',
   TOO_DEEP: 'flatten the document (at most 64 levels of nesting)',
   UNSAFE: 'remove the DTD, external entities or executable tags',
   INVALID_FIELD:

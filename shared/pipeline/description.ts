@@ -12,6 +12,7 @@
  * Plain data, no SDK: the domain can read it, and tests hold the stack and the handlers to it.
  */
 import { RECEIPTS_PREFIX } from '../domain/receipt.js';
+import { type PublisherObjectLimits, parsePublisherObjectLimits } from '../publishers/limits.js';
 import { flag, integer, json, list, optionalText, type Setting, text } from './settings.js';
 
 /** Resources of the stack that functions use, by a name every consumer shares. */
@@ -190,6 +191,12 @@ export const normalise = describeFunction({
     quarantineBucket: text('QUARANTINE_BUCKET', 'where rejected originals are copied'),
     contentBucket: CONTENT_BUCKET,
     publishers: list('PUBLISHERS', 'registered publisher names; empty: every first-level folder is a source'),
+    publisherObjectLimits: {
+      env: 'PUBLISHER_OBJECT_LIMITS',
+      describe:
+        "publishers' own object size limits as <name>=<bytes>,...; the pipeline's limit applies to all",
+      parse: parsePublisherObjectLimits,
+    } satisfies Setting<PublisherObjectLimits>,
   },
   source: {
     kind: 'sqs',

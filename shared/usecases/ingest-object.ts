@@ -15,7 +15,7 @@ import { RejectedInputError } from '../domain/errors.js';
 import { droppedFields } from '../normaliser/lenient.js';
 import { DEFAULT_LIMITS, type NormaliseOptions, normaliseObject, tooLarge } from '../normaliser/normalise.js';
 import type { ArticleIndex } from '../ports/article-index.js';
-import type { ObjectStore } from '../ports/object-store.js';
+import type { ObjectStore, ObjectTooLarge, StoredObject } from '../ports/object-store.js';
 import type { Quarantine } from '../ports/quarantine.js';
 
 export interface IngestDependencies {
@@ -30,12 +30,19 @@ export interface IngestDependencies {
    * source (the local drop folder, where sources register themselves by existing).
    */
   readonly publishers?: ReadonlySet<string>;
+  /**
+   * Publishers' own object size limits (their registry's `limits.maxObjectBytes`), by name. A limit
+   * only ever lowers the pipeline's: the pipeline's is what it was sized and tested for.
+   */
+  readonly publisherObjectLimits?: ReadonlyMap<string, number>;
 }
 
 export interface ObjectEvent {
   readonly bucket: string;
   readonly key: string;
   readonly sequencer?: string;
+  /** The object's size as its notification gives it: an object over its limit is refused unread. */
+  readonly sizeBytes?: number;
 }
 
 export type IngestOutcome =
@@ -79,11 +86,52 @@ function checkKey(key: string, publishers: ReadonlySet<string> | undefined): voi
   }
 }
 
+/** The limit an object is held to, and the publisher whose own limit it is when that is the smaller. */
+interface SizeLimit {
+  readonly maxBytes: number;
+  readonly publisher?: string;
+}
+
+function sizeLimitFor(deps: IngestDependencies, key: string): SizeLimit {
+  const pipelineMax = deps.normaliseOptions?.limits?.maxObjectBytes ?? DEFAULT_LIMITS.maxObjectBytes;
+  const publisher = key.includes('/') ? sourceForKey(key) : undefined;
+  const publisherMax = publisher === undefined ? undefined : deps.publisherObjectLimits?.get(publisher);
+  if (publisherMax === undefined || publisherMax >= pipelineMax) return { maxBytes: pipelineMax };
+  return { maxBytes: publisherMax, publisher };
+}
+
+function overLimit(limit: SizeLimit, sizeBytes: number): RejectedInputError {
+  if (limit.publisher === undefined) return tooLarge(sizeBytes, limit.maxBytes);
+  return new RejectedInputError(
+    'OVER_PUBLISHER_LIMIT',
+    `publisher '${limit.publisher}' may drop objects of at most ${limit.maxBytes} bytes, and this one is ${sizeBytes} bytes`,
+  );
+}
+
+/**
+ * The object as it is now, or only its size when it is over `limit`, or undefined when it is gone.
+ * A notification that already says the object is too large decides before any GET: only whether the
+ * object still exists is asked (a deleted object has nothing to quarantine).
+ */
+async function readObject(
+  deps: IngestDependencies,
+  event: ObjectEvent,
+  limit: SizeLimit,
+): Promise<StoredObject | ObjectTooLarge | undefined> {
+  if (event.sizeBytes !== undefined && event.sizeBytes > limit.maxBytes) {
+    if (!(await deps.objects.exists(event.bucket, event.key))) return undefined;
+    return { key: event.key, sizeBytes: event.sizeBytes, tooLarge: true };
+  }
+  return deps.objects.get(event.bucket, event.key, { maxBytes: limit.maxBytes });
+}
+
 /**
  * Ingests one object that was created or overwritten in the bucket.
  * 1. Skip the event if a newer (or the same) event for this key was already handled.
  * 2. Read the object as it is now; if it is gone, its removal is handled by its own event. An object
- *    over the size limit is rejected TOO_LARGE from its size alone, before its bytes are read.
+ *    over the size limit is rejected from its size alone (the notification's, else GetObject's
+ *    Content-Length), before its bytes are read: TOO_LARGE over the pipeline's limit,
+ *    OVER_PUBLISHER_LIMIT over its publisher's own when that is smaller.
  * 3. Normalise it. An input the normaliser refuses is copied to quarantine and recorded as a
  *    rejection with its code and reason; nothing is published.
  * 4. The same content as the current version is a duplicate: nothing is written.
@@ -93,8 +141,8 @@ function checkKey(key: string, publishers: ReadonlySet<string> | undefined): voi
  */
 export async function ingestObject(deps: IngestDependencies, event: ObjectEvent): Promise<IngestOutcome> {
   if (await isStaleEvent(deps.index, event)) return { status: 'stale' };
-  const maxBytes = deps.normaliseOptions?.limits?.maxObjectBytes ?? DEFAULT_LIMITS.maxObjectBytes;
-  const object = await deps.objects.get(event.bucket, event.key, { maxBytes });
+  const limit = sizeLimitFor(deps, event.key);
+  const object = await readObject(deps, event, limit);
   if (!object) return { status: 'missing' };
 
   const now = deps.now().toISOString();
@@ -104,7 +152,7 @@ export async function ingestObject(deps: IngestDependencies, event: ObjectEvent)
   let current: ArticleHead | undefined;
   try {
     checkKey(event.key, deps.publishers);
-    if ('tooLarge' in object) throw tooLarge(object.sizeBytes, maxBytes);
+    if ('tooLarge' in object) throw overLimit(limit, object.sizeBytes);
     normalised = await normaliseObject(object, deps.normaliseOptions);
     // An id (https:, urn:, tag:) another source's article already has: first come, first owned.
     current = await deps.index.current(normalised.ninjs.uri);

@@ -385,7 +385,7 @@ describe('functions', () => {
   test("each function's environment is its description's settings, and only them", () => {
     // The variables every function has besides its settings (the runtime's and Powertools').
     const platform = ['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME'];
-    // This registry has no publishers: normalise is not given an empty PUBLISHERS list.
+    // This registry has no publishers: normalise is given neither PUBLISHERS nor PUBLISHER_OBJECT_LIMITS.
     const expected = {
       normalise: ['CONTENT_BUCKET', 'QUARANTINE_BUCKET', 'TABLE_NAME'],
       publish: [
@@ -414,7 +414,7 @@ describe('functions', () => {
         | undefined;
       const variables = environment?.Variables ?? {};
       const settings = Object.entries(FUNCTIONS[name].settings)
-        .filter(([key]) => key !== 'publishers')
+        .filter(([key]) => key !== 'publishers' && key !== 'publisherObjectLimits')
         .map(([, setting]) => setting.env)
         .sort();
       assert.deepEqual(settings, expected[name], `${name}: the description's settings`);

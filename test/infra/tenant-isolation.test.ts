@@ -38,7 +38,7 @@ const THEIR_FUNCTION = 'arn:aws:lambda:eu-west-1:666666666666:function:archive';
 const publishers = parsePublisherRegistry({
   publishers: [
     { name: 'alpha', writers: [ALPHA_ACCOUNT] },
-    { name: 'beta', writers: [BETA_ROLE] },
+    { name: 'beta', writers: [BETA_ROLE], limits: { maxObjectBytes: 1_048_576 } },
   ],
 });
 const partners = parsePartnerRegistry({
@@ -300,6 +300,12 @@ describe('publishers write only under their own prefix', () => {
     const fn = resources[logicalId(stack.normaliseFunction)];
     const environment = fn?.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined;
     assert.equal(environment?.Variables?.PUBLISHERS, 'alpha,beta');
+  });
+
+  test("normalise is told each publisher's own object limit (PUBLISHER_OBJECT_LIMITS), only where one is set", () => {
+    const fn = resources[logicalId(stack.normaliseFunction)];
+    const environment = fn?.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined;
+    assert.equal(environment?.Variables?.PUBLISHER_OBJECT_LIMITS, 'beta=1048576');
   });
 
   test('ingest notifications cover the publishers’ prefixes only, never receipts/', () => {

@@ -1,8 +1,9 @@
 /**
- * The patches in patches/ (applied by patch-package on `npm ci`) change how three dependencies do
- * their work, not what they return. These tests check that each patch is applied (patch-package
- * skips a patch whose package version moved, with a warning nobody reads in CI) and that the
- * behaviour it touches still works.
+ * The patches in patches/ (applied by patch-package on `npm ci`, and on `npm ci --omit=dev`: all but
+ * the iam-simulate one patch runtime dependencies) change how three dependencies do their work, not
+ * what they return, and make fauxqs match String.Array attributes as SNS does. These tests check that
+ * each patch is applied (patch-package skips a patch whose package version moved, with a warning
+ * nobody reads in CI) and that the behaviour it touches still works.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -24,6 +25,11 @@ describe('dependency patches', () => {
     assert.match(
       installed('markdown-it/dist/markdown-it.mjs'),
       /patch-package \(patches\/markdown-it\+15\.0\.3\.patch\)/,
+    );
+    // fauxqs (a runtime dependency: the local runtime's SNS) carries no marker; its added function does.
+    assert.match(
+      installed('fauxqs/dist/sns/filter.js'),
+      /function matchesArrayCondition\(condition, elements\)/,
     );
   });
 
