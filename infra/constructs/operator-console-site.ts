@@ -303,7 +303,7 @@ function acknowledgeDeploymentHandler(handler: IConstruct, bucket: Bucket): void
 }
 
 /** The built page as the bucket holds it, keyed by object key; a missing build is a clear error. */
-function readBuiltPage(directory: string): Record<string, string> {
+export function readBuiltPage(directory: string): Record<string, string> {
   const page: Record<string, string> = {};
   for (const [file, key] of Object.entries(BUILT_FILES)) {
     let content: string;
