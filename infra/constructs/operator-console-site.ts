@@ -131,19 +131,7 @@ export class OperatorConsoleSite extends Construct {
         'Holds only the built console page, read by CloudFront alone; no access log bucket was given.',
       );
 
-    // The page's own files, its styles (uPlot sets inline styles), charts drawn from data: URIs, and
-    // fetches to its own /api and to Cognito's token endpoint; nothing may frame it or submit forms.
-    this.contentSecurityPolicy = [
-      "default-src 'none'",
-      "script-src 'self'",
-      "style-src 'self' 'unsafe-inline'",
-      "img-src 'self' data:",
-      `connect-src 'self' ${props.auth.domainUrl}`,
-      "frame-ancestors 'none'",
-      "base-uri 'none'",
-      "form-action 'none'",
-      "object-src 'none'",
-    ].join('; ');
+    this.contentSecurityPolicy = contentSecurityPolicy(props.auth.domainUrl);
     const headers = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
       comment: 'Operator console: strict CSP, HSTS, no framing, no sniffing, no referrer',
       securityHeadersBehavior: {
@@ -300,6 +288,25 @@ function acknowledgeDeploymentHandler(handler: IConstruct, bucket: Bucket): void
     'L1',
     "The BucketDeployment handler's runtime is chosen by aws-cdk-lib (it bundles the AWS CLI layer for it).",
   );
+}
+
+/**
+ * The console's Content-Security-Policy: the page's own files, its styles (uPlot sets inline styles),
+ * charts drawn from data: URIs, and fetches to its own /api and to Cognito's token endpoint; nothing
+ * may frame it, submit forms, or load plugins.
+ */
+export function contentSecurityPolicy(cognitoDomainUrl: string): string {
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    `connect-src 'self' ${cognitoDomainUrl}`,
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "object-src 'none'",
+  ].join('; ');
 }
 
 /** The built page as the bucket holds it, keyed by object key; a missing build is a clear error. */
