@@ -27,7 +27,7 @@
  * - The pool holds the operators' accounts and their MFA secrets: it is deleted with the stack only
  *   when the stage is disposable, like the stack's other stateful resources.
  */
-import { Duration, type RemovalPolicy, Token } from 'aws-cdk-lib';
+import { CfnOutput, Duration, type RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import {
   AccountRecovery,
   CfnManagedLoginBranding,
@@ -139,6 +139,12 @@ export class OperatorAuth extends Construct {
     });
     branding.node.addDependency(this.domain);
     this.domainUrl = this.domain.baseUrl();
+
+    // On the stack, so the output is named OperatorUserPoolId whatever this construct is called.
+    new CfnOutput(Stack.of(this), 'OperatorUserPoolId', {
+      value: this.userPool.userPoolId,
+      description: 'Operators of the console: aws cognito-idp admin-create-user --user-pool-id <this> ...',
+    });
 
     this.node.addValidation({
       validate: () =>

@@ -22,7 +22,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { DefaultStackSynthesizer, Duration, Fn, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { CfnOutput, DefaultStackSynthesizer, Duration, Fn, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { ICertificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
@@ -188,6 +188,10 @@ export class OperatorConsoleSite extends Construct {
     });
     this.url = `https://${props.customDomain?.domainName ?? this.distribution.distributionDomainName}/`;
     props.auth.allowConsoleAt(this.url);
+    new CfnOutput(stack, 'ConsoleUrl', {
+      value: this.url,
+      description: 'The operator console (sign in with an operator of OperatorUserPoolId)',
+    });
 
     this.config = {
       region: stack.region,

@@ -334,6 +334,14 @@ describe('operators (Cognito)', () => {
     assert.deepEqual(branding.Properties.ClientId, { Ref: idOf(built, built.auth.userPoolClient) });
   });
 
+  test('the stack outputs the console address and the pool operators are added to', () => {
+    const outputs = Template.fromStack(built.stack);
+    outputs.hasOutput('ConsoleUrl', {
+      Value: { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distributionId, 'DomainName'] }, '/']] },
+    });
+    outputs.hasOutput('OperatorUserPoolId', { Value: { Ref: idOf(built, built.auth.userPool) } });
+  });
+
   test('a domain prefix Cognito would refuse fails at synth', () => {
     const stack = new Stack(new App(), 'Prefixes');
     const make = (id: string, domainPrefix: string) =>
