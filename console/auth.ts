@@ -109,8 +109,17 @@ export async function startSession(): Promise<'local' | 'signed-in' | 'redirecti
   return 'redirecting';
 }
 
+/** Requests of every page fail together when a token expires: one refresh, one sign-in for all. */
+let refreshing: Promise<boolean> | undefined;
+let signingIn: Promise<void> | undefined;
+
 /** Sends the operator to the managed login with a fresh state and PKCE challenge. */
-export async function beginSignIn(): Promise<void> {
+export function beginSignIn(): Promise<void> {
+  signingIn ??= redirectToSignIn();
+  return signingIn;
+}
+
+async function redirectToSignIn(): Promise<void> {
   const settings = required();
   const verifier = verifierFrom(randomOctets());
   const pending: PendingSignIn = { state: verifierFrom(randomOctets()), verifier, hash: location.hash };
@@ -169,7 +178,14 @@ async function tokenRequest(form: Record<string, string>): Promise<void> {
 }
 
 /** Uses the refresh token; false when there is none or Cognito refuses it (revoked, expired). */
-async function refresh(): Promise<boolean> {
+function refresh(): Promise<boolean> {
+  refreshing ??= refreshOnce().finally(() => {
+    refreshing = undefined;
+  });
+  return refreshing;
+}
+
+async function refreshOnce(): Promise<boolean> {
   const refreshToken = readJson<Tokens>(TOKENS_KEY)?.refreshToken;
   if (!refreshToken) return false;
   try {
