@@ -6,6 +6,7 @@ import 'uplot/dist/uPlot.min.css';
 import './style.css';
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+import { authEnabled, beginSignIn, signOut, startSession } from './auth.js';
 import { ArticlePage, ArticlesPage, HealthPage, PartnersPage, RejectionsPage } from './pages.js';
 import { html } from './ui.js';
 
@@ -46,8 +47,21 @@ function App() {
   return html`<header>
       <strong>Syndication console</strong>
       <nav>${NAV.map(([name, label]) => html`<a href=${`#/${name}`} class=${current === name ? 'current' : ''} aria-current=${current === name ? 'page' : undefined}>${label}</a>`)}</nav>
+      ${authEnabled() && html`<button type="button" class="sign-out" onClick=${() => signOut()}>Sign out</button>`}
     </header>
     <main>${body}</main>`;
 }
 
-render(html`<${App} />`, document.getElementById('app') as HTMLElement);
+const root = document.getElementById('app') as HTMLElement;
+// Deployed, the operator signs in first (./auth.ts); locally there is nothing to sign in to.
+startSession().then(
+  (session) => {
+    if (session !== 'redirecting') render(html`<${App} />`, root);
+  },
+  (error: Error) =>
+    render(
+      html`<main><h1>Not signed in</h1><p class="problem" role="alert">${error.message}</p>
+        <button type="button" onClick=${() => beginSignIn()}>Sign in</button></main>`,
+      root,
+    ),
+);

@@ -1,7 +1,8 @@
 /** The console's pages: articles, one article, rejections, partners, health. */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
-import { get } from './api.js';
+import { download, get } from './api.js';
+import { authEnabled } from './auth.js';
 import type {
   ArticleDetail,
   ArticleList,
@@ -171,6 +172,18 @@ export function ArticlePage({ uri }: { uri: string }) {
   </section>`;
 }
 
+/**
+ * Deployed, a link to the API cannot carry the operator's token: the click fetches the file with it.
+ * Links elsewhere (a pre-signed URL) and the local console keep the plain download.
+ */
+function withToken(href: string, objectKey: string) {
+  if (!authEnabled() || !href.startsWith('/api/')) return undefined;
+  return (event: Event) => {
+    event.preventDefault();
+    download(href, objectKey.split('/').pop() || 'original').catch((error: Error) => alert(error.message));
+  };
+}
+
 export function RejectionsPage() {
   const { data, error } = usePolled<Rejection[]>('/api/rejections');
   const health = usePolled<Health>('/api/health');
@@ -189,7 +202,7 @@ export function RejectionsPage() {
             ) => html`<tr key=${`${rejection.objectKey}${rejection.rejectedAt}`} data-key=${rejection.objectKey}>
               <td>${time(rejection.rejectedAt)}</td><td>${rejection.objectKey}</td><td><code>${rejection.code}</code></td>
               <td class="message">${rejection.message}</td><td class="number">${rejection.sizeBytes} B</td>
-              <td>${rejection.original ? html`<a href=${rejection.original} download>download</a>` : '–'}</td>
+              <td>${rejection.original ? html`<a href=${rejection.original} download onClick=${withToken(rejection.original, rejection.objectKey)}>download</a>` : '–'}</td>
             </tr>`,
           )}</tbody></table>`)
     }
