@@ -194,10 +194,12 @@ export class CloudWatchDeliveryMetrics implements DeliveryMetricsReader {
     if (!(window.to.getTime() > window.from.getTime()))
       throw new DeliveryMetricsError('the window must end after it starts');
     const logging = this.options.successSampleRate > 0;
+    // One bucket for the whole window (a total, as `syndicate status` asks): the logs are scanned once.
+    const oneBucket = bucketSeconds * 1000 >= window.to.getTime() - window.from.getTime();
     const [metrics, totals, buckets] = await Promise.all([
-      this.metricData(window),
+      this.metricData(window, !oneBucket),
       logging ? this.dwellByDestination(TOTALS_QUERY, window) : new Map<string, DwellFigures>(),
-      logging
+      logging && !oneBucket
         ? this.dwellByDestination(bucketsQuery(bucketSeconds), window, `bin(${bucketSeconds}s)`)
         : new Map<string, DwellFigures>(),
     ]);
@@ -208,7 +210,19 @@ export class CloudWatchDeliveryMetrics implements DeliveryMetricsReader {
       starts.set(start, figures);
       byDestination.set(destination, starts);
     }
-    return this.options.partners.map((endpoint) => this.figuresOf(endpoint, metrics, totals, byDestination));
+    return this.options.partners.map((endpoint) => {
+      const figures = this.figuresOf(endpoint, metrics, totals, byDestination);
+      if (!oneBucket) return figures;
+      const { deliveries, failures, latency } = figures;
+      const whole: DeliveryBucket = {
+        start: window.from.getTime(),
+        deliveries: deliveries ?? 0,
+        failures,
+        p50Ms: latency.p50Ms,
+        p95Ms: latency.p95Ms,
+      };
+      return { ...figures, overTime: (deliveries ?? 0) + failures > 0 ? [whole] : [] };
+    });
   }
 
   private figuresOf(
@@ -290,7 +304,7 @@ export class CloudWatchDeliveryMetrics implements DeliveryMetricsReader {
 
   // --- GetMetricData ---------------------------------------------------------------------------------
 
-  private async metricData(window: DeliveryWindow): Promise<MetricFigures> {
+  private async metricData(window: DeliveryWindow, perBucket: boolean): Promise<MetricFigures> {
     const { namespace, serviceName } = this.options;
     const destinations = [...new Set(this.options.partners.flatMap(({ destinations: list }) => list))];
     const seconds = (window.to.getTime() - window.from.getTime()) / 1000;
@@ -310,8 +324,12 @@ export class CloudWatchDeliveryMetrics implements DeliveryMetricsReader {
     const queries: MetricDataQuery[] = [
       publishLatency('publish_p50', 'p50', wholeWindow),
       publishLatency('publish_p95', 'p95', wholeWindow),
-      publishLatency('bucket_p50', 'p50', window.bucketSeconds),
-      publishLatency('bucket_p95', 'p95', window.bucketSeconds),
+      ...(perBucket
+        ? [
+            publishLatency('bucket_p50', 'p50', window.bucketSeconds),
+            publishLatency('bucket_p95', 'p95', window.bucketSeconds),
+          ]
+        : []),
       ...destinations.map(
         (destination, index): MetricDataQuery => ({
           Id: `failures_${index}`,

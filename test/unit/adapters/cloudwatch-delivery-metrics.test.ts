@@ -56,7 +56,7 @@ const rows = (list: Row[]) =>
   list.map((row) => Object.entries(row).map(([field, value]) => ({ field, value })));
 
 /** One series of GetMetricData's answer for a query, found by what it asks for (not by its id). */
-function seriesFor(query: MetricDataQuery): { Timestamps: Date[]; Values: number[] } {
+function seriesFor(query: MetricDataQuery, bucketSeconds: number): { Timestamps: Date[]; Values: number[] } {
   const stat = query.MetricStat;
   const metric = stat?.Metric;
   const dimension = metric?.Dimensions?.[0];
@@ -71,7 +71,7 @@ function seriesFor(query: MetricDataQuery): { Timestamps: Date[]; Values: number
   assert.equal(metric?.Namespace, 'ContentSyndication');
   assert.equal(dimension?.Name, 'destination');
   assert.equal(stat?.Stat, 'Sum');
-  assert.equal(stat?.Period, 3600);
+  assert.equal(stat?.Period, bucketSeconds);
   if (dimension?.Value === HTTPS) return { Timestamps: [TEN, ELEVEN], Values: [3, 2] };
   return { Timestamps: [], Values: [] };
 }
@@ -85,6 +85,7 @@ interface Fakes {
 function fakes(
   overrides: Partial<CloudWatchDeliveryMetricsOptions> & {
     statuses?: string[];
+    bucketSeconds?: number;
     totals?: Row[];
     buckets?: Row[];
   } = {},
@@ -101,7 +102,7 @@ function fakes(
           Id: query.Id,
           Label: query.Id,
           StatusCode: 'Complete',
-          ...seriesFor(query),
+          ...seriesFor(query, overrides.bucketSeconds ?? 3600),
         })),
         Messages: [],
       };
@@ -219,6 +220,21 @@ describe('CloudWatch delivery figures', () => {
     const metricRequests = sent.filter(({ name }) => name === 'GetMetricDataCommand');
     assert.equal(metricRequests.length, 1);
     assert.deepEqual(metricRequests[0]?.input.StartTime, WINDOW.from);
+  });
+
+  test('one bucket for the whole window: the logs are scanned once, the totals are the bucket', async () => {
+    const { options, sent } = fakes({ bucketSeconds: 86_400 });
+    const [wire, alerts] = await new CloudWatchDeliveryMetrics(options).perPartner({
+      ...WINDOW,
+      bucketSeconds: 86_400,
+    });
+    assert.equal(sent.filter(({ name }) => name === 'StartQueryCommand').length, 1);
+    assert.deepEqual(wire?.overTime, [
+      { start: WINDOW.from.getTime(), deliveries: 400, failures: 0, p50Ms: 970, p95Ms: 2881 },
+    ]);
+    assert.deepEqual(alerts?.overTime, [
+      { start: WINDOW.from.getTime(), deliveries: 70, failures: 5, p50Ms: 1160, p95Ms: 3300 },
+    ]);
   });
 
   test('GetMetricData is asked at most 500 queries a request', async () => {
