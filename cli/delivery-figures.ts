@@ -5,14 +5,9 @@
  */
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { GetTopicAttributesCommand, type SNSClient } from '@aws-sdk/client-sns';
-import {
-  CloudWatchDeliveryMetrics,
-  partnerEndpoints,
-  successLogGroupOf,
-} from '../shared/adapters/cloudwatch-delivery-metrics.js';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import { deliveryMetricsOfStack } from '../shared/adapters/cloudwatch-delivery-metrics.js';
 import type { Partner } from '../shared/partners/registry.js';
-import { METRICS_NAMESPACE } from '../shared/pipeline/description.js';
 import type { PipelineManifest } from '../shared/pipeline/manifest.js';
 import type { DeliveryMetricsReader, DeliveryWindow } from '../shared/ports/delivery-metrics.js';
 import { type PartnerRow, partnerRowsFromFigures } from './partner-table.js';
@@ -38,44 +33,6 @@ export function statusWindow(since: string | undefined, now: Date): DeliveryWind
   return { from, to: now, bucketSeconds: seconds };
 }
 
-/**
- * The Powertools service name of a stage's functions, the `service` dimension of their metrics: the
- * stack names it `content-syndication-<stage>` (infra/stacks/syndication-stack.ts).
- */
-export function serviceNameOf(stage: string): string {
-  return `content-syndication-${stage}`;
-}
-
-/** SNS topic attributes that say which share of successful deliveries each protocol logs. */
-const SAMPLE_RATE_ATTRIBUTES = [
-  'SQSSuccessFeedbackSampleRate',
-  'HTTPSuccessFeedbackSampleRate',
-  'LambdaSuccessFeedbackSampleRate',
-];
-
-/**
- * The success sample rate the stack configured on its partner topics (one rate for every topic and
- * protocol: infra/constructs/delivery-status-logging.ts). A topic without delivery status logging
- * was deployed by a version without it.
- */
-export async function successSampleRateOf(sns: Pick<SNSClient, 'send'>, topicArn: string): Promise<number> {
-  const { Attributes } = await sns.send(new GetTopicAttributesCommand({ TopicArn: topicArn }));
-  const rates = SAMPLE_RATE_ATTRIBUTES.map((name) => Attributes?.[name]).filter(
-    (value): value is string => value !== undefined,
-  );
-  if (rates.length === 0)
-    throw new CliError(
-      `topic ${topicArn} has no delivery status logging`,
-      'the stack was deployed by an older version: redeploy it with `npx cdk deploy`',
-    );
-  return Math.max(...rates.map(Number));
-}
-
-/** Every topic partners subscribe to, once. */
-export function partnerTopicArns(manifest: Pick<PipelineManifest, 'topicRoutes'>): string[] {
-  return [...new Set(Object.values(manifest.topicRoutes).flat())].sort();
-}
-
 export interface StackReaderInput {
   readonly manifest: PipelineManifest;
   readonly partners: readonly Partner[];
@@ -87,23 +44,19 @@ export interface StackReaderInput {
 export async function cloudWatchReaderOf(
   input: StackReaderInput,
 ): Promise<{ reader: DeliveryMetricsReader; close(): void }> {
-  const topics = partnerTopicArns(input.manifest);
-  const [first] = topics;
-  if (!first) throw new CliError('the stack lists no partner topics', 'redeploy it with `npx cdk deploy`');
-  const successSampleRate = await successSampleRateOf(input.sns, first);
   const config = input.region ? { region: input.region } : {};
   const cloudWatch = new CloudWatchClient(config);
   const logs = new CloudWatchLogsClient(config);
+  let reader: DeliveryMetricsReader;
+  try {
+    reader = await deliveryMetricsOfStack({ ...input, cloudWatch, logs });
+  } catch (error) {
+    cloudWatch.destroy();
+    logs.destroy();
+    throw error;
+  }
   return {
-    reader: new CloudWatchDeliveryMetrics({
-      cloudWatch,
-      logs,
-      partners: partnerEndpoints(input.partners, input.manifest.queues),
-      successLogGroups: topics.map(successLogGroupOf),
-      successSampleRate,
-      namespace: METRICS_NAMESPACE,
-      serviceName: serviceNameOf(input.manifest.stage),
-    }),
+    reader,
     close: () => {
       cloudWatch.destroy();
       logs.destroy();

@@ -31,8 +31,10 @@ import {
   StartQueryCommand,
   StopQueryCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
+import { GetTopicAttributesCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { Partner } from '../partners/registry.js';
-import type { ManifestQueue } from '../pipeline/manifest.js';
+import { METRICS_NAMESPACE } from '../pipeline/description.js';
+import type { ManifestQueue, PipelineManifest } from '../pipeline/manifest.js';
 import type {
   DeliveryBucket,
   DeliveryMetricsReader,
@@ -106,6 +108,69 @@ export function successLogGroupOf(topicArn: string): string {
   if (arn !== 'arn' || !partition || service !== 'sns' || !region || !account || !name)
     throw new DeliveryMetricsError(`not an SNS topic ARN: ${topicArn}`);
   return `sns/${region}/${account}/${name}`;
+}
+
+/**
+ * The Powertools service name of a stage's functions, the `service` dimension of their metrics: the
+ * stack names it `content-syndication-<stage>` (infra/stacks/syndication-stack.ts).
+ */
+export function serviceNameOf(stage: string): string {
+  return `content-syndication-${stage}`;
+}
+
+/** SNS topic attributes that say which share of successful deliveries each protocol logs. */
+const SAMPLE_RATE_ATTRIBUTES = [
+  'SQSSuccessFeedbackSampleRate',
+  'HTTPSuccessFeedbackSampleRate',
+  'LambdaSuccessFeedbackSampleRate',
+];
+
+/**
+ * The success sample rate the stack configured on its partner topics (one rate for every topic and
+ * protocol: infra/constructs/delivery-status-logging.ts). A topic without delivery status logging
+ * was deployed by a version without it.
+ */
+export async function successSampleRateOf(sns: Pick<SNSClient, 'send'>, topicArn: string): Promise<number> {
+  const { Attributes } = await sns.send(new GetTopicAttributesCommand({ TopicArn: topicArn }));
+  const rates = SAMPLE_RATE_ATTRIBUTES.map((name) => Attributes?.[name]).filter(
+    (value): value is string => value !== undefined,
+  );
+  if (rates.length === 0)
+    throw new DeliveryMetricsError(
+      `topic ${topicArn} has no delivery status logging: the stack was deployed by an older version, redeploy it`,
+    );
+  return Math.max(...rates.map(Number));
+}
+
+/** Every topic partners subscribe to, once. */
+export function partnerTopicArns(manifest: Pick<PipelineManifest, 'topicRoutes'>): string[] {
+  return [...new Set(Object.values(manifest.topicRoutes).flat())].sort();
+}
+
+/**
+ * The reader of a deployed stack's figures, from its manifest and the partner registry it was
+ * deployed from: the partner topics' success log groups, the sample rate configured on them, the
+ * stage's service name.
+ */
+export async function deliveryMetricsOfStack(input: {
+  readonly manifest: Pick<PipelineManifest, 'topicRoutes' | 'queues' | 'stage'>;
+  readonly partners: readonly Partner[];
+  readonly sns: Pick<SNSClient, 'send'>;
+  readonly cloudWatch: Pick<CloudWatchClient, 'send'>;
+  readonly logs: Pick<CloudWatchLogsClient, 'send'>;
+}): Promise<CloudWatchDeliveryMetrics> {
+  const topics = partnerTopicArns(input.manifest);
+  const [first] = topics;
+  if (!first) throw new DeliveryMetricsError('the stack lists no partner topics');
+  return new CloudWatchDeliveryMetrics({
+    cloudWatch: input.cloudWatch,
+    logs: input.logs,
+    partners: partnerEndpoints(input.partners, input.manifest.queues),
+    successLogGroups: topics.map(successLogGroupOf),
+    successSampleRate: await successSampleRateOf(input.sns, first),
+    namespace: METRICS_NAMESPACE,
+    serviceName: serviceNameOf(input.manifest.stage),
+  });
 }
 
 export interface CloudWatchDeliveryMetricsOptions {

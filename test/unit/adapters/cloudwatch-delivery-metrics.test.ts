@@ -8,10 +8,12 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { CloudWatchClient, MetricDataQuery } from '@aws-sdk/client-cloudwatch';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import {
   CloudWatchDeliveryMetrics,
   type CloudWatchDeliveryMetricsOptions,
   DeliveryMetricsError,
+  deliveryMetricsOfStack,
   partnerEndpoints,
   queueArnOfUrl,
   successLogGroupOf,
@@ -288,6 +290,39 @@ describe('CloudWatch delivery figures', () => {
       new CloudWatchDeliveryMetrics(options).perPartner({ ...WINDOW, bucketSeconds: 90 }),
       DeliveryMetricsError,
     );
+  });
+});
+
+describe("a stack's reader", () => {
+  test("reads the partner topics' success log groups at the topics' sample rate, the stage's service", async () => {
+    const { options, sent } = fakes();
+    // GetTopicAttributes answers every attribute as a string.
+    const sns = {
+      send: async () => ({
+        Attributes: { SQSSuccessFeedbackSampleRate: '10', HTTPSuccessFeedbackSampleRate: '10' },
+      }),
+    } as unknown as SNSClient;
+    const reader = await deliveryMetricsOfStack({
+      manifest: {
+        stage: 'prod',
+        queues: QUEUES,
+        topicRoutes: {
+          full: ['arn:aws:sns:eu-west-1:123456789012:syn-prod-articles'],
+          summary: ['arn:aws:sns:eu-west-1:123456789012:syn-prod-summaries'],
+        },
+      },
+      partners: PARTNERS,
+      sns,
+      cloudWatch: options.cloudWatch,
+      logs: options.logs,
+    });
+    const [wire] = await reader.perPartner(WINDOW);
+    assert.equal(wire?.deliveries, 400);
+    const start = sent.find(({ name }) => name === 'StartQueryCommand');
+    assert.deepEqual(start?.input.logGroupNames, [
+      'sns/eu-west-1/123456789012/syn-prod-articles',
+      'sns/eu-west-1/123456789012/syn-prod-summaries',
+    ]);
   });
 });
 

@@ -6,15 +6,15 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { SNSClient } from '@aws-sdk/client-sns';
-import {
-  partnerTopicArns,
-  serviceNameOf,
-  stackPartnerFigures,
-  statusWindow,
-  successSampleRateOf,
-} from '../../../cli/delivery-figures.js';
+import { stackPartnerFigures, statusWindow } from '../../../cli/delivery-figures.js';
 import { formatPartnerTable } from '../../../cli/partner-table.js';
 import { CliError } from '../../../cli/support.js';
+import {
+  DeliveryMetricsError,
+  partnerTopicArns,
+  serviceNameOf,
+  successSampleRateOf,
+} from '../../../shared/adapters/cloudwatch-delivery-metrics.js';
 import type {
   DeliveryMetricsReader,
   PartnerDeliveryFigures,
@@ -99,7 +99,8 @@ describe('syndicate status against a stack', () => {
     const unlogged = { send: async () => ({ Attributes: { DisplayName: '' } }) } as unknown as SNSClient;
     await assert.rejects(
       successSampleRateOf(unlogged, 'arn:aws:sns:eu-west-1:123456789012:t'),
-      /no delivery status logging/,
+      (error: Error) =>
+        error instanceof DeliveryMetricsError && /no delivery status logging/.test(error.message),
     );
   });
 
