@@ -392,16 +392,21 @@ export class PipelineMonitoring extends Construct {
       deliveryLogging.successSampleRate > 0 &&
       deliveryLogging.successLogGroups.length > 0
     ) {
-      const scale = Number((100 / deliveryLogging.successSampleRate).toFixed(4));
+      const rate = deliveryLogging.successSampleRate;
+      const scale = Number((100 / rate).toFixed(4));
+      // Logs Insights allows arithmetic in fields and filter, not on a stats result: the title scales.
       widgets.push(
         new LogQueryWidget({
-          title: `Deliveries by partner endpoint (${deliveryLogging.successSampleRate}% of successes logged, scaled), dwell ms`,
+          title:
+            rate === 100
+              ? `Deliveries by partner endpoint, dwell ms (p50, p95), the ${top} busiest`
+              : `Logged deliveries by partner endpoint (${rate}% of successes: x ${scale} for all), dwell ms (p50, p95), the ${top} busiest`,
           logGroupNames: deliveryLogging.successLogGroups.map((group) => group.logGroupName),
           queryLines: [
             'fields delivery.destination as destination, delivery.dwellTimeMs as dwell',
             'filter status = "SUCCESS"',
-            `stats count(*) * ${scale} as deliveries, pct(dwell, 50) as p50, pct(dwell, 95) as p95 by destination`,
-            'sort deliveries desc',
+            'stats count(*) as logged, pct(dwell, 50) as p50, pct(dwell, 95) as p95 by destination',
+            'sort logged desc',
             `limit ${top}`,
           ],
           width: 24,
