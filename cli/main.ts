@@ -117,9 +117,16 @@ const COMMANDS: readonly Command[] = [
   ROTATE_KEY_COMMAND,
   {
     name: 'status',
-    usage: '[--json]',
+    usage: '[--json] [--since TIME]',
     summary: 'counts, queue and dead-letter depths, latest rejections, per-partner deliveries',
-    options: { json: { type: 'boolean', help: 'print JSON' }, ...TARGET_OPTIONS },
+    options: {
+      json: { type: 'boolean', help: 'print JSON' },
+      since: {
+        type: 'string',
+        help: 'with --stack: per-partner figures since TIME (date-time or 6h, 7d; default: 24h)',
+      },
+      ...TARGET_OPTIONS,
+    },
     positionals: { min: 0, max: 0 },
     operator: true,
     run: async (parsed) => (await import('./operator-commands.js')).commandStatus(parsed),

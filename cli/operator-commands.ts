@@ -21,14 +21,15 @@ import { evaluateFilterPolicy } from '../shared/partners/filter-policy.js';
 import { previewDelivery } from '../shared/partners/preview.js';
 import { type Partner, payloadVariantOf, subscriptionFilterPolicyFor } from '../shared/partners/registry.js';
 import { loadPartnerRegistry } from '../shared/partners/registry-file.js';
+import type { DeliveryWindow } from '../shared/ports/delivery-metrics.js';
 import type { Notifier } from '../shared/ports/notifier.js';
 import { sourceIdOf } from '../shared/usecases/publish-changes.js';
 import { redriveMessages, redriveStreamFailures } from '../shared/usecases/redrive.js';
 import { replayArticles } from '../shared/usecases/replay.js';
+import { cloudWatchReaderOf, stackPartnerFigures, statusWindow } from './delivery-figures.js';
 import { DEAD_LETTER_ROLES, partnerQueueOf, redrivePlan, type TargetQueue } from './manifest.js';
 import {
   formatPartnerTable,
-  NOT_DEPLOYED,
   type PartnerRow,
   partnerRowsFromConsole,
   partnerRowsFromQueues,
@@ -136,22 +137,55 @@ async function consolePartnerRows(consoleUrl: string | undefined): Promise<Partn
   }
 }
 
-/** A deployed stack's rows: only its dead-letter depths are measured; payloads from the registry. */
-function stackPartnerRows(depths: Awaited<ReturnType<typeof queueDepths>>): PartnerFigures {
-  let partners: Partner[] = [];
+/**
+ * A deployed stack's rows, from CloudWatch over `window`. The registry file the stack was deployed
+ * from says which partners there are and where they are delivered; without it only the dead-letter
+ * depths are known.
+ */
+async function stackPartnerRows(
+  target: Target,
+  depths: Awaited<ReturnType<typeof queueDepths>>,
+  window: DeliveryWindow,
+  region: string | undefined,
+): Promise<PartnerFigures & { notes?: string[] }> {
+  let partners: Partner[];
   try {
     partners = loadPartnerRegistry();
-  } catch {
-    // Without the registry file the payloads are unknown; the depths still are.
+  } catch (error) {
+    return {
+      rows: partnerRowsFromQueues(depths, () => undefined),
+      notes: [
+        `deliveries, latency, last delivery: n/a (config/partners.json is needed to name each partner's endpoint: ${(error as Error).message})`,
+      ],
+    };
   }
   const payloadOf = (name: string) => partners.find((partner) => partner.name === name)?.payload;
-  return { rows: partnerRowsFromQueues(depths, payloadOf) };
+  let metrics: Awaited<ReturnType<typeof cloudWatchReaderOf>>;
+  try {
+    metrics = await cloudWatchReaderOf({
+      manifest: target.manifest,
+      partners,
+      sns: target.sns,
+      ...(region ? { region } : {}),
+    });
+  } catch (error) {
+    return { problem: (error as Error).message };
+  }
+  try {
+    return await stackPartnerFigures(metrics.reader, window, payloadOf);
+  } finally {
+    metrics.close();
+  }
 }
 
 export async function commandStatus({ values }: Parsed): Promise<number> {
+  const local = !values.stack;
+  const since = typeof values.since === 'string' ? values.since : undefined;
+  if (local && since)
+    throw new CliError('--since needs --stack', 'the local runtime counts everything since it started');
+  const window = statusWindow(since, new Date());
   return withTarget(targetOf(values), async (target) => {
     const index = indexOf(target);
-    const local = !values.stack;
     const [depths, articles, withheld, rejections, consoleFigures] = await Promise.all([
       queueDepths(target),
       articleCount(target, local),
@@ -159,7 +193,9 @@ export async function commandStatus({ values }: Parsed): Promise<number> {
       index.rejections(5),
       local ? consolePartnerRows(target.consoleUrl) : undefined,
     ]);
-    const partnerFigures = consoleFigures ?? stackPartnerRows(depths);
+    const region = typeof values.region === 'string' ? values.region : undefined;
+    const partnerFigures: PartnerFigures & { notes?: string[] } =
+      consoleFigures ?? (await stackPartnerRows(target, depths, window, region));
     const stuck = depths.filter(holdsMessages);
     if (values.json) {
       say(
@@ -172,11 +208,16 @@ export async function commandStatus({ values }: Parsed): Promise<number> {
             queues: depths,
             withheld,
             rejections,
-            // Per partner: deliveries, failures (its dead-letter depth), latency in ms, last delivery;
-            // null where not measured (in AWS only the dead-letter depths are, for now).
+            // Per partner: deliveries, failures, latency in ms, last delivery; null where not measured.
+            // Locally failures are dead-letter depths; in AWS, failed SNS deliveries in the window.
             partners: 'rows' in partnerFigures ? partnerFigures.rows : null,
             ...('problem' in partnerFigures ? { partnersProblem: partnerFigures.problem } : {}),
-            ...(local ? {} : { partnerMetrics: NOT_DEPLOYED }),
+            ...(local
+              ? {}
+              : {
+                  partnerWindow: { from: window.from.toISOString(), to: window.to.toISOString() },
+                  ...(partnerFigures.notes ? { partnerMetrics: partnerFigures.notes } : {}),
+                }),
           },
           null,
           2,
@@ -202,7 +243,7 @@ export async function commandStatus({ values }: Parsed): Promise<number> {
       say(`    ${rejection.rejectedAt}  ${rejection.objectKey}  ${rejection.code}: ${rejection.message}`);
     say('  partners:');
     if ('problem' in partnerFigures) say(`    unavailable: ${partnerFigures.problem}`);
-    else for (const line of formatPartnerTable(partnerFigures.rows)) say(`    ${line}`);
+    else for (const line of formatPartnerTable(partnerFigures.rows, partnerFigures.notes)) say(`    ${line}`);
     return stuck.length > 0 ? 1 : 0;
   });
 }

@@ -2,13 +2,15 @@
  * The per-partner table of `syndicate status`: deliveries, failures (what the partner's dead-letter
  * queues hold), upload-to-delivery latency and the last delivery. Locally the rows come from the
  * running console's JSON API (`GET /api/partners`), which already computes them from what the runtime
- * recorded, so the CLI and the console never disagree; in AWS only the dead-letter depths exist yet.
+ * recorded, so the CLI and the console never disagree; in AWS they come from CloudWatch (SNS delivery
+ * status logs and the metrics derived from them, ./delivery-figures.ts).
  */
+import type { PartnerDeliveryFigures } from '../shared/ports/delivery-metrics.js';
 
 export interface PartnerRow {
   readonly partner: string;
   readonly payload: string;
-  /** null where deliveries are not measured (a deployed stack, for now). */
+  /** null where deliveries are not measured (an endpoint SNS does not log, successes not logged). */
   readonly deliveries: number | null;
   readonly failures: number;
   /** null where latency is not measured; a null percentile: nothing delivered with a known upload time. */
@@ -46,10 +48,10 @@ function cellsOf(row: PartnerRow): string[] {
 }
 
 /**
- * The table as lines (no indentation, no trailing spaces), a heading line first; a last line saying
- * why when some figures are not measured.
+ * The table as lines (no indentation, no trailing spaces), a heading line first; then `notes` (what
+ * the figures rest on), or, with none, a last line saying why when some figures are not measured.
  */
-export function formatPartnerTable(rows: readonly PartnerRow[]): string[] {
+export function formatPartnerTable(rows: readonly PartnerRow[], notes: readonly string[] = []): string[] {
   if (rows.length === 0) return ['no partners'];
   const table = [HEADINGS, ...rows.map(cellsOf)];
   const widths = HEADINGS.map((_, column) => Math.max(...table.map((cells) => (cells[column] ?? '').length)));
@@ -61,9 +63,28 @@ export function formatPartnerTable(rows: readonly PartnerRow[]): string[] {
       .join('  ')
       .trimEnd(),
   );
-  if (rows.some((row) => row.latency === null || row.deliveries === null))
+  if (notes.length > 0) lines.push(...notes);
+  else if (rows.some((row) => row.latency === null || row.deliveries === null))
     lines.push(`deliveries, latency, last delivery: ${NOT_DEPLOYED}`);
   return lines;
+}
+
+/**
+ * Rows from a delivery metrics reader (shared/ports/delivery-metrics.ts), as a deployed stack's are
+ * read: deliveries null where nothing records them (n/a), percentiles null where nothing was measured.
+ */
+export function partnerRowsFromFigures(
+  figures: readonly PartnerDeliveryFigures[],
+  payloadOf: (partner: string) => string | undefined,
+): PartnerRow[] {
+  return figures.map((figure) => ({
+    partner: figure.partner,
+    payload: payloadOf(figure.partner) ?? 'unknown',
+    deliveries: figure.deliveries,
+    failures: figure.failures,
+    latency: { p50Ms: figure.latency.p50Ms, p95Ms: figure.latency.p95Ms },
+    lastDeliveryAt: figure.lastDelivery,
+  }));
 }
 
 /** The console answered something that is not its partners list: a version mismatch to report. */

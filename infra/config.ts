@@ -21,6 +21,8 @@
  *                                                                            default config/partners.json
  *   deliveryLogSampleRate  percent of successful SNS deliveries to partners logged (0-100);
  *                          failed deliveries are always logged                              default 10
+ *   partnerMessageAgeHours hours a message may wait in a partner's queue before its alarm fires (1-95;
+ *                          SQS deletes messages after 4 days)                              default 6
  *
  * Data is retained unless the stage says it is disposable: a stage's name never decides it, so a
  * production stage called `live` or `eu-prod` cannot lose its articles to a `cdk destroy`.
@@ -41,6 +43,7 @@ export const CONFIG_DEFAULTS = {
   accountConcurrency: 1000,
   filterPoliciesPerTopic: 200,
   deliveryLogSampleRate: 10,
+  partnerMessageAgeHours: 6,
 } as const;
 
 /** The range Lambda accepts for an SQS event source's maximum concurrency (ScalingConfig). */
@@ -80,6 +83,8 @@ export interface StageConfig {
   readonly partnersFile?: string;
   /** Percent of successful partner deliveries SNS logs (failures are always logged). */
   readonly deliveryLogSampleRate: number;
+  /** Hours a message may wait in a partner's queue before the shard's alarm fires. */
+  readonly partnerMessageAgeHours: number;
 }
 
 /** Reads one context value: `(key) => app.node.tryGetContext(key)`. */
@@ -260,6 +265,13 @@ export function stageConfigFrom(context: ContextReader): StageConfig {
       context('deliveryLogSampleRate'),
       { min: 0, max: 100 },
       CONFIG_DEFAULTS.deliveryLogSampleRate,
+      problems,
+    ),
+    partnerMessageAgeHours: concurrencyFrom(
+      'partnerMessageAgeHours',
+      context('partnerMessageAgeHours'),
+      { min: 1, max: 95 },
+      CONFIG_DEFAULTS.partnerMessageAgeHours,
       problems,
     ),
     ...(typeof publishersFile === 'string' && publishersFile.trim() !== ''

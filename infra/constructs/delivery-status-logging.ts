@@ -13,7 +13,8 @@
  *                                     that fail cost anything
  *   Deliveries         {topic}        successes logged, scaled by 100 / sample rate (an estimate)
  *   DeliveryDwellTime  {topic}        milliseconds from publish to delivery, of the sampled successes
- * Per-partner latency (p50/p95 by destination) is a Logs Insights query on the success log groups.
+ * Per-partner volume and dwell time (p50/p95 by destination) are Logs Insights queries on the success
+ * log groups (the dashboard's widget, and shared/adapters/cloudwatch-delivery-metrics.ts).
  *
  * The log groups are created here, with a retention, so they do not live forever as the groups SNS
  * creates on its own would.
@@ -57,6 +58,10 @@ export class DeliveryStatusLogging extends Construct {
   /** The one role SNS assumes to write success and failure logs of every partner topic. */
   readonly role: Role;
   readonly logGroups: readonly LogGroup[];
+  /** The success log group of each topic (what per-partner volume and dwell-time queries read). */
+  readonly successLogGroups: readonly LogGroup[];
+  /** Percent of successful deliveries logged. */
+  readonly successSampleRate: number;
 
   constructor(scope: Construct, id: string, props: DeliveryStatusLoggingProps) {
     super(scope, id);
@@ -89,6 +94,7 @@ export class DeliveryStatusLogging extends Construct {
     );
 
     const logGroups: LogGroup[] = [];
+    const successLogGroups: LogGroup[] = [];
     for (const [topicId, topic] of props.topics) {
       for (const config of LOGGED_PROTOCOLS) {
         topic.addLoggingConfig({
@@ -109,6 +115,7 @@ export class DeliveryStatusLogging extends Construct {
         removalPolicy: props.removalPolicy,
       });
       logGroups.push(success, failure);
+      successLogGroups.push(success);
       new MetricFilter(this, `${topicId}DeliveryFailures`, {
         logGroup: failure,
         filterPattern: FilterPattern.stringValue('$.status', '=', 'FAILURE'),
@@ -140,5 +147,7 @@ export class DeliveryStatusLogging extends Construct {
       }
     }
     this.logGroups = logGroups;
+    this.successLogGroups = successLogGroups;
+    this.successSampleRate = rate;
   }
 }

@@ -18,6 +18,7 @@ import {
   Dashboard,
   GraphWidget,
   type IMetric,
+  LogQueryWidget,
   MathExpression,
   Metric,
   Stats,
@@ -25,6 +26,7 @@ import {
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -34,6 +36,7 @@ import {
   METRICS_NAMESPACE,
   type MetricDescription,
 } from '../../shared/pipeline/description.js';
+import { CONFIG_DEFAULTS } from '../config.js';
 import type { OperatorAlerts } from './operator-alerts.js';
 
 /** Every custom metric the functions emit, by name. */
@@ -54,6 +57,11 @@ export interface AlarmThresholds {
   readonly rejectedPercent: number;
   /** ...counted only in periods with at least this many files. */
   readonly rejectedMinimumFiles: number;
+  /**
+   * Age of the oldest message in a partner's queue, sustained for 15 minutes: its consumer stopped
+   * (alarmed in the partner shards, ten queues to an alarm).
+   */
+  readonly partnerMessageAge: Duration;
 }
 
 /**
@@ -67,7 +75,30 @@ export const ALARM_DEFAULTS: AlarmThresholds = {
   deliveryFailures: 5,
   rejectedPercent: 25,
   rejectedMinimumFiles: 20,
+  // A consumer that polls every few hours stays below it; SQS drops messages after 4 days, its default
+  // retention (partner queues keep it), so the partner has days left when it fires.
+  partnerMessageAge: Duration.hours(CONFIG_DEFAULTS.partnerMessageAgeHours),
 };
+
+/** What delivery status logging writes (./delivery-status-logging.ts): what the dashboard reads. */
+export interface DeliveryLogging {
+  readonly successLogGroups: readonly ILogGroup[];
+  /** Percent of successful deliveries logged. */
+  readonly successSampleRate: number;
+}
+
+/** How many partner queues and endpoints the dashboard draws: the worst ones. */
+export const DASHBOARD_TOP_PARTNERS = 20;
+
+/**
+ * SEARCH terms for a stage's partner queues: they are named `syn-<stage>-<partner id>[-dlq|-delivery-dlq]`
+ * (shared/partners/topology.ts) and SEARCH matches names by their tokens (split at non-alphanumeric
+ * characters), so the terms are `syn` and each token of the stage, and not `dlq`.
+ */
+export function partnerQueueSearchTerms(stage: string): string {
+  const tokens = ['syn', ...stage.split(/[^A-Za-z0-9]+/).filter((token) => token.length > 0)];
+  return `${tokens.map((token) => `QueueName=${token}`).join(' ')} NOT QueueName=dlq`;
+}
 
 /** A dead-letter queue and what an operator needs to know about it. */
 export interface MonitoredDeadLetterQueue {
@@ -99,6 +130,13 @@ export interface PipelineMonitoringProps {
   /** The other partner topics (summary, and more of each variant at scale), by construct id: an alarm each. */
   readonly otherTopics?: ReadonlyMap<string, ITopic>;
   readonly partnerQueues: readonly { readonly name: string; readonly queue: IQueue }[];
+  /**
+   * The stage, whose partner queues (in the shards, up to thousands) the dashboard finds by name with
+   * SEARCH expressions and draws the worst of.
+   */
+  readonly stage?: string;
+  /** Delivery status logging: the dashboard draws deliveries and failures per partner endpoint. */
+  readonly deliveryLogging?: DeliveryLogging;
   readonly deadLetterQueues: readonly MonitoredDeadLetterQueue[];
   readonly thresholds?: Partial<AlarmThresholds>;
 }
@@ -301,6 +339,84 @@ export class PipelineMonitoring extends Construct {
     return this.props.alerts.notify(alarm);
   }
 
+  /**
+   * Partners, however many: SEARCH finds every partner queue and endpoint at view time (no widget
+   * lists them, so the dashboard does not change as partners come and go) and SORT keeps the worst
+   * twenty, since a graph of a thousand lines shows nothing (and SEARCH returns at most 500 series).
+   */
+  private partnerWidgets(): (GraphWidget | LogQueryWidget)[] {
+    const { stage, deliveryLogging } = this.props;
+    const top = DASHBOARD_TOP_PARTNERS;
+    const widgets: (GraphWidget | LogQueryWidget)[] = [];
+    const sorted = (title: string, search: string, order: 'MAX' | 'SUM', period: Duration) =>
+      new GraphWidget({
+        title,
+        left: [
+          new MathExpression({
+            expression: `SORT(${search}, ${order}, DESC, ${top})`,
+            label: '',
+            period,
+          }),
+        ],
+        width: 8,
+        height: 6,
+      });
+    if (stage !== undefined) {
+      const queues = (metric: string) =>
+        `SEARCH('{AWS/SQS,QueueName} MetricName="${metric}" ${partnerQueueSearchTerms(stage)}', 'Maximum', 60)`;
+      widgets.push(
+        sorted(
+          `Partner queues: oldest message (s), the ${top} oldest`,
+          queues('ApproximateAgeOfOldestMessage'),
+          'MAX',
+          ONE_MINUTE,
+        ),
+        sorted(
+          `Partner queues: messages waiting, the ${top} deepest`,
+          queues('ApproximateNumberOfMessagesVisible'),
+          'MAX',
+          ONE_MINUTE,
+        ),
+      );
+    }
+    widgets.push(
+      sorted(
+        `Failed deliveries by partner endpoint, the ${top} most`,
+        `SEARCH('{${METRICS_NAMESPACE},destination} MetricName="DeliveryFailures"', 'Sum', 300)`,
+        'SUM',
+        FIVE_MINUTES,
+      ),
+    );
+    if (
+      deliveryLogging &&
+      deliveryLogging.successSampleRate > 0 &&
+      deliveryLogging.successLogGroups.length > 0
+    ) {
+      const rate = deliveryLogging.successSampleRate;
+      const scale = Number((100 / rate).toFixed(4));
+      // Logs Insights allows arithmetic in fields and filter, not on a stats result: the title scales.
+      widgets.push(
+        new LogQueryWidget({
+          title:
+            rate === 100
+              ? `Deliveries by partner endpoint, dwell ms (p50, p95), the ${top} busiest`
+              : `Logged deliveries by partner endpoint (${rate}% of successes: x ${scale} for all), dwell ms (p50, p95), the ${top} busiest`,
+          logGroupNames: deliveryLogging.successLogGroups.map((group) => group.logGroupName),
+          queryLines: [
+            'fields delivery.destination as destination, delivery.dwellTimeMs as dwell',
+            'filter status = "SUCCESS"',
+            'stats count(*) as logged, pct(dwell, 50) as p50, pct(dwell, 95) as p95 by destination',
+            'sort logged desc',
+            `limit ${top}`,
+          ],
+          width: 24,
+          height: 6,
+        }),
+      );
+    }
+    return widgets;
+  }
+
   private buildDashboard(): Dashboard {
     const { props } = this;
     const functions = [props.normalise, props.publish, props.release];
@@ -460,6 +576,7 @@ export class PipelineMonitoring extends Construct {
         12,
       ),
     );
+    dashboard.addWidgets(...this.partnerWidgets());
     return dashboard;
   }
 }

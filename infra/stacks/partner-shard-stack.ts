@@ -1,7 +1,8 @@
 /**
  * One shard of partner deliveries (shared/partners/topology.ts): a nested stack of the syndication
  * stack holding, for at most PARTNERS_PER_SHARD partners, their queues, DLQs, queue policies and
- * subscriptions; alarms on their DLQs aggregated ten queues to an alarm; and the shard's entry of the
+ * subscriptions; alarms on their DLQs, and on the oldest message of their queues (a consumer that
+ * stopped), aggregated ten queues to an alarm; and the shard's entry of the
  * partner manifest (an SSM parameter the CLI reads to find partner queues).
  *
  * Nested rather than separate stacks: one `cdk deploy` of one stack name deploys everything, the
@@ -53,12 +54,16 @@ export interface PartnerShardStackProps extends NestedStackProps {
   readonly key: IKey;
   readonly alarmTopic: ITopic;
   readonly removalPolicy: RemovalPolicy;
+  /** Oldest message in a partner queue, sustained 15 minutes, that alarms: its consumer stopped. */
+  readonly partnerMessageAge: Duration;
 }
 
 export class PartnerShardStack extends NestedStack {
   readonly shard: number;
   readonly deliveries: ReadonlyMap<string, PartnerDelivery>;
   readonly dlqAlarms: readonly Alarm[];
+  /** One alarm per ten of our partner queues: the oldest message of any of them. */
+  readonly messageAgeAlarms: readonly Alarm[];
   readonly manifest: StringParameter;
 
   constructor(scope: Construct, id: string, props: PartnerShardStackProps) {
@@ -82,6 +87,7 @@ export class PartnerShardStack extends NestedStack {
     }
     this.deliveries = deliveries;
     this.dlqAlarms = this.alarmOnDeadLetterQueues(props);
+    this.messageAgeAlarms = this.alarmOnStoppedConsumers(props);
     this.manifest = this.writeManifest(props);
   }
 
@@ -128,6 +134,57 @@ export class PartnerShardStack extends NestedStack {
         }),
         threshold: 1,
         evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+      alarm.addAlarmAction(action);
+      alarm.addOkAction(action);
+      alarms.push(alarm);
+    }
+    return alarms;
+  }
+
+  /**
+   * A partner's queue whose oldest message keeps ageing: its consumer stopped (or cannot keep up),
+   * and SQS deletes what it holds after the queue's retention. Ten queues to an alarm, like the DLQs
+   * (the most one alarm's math may read), on `MAX()` of their oldest-message ages, for 15 minutes.
+   */
+  private alarmOnStoppedConsumers(props: PartnerShardStackProps): Alarm[] {
+    const queues = [...this.deliveries.values()].flatMap((delivery) =>
+      delivery.queue ? [{ partner: delivery.partner.name, queue: delivery.queue }] : [],
+    );
+    const action = new SnsAction(props.alarmTopic);
+    const parentStackName = Stack.of(this.nestedStackParent ?? this).stackName;
+    const threshold = props.partnerMessageAge;
+    const alarms: Alarm[] = [];
+    for (let start = 0; start < queues.length; start += METRICS_PER_ALARM) {
+      const group = queues.slice(start, start + METRICS_PER_ALARM);
+      const usingMetrics: Record<string, Metric> = {};
+      group.forEach(({ queue }, index) => {
+        usingMetrics[`m${index}`] = queue.metricApproximateAgeOfOldestMessage({
+          period: Duration.minutes(5),
+          statistic: 'Maximum',
+        });
+      });
+      const number = alarms.length + 1;
+      const id = `Shard${shardLabel(props.shard)}PartnerMessageAge${number}`;
+      const alarm = new Alarm(this, id, {
+        alarmName: `${parentStackName}-${id}`,
+        alarmDescription:
+          `A message has waited more than ${threshold.toHumanString()} (for 15 minutes) in the queue of one of: ` +
+          `${group.map(({ partner }) => partner).join(', ')} (shard ${props.shard}, group ${number}): that ` +
+          "partner stopped reading, or reads slower than we send. SQS deletes messages after the queue's " +
+          `retention (4 days). What to do: \`npx syndicate status --stack ${parentStackName}\` shows which queue ` +
+          'waits; tell the partner. Nothing is lost until the retention runs out; after it, ' +
+          '`npx syndicate replay --since <time> --partner <name>`.',
+        metric: new MathExpression({
+          expression: `MAX([${Object.keys(usingMetrics).join(',')}])`,
+          usingMetrics,
+          period: Duration.minutes(5),
+          label: `oldest partner message (s), shard ${props.shard} group ${number}`,
+        }),
+        threshold: threshold.toSeconds(),
+        evaluationPeriods: 3,
         comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: TreatMissingData.NOT_BREACHING,
       });

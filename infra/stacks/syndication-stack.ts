@@ -46,6 +46,7 @@ import { OperatorAlerts } from '../constructs/operator-alerts.js';
 import type { PartnerDelivery } from '../constructs/partner-delivery.js';
 import { DEFAULT_SERVICE_NAME, type PipelineFunction } from '../constructs/pipeline-function.js';
 import {
+  ALARM_DEFAULTS,
   type AlarmThresholds,
   type MonitoredDeadLetterQueue,
   PipelineMonitoring,
@@ -143,6 +144,7 @@ export function stackPropsFrom(
     releaseReservedConcurrency: config.releaseReservedConcurrency,
     filterPoliciesPerTopic: config.filterPoliciesPerTopic,
     deliveryLogSampleRate: config.deliveryLogSampleRate,
+    alarmThresholds: { partnerMessageAge: Duration.hours(config.partnerMessageAgeHours) },
     description: `Content syndication pipeline (${config.stage}${config.ephemeral ? ', ephemeral' : ''})`,
   };
 }
@@ -358,6 +360,7 @@ export class SyndicationStack extends Stack {
         key: this.messagingKey,
         alarmTopic: this.alerts.topic,
         removalPolicy,
+        partnerMessageAge: props.alarmThresholds?.partnerMessageAge ?? ALARM_DEFAULTS.partnerMessageAge,
       });
       // Subscriptions come after the log groups: a delivery logged before its group exists makes SNS
       // create the group itself, without retention, and CloudFormation then fails to create it.
@@ -399,6 +402,8 @@ export class SyndicationStack extends Stack {
       // Partner queues live in the shards, each with its aggregated DLQ alarms; one dashboard could not
       // draw a thousand of them (and would reference every shard).
       partnerQueues: [],
+      stage: props.stage,
+      deliveryLogging: this.deliveryStatusLogging,
       deadLetterQueues: this.deadLetterQueues,
       ...(props.alarmThresholds ? { thresholds: props.alarmThresholds } : {}),
     });

@@ -21,7 +21,7 @@ import {
 } from '../../infra/constructs/pipeline-function.js';
 import { METRICS_NAMESPACE } from '../../infra/constructs/pipeline-monitoring.js';
 import { addNagChecks } from '../../infra/nag.js';
-import { SyndicationStack } from '../../infra/stacks/syndication-stack.js';
+import { SyndicationStack, stackPropsFrom } from '../../infra/stacks/syndication-stack.js';
 import { INDEX_NAMES } from '../../shared/adapters/table-layout.js';
 import { ConfigurationError } from '../../shared/domain/errors.js';
 import {
@@ -1563,10 +1563,79 @@ describe('dashboard', () => {
       assert.ok(text.includes(`"${logicalId(queue)}","QueueName"`), `the dashboard does not show ${id}`);
   });
 
+  test('draws the worst partner queues and endpoints, found by SEARCH so it scales past any list', () => {
+    // The body is JSON inside JSON: its inner double quotes read here unescaped.
+    const text = body().replace(/\\+"/g, '"');
+    // Partner queues are named syn-<stage>-<id>; SEARCH matches the tokens of a name.
+    for (const metric of ['ApproximateAgeOfOldestMessage', 'ApproximateNumberOfMessagesVisible'])
+      assert.ok(
+        text.includes(
+          `SORT(SEARCH('{AWS/SQS,QueueName} MetricName="${metric}" QueueName=syn QueueName=dev NOT QueueName=dlq', 'Maximum', 60), MAX, DESC, 20)`,
+        ),
+        `the dashboard does not search partner queues' ${metric}`,
+      );
+    assert.ok(
+      text.includes(
+        `SORT(SEARCH('{ContentSyndication,destination} MetricName="DeliveryFailures"', 'Sum', 300), SUM, DESC, 20)`,
+      ),
+      'the dashboard does not draw failed deliveries by endpoint',
+    );
+    // The Logs Insights widget: logged successes by endpoint, x 10 at the default 10 % sample.
+    assert.ok(
+      text.includes('stats count(*) as logged, pct(dwell, 50) as p50, pct(dwell, 95) as p95 by destination'),
+    );
+    assert.ok(text.includes('10% of successes: x 10 for all'));
+    assert.ok(text.includes('filter status = "SUCCESS"'));
+  });
+
+  test('each shard alarms when a message waits 6 hours in one of its partner queues, ten queues an alarm', () => {
+    for (const shard of dev.partnerShards.values()) {
+      const queues = [...shard.deliveries.values()].filter((delivery) => delivery.queue).length;
+      assert.equal(shard.messageAgeAlarms.length, Math.ceil(queues / 10));
+    }
+    const alarmsHere = resourcesOfType('AWS::CloudWatch::Alarm').filter(([id]) =>
+      id.includes('PartnerMessageAge'),
+    );
+    assert.ok(alarmsHere.length >= 1);
+    for (const [, alarm] of alarmsHere) {
+      const properties = alarm.Properties ?? {};
+      // 6 hours in seconds, for three 5-minute periods.
+      assert.equal(properties.Threshold, 21_600);
+      assert.equal(properties.EvaluationPeriods, 3);
+      assert.equal(properties.ComparisonOperator, 'GreaterThanOrEqualToThreshold');
+      const metrics = properties.Metrics as {
+        Expression?: string;
+        MetricStat?: { Metric: { MetricName: string; Namespace: string }; Period: number; Stat: string };
+      }[];
+      const stats = metrics.filter((metric) => metric.MetricStat);
+      assert.ok(stats.length >= 1 && stats.length <= 10, 'CloudWatch allows 10 metrics in an alarm');
+      for (const metric of stats) {
+        assert.equal(metric.MetricStat?.Metric.Namespace, 'AWS/SQS');
+        assert.equal(metric.MetricStat?.Metric.MetricName, 'ApproximateAgeOfOldestMessage');
+        assert.equal(metric.MetricStat?.Stat, 'Maximum');
+        assert.equal(metric.MetricStat?.Period, 300);
+      }
+      assert.match(metrics.find((metric) => metric.Expression)?.Expression ?? '', /^MAX\(\[m0(,m\d)*\]\)$/);
+      assert.match(String(properties.AlarmDescription), /What to do: /);
+    }
+  });
+
+  test('-c partnerMessageAgeHours sets the partner queue alarms', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const config = stageConfigFrom((key) => ({ stage: 'age', partnerMessageAgeHours: '12' })[key]);
+    const stack = new SyndicationStack(app, 'Syndication-age', stackPropsFrom(config, partners));
+    const merged = flattenedTemplate(stack).Resources as Record<string, Resource>;
+    const alarms = Object.entries(merged).filter(([id]) => id.includes('PartnerMessageAge'));
+    assert.ok(alarms.length >= 1);
+    for (const [, alarm] of alarms) assert.equal(alarm.Properties?.Threshold, 43_200);
+  });
+
   test("lists the state of every alarm of the parent stack (partner shards' alarms are theirs)", () => {
     const text = body();
     const shardAlarms = new Set(
-      [...dev.partnerShards.values()].flatMap((shard) => shard.dlqAlarms).map((alarm) => logicalId(alarm)),
+      [...dev.partnerShards.values()]
+        .flatMap((shard) => [...shard.dlqAlarms, ...shard.messageAgeAlarms])
+        .map((alarm) => logicalId(alarm)),
     );
     for (const [id] of resourcesOfType('AWS::CloudWatch::Alarm').filter(([id]) => !shardAlarms.has(id)))
       assert.ok(text.includes(`"${id}","Arn"`), `${id} is not on the dashboard`);
@@ -1606,8 +1675,21 @@ describe('dashboard', () => {
     const drawn = customMetricNames(
       resourcesOfType('AWS::CloudWatch::Dashboard')[0]?.[1].Properties?.DashboardBody,
     );
+    // Besides the functions, the delivery log groups' metric filters emit metrics of the namespace.
+    const filtered = new Set(
+      resourcesOfType('AWS::Logs::MetricFilter').flatMap(([, filter]) =>
+        (
+          (filter.Properties?.MetricTransformations ?? []) as {
+            MetricNamespace: string;
+            MetricName: string;
+          }[]
+        )
+          .filter((transformation) => transformation.MetricNamespace === METRICS_NAMESPACE)
+          .map((transformation) => transformation.MetricName),
+      ),
+    );
     for (const name of drawn)
-      assert.ok(emitted.has(name), `the dashboard reads ${name}, which nothing emits`);
+      assert.ok(emitted.has(name) || filtered.has(name), `the dashboard reads ${name}, which nothing emits`);
     for (const name of emitted) assert.ok(drawn.includes(name), `the dashboard does not draw ${name}`);
   });
 });
@@ -1628,6 +1710,7 @@ describe('deployment settings (context)', () => {
       publishReservedConcurrency: 10,
       releaseReservedConcurrency: 5,
       deliveryLogSampleRate: 10,
+      partnerMessageAgeHours: 6,
     });
   });
 
@@ -1644,6 +1727,7 @@ describe('deployment settings (context)', () => {
       releaseReservedConcurrency: 'none',
       filterPoliciesPerTopic: '1000',
       deliveryLogSampleRate: '25',
+      partnerMessageAgeHours: '12',
     });
     assert.deepEqual(config, {
       filterPoliciesPerTopic: 1000,
@@ -1657,6 +1741,7 @@ describe('deployment settings (context)', () => {
       publishReservedConcurrency: 25,
       releaseReservedConcurrency: 'none',
       deliveryLogSampleRate: 25,
+      partnerMessageAgeHours: 12,
     });
     assert.equal(from({ ephemeral: false }).ephemeral, false);
     assert.equal(from({ ephemeral: 'false' }).ephemeral, false);
@@ -1680,6 +1765,7 @@ describe('deployment settings (context)', () => {
           ingestMaxConcurrency: '1',
           publishReservedConcurrency: '0',
           releaseReservedConcurrency: 'some',
+          partnerMessageAgeHours: '96',
         }),
       (error: unknown) =>
         error instanceof ConfigurationError &&
@@ -1693,6 +1779,7 @@ describe('deployment settings (context)', () => {
           "ingestMaxConcurrency must be a whole number from 2 to 1000, not '1'",
           'a reservation of 0 stops the function',
           "releaseReservedConcurrency must be a whole number of at least 1, or 'none'",
+          "partnerMessageAgeHours must be a whole number from 1 to 95, not '96'",
         ].every((word) => error.message.includes(word)),
     );
   });
