@@ -27,6 +27,7 @@ import type {
   QueueDepthReader,
 } from '../../shared/console/api.js';
 import { ConsoleService } from '../../shared/console/api.js';
+import { type ConsolePartnersFile, partnerManifestQueues } from '../../shared/console/partners-file.js';
 import type { ArticleHead } from '../../shared/domain/article.js';
 import { timeKey } from '../../shared/feeds/entries.js';
 import type { Partner } from '../../shared/partners/registry.js';
@@ -213,8 +214,8 @@ export interface ConsoleApiDependencyOptions extends AwsDependencyOptions<Consol
 
 export function awsDependencies(
   settings: ConsoleApiSettings,
-  /** The partner registry, shipped in the bundle (../console-api.ts reads it). */
-  partners: readonly Partner[],
+  /** The partner registry and the stage, shipped in the bundle (../console-api.ts reads it). */
+  registry: ConsolePartnersFile,
   options: ConsoleApiDependencyOptions = {},
 ) {
   const clients = options.clients ?? {
@@ -231,7 +232,11 @@ export function awsDependencies(
   const index = new DynamoDbArticleIndex(clients.dynamoDb, settings.tableName, {
     documents: new S3DocumentStore(clients.s3, settings.contentBucket),
   });
-  const queues = settings.queues;
+  const { partners } = registry;
+  const queues = [
+    ...settings.queues,
+    ...partnerManifestQueues(settings.queueUrlPrefix, registry.stage, partners),
+  ];
   const service = new ConsoleService({
     index,
     articleHeads: new RecentArticleHeads(index, now),

@@ -493,7 +493,15 @@ export const consoleApi = describeFunction({
     contentBucket: text('CONTENT_BUCKET', 'claim-check documents of replays and documents the index keeps'),
     quarantineBucket: text('QUARANTINE_BUCKET', 'where rejected originals are kept'),
     topicRoutes: json('TOPIC_ROUTES', 'the topic ARNs of each payload variant (replays)', topicRoutes),
-    queues: json('PIPELINE_QUEUES', 'the pipeline’s queues by role, as manifest entries', manifestQueues),
+    queues: json(
+      'PIPELINE_QUEUES',
+      'the pipeline’s own queues by role, as manifest entries (partner queues are derived from the registry)',
+      manifestQueues,
+    ),
+    queueUrlPrefix: text(
+      'QUEUE_URL_PREFIX',
+      'https://sqs.REGION.amazonaws.com/ACCOUNT/: a partner queue’s URL is this and its name',
+    ),
     alarmNamePrefix: text('ALARM_NAME_PREFIX', 'the stack’s alarms: every alarm whose name starts with it'),
     stackName: text('STACK_NAME', 'what the console shows as its target'),
     confirmationKey: text(
