@@ -192,6 +192,17 @@ const NO_QUEUE = { name: 'none (SNS delivers to the endpoint)', waiting: 0, inFl
 export const ROUTED_BASIS =
   'routed, not confirmed: the partners whose filter policy takes this version; SNS keeps no per-delivery record to confirm receipt (see the partners page for delivery figures)';
 
+/**
+ * The event a list row's current version most likely was, from its head alone: the list does not read
+ * each row's previous version (a read per row on every poll). Only partners that filter on the event
+ * type can count differently from the article's own page, which reads it.
+ */
+function presumedEvent(head: ArticleHead): EventType | undefined {
+  if (head.pubStatus === 'withheld') return undefined;
+  if (head.pubStatus === 'canceled') return 'article.withdrawn';
+  return head.version > 1 ? 'article.updated' : 'article.published';
+}
+
 export class ConsoleService {
   constructor(private readonly deps: ConsoleDependencies) {}
 
@@ -214,7 +225,7 @@ export class ConsoleService {
         subjects: head.subjectCodes,
         versionCreated: head.versionCreated,
         objectKey: head.origin.key,
-        deliveries: log ? log.countFor(head.uri) : this.routedPartners(head).length,
+        deliveries: log ? log.countFor(head.uri) : this.routedPartners(head, presumedEvent(head)).length,
       })),
       ...(basis !== undefined ? { basis } : {}),
     };
@@ -246,7 +257,10 @@ export class ConsoleService {
       ...(log
         ? { deliveries: await log.forArticle(uri) }
         : {
-            deliveries: this.routedRows(head, this.eventOfCurrent(head, stored.at(-2)?.ninjs.pubStatus)),
+            deliveries: this.routedRows(
+              head,
+              this.eventOfCurrent(head, versions[head.version - 2]?.ninjs.pubStatus),
+            ),
             deliveriesBasis: ROUTED_BASIS,
           }),
     };
@@ -266,15 +280,8 @@ export class ConsoleService {
   }
 
   /** Partners whose subscription filter takes the current version's message, as SNS decides. */
-  private routedPartners(head: ArticleHead, eventType?: EventType): Partner[] {
-    const event =
-      eventType ??
-      (head.pubStatus === 'canceled'
-        ? 'article.withdrawn'
-        : head.version > 1
-          ? 'article.updated'
-          : 'article.published');
-    if (head.pubStatus === 'withheld') return [];
+  private routedPartners(head: ArticleHead, event: EventType | undefined): Partner[] {
+    if (event === undefined) return [];
     return this.deps.partners
       .map(({ partner }) => partner)
       .filter(
