@@ -137,6 +137,12 @@ export function summariseAlarms(alarms: readonly AlarmView[], namePrefix: string
   };
 }
 
+/**
+ * Messages one redrive request moves: at 10 a batch, 100 rounds of receive, send and delete, well
+ * inside API Gateway's 30-second integration limit; the summary tells the operator to run it again.
+ */
+export const REDRIVE_LIMIT = 1000;
+
 /** How many feed entries the article list reads per request, and how far back. */
 export const RECENT_ARTICLES = { entries: 300, reachMs: 7 * 86_400_000, withheld: 100 } as const;
 
@@ -261,6 +267,7 @@ export function awsDependencies(
         const queue = queuesWithRole({ queues }, 'partner', partner)[0];
         return queue ? new SqsDirectNotifier(clients.sqs, queue.url) : undefined;
       },
+      redriveLimit: REDRIVE_LIMIT,
       contentStore: new S3ClaimCheck(
         clients.s3,
         settings.contentBucket,

@@ -163,6 +163,12 @@ export interface ActionPorts {
   readonly contentStore?: ContentStore;
   /** Stream failures whose version is withheld need a release schedule. */
   readonly scheduler: EmbargoScheduler;
+  /**
+   * Most messages (or stream failure records) one redrive moves, where a request has a deadline (API
+   * Gateway ends an integration after 30 seconds); the operator runs it again for the rest.
+   * @default all of them
+   */
+  readonly redriveLimit?: number;
 }
 
 interface DeadLetterQueue {
@@ -542,15 +548,17 @@ export class ConsoleService {
     const contentStore = ports.contentStore ? { contentStore: ports.contentStore } : {};
     if (action.action === 'redrive') {
       const queue = this.deadLetter(action.queue);
+      const limit = ports.redriveLimit !== undefined ? { limit: ports.redriveLimit } : {};
       if (queue.redrivesTo) {
         const result = await redriveMessages(
           { queues: ports.messageQueues },
-          { from: queue.url, to: queue.redrivesTo },
+          { from: queue.url, to: queue.redrivesTo, ...limit },
         );
+        const more = ports.redriveLimit !== undefined && result.moved + result.failed >= ports.redriveLimit;
         return {
           ...action,
           ...result,
-          summary: `${queue.name}: ${result.moved} moved back${result.failed ? `, ${result.failed} could not be sent` : ''}`,
+          summary: `${queue.name}: ${result.moved} moved back${result.failed ? `, ${result.failed} could not be sent` : ''}${more ? ` (at most ${ports.redriveLimit} a run: redrive again for the rest)` : ''}`,
         };
       }
       const result = await redriveStreamFailures(
@@ -564,7 +572,7 @@ export class ConsoleService {
           linkedSummaries,
           ...contentStore,
         },
-        { from: queue.url },
+        { from: queue.url, ...limit },
       );
       return {
         ...action,

@@ -87,7 +87,9 @@ class FakeQueues implements MessageQueues {
   }
 }
 
-async function world(options: { log?: DeliveryLog; figures?: PartnerDeliveryFigures[] } = {}) {
+async function world(
+  options: { log?: DeliveryLog; figures?: PartnerDeliveryFigures[]; redriveLimit?: number } = {},
+) {
   const objects = new InMemoryObjectStore();
   const index = new InMemoryArticleIndex();
   const quarantine = new InMemoryQuarantine();
@@ -146,6 +148,7 @@ async function world(options: { log?: DeliveryLog; figures?: PartnerDeliveryFigu
         return own;
       },
       scheduler: new InMemoryScheduler(),
+      ...(options.redriveLimit !== undefined ? { redriveLimit: options.redriveLimit } : {}),
     },
   };
   return {
@@ -404,6 +407,19 @@ describe('console service: actions', () => {
       ['one', 'two'],
     );
     assert.deepEqual(queues.messages.get(`${Q}syn-dev-everything-dlq`), []);
+  });
+
+  test('with a limit per run, a redrive moves that many and says to run it again', async () => {
+    const { service, queues } = await world({ redriveLimit: 2 });
+    for (const body of ['one', 'two', 'three']) queues.put(`${Q}ingest-dlq`, body);
+    const result = await service.run({ action: 'redrive', queue: 'ingest-dlq' });
+    assert.equal(result.summary, 'ingest-dlq: 2 moved back (at most 2 a run: redrive again for the rest)');
+    assert.deepEqual(
+      queues.messages.get(`${Q}ingest-dlq`)?.map((letter) => letter.body),
+      ['three'],
+    );
+    const rest = await service.run({ action: 'redrive', queue: 'ingest-dlq' });
+    assert.equal(rest.summary, 'ingest-dlq: 1 moved back');
   });
 
   test('a delivery DLQ has no queue to go back to (409); an unknown one is 404 naming the known ones', async () => {
