@@ -1,4 +1,7 @@
-/** The API's answers, as the page reads them (local/console/api.ts builds them). */
+/**
+ * The API's answers, as the page reads them (shared/console/api.ts builds them; locally through
+ * local/console/api.ts, in AWS through functions/aws/console-api.ts). Fields only one of them gives are optional.
+ */
 
 export interface ArticleRow {
   uri: string;
@@ -17,6 +20,8 @@ export interface ArticleList {
   items: ArticleRow[];
   total: number;
   next?: number;
+  /** In AWS: which part of the index the list searches (the newest changes), in words. */
+  basis?: string;
 }
 
 export interface DeliveryRow {
@@ -25,9 +30,12 @@ export interface DeliveryRow {
   version: number;
   eventType: string;
   payload: string;
-  receivedAt: string;
+  /** Null on a row that says where SNS routes the version (AWS), not that it arrived. */
+  receivedAt: string | null;
   uploadedAt: string | null;
   latencyMs: number | null;
+  /** False on a routed row: the partner's filter takes the version; nothing confirms it arrived. */
+  confirmed?: false;
 }
 
 export interface Provenance {
@@ -60,6 +68,8 @@ export interface ArticleDetail {
   };
   versions: VersionView[];
   deliveries: DeliveryRow[];
+  /** In AWS: what the deliveries are (routed by the filter policies, not confirmed), in words to show. */
+  deliveriesBasis?: string;
 }
 
 export type DiffPart = { text: string; added?: true; removed?: true };
@@ -98,13 +108,15 @@ export interface PartnerView {
   description: string | null;
   delivery: string;
   endpoint: string | null;
-  localDelivery: string;
+  /** Locally: how the runtime stands in for the partner's endpoint. */
+  localDelivery?: string;
   filters: Record<string, unknown>;
   payload: string;
   fullTextLink: boolean;
   queue: QueueDepth;
   deadLetterQueue: QueueDepth;
-  deliveries: number;
+  /** Null where nothing counts them (no delivery figures in the deployment). */
+  deliveries: number | null;
   failures: number;
   latency: {
     samples: number;
@@ -114,15 +126,23 @@ export interface PartnerView {
     overTime: { start: number; deliveries: number; p50Ms: number; p95Ms: number }[];
   };
   recent: DeliveryRow[];
+  /** In AWS: what the figures rest on (delivery status logs, their sampling), in words. */
+  basis?: string;
 }
 
 export interface Health {
   target: string;
   queues: QueueDepth[];
   deadLetterMessages: number;
-  alarms: { state: string; detail: string };
+  alarms: {
+    state: string;
+    detail: string;
+    /** In AWS: the stack's alarms, those in ALARM first. */
+    alarms?: { name: string; state: string; reason: string; updatedAt: string | null }[];
+  };
   withheld: number;
-  deliveries: number;
+  /** Null in AWS, where no record counts every delivery (the partners page has the figures). */
+  deliveries: number | null;
 }
 
 export type Action =

@@ -6,7 +6,8 @@
  * and every POST must carry the token minted at start (only the console's own page has it), plus, for
  * an action, a confirmation bound to exactly that action.
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { sameSecret } from '../../shared/console/confirmation.js';
 
 const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
@@ -49,33 +50,9 @@ export function refusal(
   return undefined;
 }
 
-function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
 /** A random secret for one start of the console (256 bits, URL-safe). */
 export function newSecret(): string {
   return randomBytes(32).toString('base64url');
 }
 
-/** Keys sorted at every level, so the same action always serialises the same way. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value !== null && typeof value === 'object')
-    return `{${Object.keys(value)
-      .sort()
-      .map((key) => `${JSON.stringify(key)}:${canonical((value as Record<string, unknown>)[key])}`)
-      .join(',')}}`;
-  return JSON.stringify(value);
-}
-
-/** The confirmation for one action: an HMAC of it under the start's secret, so it confirms that action only. */
-export function confirmationFor(secret: string, action: unknown): string {
-  return createHmac('sha256', secret).update(canonical(action)).digest('base64url');
-}
-
-export function isConfirmed(secret: string, action: unknown, confirmation: string): boolean {
-  return sameSecret(confirmation, confirmationFor(secret, action));
-}
+export { confirmationFor, isConfirmed } from '../../shared/console/confirmation.js';

@@ -26,7 +26,9 @@ export type ResourceName =
   | 'releaseDlq'
   | 'schedulerRole'
   | 'scheduleGroup'
-  | 'linkSigningSecret';
+  | 'linkSigningSecret'
+  | 'pipelineQueues'
+  | 'stackAlarms';
 
 /** Queues of the pipeline itself; partner queues are added per partner from the registry (`QueueRole`). */
 export type QueueName = 'ingestQueue' | 'ingestDlq' | 'streamDlq' | 'releaseDlq';
@@ -442,6 +444,148 @@ export const contentApi = describeFunction({
       actions: ['secretsmanager:GetSecretValue', 'ssm:GetParameter'],
       setting: 'linkSecretName',
       why: 'verifies document links with the stack key (read through Parameter Store’s secret reference)',
+    },
+  ],
+  metrics: [],
+});
+
+/** A queue as the pipeline manifest lists it (`ManifestQueue` of ./manifest.ts, which imports this module). */
+interface ListedQueue {
+  readonly role: QueueRole;
+  readonly url: string;
+  readonly arn?: string;
+  readonly partner?: string;
+  readonly partnerId?: string;
+  readonly deadLetterQueueUrl?: string;
+}
+
+/** The queues the console reads and redrives, as manifest entries. */
+function manifestQueues(value: unknown): readonly ListedQueue[] {
+  if (!Array.isArray(value)) throw new Error('expected a list of queues');
+  return value.map((entry, position) => {
+    const queue = entry as Partial<ListedQueue> | null;
+    if (typeof queue !== 'object' || queue === null) throw new Error(`queue ${position}: expected an object`);
+    if (typeof queue.role !== 'string' || !QUEUE_ROLES.includes(queue.role as QueueRole))
+      throw new Error(`queue ${position}: role must be one of ${QUEUE_ROLES.join(', ')}`);
+    if (typeof queue.url !== 'string' || queue.url === '')
+      throw new Error(`queue ${position}: url is missing`);
+    for (const optional of ['partner', 'partnerId', 'deadLetterQueueUrl', 'arn'] as const)
+      if (queue[optional] !== undefined && typeof queue[optional] !== 'string')
+        throw new Error(`queue ${position}: ${optional} must be a string`);
+    return queue as ListedQueue;
+  });
+}
+
+const QUEUE_ROLES: readonly QueueRole[] = [
+  'ingest',
+  'ingest-dead-letter',
+  'stream-failures',
+  'release-failures',
+  'partner',
+  'partner-dead-letter',
+  'delivery-dead-letter',
+];
+
+/**
+ * The operator console's API (API Gateway HTTP API behind a Cognito JWT authoriser): reads the index,
+ * the queues' depths, the quarantine and the stack's alarms, and runs the two operator actions
+ * (redrive a dead-letter queue, replay an article). Not in `FUNCTIONS`: its source is an API.
+ */
+export const consoleApi = describeFunction({
+  entry: 'functions/console-api.ts',
+  description: 'Serves the operator console: articles, partners, rejections, health, redrive and replay',
+  timeoutSeconds: 29,
+  settings: {
+    tableName: TABLE_NAME,
+    contentBucket: text('CONTENT_BUCKET', 'claim-check documents of replays and documents the index keeps'),
+    quarantineBucket: text('QUARANTINE_BUCKET', 'where rejected originals are kept'),
+    topicRoutes: json('TOPIC_ROUTES', 'the topic ARNs of each payload variant (replays)', topicRoutes),
+    queues: json(
+      'PIPELINE_QUEUES',
+      'the pipeline’s own queues by role, as manifest entries (partner queues are derived from the registry)',
+      manifestQueues,
+    ),
+    queueUrlPrefix: text(
+      'QUEUE_URL_PREFIX',
+      'https://sqs.REGION.amazonaws.com/ACCOUNT/: a partner queue’s URL is this and its name',
+    ),
+    alarmNamePrefix: text('ALARM_NAME_PREFIX', 'the stack’s alarms: every alarm whose name starts with it'),
+    stackName: text('STACK_NAME', 'what the console shows as its target'),
+    confirmationKey: text(
+      'CONFIRMATION_KEY',
+      'keys the confirmations of actions: fixed per stack, so any instance checks what another prepared',
+    ),
+    contentLinkExpirySeconds: integer(
+      'CONTENT_LINK_EXPIRY_SECONDS',
+      'how long a replay’s document link is valid',
+      {
+        min: 60,
+        max: MAX_LINK_EXPIRY_SECONDS,
+      },
+    ),
+  },
+  source: { kind: 'http-api' },
+  uses: [
+    {
+      resource: 'articlesTable',
+      actions: ['dynamodb:GetItem'],
+      setting: 'tableName',
+      why: 'reads an article’s head and its versions',
+    },
+    {
+      resource: 'articlesTable',
+      actions: ['dynamodb:Query'],
+      index: 'byFeed',
+      why: 'lists the newest articles from the feed index instead of scanning the table on every poll',
+    },
+    {
+      resource: 'articlesTable',
+      actions: ['dynamodb:Query'],
+      index: 'byStatus',
+      why: 'lists rejections and withheld articles',
+    },
+    {
+      resource: 'articlesTable',
+      actions: ['dynamodb:Scan'],
+      why: 'a stream-failure redrive lists the articles changed since the failed batch (an operator action, rare)',
+    },
+    {
+      resource: 'quarantineBucket',
+      actions: ['s3:GetObject'],
+      objects: '*',
+      setting: 'quarantineBucket',
+      why: 'hands a rejected original to the operator (only keys a rejection names)',
+    },
+    {
+      resource: 'contentBucket',
+      actions: ['s3:GetObject'],
+      objects: `${INDEX_DOCUMENTS}*`,
+      setting: 'contentBucket',
+      why: 'reads documents the index keeps out of its items',
+    },
+    {
+      resource: 'contentBucket',
+      actions: ['s3:PutObject', 's3:GetObject'],
+      objects: `${CLAIM_CHECK_PREFIX}*`,
+      why: 'writes the claim-check documents of replayed messages too large to carry, and signs links to them',
+    },
+    {
+      resource: 'articleTopics',
+      actions: ['sns:Publish'],
+      setting: 'topicRoutes',
+      why: 'replays an article, and republishes what failed stream batches covered',
+    },
+    {
+      resource: 'pipelineQueues',
+      actions: ['sqs:GetQueueAttributes', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:SendMessage'],
+      setting: 'queues',
+      why: 'shows queue depths, moves dead letters back to their source queue and replays to one partner’s queue',
+    },
+    {
+      resource: 'stackAlarms',
+      actions: ['cloudwatch:DescribeAlarms'],
+      setting: 'alarmNamePrefix',
+      why: 'shows the state of the stack’s alarms',
     },
   ],
   metrics: [],
