@@ -12,8 +12,9 @@
  * | a feed's entries, in write order      | GSI `byFeed` (sparse, on version items): `feed#<day>#<shard>`, `<time>~<hash>` |
  *
  * Head items are small (metadata only) because every change rewrites them; each version's full
- * ninjs is stored once, gzip-compressed, in its own item (a 600-word article: ~10 KB of JSON,
- * ~3 KB compressed, so ~3 write units instead of ~10; see README "Stored documents").
+ * ninjs is stored once, compressed, in its own item (a 600-word article: ~10 KB of JSON, under 3 KB
+ * with brotli, so 3 write units instead of ~10; see README "Stored documents"). The item names its
+ * compression in `encoding` (document-encoding.ts); items written before brotli have none: gzip.
  * Only head items change through the stream in a way the publisher acts on. A version item that would
  * exceed DynamoDB's item limit keeps a key (`documentKey`) instead, and its compressed document goes to
  * the document store (the content bucket): `version()` reads through it, so every reader does.
@@ -23,7 +24,6 @@
  * and the head at that version, in the same write as its document; the index holds only those.
  */
 import { createHash } from 'node:crypto';
-import { gunzipSync, gzipSync } from 'node:zlib';
 import {
   type AttributeValue,
   ConditionalCheckFailedException,
@@ -44,6 +44,13 @@ import type { Ninjs, PubStatus } from '../ninjs/types.js';
 import type { ArticleIndex, ArticleListing } from '../ports/article-index.js';
 import type { DocumentStore } from '../ports/document-store.js';
 import type { FeedEntry, FeedIndex, FeedRange } from '../ports/feed-index.js';
+import {
+  type DocumentEncoding,
+  decodeJson,
+  encodeJson,
+  encodingOf,
+  WRITE_ENCODING,
+} from './document-encoding.js';
 import { DYNAMODB_MAX_ITEM_BYTES, dynamoDbItemSize } from './dynamodb-item-size.js';
 import { ItemTooLargeError, isAwsError } from './errors.js';
 
@@ -150,13 +157,22 @@ export function headFromItem(item: Item): ArticleHead | undefined {
   };
 }
 
-/** A version's document as stored: its ninjs and provenance, gzip-compressed JSON. */
+/** A version's document as stored: its ninjs and provenance, compressed JSON in WRITE_ENCODING. */
 function encodeDocument(stored: ArticleVersion): Uint8Array {
-  return gzipSync(JSON.stringify({ ninjs: stored.ninjs, provenance: stored.provenance }));
+  return encodeJson({ ninjs: stored.ninjs, provenance: stored.provenance });
+}
+
+/**
+ * The head a feed entry keeps, without what the version item holds anyway as attributes the feed
+ * index projects (uri, version, contentHash): those are put back from the item when it is read.
+ */
+function feedHeadToStore(head: ArticleHead): Omit<ArticleHead, 'uri' | 'version' | 'contentHash'> {
+  const { uri: _uri, version: _version, contentHash: _contentHash, ...rest } = head;
+  return rest;
 }
 
 /** What a version that is a feed entry carries besides its document. */
-interface FeedFields {
+export interface FeedFields {
   readonly event: EventType;
   readonly head: ArticleHead;
 }
@@ -174,32 +190,54 @@ function versionToItem(
     version: stored.version,
     contentHash: stored.contentHash,
     writtenAt,
+    // Of the document, inline or in the document store, and of feedHead.
+    encoding: WRITE_ENCODING,
     ...('bytes' in document ? { document: document.bytes } : { documentKey: document.key }),
     ...(feed
       ? {
           byFeedPk: feedPartition(dayOf(new Date(writtenAt).toISOString()), stored.uri),
           byFeedSk: feedKey(writtenAt, stored.uri, stored.version),
           feedEvent: feed.event,
-          // Compressed, as documents are: ~650 bytes of JSON become ~350, on the version item and in
+          // Compressed, as documents are: ~700 bytes of JSON become ~300, on the version item and in
           // the index, which is often one write unit less for the version.
-          feedHead: gzipSync(JSON.stringify(feed.head)),
+          feedHead: encodeJson(feedHeadToStore(feed.head)),
         }
       : {}),
   });
 }
 
-function feedEntryFromItem(item: Item): FeedEntry {
-  return {
-    key: item.byFeedSk?.S as string,
-    eventType: item.feedEvent?.S as EventType,
-    head: JSON.parse(gunzipSync(item.feedHead?.B as Uint8Array).toString('utf8')) as ArticleHead,
-  };
+/**
+ * The version item as saveVersion writes it when its document fits the item (the cost model in
+ * bench/sections/cost.ts sizes items with it).
+ */
+export function versionItemFor(stored: ArticleVersion, writtenAt: number, feed?: FeedFields): Item {
+  return versionToItem(stored, writtenAt, { bytes: encodeDocument(stored) }, feed);
 }
 
-/** Where a version's document goes when its item would be too large: one key per uri, version and content. */
+/** The compression an item's encoding attribute names; absent (items written before brotli) is gzip. */
+function itemEncoding(item: Item): DocumentEncoding {
+  return encodingOf(item.encoding?.S);
+}
+
+function feedEntryFromItem(item: Item): FeedEntry {
+  const stored = decodeJson<Partial<ArticleHead>>(item.feedHead?.B as Uint8Array, itemEncoding(item));
+  // Older entries keep the whole head; newer ones leave out what the item's own attributes say.
+  const head = {
+    ...stored,
+    uri: item.uri?.S ?? stored.uri,
+    version: item.version?.N !== undefined ? Number(item.version.N) : stored.version,
+    contentHash: item.contentHash?.S ?? stored.contentHash,
+  } as ArticleHead;
+  return { key: item.byFeedSk?.S as string, eventType: item.feedEvent?.S as EventType, head };
+}
+
+/**
+ * Where a version's document goes when its item would be too large: one key per uri, version and
+ * content. The suffix is for people browsing the bucket; readers go by the item's encoding.
+ */
 export function storedDocumentKey(stored: Pick<ArticleVersion, 'uri' | 'version' | 'contentHash'>): string {
   const id = createHash('sha256').update(stored.uri).digest('hex').slice(0, 40);
-  return `${id}/v${stored.version}-${stored.contentHash.slice(0, 16)}.json.gz`;
+  return `${id}/v${stored.version}-${stored.contentHash.slice(0, 16)}.json.${WRITE_ENCODING}`;
 }
 
 export { ItemTooLargeError };
@@ -218,10 +256,10 @@ export function versionFromStreamImage(image: Item): ArticleVersion | undefined 
 function versionFromItem(item: Item, document?: Uint8Array): ArticleVersion {
   const value = unmarshall(item);
   const bytes = document ?? (value.document as Uint8Array);
-  const { ninjs, provenance } = JSON.parse(gunzipSync(bytes).toString('utf8')) as {
-    ninjs: Ninjs;
-    provenance: Record<string, Provenance>;
-  };
+  const { ninjs, provenance } = decodeJson<{ ninjs: Ninjs; provenance: Record<string, Provenance> }>(
+    bytes,
+    itemEncoding(item),
+  );
   return {
     uri: value.uri as string,
     version: value.version as number,
