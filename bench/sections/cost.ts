@@ -5,9 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { marshall } from '@aws-sdk/util-dynamodb';
 import { REPO_ROOT } from '../corpus.js';
 import type { Row } from '../lib/report.js';
 import { fmt, fmtUsd } from '../lib/stats.js';
@@ -62,12 +60,6 @@ const NORMALISE_RECORDS_PER_INVOCATION = 10;
 const STREAM_RECORDS_PER_ARTICLE = 3;
 const STREAM_RECORDS_PER_INVOCATION = 100;
 const COLD_STARTS_PER_INVOCATION = 1 / 1000;
-/**
- * Table write units per article for the pull feeds' index (byFeed): each version that is an event
- * for partners is written to it once, projected to well under 1 KB (uri, version, event and the
- * compressed head). Counted in the DynamoDB row and the total.
- */
-export const FEED_INDEX_WRITE_UNITS_PER_ARTICLE = 1;
 /** Warm content-API handler time per request (a GetItem for the head, one for the version), ms: assumed, not measured. */
 const CONTENT_API_MS_PER_REQUEST = 15;
 /** Bytes of one access-log line of the HTTP API plus the function's platform lines. */
@@ -116,15 +108,19 @@ export interface CostInputs {
   /** Messages published per article (payload variants seen end to end, else 1). */
   readonly messagesPerArticle: number;
   readonly deliveriesSource: string;
-  /** @default FEED_INDEX_WRITE_UNITS_PER_ARTICLE */
-  readonly feedIndexWriteUnitsPerArticle?: number;
 }
 
 export interface ArticleSizes {
-  readonly documentGzipBytes: number;
+  /** The version's document (ninjs + provenance) as the index compresses it. */
+  readonly documentBytes: number;
   readonly versionItemBytes: number;
   readonly headItemBytes: number;
   readonly stateItemBytes: number;
+  /**
+   * The pull feeds' index (byFeed) entry of the version item: each version that is an event for
+   * partners enters it once, as the table's and the index's keys plus the projected attributes.
+   */
+  readonly feedIndexItemBytes: number;
   readonly gsiWrites: number;
   /** The full variant's message (body and attributes as SNS counts them). */
   readonly envelopeBytes: number;
@@ -145,7 +141,10 @@ const ARTICLES_PER_STREAM_BATCH = Math.floor(STREAM_RECORDS_PER_INVOCATION / STR
 /** Sizes of what the sample article becomes: items as dynamodb-article-index.ts writes them, the messages as publish sends them. */
 export async function measureArticleSizes(): Promise<ArticleSizes> {
   const { normaliseObject } = await import('../../shared/normaliser/normalise.js');
-  const { headToItem, INDEX_NAMES } = await import('../../shared/adapters/dynamodb-article-index.js');
+  const { headToItem, INDEX_NAMES, objectStateToItem, versionItemFor } = await import(
+    '../../shared/adapters/dynamodb-article-index.js'
+  );
+  const { INDEX_PROJECTIONS } = await import('../../shared/adapters/table-layout.js');
   const { envelopeFor, messageSize } = await import('../../shared/domain/message.js');
   const { partnerMessagesFor } = await import('../../shared/usecases/publish-changes.js');
   const { batchesOf } = await import('../../shared/adapters/sns-notifier.js');
@@ -178,26 +177,17 @@ export async function measureArticleSizes(): Promise<ArticleSizes> {
     versionCreated: now,
   };
   const headItem = headToItem(head);
-  // As DynamoDbArticleIndex.saveVersion writes it (versionToItem is not exported).
-  const document = gzipSync(JSON.stringify({ ninjs, provenance: normalised.provenance }));
-  const writtenAt = Date.now();
-  const versionItem = marshall({
-    pk: `article#${head.uri}`,
-    sk: 'version#0000000001',
+  // Items built by the adapter's own builders, as DynamoDbArticleIndex.saveVersion writes them: a
+  // first version is a feed entry (article.published), so its item carries the feed index's fields.
+  const stored = {
     uri: head.uri,
     version: 1,
     contentHash: head.contentHash,
-    writtenAt,
-    document,
-    // The feed index's keys and projection, on the version item of every version partners get.
-    byFeedPk: `feed#${new Date(writtenAt).toISOString().slice(0, 10)}#0`,
-    byFeedSk: `${new Date(writtenAt).toISOString()}~0123456789abcdef`,
-    feedEvent: 'article.published',
-    feedHead: gzipSync(JSON.stringify(head)),
-  });
-  const stateItem = marshall({
-    pk: `object#${key}`,
-    sk: 'state',
+    ninjs,
+    provenance: normalised.provenance,
+  };
+  const versionItem = versionItemFor(stored, Date.now(), { event: 'article.published', head });
+  const stateItem = objectStateToItem({
     key,
     uri: head.uri,
     lastEvent: 'created',
@@ -231,10 +221,17 @@ export async function measureArticleSizes(): Promise<ArticleSizes> {
   const gsiWrites = Object.values(INDEX_NAMES).filter((name) => headItem[`${name}Pk`] !== undefined).length;
   const words = normalised.ninjs.bodies?.find((body) => body.wordCount !== undefined)?.wordCount ?? 0;
   return {
-    documentGzipBytes: document.length,
+    documentBytes: versionItem.document?.B?.length ?? 0,
     versionItemBytes: itemSize(versionItem),
     headItemBytes: itemSize(headItem),
     stateItemBytes: itemSize(stateItem),
+    feedIndexItemBytes: itemSize(
+      Object.fromEntries(
+        Object.entries(versionItem).filter(([name]) =>
+          ['pk', 'sk', 'byFeedPk', 'byFeedSk', ...(INDEX_PROJECTIONS.byFeed ?? [])].includes(name),
+        ),
+      ),
+    ),
     gsiWrites,
     envelopeBytes: messageSize(full),
     summaryBytes: messageSize(summary),
@@ -259,7 +256,7 @@ export function costRows(inputs: CostInputs, sizes: ArticleSizes): { rows: Row[]
       1000;
   const lambda = durationSeconds * gb * PRICES.lambdaGbSecond.usd + invocations * PRICES.lambdaRequest.usd;
 
-  const feedWriteUnits = inputs.feedIndexWriteUnitsPerArticle ?? FEED_INDEX_WRITE_UNITS_PER_ARTICLE;
+  const feedWriteUnits = kb(sizes.feedIndexItemBytes);
   const writeUnits =
     kb(sizes.versionItemBytes) +
     kb(sizes.headItemBytes) +
@@ -313,7 +310,7 @@ export function costRows(inputs: CostInputs, sizes: ArticleSizes): { rows: Row[]
     row(
       'DynamoDB',
       dynamo,
-      `${writeUnits} WU per article (version item ${fmt(sizes.versionItemBytes / 1024, 1)} KB → ${kb(sizes.versionItemBytes)}, head ${kb(sizes.headItemBytes)}, ${sizes.gsiWrites} GSI writes × ${kb(sizes.headItemBytes)}, object state ${kb(sizes.stateItemBytes)}, feed index ${feedWriteUnits}) + ${readUnits} RU`,
+      `${writeUnits} WU per article (version item ${fmt(sizes.versionItemBytes / 1024, 1)} KB → ${kb(sizes.versionItemBytes)}, head ${kb(sizes.headItemBytes)}, ${sizes.gsiWrites} GSI writes × ${kb(sizes.headItemBytes)}, object state ${kb(sizes.stateItemBytes)}, feed index entry ${fmt(sizes.feedIndexItemBytes / 1024, 2)} KB → ${feedWriteUnits}) + ${readUnits} RU`,
     ),
     row(
       'S3',
@@ -350,7 +347,7 @@ export function costRows(inputs: CostInputs, sizes: ArticleSizes): { rows: Row[]
     `Prices (us-east-1): ${Object.values(PRICES)
       .map((price) => `${price.text}${price.source === 'assumed' ? ' [not in platform-facts: check]' : ''}`)
       .join('; ')}.`,
-    `Assumptions: every article is new (version 1) and accepted; the sample wire article (${sizes.words} words; ninjs + provenance gzip ${fmt(sizes.documentGzipBytes / 1024, 1)} KB) stands for an article; ` +
+    `Assumptions: every article is new (version 1) and accepted; the sample wire article (${sizes.words} words; ninjs + provenance ${fmt(sizes.documentBytes / 1024, 1)} KB compressed as the index stores it) stands for an article; ` +
       `Lambda durations are the warm handler times measured in section 3 against the local emulators on this machine (AWS I/O latency and Graviton speed differ), memory ${inputs.memoryMb} MB as infra/constructs/pipeline-function.ts sets for every function; ` +
       `full batches: normalise ${NORMALISE_RECORDS_PER_INVOCATION} notifications per invocation, publish ${STREAM_RECORDS_PER_INVOCATION} stream records per invocation with ${STREAM_RECORDS_PER_ARTICLE} records per article (version, head and object-state items all stream); ` +
       `one cold start per ${fmt(1 / COLD_STARTS_PER_INVOCATION, 0)} invocations, its init billed; a head enters a GSI only where it has that index's key (1 write unit per GSI item under 1 KB; byStatus is sparse, so a published article enters none); stream reads by Lambda are free; SNS→SQS deliveries are free on the SNS side, each delivery is one SQS request; ` +

@@ -269,6 +269,14 @@ function versionFromItem(item: Item, document?: Uint8Array): ArticleVersion {
   };
 }
 
+/** The object-state item of an S3 key (the cost model in bench/sections/cost.ts sizes items with it). */
+export function objectStateToItem(state: ObjectState): Item {
+  return marshall(
+    { pk: objectKey(state.key), sk: STATE_SORT_KEY, ...state },
+    { removeUndefinedValues: true },
+  );
+}
+
 function rejectionFromItem(item: Item): RejectionRecord {
   const value = unmarshall(item);
   return {
@@ -419,13 +427,7 @@ export class DynamoDbArticleIndex implements ArticleIndex, FeedIndex {
 
   async saveObjectState(state: ObjectState): Promise<void> {
     await this.dynamoDb.send(
-      new PutItemCommand({
-        TableName: this.tableName,
-        Item: marshall(
-          { pk: objectKey(state.key), sk: STATE_SORT_KEY, ...state },
-          { removeUndefinedValues: true },
-        ),
-      }),
+      new PutItemCommand({ TableName: this.tableName, Item: objectStateToItem(state) }),
     );
   }
 
