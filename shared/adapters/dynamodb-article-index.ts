@@ -5,7 +5,7 @@
  * | ------------------------------------- | -------------------------------------------------------- |
  * | article by uri (current version)      | GetItem pk=`article#<uri>`, sk=`head`                    |
  * | one version's document / history      | GetItem / Query pk=`article#<uri>`, sk begins `version#` |
- * | what an object key feeds, its order   | GetItem pk=`object#<key>`, sk=`state`                    |
+ * | what an object key feeds, its order   | GetItem pk=`object#<key>`, sk=`state`; if absent, the head of the key's minted uri |
  * | a key's rejections                    | Query pk=`object#<key>`, sk begins `rejection#`          |
  * | rejected / withheld items             | GSI `byStatus` (sparse): `status#<status>#<shard>`, time  |
  * | changed since a time (replay)         | Scan of heads with a filter (operator tool, rare)        |
@@ -18,6 +18,13 @@
  * Only head items change through the stream in a way the publisher acts on. A version item that would
  * exceed DynamoDB's item limit keeps a key (`documentKey`) instead, and its compressed document goes to
  * the document store (the content bucket): `version()` reads through it, so every reader does.
+ *
+ * Object state: a key whose article has the uri minted from it (`articleUriForKey`) and whose last
+ * event created the current version needs no item of its own: the head holds the same facts (origin
+ * key and sequencer, uri, time), and content cannot claim a minted uri, so that head came from this
+ * key. Such a state is not written (a write unit and a stream record less for most new articles);
+ * every other state (removals, rejections, ids given in content, unchanged re-uploads) is, and once
+ * a key has a state item, every later state of that key is written too, so the item never lags.
  *
  * Feeds (../feeds/): a version that is an event for partners (published, updated, withdrawn: the
  * publisher's rule, from the previous head and the new one) carries the feed index's keys, its event
@@ -35,7 +42,13 @@ import {
   ScanCommand,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import type { ArticleHead, ArticleVersion, ObjectState, RejectionRecord } from '../domain/article.js';
+import {
+  type ArticleHead,
+  type ArticleVersion,
+  articleUriForKey,
+  type ObjectState,
+  type RejectionRecord,
+} from '../domain/article.js';
 import { ConcurrentUpdateError, MissingVersionError } from '../domain/errors.js';
 import type { EventType } from '../domain/message.js';
 import type { Provenance } from '../domain/provenance.js';
@@ -277,6 +290,24 @@ export function objectStateToItem(state: ObjectState): Item {
   );
 }
 
+/** The state of the key a head's current version came from, as the head records it. */
+function stateFromHead(head: ArticleHead): ObjectState {
+  return {
+    key: head.origin.key,
+    uri: head.uri,
+    lastEvent: head.pubStatus === 'canceled' ? 'removed' : 'created',
+    at: head.versionCreated,
+    ...(head.origin.sequencer ? { sequencer: head.origin.sequencer } : {}),
+  };
+}
+
+const sameState = (a: ObjectState, b: ObjectState) =>
+  a.key === b.key &&
+  a.uri === b.uri &&
+  a.lastEvent === b.lastEvent &&
+  a.at === b.at &&
+  a.sequencer === b.sequencer;
+
 function rejectionFromItem(item: Item): RejectionRecord {
   const value = unmarshall(item);
   return {
@@ -299,6 +330,10 @@ export class DynamoDbArticleIndex implements ArticleIndex, FeedIndex {
   private readonly documents: DocumentStore | undefined;
   private readonly clock: () => number;
   private readonly knownHeads = new Map<string, ArticleHead>();
+  /** Keys whose state item this index last read as absent: only their states may stay on the head. */
+  private readonly statelessKeys = new Set<string>();
+  /** Heads this index saved, by uri: the state a key's minted article records for it. */
+  private readonly savedHeads = new Map<string, ArticleHead>();
 
   constructor(
     private readonly dynamoDb: DynamoDBClient,
@@ -410,11 +445,21 @@ export class DynamoDbArticleIndex implements ArticleIndex, FeedIndex {
         `${head.uri}: version ${expectedVersion ?? 'none'} is no longer current (saving ${head.version})`,
       );
     }
+    if (this.savedHeads.size >= HEAD_CACHE_SIZE) this.savedHeads.clear();
+    this.savedHeads.set(head.uri, head);
   }
 
   async objectState(key: string): Promise<ObjectState | undefined> {
     const item = await this.get(objectKey(key), STATE_SORT_KEY);
-    if (!item) return undefined;
+    if (!item) {
+      if (this.statelessKeys.size >= HEAD_CACHE_SIZE) this.statelessKeys.clear();
+      this.statelessKeys.add(key);
+      // A head from another key under this key's minted uri cannot happen (content cannot claim
+      // one); were it there, it would say nothing about this key.
+      const head = await this.current(articleUriForKey(key));
+      return head?.origin.key === key ? stateFromHead(head) : undefined;
+    }
+    this.statelessKeys.delete(key);
     const value = unmarshall(item);
     return {
       key,
@@ -425,7 +470,22 @@ export class DynamoDbArticleIndex implements ArticleIndex, FeedIndex {
     };
   }
 
+  /**
+   * Writes the state item, unless the key has none (as last read here) and the head this index just
+   * saved for the key's minted uri records exactly this state: then objectState reads it from there.
+   */
   async saveObjectState(state: ObjectState): Promise<void> {
+    const stateless = this.statelessKeys.delete(state.key);
+    const saved = state.uri === undefined ? undefined : this.savedHeads.get(state.uri);
+    if (
+      stateless &&
+      saved &&
+      state.lastEvent === 'created' &&
+      saved.pubStatus !== 'canceled' &&
+      state.uri === articleUriForKey(state.key) &&
+      sameState(stateFromHead(saved), state)
+    )
+      return;
     await this.dynamoDb.send(
       new PutItemCommand({ TableName: this.tableName, Item: objectStateToItem(state) }),
     );
