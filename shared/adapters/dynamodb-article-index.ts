@@ -185,7 +185,7 @@ function feedHeadToStore(head: ArticleHead): Omit<ArticleHead, 'uri' | 'version'
 }
 
 /** What a version that is a feed entry carries besides its document. */
-export interface FeedFields {
+interface FeedFields {
   readonly event: EventType;
   readonly head: ArticleHead;
 }
@@ -217,14 +217,6 @@ function versionToItem(
         }
       : {}),
   });
-}
-
-/**
- * The version item as saveVersion writes it when its document fits the item (the cost model in
- * bench/sections/cost.ts sizes items with it).
- */
-export function versionItemFor(stored: ArticleVersion, writtenAt: number, feed?: FeedFields): Item {
-  return versionToItem(stored, writtenAt, { bytes: encodeDocument(stored) }, feed);
 }
 
 /** The compression an item's encoding attribute names; absent (items written before brotli) is gzip. */
@@ -282,8 +274,8 @@ function versionFromItem(item: Item, document?: Uint8Array): ArticleVersion {
   };
 }
 
-/** The object-state item of an S3 key (the cost model in bench/sections/cost.ts sizes items with it). */
-export function objectStateToItem(state: ObjectState): Item {
+/** The object-state item of an S3 key. */
+function objectStateToItem(state: ObjectState): Item {
   return marshall(
     { pk: objectKey(state.key), sk: STATE_SORT_KEY, ...state },
     { removeUndefinedValues: true },
