@@ -5,9 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { marshall } from '@aws-sdk/util-dynamodb';
+import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { REPO_ROOT } from '../corpus.js';
 import type { Row } from '../lib/report.js';
 import { fmt, fmtUsd } from '../lib/stats.js';
@@ -52,22 +50,25 @@ export const PRICES = {
     text: 'Secrets Manager $0.40 per secret per month + $0.05 per 10,000 API calls (the link key, read once per cold start)',
   },
   xrayTrace: { usd: 5 / 1e6, source: 'assumed', text: 'X-Ray $5.00 per million traces recorded' },
+  dynamoWcuHour: {
+    usd: 0.00065,
+    source: 'assumed',
+    text: 'DynamoDB provisioned $0.00065 per write capacity unit-hour (priced in the $8 note only)',
+  },
+  dynamoRcuHour: {
+    usd: 0.00013,
+    source: 'assumed',
+    text: 'DynamoDB provisioned $0.00013 per read capacity unit-hour (priced in the $8 note only)',
+  },
 } as const;
 
 const ARTICLE = 'events/articles/wire/trump-putin-syria.txt';
 /** Lambda adds START, END and REPORT lines (and X-Ray ids) to each invocation's log. */
 const PLATFORM_LOG_BYTES_PER_INVOCATION = 350;
 const NORMALISE_RECORDS_PER_INVOCATION = 10;
-/** Stream records per article (version item, head item, object state item) and per publish invocation. */
-const STREAM_RECORDS_PER_ARTICLE = 3;
+/** Stream records per publish invocation (a full batch); per article, every table write streams. */
 const STREAM_RECORDS_PER_INVOCATION = 100;
 const COLD_STARTS_PER_INVOCATION = 1 / 1000;
-/**
- * Table write units per article for the pull feeds' index (byFeed): each version that is an event
- * for partners is written to it once, projected to well under 1 KB (uri, version, event and the
- * compressed head). Counted in the DynamoDB row and the total.
- */
-export const FEED_INDEX_WRITE_UNITS_PER_ARTICLE = 1;
 /** Warm content-API handler time per request (a GetItem for the head, one for the version), ms: assumed, not measured. */
 const CONTENT_API_MS_PER_REQUEST = 15;
 /** Bytes of one access-log line of the HTTP API plus the function's platform lines. */
@@ -116,16 +117,17 @@ export interface CostInputs {
   /** Messages published per article (payload variants seen end to end, else 1). */
   readonly messagesPerArticle: number;
   readonly deliveriesSource: string;
-  /** @default FEED_INDEX_WRITE_UNITS_PER_ARTICLE */
-  readonly feedIndexWriteUnitsPerArticle?: number;
 }
 
 export interface ArticleSizes {
-  readonly documentGzipBytes: number;
-  readonly versionItemBytes: number;
-  readonly headItemBytes: number;
-  readonly stateItemBytes: number;
-  readonly gsiWrites: number;
+  /** The version's document (ninjs + provenance) as the index compresses it. */
+  readonly documentBytes: number;
+  /** Every item normalise writes for a new article, table and index entries. */
+  readonly writes: readonly ItemWrite[];
+  /** Read units normalise spends on a new article. */
+  readonly readUnits: number;
+  /** Table writes that reach publish through the stream. */
+  readonly streamRecordsPerArticle: number;
   /** The full variant's message (body and attributes as SNS counts them). */
   readonly envelopeBytes: number;
   /** The summary variant's message (summary and a signed link to the document in the content API). */
@@ -139,103 +141,109 @@ export interface ArticleSizes {
   readonly words: number;
 }
 
-/** Articles in one publish invocation when its stream batch is full. */
-const ARTICLES_PER_STREAM_BATCH = Math.floor(STREAM_RECORDS_PER_INVOCATION / STREAM_RECORDS_PER_ARTICLE);
+/** One item written to the table or one of its indexes. */
+export interface ItemWrite {
+  /** What it is: `version`, `head`, `object state`, `byFeed index`... */
+  readonly what: string;
+  readonly bytes: number;
+}
 
-/** Sizes of what the sample article becomes: items as dynamodb-article-index.ts writes them, the messages as publish sends them. */
+/**
+ * What the sample article becomes: the table writes and reads normalise makes for it, recorded from
+ * the real use case and adapter (ingestObject on DynamoDbArticleIndex) against a client that answers
+ * as an empty table does, so the model follows whatever the adapter writes; the messages as publish
+ * sends them.
+ */
 export async function measureArticleSizes(): Promise<ArticleSizes> {
-  const { normaliseObject } = await import('../../shared/normaliser/normalise.js');
-  const { headToItem, INDEX_NAMES } = await import('../../shared/adapters/dynamodb-article-index.js');
+  const { DynamoDbArticleIndex, headFromItem, versionFromStreamImage } = await import(
+    '../../shared/adapters/dynamodb-article-index.js'
+  );
+  const { INDEX_NAMES, INDEX_PROJECTIONS } = await import('../../shared/adapters/table-layout.js');
+  const { InMemoryObjectStore } = await import('../../shared/adapters/memory/in-memory.js');
+  const { ingestObject } = await import('../../shared/usecases/ingest-object.js');
   const { envelopeFor, messageSize } = await import('../../shared/domain/message.js');
   const { partnerMessagesFor } = await import('../../shared/usecases/publish-changes.js');
   const { batchesOf } = await import('../../shared/adapters/sns-notifier.js');
   const { SignedLinkContentStore } = await import('../../shared/adapters/signed-link-content-store.js');
   const { LinkSigner } = await import('../../shared/content-api/signed-links.js');
   const key = 'wire/trump-putin-syria.txt';
-  const normalised = await normaliseObject({ key, bytes: readFileSync(join(REPO_ROOT, ARTICLE)) });
-  const now = new Date().toISOString();
-  const ninjs = {
-    ...normalised.ninjs,
-    version: '1',
-    firstCreated: now,
-    versionCreated: now,
-    pubStatus: 'usable' as const,
-  };
-  const head = {
-    uri: ninjs.uri,
-    version: 1,
-    contentHash: normalised.contentHash,
-    pubStatus: 'usable' as const,
-    headline: ninjs.headlines?.[0]?.value ?? '',
-    origin: { key, sequencer: '0018EB44CDAEFBDA01' },
-    source: normalised.source,
-    ...(ninjs.language ? { language: ninjs.language } : {}),
-    subjectCodes: normalised.subjectCodes,
-    everSubjectCodes: normalised.subjectCodes,
-    everLanguages: ninjs.language ? [ninjs.language] : [],
-    everPublished: true,
-    firstCreated: now,
-    versionCreated: now,
-  };
-  const headItem = headToItem(head);
-  // As DynamoDbArticleIndex.saveVersion writes it (versionToItem is not exported).
-  const document = gzipSync(JSON.stringify({ ninjs, provenance: normalised.provenance }));
-  const writtenAt = Date.now();
-  const versionItem = marshall({
-    pk: `article#${head.uri}`,
-    sk: 'version#0000000001',
-    uri: head.uri,
-    version: 1,
-    contentHash: head.contentHash,
-    writtenAt,
-    document,
-    // The feed index's keys and projection, on the version item of every version partners get.
-    byFeedPk: `feed#${new Date(writtenAt).toISOString().slice(0, 10)}#0`,
-    byFeedSk: `${new Date(writtenAt).toISOString()}~0123456789abcdef`,
-    feedEvent: 'article.published',
-    feedHead: gzipSync(JSON.stringify(head)),
+  const now = new Date();
+
+  const calls: { readonly command: string; readonly input: Record<string, unknown> }[] = [];
+  const recorder = {
+    async send(command: { readonly input: Record<string, unknown> }) {
+      calls.push({ command: command.constructor.name, input: command.input });
+      return {};
+    },
+  } as unknown as DynamoDBClient;
+  const objects = new InMemoryObjectStore();
+  objects.put('ingest', { key, bytes: readFileSync(join(REPO_ROOT, ARTICLE)) });
+  const outcome = await ingestObject(
+    { objects, index: new DynamoDbArticleIndex(recorder, 'articles'), now: () => now },
+    { bucket: 'ingest', key, sequencer: '0018EB44CDAEFBDA01' },
+  );
+  if (outcome.status !== 'published') throw new Error(`the sample article was ${outcome.status}`);
+  const puts = calls
+    .filter((call) => call.command === 'PutItemCommand')
+    .map((call) => call.input.Item as Record<string, AttributeValue>);
+  const writes: ItemWrite[] = puts.flatMap((item) => {
+    const sk = item.sk?.S ?? '';
+    const what = sk === 'head' ? 'head' : sk === 'state' ? 'object state' : sk.replace(/#.*/, '');
+    const entries = Object.values(INDEX_NAMES)
+      .filter((name) => item[`${name}Pk`] !== undefined)
+      .map((name) => {
+        const projected = INDEX_PROJECTIONS[name];
+        const kept = projected ? ['pk', 'sk', `${name}Pk`, `${name}Sk`, ...projected] : Object.keys(item);
+        return {
+          what: `${name} index`,
+          bytes: itemSize(
+            Object.fromEntries(Object.entries(item).filter(([attribute]) => kept.includes(attribute))),
+          ),
+        };
+      });
+    return [{ what, bytes: itemSize(item) }, ...entries];
   });
-  const stateItem = marshall({
-    pk: `object#${key}`,
-    sk: 'state',
-    key,
-    uri: head.uri,
-    lastEvent: 'created',
-    at: now,
-    sequencer: '0018EB44CDAEFBDA01',
-  });
-  const envelope = envelopeFor(head, ninjs, 'article.published', now);
+  const versionItem = puts.find((item) => item.sk?.S?.startsWith('version#'));
+  const headItem = puts.find((item) => item.sk?.S === 'head');
+  const stored = versionItem ? versionFromStreamImage(versionItem) : undefined;
+  const head = headItem ? headFromItem(headItem) : undefined;
+  if (!stored || !head || !versionItem)
+    throw new Error('normalise wrote no version and head for the sample article');
+  const { ninjs } = stored;
+
+  const envelope = envelopeFor(head, ninjs, 'article.published', now.toISOString());
   const messages = await partnerMessagesFor('0', head, ninjs, envelope, {
     // A link as publish makes it in AWS: signed, to the content API, nothing written.
     contentStore: new SignedLinkContentStore(
       new LinkSigner(Buffer.alloc(32, 1)),
       'https://abcdef1234.execute-api.us-east-1.amazonaws.com',
       6 * 3600,
-      () => new Date(now),
+      () => now,
     ),
     summaries: true,
   });
   const [full, summary] = messages;
   if (!full || !summary) throw new Error('publish built no summary variant for the sample article');
+  const streamRecordsPerArticle = puts.length;
+  const articlesPerStreamBatch = Math.floor(STREAM_RECORDS_PER_INVOCATION / streamRecordsPerArticle);
   const billedPublishesPerArticle = (variants: number): number => {
     const perArticle = variants >= 2 ? [full, summary] : [full];
-    const batch = Array.from({ length: ARTICLES_PER_STREAM_BATCH }, (_, index) =>
+    const batch = Array.from({ length: articlesPerStreamBatch }, (_, index) =>
       perArticle.map((message) => ({ ...message, id: `${index}/${message.id}` })),
     ).flat();
     const billed = batchesOf(batch).reduce(
       (total, call) => total + chunks64(call.reduce((bytes, message) => bytes + messageSize(message), 0)),
       0,
     );
-    return billed / ARTICLES_PER_STREAM_BATCH;
+    return billed / articlesPerStreamBatch;
   };
-  const gsiWrites = Object.values(INDEX_NAMES).filter((name) => headItem[`${name}Pk`] !== undefined).length;
-  const words = normalised.ninjs.bodies?.find((body) => body.wordCount !== undefined)?.wordCount ?? 0;
+  const words = ninjs.bodies?.find((body) => body.wordCount !== undefined)?.wordCount ?? 0;
   return {
-    documentGzipBytes: document.length,
-    versionItemBytes: itemSize(versionItem),
-    headItemBytes: itemSize(headItem),
-    stateItemBytes: itemSize(stateItem),
-    gsiWrites,
+    documentBytes: versionItem.document?.B?.length ?? 0,
+    writes,
+    // Every read normalise makes is a strongly consistent GetItem of an item under 4 KB (or none).
+    readUnits: calls.filter((call) => call.command === 'GetItemCommand').length,
+    streamRecordsPerArticle,
     envelopeBytes: messageSize(full),
     summaryBytes: messageSize(summary),
     billedPublishesPerArticle,
@@ -250,7 +258,8 @@ export function costRows(inputs: CostInputs, sizes: ArticleSizes): { rows: Row[]
   const million = 1e6;
   const gb = inputs.memoryMb / 1024;
   const normaliseInvocations = million / NORMALISE_RECORDS_PER_INVOCATION;
-  const publishInvocations = (million * STREAM_RECORDS_PER_ARTICLE) / STREAM_RECORDS_PER_INVOCATION;
+  const streamRecords = sizes.streamRecordsPerArticle;
+  const publishInvocations = (million * streamRecords) / STREAM_RECORDS_PER_INVOCATION;
   const invocations = normaliseInvocations + publishInvocations;
   const durationSeconds =
     (million * (inputs.normaliseMsPerArticle + inputs.publishMsPerArticle)) / 1000 +
@@ -259,16 +268,11 @@ export function costRows(inputs: CostInputs, sizes: ArticleSizes): { rows: Row[]
       1000;
   const lambda = durationSeconds * gb * PRICES.lambdaGbSecond.usd + invocations * PRICES.lambdaRequest.usd;
 
-  const feedWriteUnits = inputs.feedIndexWriteUnitsPerArticle ?? FEED_INDEX_WRITE_UNITS_PER_ARTICLE;
-  const writeUnits =
-    kb(sizes.versionItemBytes) +
-    kb(sizes.headItemBytes) +
-    sizes.gsiWrites * kb(sizes.headItemBytes) +
-    kb(sizes.stateItemBytes) +
-    feedWriteUnits;
-  // normalise: object state and head (strongly consistent, absent items still cost 1). publish takes the
-  // version from its own stream record (written just before the head, in the same batch when full).
-  const readUnits = 1 + 1;
+  // One write unit per started KB of each item and index entry written.
+  const writeUnits = sizes.writes.reduce((total, write) => total + kb(write.bytes), 0);
+  // normalise's strongly consistent reads (an absent item still costs 1). publish takes the version
+  // from its own stream record (written just before the head, in the same batch when full).
+  const readUnits = sizes.readUnits;
   const dynamo = million * (writeUnits * PRICES.dynamoWrite.usd + readUnits * PRICES.dynamoRead.usd);
 
   // The publisher's upload, and normalise's read of it. Links (claim checks, linked summaries) point at
@@ -277,10 +281,9 @@ export function costRows(inputs: CostInputs, sizes: ArticleSizes): { rows: Row[]
   const publishes = sizes.billedPublishesPerArticle(inputs.messagesPerArticle);
   const sns = million * publishes * PRICES.snsPublish.usd;
   // ingest queue: S3's send, Lambda's receive and delete per batch of 10; partner queues: SNS's send, the partner's receive and delete per 10.
-  const sqsPerArticle =
-    1 +
-    2 / NORMALISE_RECORDS_PER_INVOCATION +
-    inputs.deliveriesPerArticle * chunks64(sizes.envelopeBytes) * (1 + 2 / 10);
+  const ingestQueueRequests = 1 + 2 / NORMALISE_RECORDS_PER_INVOCATION;
+  const deliveryRequests = inputs.deliveriesPerArticle * chunks64(sizes.envelopeBytes) * (1 + 2 / 10);
+  const sqsPerArticle = ingestQueueRequests + deliveryRequests;
   const sqs = million * sqsPerArticle * PRICES.sqsRequest.usd;
   const logBytes =
     million * (inputs.normaliseLogBytesPerArticle + inputs.publishLogBytesPerArticle) +
@@ -313,7 +316,7 @@ export function costRows(inputs: CostInputs, sizes: ArticleSizes): { rows: Row[]
     row(
       'DynamoDB',
       dynamo,
-      `${writeUnits} WU per article (version item ${fmt(sizes.versionItemBytes / 1024, 1)} KB → ${kb(sizes.versionItemBytes)}, head ${kb(sizes.headItemBytes)}, ${sizes.gsiWrites} GSI writes × ${kb(sizes.headItemBytes)}, object state ${kb(sizes.stateItemBytes)}, feed index ${feedWriteUnits}) + ${readUnits} RU`,
+      `${writeUnits} WU per article (${sizes.writes.map((write) => `${write.what} ${fmt(write.bytes / 1024, 2)} KB → ${kb(write.bytes)}`).join(', ')}${sizes.writes.some((write) => write.what === 'object state') ? '' : '; no object-state item: the head records it'}) + ${readUnits} RU`,
     ),
     row(
       'S3',
@@ -346,16 +349,79 @@ export function costRows(inputs: CostInputs, sizes: ArticleSizes): { rows: Row[]
     ),
   ];
   const lowTrafficXray = (million + million) * PRICES.xrayTrace.usd;
+  const eightDollars = whatTheTargetTakes({
+    s3,
+    ingestQueue: million * ingestQueueRequests * PRICES.sqsRequest.usd,
+    deliveries: million * deliveryRequests * PRICES.sqsRequest.usd,
+    rest: sns + lambda + logs + xray,
+    writeUnits,
+    readUnits,
+  });
   const notes = [
     `Prices (us-east-1): ${Object.values(PRICES)
       .map((price) => `${price.text}${price.source === 'assumed' ? ' [not in platform-facts: check]' : ''}`)
       .join('; ')}.`,
-    `Assumptions: every article is new (version 1) and accepted; the sample wire article (${sizes.words} words; ninjs + provenance gzip ${fmt(sizes.documentGzipBytes / 1024, 1)} KB) stands for an article; ` +
+    `Assumptions: every article is new (version 1) and accepted; the sample wire article (${sizes.words} words; ninjs + provenance ${fmt(sizes.documentBytes / 1024, 1)} KB compressed as the index stores it) stands for an article; ` +
       `Lambda durations are the warm handler times measured in section 3 against the local emulators on this machine (AWS I/O latency and Graviton speed differ), memory ${inputs.memoryMb} MB as infra/constructs/pipeline-function.ts sets for every function; ` +
-      `full batches: normalise ${NORMALISE_RECORDS_PER_INVOCATION} notifications per invocation, publish ${STREAM_RECORDS_PER_INVOCATION} stream records per invocation with ${STREAM_RECORDS_PER_ARTICLE} records per article (version, head and object-state items all stream); ` +
-      `one cold start per ${fmt(1 / COLD_STARTS_PER_INVOCATION, 0)} invocations, its init billed; a head enters a GSI only where it has that index's key (1 write unit per GSI item under 1 KB; byStatus is sparse, so a published article enters none); stream reads by Lambda are free; SNS→SQS deliveries are free on the SNS side, each delivery is one SQS request; ` +
+      `full batches: normalise ${NORMALISE_RECORDS_PER_INVOCATION} notifications per invocation, publish ${STREAM_RECORDS_PER_INVOCATION} stream records per invocation with ${streamRecords} records per article (every table write streams); ` +
+      `one cold start per ${fmt(1 / COLD_STARTS_PER_INVOCATION, 0)} invocations, its init billed; the writes and reads are those the adapter makes for the sample (recorded from ingestObject on DynamoDbArticleIndex), an item entering a GSI only where it has that index's key (byStatus is sparse, so a published article enters none; its version enters byFeed, projected); stream reads by Lambda are free; SNS→SQS deliveries are free on the SNS side, each delivery is one SQS request; ` +
       `empty long polls, storage, quarantine copies, KMS, data transfer and the release function (only embargoed articles) are not counted; logs: measured handler log bytes (INFO, metrics off) + ${PLATFORM_LOG_BYTES_PER_INVOCATION} bytes of platform lines per invocation.`,
+    eightDollars,
     `Low traffic changes the picture: with one article per invocation (the event sources have no batching window, so a quiet feed's batches hold one record) Lambda requests become ${fmtUsd(2 * million * PRICES.lambdaRequest.usd)} and, since X-Ray's default rule traces the first request each second, X-Ray up to ${fmtUsd(lowTrafficXray)} per million.`,
   ];
   return { rows, notes };
+}
+
+const DOCUMENTS_PER_SEGMENT = 100;
+
+/**
+ * The "what $8 would take" note: the costs no storage layout changes, what that leaves DynamoDB,
+ * and what each way of closing the gap buys, from the same figures as the rows.
+ */
+function whatTheTargetTakes(costs: {
+  readonly s3: number;
+  readonly ingestQueue: number;
+  readonly deliveries: number;
+  readonly rest: number;
+  readonly writeUnits: number;
+  readonly readUnits: number;
+}): string {
+  const million = 1e6;
+  const { s3, ingestQueue, deliveries, rest, writeUnits, readUnits } = costs;
+  const floor = s3 + ingestQueue + deliveries + rest;
+  const left = COST_TARGET_PER_MILLION - floor;
+  // A version needs at least its head, its version item (a pointer, if the document were elsewhere)
+  // and its feed index entry: one write unit each.
+  const minimumWriteUnits = 3;
+  const onDemand = (wu: number) =>
+    million * (wu * PRICES.dynamoWrite.usd + readUnits * PRICES.dynamoRead.usd);
+  // A capacity unit-hour gives 3,600 units at full use.
+  const provisionedFull =
+    writeUnits * (PRICES.dynamoWcuHour.usd / 3600) * million +
+    readUnits * (PRICES.dynamoRcuHour.usd / 3600) * million;
+  const withoutDeliveries = floor - deliveries;
+  const segmentPuts = (million / DOCUMENTS_PER_SEGMENT) * PRICES.s3Put.usd;
+  const utilisationNeeded = provisionedFull / (COST_TARGET_PER_MILLION - withoutDeliveries);
+  return (
+    `What $8 would take: the publisher's upload and normalise's GET (S3 ${fmtUsd(s3)}), the ingest queue ` +
+    `(${fmtUsd(ingestQueue)}), partner deliveries (${fmtUsd(deliveries)}), and SNS, Lambda, logs and X-Ray ` +
+    `(${fmtUsd(rest)}) come to ${fmtUsd(floor)} before DynamoDB, leaving ${fmtUsd(left)}: ` +
+    `${fmt(Math.max(0, left) / (million * PRICES.dynamoWrite.usd), 2)} on-demand write units per article, ` +
+    `against a minimum of ${minimumWriteUnits} a version needs (head, version item, feed index entry; ` +
+    `${fmtUsd(onDemand(minimumWriteUnits))} with the ${readUnits} reads) and ${writeUnits} written now ` +
+    `(${fmtUsd(onDemand(writeUnits))}). No item layout closes the gap alone. ` +
+    `(a) Documents batched into S3 segments (one PUT per ${DOCUMENTS_PER_SEGMENT} documents, ` +
+    `${fmtUsd(segmentPuts)}) leave the version item a pointer, ${minimumWriteUnits} WU in all: ` +
+    `${fmtUsd(floor + segmentPuts + onDemand(minimumWriteUnits))}; it gives up a document ` +
+    `per item (a withdrawal cannot delete one document from a segment; reads fetch a byte range; ` +
+    `segments wait to fill). (b) Partner deliveries priced per delivery, as pulls are (each delivery ` +
+    `${fmtUsd(1.2 * PRICES.sqsRequest.usd * million)} per million), leave ${fmtUsd(withoutDeliveries)} ` +
+    `+ DynamoDB ${fmtUsd(onDemand(writeUnits))} = ${fmtUsd(withoutDeliveries + onDemand(writeUnits))}; ` +
+    `it gives up a price per article that includes fan-out. (c) Provisioned capacity costs ` +
+    `${fmtUsd(provisionedFull)} for these ${writeUnits} WU + ${readUnits} RU at full use; with (b) ` +
+    `it reaches $8 at ${fmt(utilisationNeeded * 100, 0)}% average utilisation or more ` +
+    `(${fmtUsd(withoutDeliveries + provisionedFull / 0.7)} at 70%); it gives up paying only for what runs: ` +
+    `idle capacity is billed, and a burst above the provisioned rate is throttled (retried from the queue, ` +
+    `later) while auto scaling catches up.`
+  );
 }

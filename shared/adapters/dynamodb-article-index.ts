@@ -5,25 +5,32 @@
  * | ------------------------------------- | -------------------------------------------------------- |
  * | article by uri (current version)      | GetItem pk=`article#<uri>`, sk=`head`                    |
  * | one version's document / history      | GetItem / Query pk=`article#<uri>`, sk begins `version#` |
- * | what an object key feeds, its order   | GetItem pk=`object#<key>`, sk=`state`                    |
+ * | what an object key feeds, its order   | GetItem pk=`object#<key>`, sk=`state`; if absent, the head of the key's minted uri |
  * | a key's rejections                    | Query pk=`object#<key>`, sk begins `rejection#`          |
  * | rejected / withheld items             | GSI `byStatus` (sparse): `status#<status>#<shard>`, time  |
  * | changed since a time (replay)         | Scan of heads with a filter (operator tool, rare)        |
  * | a feed's entries, in write order      | GSI `byFeed` (sparse, on version items): `feed#<day>#<shard>`, `<time>~<hash>` |
  *
  * Head items are small (metadata only) because every change rewrites them; each version's full
- * ninjs is stored once, gzip-compressed, in its own item (a 600-word article: ~10 KB of JSON,
- * ~3 KB compressed, so ~3 write units instead of ~10; see README "Stored documents").
+ * ninjs is stored once, compressed, in its own item (a 600-word article: ~10 KB of JSON, under 3 KB
+ * with brotli, so 3 write units instead of ~10; see README "Stored documents"). The item names its
+ * compression in `encoding` (document-encoding.ts); items written before brotli have none: gzip.
  * Only head items change through the stream in a way the publisher acts on. A version item that would
  * exceed DynamoDB's item limit keeps a key (`documentKey`) instead, and its compressed document goes to
  * the document store (the content bucket): `version()` reads through it, so every reader does.
+ *
+ * Object state: a key whose article has the uri minted from it (`articleUriForKey`) and whose last
+ * event created the current version needs no item of its own: the head holds the same facts (origin
+ * key and sequencer, uri, time), and content cannot claim a minted uri, so that head came from this
+ * key. Such a state is not written (a write unit and a stream record less for most new articles);
+ * every other state (removals, rejections, ids given in content, unchanged re-uploads) is, and once
+ * a key has a state item, every later state of that key is written too, so the item never lags.
  *
  * Feeds (../feeds/): a version that is an event for partners (published, updated, withdrawn: the
  * publisher's rule, from the previous head and the new one) carries the feed index's keys, its event
  * and the head at that version, in the same write as its document; the index holds only those.
  */
 import { createHash } from 'node:crypto';
-import { gunzipSync, gzipSync } from 'node:zlib';
 import {
   type AttributeValue,
   ConditionalCheckFailedException,
@@ -35,7 +42,13 @@ import {
   ScanCommand,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import type { ArticleHead, ArticleVersion, ObjectState, RejectionRecord } from '../domain/article.js';
+import {
+  type ArticleHead,
+  type ArticleVersion,
+  articleUriForKey,
+  type ObjectState,
+  type RejectionRecord,
+} from '../domain/article.js';
 import { ConcurrentUpdateError, MissingVersionError } from '../domain/errors.js';
 import type { EventType } from '../domain/message.js';
 import type { Provenance } from '../domain/provenance.js';
@@ -44,6 +57,13 @@ import type { Ninjs, PubStatus } from '../ninjs/types.js';
 import type { ArticleIndex, ArticleListing } from '../ports/article-index.js';
 import type { DocumentStore } from '../ports/document-store.js';
 import type { FeedEntry, FeedIndex, FeedRange } from '../ports/feed-index.js';
+import {
+  type DocumentEncoding,
+  decodeJson,
+  encodeJson,
+  encodingOf,
+  WRITE_ENCODING,
+} from './document-encoding.js';
 import { DYNAMODB_MAX_ITEM_BYTES, dynamoDbItemSize } from './dynamodb-item-size.js';
 import { ItemTooLargeError, isAwsError } from './errors.js';
 
@@ -150,9 +170,18 @@ export function headFromItem(item: Item): ArticleHead | undefined {
   };
 }
 
-/** A version's document as stored: its ninjs and provenance, gzip-compressed JSON. */
+/** A version's document as stored: its ninjs and provenance, compressed JSON in WRITE_ENCODING. */
 function encodeDocument(stored: ArticleVersion): Uint8Array {
-  return gzipSync(JSON.stringify({ ninjs: stored.ninjs, provenance: stored.provenance }));
+  return encodeJson({ ninjs: stored.ninjs, provenance: stored.provenance });
+}
+
+/**
+ * The head a feed entry keeps, without what the version item holds anyway as attributes the feed
+ * index projects (uri, version, contentHash): those are put back from the item when it is read.
+ */
+function feedHeadToStore(head: ArticleHead): Omit<ArticleHead, 'uri' | 'version' | 'contentHash'> {
+  const { uri: _uri, version: _version, contentHash: _contentHash, ...rest } = head;
+  return rest;
 }
 
 /** What a version that is a feed entry carries besides its document. */
@@ -174,32 +203,46 @@ function versionToItem(
     version: stored.version,
     contentHash: stored.contentHash,
     writtenAt,
+    // Of the document, inline or in the document store, and of feedHead.
+    encoding: WRITE_ENCODING,
     ...('bytes' in document ? { document: document.bytes } : { documentKey: document.key }),
     ...(feed
       ? {
           byFeedPk: feedPartition(dayOf(new Date(writtenAt).toISOString()), stored.uri),
           byFeedSk: feedKey(writtenAt, stored.uri, stored.version),
           feedEvent: feed.event,
-          // Compressed, as documents are: ~650 bytes of JSON become ~350, on the version item and in
+          // Compressed, as documents are: ~700 bytes of JSON become ~300, on the version item and in
           // the index, which is often one write unit less for the version.
-          feedHead: gzipSync(JSON.stringify(feed.head)),
+          feedHead: encodeJson(feedHeadToStore(feed.head)),
         }
       : {}),
   });
 }
 
-function feedEntryFromItem(item: Item): FeedEntry {
-  return {
-    key: item.byFeedSk?.S as string,
-    eventType: item.feedEvent?.S as EventType,
-    head: JSON.parse(gunzipSync(item.feedHead?.B as Uint8Array).toString('utf8')) as ArticleHead,
-  };
+/** The compression an item's encoding attribute names; absent (items written before brotli) is gzip. */
+function itemEncoding(item: Item): DocumentEncoding {
+  return encodingOf(item.encoding?.S);
 }
 
-/** Where a version's document goes when its item would be too large: one key per uri, version and content. */
+function feedEntryFromItem(item: Item): FeedEntry {
+  const stored = decodeJson<Partial<ArticleHead>>(item.feedHead?.B as Uint8Array, itemEncoding(item));
+  // Older entries keep the whole head; newer ones leave out what the item's own attributes say.
+  const head = {
+    ...stored,
+    uri: item.uri?.S ?? stored.uri,
+    version: item.version?.N !== undefined ? Number(item.version.N) : stored.version,
+    contentHash: item.contentHash?.S ?? stored.contentHash,
+  } as ArticleHead;
+  return { key: item.byFeedSk?.S as string, eventType: item.feedEvent?.S as EventType, head };
+}
+
+/**
+ * Where a version's document goes when its item would be too large: one key per uri, version and
+ * content. The suffix is for people browsing the bucket; readers go by the item's encoding.
+ */
 export function storedDocumentKey(stored: Pick<ArticleVersion, 'uri' | 'version' | 'contentHash'>): string {
   const id = createHash('sha256').update(stored.uri).digest('hex').slice(0, 40);
-  return `${id}/v${stored.version}-${stored.contentHash.slice(0, 16)}.json.gz`;
+  return `${id}/v${stored.version}-${stored.contentHash.slice(0, 16)}.json.${WRITE_ENCODING}`;
 }
 
 export { ItemTooLargeError };
@@ -218,10 +261,10 @@ export function versionFromStreamImage(image: Item): ArticleVersion | undefined 
 function versionFromItem(item: Item, document?: Uint8Array): ArticleVersion {
   const value = unmarshall(item);
   const bytes = document ?? (value.document as Uint8Array);
-  const { ninjs, provenance } = JSON.parse(gunzipSync(bytes).toString('utf8')) as {
-    ninjs: Ninjs;
-    provenance: Record<string, Provenance>;
-  };
+  const { ninjs, provenance } = decodeJson<{ ninjs: Ninjs; provenance: Record<string, Provenance> }>(
+    bytes,
+    itemEncoding(item),
+  );
   return {
     uri: value.uri as string,
     version: value.version as number,
@@ -230,6 +273,32 @@ function versionFromItem(item: Item, document?: Uint8Array): ArticleVersion {
     provenance,
   };
 }
+
+/** The object-state item of an S3 key. */
+function objectStateToItem(state: ObjectState): Item {
+  return marshall(
+    { pk: objectKey(state.key), sk: STATE_SORT_KEY, ...state },
+    { removeUndefinedValues: true },
+  );
+}
+
+/** The state of the key a head's current version came from, as the head records it. */
+function stateFromHead(head: ArticleHead): ObjectState {
+  return {
+    key: head.origin.key,
+    uri: head.uri,
+    lastEvent: head.pubStatus === 'canceled' ? 'removed' : 'created',
+    at: head.versionCreated,
+    ...(head.origin.sequencer ? { sequencer: head.origin.sequencer } : {}),
+  };
+}
+
+const sameState = (a: ObjectState, b: ObjectState) =>
+  a.key === b.key &&
+  a.uri === b.uri &&
+  a.lastEvent === b.lastEvent &&
+  a.at === b.at &&
+  a.sequencer === b.sequencer;
 
 function rejectionFromItem(item: Item): RejectionRecord {
   const value = unmarshall(item);
@@ -253,6 +322,10 @@ export class DynamoDbArticleIndex implements ArticleIndex, FeedIndex {
   private readonly documents: DocumentStore | undefined;
   private readonly clock: () => number;
   private readonly knownHeads = new Map<string, ArticleHead>();
+  /** Keys whose state item this index last read as absent: only their states may stay on the head. */
+  private readonly statelessKeys = new Set<string>();
+  /** Heads this index saved, by uri: the state a key's minted article records for it. */
+  private readonly savedHeads = new Map<string, ArticleHead>();
 
   constructor(
     private readonly dynamoDb: DynamoDBClient,
@@ -364,11 +437,21 @@ export class DynamoDbArticleIndex implements ArticleIndex, FeedIndex {
         `${head.uri}: version ${expectedVersion ?? 'none'} is no longer current (saving ${head.version})`,
       );
     }
+    if (this.savedHeads.size >= HEAD_CACHE_SIZE) this.savedHeads.clear();
+    this.savedHeads.set(head.uri, head);
   }
 
   async objectState(key: string): Promise<ObjectState | undefined> {
     const item = await this.get(objectKey(key), STATE_SORT_KEY);
-    if (!item) return undefined;
+    if (!item) {
+      if (this.statelessKeys.size >= HEAD_CACHE_SIZE) this.statelessKeys.clear();
+      this.statelessKeys.add(key);
+      // A head from another key under this key's minted uri cannot happen (content cannot claim
+      // one); were it there, it would say nothing about this key.
+      const head = await this.current(articleUriForKey(key));
+      return head?.origin.key === key ? stateFromHead(head) : undefined;
+    }
+    this.statelessKeys.delete(key);
     const value = unmarshall(item);
     return {
       key,
@@ -379,15 +462,24 @@ export class DynamoDbArticleIndex implements ArticleIndex, FeedIndex {
     };
   }
 
+  /**
+   * Writes the state item, unless the key has none (as last read here) and the head this index just
+   * saved for the key's minted uri records exactly this state: then objectState reads it from there.
+   */
   async saveObjectState(state: ObjectState): Promise<void> {
+    const stateless = this.statelessKeys.delete(state.key);
+    const saved = state.uri === undefined ? undefined : this.savedHeads.get(state.uri);
+    if (
+      stateless &&
+      saved &&
+      state.lastEvent === 'created' &&
+      saved.pubStatus !== 'canceled' &&
+      state.uri === articleUriForKey(state.key) &&
+      sameState(stateFromHead(saved), state)
+    )
+      return;
     await this.dynamoDb.send(
-      new PutItemCommand({
-        TableName: this.tableName,
-        Item: marshall(
-          { pk: objectKey(state.key), sk: STATE_SORT_KEY, ...state },
-          { removeUndefinedValues: true },
-        ),
-      }),
+      new PutItemCommand({ TableName: this.tableName, Item: objectStateToItem(state) }),
     );
   }
 

@@ -21,7 +21,10 @@ export class S3DocumentStore implements DocumentStore {
         Bucket: this.bucket,
         Key: `${INDEX_DOCUMENT_PREFIX}${key}`,
         Body: bytes,
-        ContentType: 'application/gzip',
+        // For people fetching the object; the index reads its encoding from the version item.
+        ...(key.endsWith('.br')
+          ? { ContentType: 'application/json', ContentEncoding: 'br' }
+          : { ContentType: 'application/gzip' }),
       }),
     );
   }

@@ -17,11 +17,12 @@ export type IndexName = (typeof INDEX_NAMES)[keyof typeof INDEX_NAMES];
  * The attributes an index holds besides the keys; an index not listed holds the whole item. The feed
  * index is on version items, whose compressed document (kilobytes) would otherwise be copied into
  * it: an index write costs a write unit per KB it holds, so it keeps only what choosing a feed's
- * entries needs (the head at that version), and documents are read from the table for the entries
- * a partner takes.
+ * entries needs (the head at that version, which takes uri, version and contentHash from the item,
+ * and the compression `encoding` that feedHead is in), and documents are read from the table for the
+ * entries a partner takes.
  */
 export const INDEX_PROJECTIONS: Readonly<Partial<Record<IndexName, readonly string[]>>> = {
-  byFeed: ['uri', 'version', 'feedEvent', 'feedHead'],
+  byFeed: ['uri', 'version', 'contentHash', 'feedEvent', 'feedHead', 'encoding'],
 };
 
 /**

@@ -10,7 +10,7 @@ import { SyndicationStack } from '../../infra/stacks/syndication-stack.js';
 import { parsePartnerRegistry } from '../../shared/partners/registry.js';
 
 describe('the byFeed index of the article table', () => {
-  test('keys byFeedPk / byFeedSk, projecting only uri, version, feedEvent and feedHead', () => {
+  test('keys byFeedPk / byFeedSk, projecting only uri, version, contentHash, feedEvent, feedHead and encoding', () => {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
     const partners = parsePartnerRegistry({
       partners: [{ name: 'all-news-wire', delivery: { type: 'sqs' }, filters: {} }],
@@ -33,6 +33,8 @@ describe('the byFeed index of the article table', () => {
     ]);
     assert.equal(byFeed.Projection.ProjectionType, 'INCLUDE');
     assert.deepEqual([...(byFeed.Projection.NonKeyAttributes ?? [])].sort(), [
+      'contentHash',
+      'encoding',
       'feedEvent',
       'feedHead',
       'uri',

@@ -25,8 +25,8 @@ import { ninjsProblems } from '../../shared/ninjs/validate.js';
 import { ingestObject } from '../../shared/usecases/ingest-object.js';
 import { wireStoryOfSize } from '../helpers/prose.js';
 
-const KEY = 'longreads/prose-700kb.txt';
-const URI = 'urn:syndicate:longreads/prose-700kb.txt';
+const KEY = 'longreads/prose-2mib.txt';
+const URI = 'urn:syndicate:longreads/prose-2mib.txt';
 const KEY_BYTES = Buffer.from('dynalite-test-key-dynalite-test-', 'utf8');
 const API = 'https://r4nd0m1d.execute-api.us-east-1.amazonaws.com';
 
@@ -62,7 +62,7 @@ describe('content API over the DynamoDB index', () => {
     );
     index = new DynamoDbArticleIndex(client, 'articles', { documents });
     const objects = new InMemoryObjectStore();
-    objects.put('ingest', { key: KEY, bytes: Buffer.from(wireStoryOfSize(700 * 1024, 3)) });
+    objects.put('ingest', { key: KEY, bytes: Buffer.from(wireStoryOfSize(2 * 1024 * 1024, 3)) });
     const outcome = await ingestObject(
       { objects, index, quarantine: new InMemoryQuarantine(), now },
       { bucket: 'ingest', key: KEY, sequencer: '01' },
@@ -75,7 +75,7 @@ describe('content API over the DynamoDB index', () => {
     await new Promise<void>((resolve) => server?.close(() => resolve()));
   });
 
-  test('a 700 KB article is kept out of its item and served whole by its link', async () => {
+  test('a 2 MiB article (too large for an item even compressed) is kept out of its item and served whole by its link', async () => {
     const item = await client.send(
       new GetItemCommand({
         TableName: 'articles',
@@ -89,7 +89,7 @@ describe('content API over the DynamoDB index', () => {
     assert.ok(stored);
     const store = new SignedLinkContentStore(new LinkSigner(KEY_BYTES), API, 3600, now);
     const link = await store.put(URI, 1, stored.ninjs);
-    assert.ok(link.sizeInBytes > 700 * 1024);
+    assert.ok(link.sizeInBytes > 2 * 1024 * 1024);
 
     const api = contentApi({
       index,
