@@ -191,6 +191,32 @@ describe('documents on DynamoDB: brotli, and gzip items written before it', () =
     assert.deepEqual(entry?.head, LEGACY_HEAD);
   });
 
+  test('one feed read returns an old gzip entry and a new [encoding, bytes] entry, in write order', async () => {
+    const { table, index } = await freshIndex();
+    await dynamoDb.client.send(new PutItemCommand({ TableName: table, Item: legacyVersionItem() }));
+    const newHead = {
+      ...LEGACY_HEAD,
+      uri: 'urn:syndicate:wire/new.txt',
+      contentHash: 'sha256:2222222222222222222222222222222222222222222222222222222222222222',
+      origin: { key: 'wire/new.txt', sequencer: '0055AED6DCD90281E6' },
+      firstCreated: '2026-12-01T10:00:00.000Z',
+      versionCreated: '2026-12-01T10:00:00.000Z',
+    };
+    const stored = { uri: newHead.uri, version: 1, contentHash: newHead.contentHash, ...LEGACY_DOCUMENT };
+    await index.saveVersion(newHead as never, stored as never, undefined);
+
+    const entries = await index.feedEntries({
+      after: '2026-12-01T00:00:00.000Z',
+      before: '2026-12-02T00:00:00.000Z',
+      order: 'ascending',
+      limit: 10,
+    });
+    assert.deepEqual(
+      entries.map((entry) => entry.head),
+      [LEGACY_HEAD, newHead],
+    );
+  });
+
   test('a feed head in an unknown encoding or an unknown shape is a clear error naming the entry', async () => {
     const { table, index } = await freshIndex();
     const range = {
