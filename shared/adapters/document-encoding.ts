@@ -6,6 +6,8 @@
  * Items written before brotli hold gzip and carry no encoding attribute, so the encoding is always
  * named by the item (absent = gzip) and never guessed from the bytes: a brotli stream has no magic
  * number, and a guess that read one format as the other would fail on a document it should serve.
+ * A feed entry's head is read from the feed index, which does not project the item's attribute, so
+ * it names its encoding itself (dynamodb-article-index.ts, feedHeadAttribute).
  */
 import { brotliCompressSync, brotliDecompressSync, constants, gunzipSync } from 'node:zlib';
 

@@ -176,12 +176,57 @@ function encodeDocument(stored: ArticleVersion): Uint8Array {
 }
 
 /**
- * The head a feed entry keeps, without what the version item holds anyway as attributes the feed
- * index projects (uri, version, contentHash): those are put back from the item when it is read.
+ * The head a feed entry keeps, without what the feed index projects from the version item anyway
+ * (uri, version): those are put back from the item when it is read. contentHash stays inside, as the
+ * index does not project it.
  */
-function feedHeadToStore(head: ArticleHead): Omit<ArticleHead, 'uri' | 'version' | 'contentHash'> {
-  const { uri: _uri, version: _version, contentHash: _contentHash, ...rest } = head;
+function feedHeadToStore(head: ArticleHead): Omit<ArticleHead, 'uri' | 'version'> {
+  const { uri: _uri, version: _version, ...rest } = head;
   return rest;
+}
+
+/**
+ * feedHead as the version item and the feed index keep it: a list of the compression's name and the
+ * compressed JSON. The index projects feedHead but not the item's `encoding` (a deployed index's
+ * projection cannot change: CloudFormation refuses to update a GSI's projection), so the head names
+ * its own compression; entries written before it are a plain binary of gzip, and the attribute's
+ * type, never the bytes, tells the two apart.
+ */
+function feedHeadAttribute(head: ArticleHead): AttributeValue {
+  return { L: [{ S: WRITE_ENCODING }, { B: encodeJson(feedHeadToStore(head)) }] };
+}
+
+/** The head inside a feedHead attribute, in either form; anything else is an error naming the entry. */
+function feedHeadFromAttribute(
+  attribute: AttributeValue | undefined,
+  entryKey: string,
+): Partial<ArticleHead> {
+  const [encodingName, bytes] = attribute?.L ?? [];
+  const stored =
+    attribute?.B !== undefined
+      ? { bytes: attribute.B, encoding: 'gzip' as const }
+      : attribute?.L?.length === 2 && encodingName?.S !== undefined && bytes?.B !== undefined
+        ? { bytes: bytes.B, encoding: encodingOf(encodingName.S) }
+        : undefined;
+  if (!stored) {
+    throw new MalformedFeedHeadError(entryKey, 'is neither gzip bytes nor a list [encoding, bytes]');
+  }
+  try {
+    return decodeJson(stored.bytes, stored.encoding);
+  } catch (error) {
+    throw new MalformedFeedHeadError(entryKey, `is not ${stored.encoding}-compressed JSON`, { cause: error });
+  }
+}
+
+export class MalformedFeedHeadError extends Error {
+  constructor(
+    readonly entryKey: string,
+    problem: string,
+    options?: ErrorOptions,
+  ) {
+    super(`the feedHead of feed entry ${JSON.stringify(entryKey)} ${problem}`, options);
+    this.name = 'MalformedFeedHeadError';
+  }
 }
 
 /** What a version that is a feed entry carries besides its document. */
@@ -196,14 +241,14 @@ function versionToItem(
   document: { readonly bytes: Uint8Array } | { readonly key: string },
   feed?: FeedFields,
 ): Item {
-  return marshall({
+  const item = marshall({
     pk: articleKey(stored.uri),
     sk: versionSortKey(stored.version),
     uri: stored.uri,
     version: stored.version,
     contentHash: stored.contentHash,
     writtenAt,
-    // Of the document, inline or in the document store, and of feedHead.
+    // Of the document, inline or in the document store; feedHead names its own.
     encoding: WRITE_ENCODING,
     ...('bytes' in document ? { document: document.bytes } : { documentKey: document.key }),
     ...(feed
@@ -211,12 +256,12 @@ function versionToItem(
           byFeedPk: feedPartition(dayOf(new Date(writtenAt).toISOString()), stored.uri),
           byFeedSk: feedKey(writtenAt, stored.uri, stored.version),
           feedEvent: feed.event,
-          // Compressed, as documents are: ~700 bytes of JSON become ~300, on the version item and in
-          // the index, which is often one write unit less for the version.
-          feedHead: encodeJson(feedHeadToStore(feed.head)),
         }
       : {}),
   });
+  // Compressed, as documents are: ~700 bytes of JSON become ~300, on the version item and in the
+  // index, which is often one write unit less for the version.
+  return feed ? { ...item, feedHead: feedHeadAttribute(feed.head) } : item;
 }
 
 /** The compression an item's encoding attribute names; absent (items written before brotli) is gzip. */
@@ -225,15 +270,15 @@ function itemEncoding(item: Item): DocumentEncoding {
 }
 
 function feedEntryFromItem(item: Item): FeedEntry {
-  const stored = decodeJson<Partial<ArticleHead>>(item.feedHead?.B as Uint8Array, itemEncoding(item));
+  const key = item.byFeedSk?.S as string;
+  const stored = feedHeadFromAttribute(item.feedHead, key);
   // Older entries keep the whole head; newer ones leave out what the item's own attributes say.
   const head = {
     ...stored,
     uri: item.uri?.S ?? stored.uri,
     version: item.version?.N !== undefined ? Number(item.version.N) : stored.version,
-    contentHash: item.contentHash?.S ?? stored.contentHash,
   } as ArticleHead;
-  return { key: item.byFeedSk?.S as string, eventType: item.feedEvent?.S as EventType, head };
+  return { key, eventType: item.feedEvent?.S as EventType, head };
 }
 
 /**

@@ -17,12 +17,16 @@ export type IndexName = (typeof INDEX_NAMES)[keyof typeof INDEX_NAMES];
  * The attributes an index holds besides the keys; an index not listed holds the whole item. The feed
  * index is on version items, whose compressed document (kilobytes) would otherwise be copied into
  * it: an index write costs a write unit per KB it holds, so it keeps only what choosing a feed's
- * entries needs (the head at that version, which takes uri, version and contentHash from the item,
- * and the compression `encoding` that feedHead is in), and documents are read from the table for the
- * entries a partner takes.
+ * entries needs (the head at that version, which names its own compression and takes uri and version
+ * from the item), and documents are read from the table for the entries a partner takes.
+ *
+ * A deployed index's projection cannot change (CloudFormation: "Cannot update GSI's properties other
+ * than Provisioned Throughput and Contributor Insights Specification"; only a new index under another
+ * name can project differently), so these lists stay as first deployed: what a feed entry needs more
+ * goes inside feedHead.
  */
 export const INDEX_PROJECTIONS: Readonly<Partial<Record<IndexName, readonly string[]>>> = {
-  byFeed: ['uri', 'version', 'contentHash', 'feedEvent', 'feedHead', 'encoding'],
+  byFeed: ['uri', 'version', 'feedEvent', 'feedHead'],
 };
 
 /**

@@ -10,7 +10,7 @@ import { SyndicationStack } from '../../infra/stacks/syndication-stack.js';
 import { parsePartnerRegistry } from '../../shared/partners/registry.js';
 
 describe('the byFeed index of the article table', () => {
-  test('keys byFeedPk / byFeedSk, projecting only uri, version, contentHash, feedEvent, feedHead and encoding', () => {
+  test('keys byFeedPk / byFeedSk, projecting only uri, version, feedEvent and feedHead, as first deployed', () => {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
     const partners = parsePartnerRegistry({
       partners: [{ name: 'all-news-wire', delivery: { type: 'sqs' }, filters: {} }],
@@ -32,14 +32,10 @@ describe('the byFeed index of the article table', () => {
       { AttributeName: 'byFeedSk', KeyType: 'RANGE' },
     ]);
     assert.equal(byFeed.Projection.ProjectionType, 'INCLUDE');
-    assert.deepEqual([...(byFeed.Projection.NonKeyAttributes ?? [])].sort(), [
-      'contentHash',
-      'encoding',
-      'feedEvent',
-      'feedHead',
-      'uri',
-      'version',
-    ]);
+    // Exactly the list the index was first deployed with, in its order: CloudFormation refuses to
+    // update a deployed GSI's projection ("Cannot update GSI's properties other than Provisioned
+    // Throughput and Contributor Insights Specification"), so any change fails the next deployment.
+    assert.deepEqual(byFeed.Projection.NonKeyAttributes, ['uri', 'version', 'feedEvent', 'feedHead']);
     // The status index still holds whole items, as before.
     assert.equal(indexes.find((index) => index.IndexName === 'byStatus')?.Projection.ProjectionType, 'ALL');
   });

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
-import { brotliDecompressSync, gzipSync } from 'node:zlib';
+import { brotliCompressSync, brotliDecompressSync, gzipSync } from 'node:zlib';
 import { type AttributeValue, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   DynamoDbArticleIndex,
@@ -165,11 +165,19 @@ describe('documents on DynamoDB: brotli, and gzip items written before it', () =
       JSON.parse(brotliDecompressSync(item.document?.B as Uint8Array).toString('utf8')),
       LEGACY_DOCUMENT,
     );
-    const feedHead = JSON.parse(brotliDecompressSync(item.feedHead?.B as Uint8Array).toString('utf8'));
-    // The item's own uri, version and contentHash are not repeated inside the feed head.
+    // The feed index does not project `encoding`, so feedHead names its own: [encoding, bytes].
+    const [encoding, bytes] = item.feedHead?.L ?? [];
+    assert.equal(item.feedHead?.L?.length, 2);
+    assert.equal(encoding?.S, 'br');
+    const feedHead = JSON.parse(brotliDecompressSync(bytes?.B as Uint8Array).toString('utf8'));
+    // uri and version, which the index projects from the item, are not repeated; contentHash, which
+    // it does not project, is kept inside.
     assert.equal(feedHead.uri, undefined);
     assert.equal(feedHead.version, undefined);
-    assert.equal(feedHead.contentHash, undefined);
+    assert.equal(
+      feedHead.contentHash,
+      'sha256:1111111111111111111111111111111111111111111111111111111111111111',
+    );
     assert.equal(feedHead.headline, 'Harbour bridge reopens after repairs');
 
     const version = await index.version('urn:syndicate:wire/legacy.txt', 1);
@@ -181,6 +189,62 @@ describe('documents on DynamoDB: brotli, and gzip items written before it', () =
       limit: 10,
     });
     assert.deepEqual(entry?.head, LEGACY_HEAD);
+  });
+
+  test('one feed read returns an old gzip entry and a new [encoding, bytes] entry, in write order', async () => {
+    const { table, index } = await freshIndex();
+    await dynamoDb.client.send(new PutItemCommand({ TableName: table, Item: legacyVersionItem() }));
+    const newHead = {
+      ...LEGACY_HEAD,
+      uri: 'urn:syndicate:wire/new.txt',
+      contentHash: 'sha256:2222222222222222222222222222222222222222222222222222222222222222',
+      origin: { key: 'wire/new.txt', sequencer: '0055AED6DCD90281E6' },
+      firstCreated: '2026-12-01T10:00:00.000Z',
+      versionCreated: '2026-12-01T10:00:00.000Z',
+    };
+    const stored = { uri: newHead.uri, version: 1, contentHash: newHead.contentHash, ...LEGACY_DOCUMENT };
+    await index.saveVersion(newHead as never, stored as never, undefined);
+
+    const entries = await index.feedEntries({
+      after: '2026-12-01T00:00:00.000Z',
+      before: '2026-12-02T00:00:00.000Z',
+      order: 'ascending',
+      limit: 10,
+    });
+    assert.deepEqual(
+      entries.map((entry) => entry.head),
+      [LEGACY_HEAD, newHead],
+    );
+  });
+
+  test('a feed head in an unknown encoding or an unknown shape is a clear error naming the entry', async () => {
+    const { table, index } = await freshIndex();
+    const range = {
+      after: '2026-12-01T00:00:00.000Z',
+      before: '2026-12-02T00:00:00.000Z',
+      order: 'ascending' as const,
+      limit: 10,
+    };
+    const put = (feedHead: AttributeValue) =>
+      dynamoDb.client.send(
+        new PutItemCommand({ TableName: table, Item: { ...legacyVersionItem(), feedHead } }),
+      );
+
+    await put({ L: [{ S: 'zstd' }, { B: gzipSync(JSON.stringify(LEGACY_HEAD)) }] });
+    await assert.rejects(index.feedEntries(range), /unknown document encoding "zstd"/);
+
+    await put({ S: JSON.stringify(LEGACY_HEAD) });
+    await assert.rejects(
+      index.feedEntries(range),
+      /feedHead of feed entry "2026-12-01T09:00:00.000Z~0123456789abcdef" is neither gzip bytes nor a list/,
+    );
+
+    // Brotli bytes in the plain-binary form, which only ever held gzip: refused, not guessed at.
+    await put({ B: brotliCompressSync(JSON.stringify(LEGACY_HEAD)) });
+    await assert.rejects(
+      index.feedEntries(range),
+      /feedHead of feed entry "2026-12-01T09:00:00.000Z~0123456789abcdef" is not gzip-compressed JSON/,
+    );
   });
 
   test('an encoding the reader does not know is a clear error, not a guess', async () => {
@@ -216,16 +280,20 @@ describe('documents on DynamoDB: brotli, and gzip items written before it', () =
     const item = written.Item as Record<string, AttributeValue>;
     // DynamoDB Developer Guide, "Item sizes and formats": an item's size is the UTF-8 length of each
     // attribute name plus its value (strings: UTF-8 bytes; binary: bytes; numbers: at most 1 byte per
-    // 2 significant digits + 1). "Read/write capacity mode": a write unit is one write of an item up
-    // to 1 KB, larger items take one more unit per started 1 KB (1,024 bytes).
+    // 2 significant digits + 1; lists: 3 bytes plus 1 byte per element plus the elements).
+    // "Read/write capacity mode": a write unit is one write of an item up to 1 KB, larger items take
+    // one more unit per started 1 KB (1,024 bytes).
+    const valueSize = (name: string, value: AttributeValue): number => {
+      if (value.S !== undefined) return Buffer.byteLength(value.S, 'utf8');
+      if (value.B !== undefined) return value.B.length;
+      if (value.N !== undefined) return Math.ceil(value.N.length / 2) + 1;
+      if (value.L !== undefined)
+        return 3 + value.L.reduce((sum, element) => sum + 1 + valueSize(name, element), 0);
+      return assert.fail(`unexpected attribute type on the version item: ${name}`);
+    };
     let size = 0;
-    for (const [name, value] of Object.entries(item)) {
-      size += Buffer.byteLength(name, 'utf8');
-      if (value.S !== undefined) size += Buffer.byteLength(value.S, 'utf8');
-      else if (value.B !== undefined) size += value.B.length;
-      else if (value.N !== undefined) size += Math.ceil(value.N.length / 2) + 1;
-      else assert.fail(`unexpected attribute type on the version item: ${name}`);
-    }
+    for (const [name, value] of Object.entries(item))
+      size += Buffer.byteLength(name, 'utf8') + valueSize(name, value);
     assert.ok(item.document?.B, 'the document is inside the item');
     assert.ok(size < 3072, `the version item is ${size} bytes`);
     assert.equal(Math.ceil(size / 1024), 3);
