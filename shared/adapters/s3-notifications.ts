@@ -12,6 +12,11 @@ export interface ObjectNotification {
   readonly sequencer: string;
   /** The object's size in bytes, as S3 gives it in ObjectCreated notifications (removals have none). */
   readonly sizeBytes?: number;
+  /**
+   * The record's `eventTime` as S3 wrote it (ISO 8601, UTC): when S3 stored the object, or removed it.
+   * Absent when the record has none or it is not a time, so a bad time never costs the object.
+   */
+  readonly eventTime?: string;
 }
 
 /** S3 URL-encodes keys in notifications, with '+' for spaces. */
@@ -27,6 +32,7 @@ function notificationOf(record: S3EventRecord): ObjectNotification | undefined {
       : undefined;
   if (!kind) return undefined;
   const size: unknown = record.s3.object.size;
+  const eventTime: unknown = record.eventTime;
   return {
     kind,
     bucket: record.s3.bucket.name,
@@ -35,6 +41,7 @@ function notificationOf(record: S3EventRecord): ObjectNotification | undefined {
     ...(kind === 'created' && typeof size === 'number' && Number.isSafeInteger(size) && size >= 0
       ? { sizeBytes: size }
       : {}),
+    ...(typeof eventTime === 'string' && Number.isFinite(Date.parse(eventTime)) ? { eventTime } : {}),
   };
 }
 
