@@ -10,8 +10,9 @@
  *   (every partner's versions together, from S3 storing the object, the notification's `eventTime`,
  *   to its publish) plus the partner's own dwell-time percentile (publish to delivery, Logs Insights
  *   `pct()` over its logged successes). A sum of percentiles is not the percentile of the sums (it is
- *   close when one of the two parts dominates). Withdrawals and versions indexed before the upload
- *   time was kept emit no upload-to-publish time, so they are not in it. Each answer's `basis` says so.
+ *   close when one of the two parts dominates). Withdrawals, embargo releases and versions indexed
+ *   before the upload time was kept emit no upload-to-publish time, so they are not in it. Each
+ *   answer's `basis` says so.
  *
  * Delivery logs name the endpoint (`delivery.destination`): a queue ARN, an HTTPS URL or a function
  * ARN. `partnerEndpoints` maps them to partners through the registry and the stack's manifest.
