@@ -24,6 +24,16 @@ export function decodeS3Key(encoded: string): string {
   return decodeURIComponent(encoded.replace(/\+/g, ' '));
 }
 
+/**
+ * S3 writes eventTime as ISO 8601 in UTC (`1970-01-01T00:00:00.000Z`): anything else is not kept, so
+ * what the head stores is a short, parseable time whatever a message claims.
+ */
+function isS3Time(value: string): boolean {
+  return (
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z$/.test(value) && Number.isFinite(Date.parse(value))
+  );
+}
+
 function notificationOf(record: S3EventRecord): ObjectNotification | undefined {
   const kind = record.eventName.startsWith('ObjectCreated')
     ? 'created'
@@ -41,7 +51,7 @@ function notificationOf(record: S3EventRecord): ObjectNotification | undefined {
     ...(kind === 'created' && typeof size === 'number' && Number.isSafeInteger(size) && size >= 0
       ? { sizeBytes: size }
       : {}),
-    ...(typeof eventTime === 'string' && Number.isFinite(Date.parse(eventTime)) ? { eventTime } : {}),
+    ...(typeof eventTime === 'string' && isS3Time(eventTime) ? { eventTime } : {}),
   };
 }
 

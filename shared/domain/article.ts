@@ -25,7 +25,7 @@ export interface NormalisedArticle {
   readonly provenance: Readonly<Record<string, Provenance>>;
 }
 
-/** Where an article's current version came from: the object and its S3 event sequencer. */
+/** Where an article's current version came from: the object, its S3 event sequencer and upload time. */
 export interface ObjectOrigin {
   readonly key: string;
   /** S3's per-key event order (hex); undefined when the change did not come from a notification. */

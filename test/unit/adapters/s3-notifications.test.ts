@@ -52,19 +52,25 @@ describe('S3 event notifications through SQS', () => {
       '1970-01-01T00:00:00.000Z',
     );
 
-    const bad = parseS3Notifications(body.replace('1970-01-01T00:00:00.000Z', 'yesterday'));
-    assert.deepEqual(bad, {
-      kind: 'records',
-      notifications: [
+    // Not a time, a time in another format (Date.parse reads it), a time that does not exist.
+    for (const time of ['yesterday', 'Tue, 08 Dec 2026 00:00:00 GMT', '2026-13-45T99:00:00.000Z']) {
+      assert.deepEqual(
+        parseS3Notifications(body.replace('1970-01-01T00:00:00.000Z', time)),
         {
-          kind: 'created',
-          bucket: 'mybucket',
-          key: 'HappyFace.jpg',
-          sequencer: '0055AED6DCD90281E5',
-          sizeBytes: 1024,
+          kind: 'records',
+          notifications: [
+            {
+              kind: 'created',
+              bucket: 'mybucket',
+              key: 'HappyFace.jpg',
+              sequencer: '0055AED6DCD90281E5',
+              sizeBytes: 1024,
+            },
+          ],
         },
-      ],
-    });
+        time,
+      );
+    }
   });
 
   test("S3's one-off test event is told apart", () => {
