@@ -180,7 +180,7 @@ export async function measureArticleSizes(): Promise<ArticleSizes> {
   objects.put('ingest', { key, bytes: readFileSync(join(REPO_ROOT, ARTICLE)) });
   const outcome = await ingestObject(
     { objects, index: new DynamoDbArticleIndex(recorder, 'articles'), now: () => now },
-    { bucket: 'ingest', key, sequencer: '0018EB44CDAEFBDA01' },
+    { bucket: 'ingest', key, sequencer: '0018EB44CDAEFBDA01', uploadedAt: now.toISOString() },
   );
   if (outcome.status !== 'published') throw new Error(`the sample article was ${outcome.status}`);
   const puts = calls

@@ -111,6 +111,9 @@ export function createNormaliseHandler(deps: NormaliseHandlerDependencies): Norm
         key: notification.key,
         sequencer: notification.sequencer,
         ...(notification.sizeBytes !== undefined ? { sizeBytes: notification.sizeBytes } : {}),
+        ...(notification.kind === 'created' && notification.eventTime
+          ? { uploadedAt: notification.eventTime }
+          : {}),
       };
       const outcome: Outcome =
         notification.kind === 'created' ? await ingestObject(deps, event) : await withdrawObject(deps, event);

@@ -40,7 +40,10 @@ function changeOf(record: DynamoDBRecord): ArticleChange {
 export function createPublishHandler(deps: PublishHandlerDependencies): PublishHandler {
   const { logger, metrics } = deps;
 
-  /** Versions sent, by event type, and how long after the version was indexed each went out. */
+  /**
+   * Versions sent, by event type, and how long after the version was indexed each went out, and after
+   * its object was uploaded when the head knows that (heads written before it was kept do not).
+   */
   function recordDeliveries(changes: readonly ArticleChange[], unsent: ReadonlySet<string>): void {
     const now = deps.now().getTime();
     for (const change of changes) {
@@ -53,6 +56,12 @@ export function createPublishHandler(deps: PublishHandlerDependencies): PublishH
         'Milliseconds',
         Math.max(0, now - Date.parse(change.after.versionCreated)),
       );
+      // Only a version its upload made: an embargo release keeps the head's origin, and counting it
+      // would add the embargo's hours to the pipeline's upload-to-publish time.
+      const upload = change.after.origin.uploadedAt;
+      const uploadedAt = Date.parse(upload ?? '');
+      if (Number.isFinite(uploadedAt) && change.before?.origin.uploadedAt !== upload)
+        metrics.add('UploadToPublishLatency', 'Milliseconds', Math.max(0, now - uploadedAt));
     }
   }
 

@@ -6,13 +6,13 @@
  * - deliveries: the successes in the topics' success log groups, counted with Logs Insights and
  *   scaled by 100 / the success sample rate (an estimate unless every success is logged);
  * - latency: SNS logs carry no message attributes, so a delivery cannot be tied to its article's
- *   upload. What is measured is the index-to-delivery time: publish's `IngestToPublishLatency`
- *   percentile (every partner's versions together, from the time the version was indexed to its
- *   publish) plus the partner's own dwell-time percentile (publish to delivery, Logs Insights `pct()`
- *   over its logged successes). A sum of percentiles is not the percentile of the sums (it is close
- *   when one of the two parts dominates), and the time from upload to indexing (the S3 notification,
- *   the ingest queue and normalise) is not in it because the index does not keep the upload time.
- *   Each answer's `basis` says so.
+ *   upload. What is measured is the sum of two percentiles: publish's `UploadToPublishLatency`
+ *   (every partner's versions together, from S3 storing the object, the notification's `eventTime`,
+ *   to its publish) plus the partner's own dwell-time percentile (publish to delivery, Logs Insights
+ *   `pct()` over its logged successes). A sum of percentiles is not the percentile of the sums (it is
+ *   close when one of the two parts dominates). Withdrawals, embargo releases and versions indexed
+ *   before the upload time was kept emit no upload-to-publish time, so they are not in it. Each
+ *   answer's `basis` says so.
  *
  * Delivery logs name the endpoint (`delivery.destination`): a queue ARN, an HTTPS URL or a function
  * ARN. `partnerEndpoints` maps them to partners through the registry and the stack's manifest.
@@ -198,7 +198,8 @@ const QUERIES_PER_REQUEST = 500;
 const LOG_GROUPS_PER_QUERY = 50;
 /** The most rows a Logs Insights query returns. */
 const QUERY_ROW_LIMIT = 10_000;
-const PUBLISH_LATENCY = 'IngestToPublishLatency';
+/** From S3 storing the object to publish: the pipeline's part of the upload-to-delivery time. */
+const PUBLISH_LATENCY = 'UploadToPublishLatency';
 const DELIVERY_FAILURES = 'DeliveryFailures';
 
 /** A successful delivery as a log record, reduced to what the queries need. */
@@ -360,10 +361,9 @@ export class CloudWatchDeliveryMetrics implements DeliveryMetricsReader {
         ? 'deliveries: every success SNS logged'
         : `deliveries: the successes SNS logged (a ${rate}% sample) x ${Number((100 / rate).toFixed(2))}, an estimate`;
     return (
-      `AWS: ${deliveries}; ${failures}; latency from indexing (not upload) to delivery: publish's ` +
-      `IngestToPublishLatency percentile (all partners) + this partner's SNS dwell-time percentile over ` +
-      `${samples} logged success(es); a sum of percentiles, without the upload-to-index time (S3 ` +
-      'notification, ingest queue, normalise), which the index does not keep'
+      `AWS: ${deliveries}; ${failures}; latency from upload to delivery: the pipeline's ` +
+      `upload-to-publish percentile (${PUBLISH_LATENCY}, all partners) plus this partner's SNS dwell ` +
+      `percentile over ${samples} logged success(es) (a sum of percentiles, not the percentile of the sums)`
     );
   }
 

@@ -118,6 +118,7 @@ export function headToItem(head: ArticleHead): Item {
       headline: head.headline.slice(0, 300),
       originKey: head.origin.key,
       originSequencer: head.origin.sequencer,
+      originUploadedAt: head.origin.uploadedAt,
       source: head.source,
       language: head.language,
       urgency: head.urgency,
@@ -154,6 +155,7 @@ export function headFromItem(item: Item): ArticleHead | undefined {
     origin: {
       key: value.originKey as string,
       ...(value.originSequencer ? { sequencer: value.originSequencer as string } : {}),
+      ...(typeof value.originUploadedAt === 'string' ? { uploadedAt: value.originUploadedAt } : {}),
     },
     source: value.source as string,
     ...(value.language !== undefined ? { language: value.language as string } : {}),

@@ -12,11 +12,26 @@ export interface ObjectNotification {
   readonly sequencer: string;
   /** The object's size in bytes, as S3 gives it in ObjectCreated notifications (removals have none). */
   readonly sizeBytes?: number;
+  /**
+   * The record's `eventTime` as S3 wrote it (ISO 8601, UTC): when S3 stored the object, or removed it.
+   * Absent when the record has none or it is not a time, so a bad time never costs the object.
+   */
+  readonly eventTime?: string;
 }
 
 /** S3 URL-encodes keys in notifications, with '+' for spaces. */
 export function decodeS3Key(encoded: string): string {
   return decodeURIComponent(encoded.replace(/\+/g, ' '));
+}
+
+/**
+ * S3 writes eventTime as ISO 8601 in UTC (`1970-01-01T00:00:00.000Z`): anything else is not kept, so
+ * what the head stores is a short, parseable time whatever a message claims.
+ */
+function isS3Time(value: string): boolean {
+  return (
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z$/.test(value) && Number.isFinite(Date.parse(value))
+  );
 }
 
 function notificationOf(record: S3EventRecord): ObjectNotification | undefined {
@@ -27,6 +42,7 @@ function notificationOf(record: S3EventRecord): ObjectNotification | undefined {
       : undefined;
   if (!kind) return undefined;
   const size: unknown = record.s3.object.size;
+  const eventTime: unknown = record.eventTime;
   return {
     kind,
     bucket: record.s3.bucket.name,
@@ -35,6 +51,7 @@ function notificationOf(record: S3EventRecord): ObjectNotification | undefined {
     ...(kind === 'created' && typeof size === 'number' && Number.isSafeInteger(size) && size >= 0
       ? { sizeBytes: size }
       : {}),
+    ...(typeof eventTime === 'string' && isS3Time(eventTime) ? { eventTime } : {}),
   };
 }
 

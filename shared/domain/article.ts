@@ -25,11 +25,16 @@ export interface NormalisedArticle {
   readonly provenance: Readonly<Record<string, Provenance>>;
 }
 
-/** Where an article's current version came from: the object and its S3 event sequencer. */
+/** Where an article's current version came from: the object, its S3 event sequencer and upload time. */
 export interface ObjectOrigin {
   readonly key: string;
   /** S3's per-key event order (hex); undefined when the change did not come from a notification. */
   readonly sequencer?: string;
+  /**
+   * When S3 stored the object (its notification's `eventTime`, ISO 8601): where the upload-to-publish
+   * latency starts. Undefined for versions made before it was kept, or not from a notification.
+   */
+  readonly uploadedAt?: string;
 }
 
 /** The current state of one article: metadata only, small enough to write cheaply on every change. */

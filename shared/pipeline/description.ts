@@ -389,6 +389,11 @@ export const publish = describeFunction({
       unit: 'Milliseconds',
       meaning: 'from a version being indexed to its message being sent',
     },
+    {
+      name: 'UploadToPublishLatency',
+      unit: 'Milliseconds',
+      meaning: "from S3 storing a version's object (its notification's eventTime) to its message being sent",
+    },
     PERMANENT_FAILURES,
   ],
 });

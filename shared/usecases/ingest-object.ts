@@ -43,6 +43,8 @@ export interface ObjectEvent {
   readonly sequencer?: string;
   /** The object's size as its notification gives it: an object over its limit is refused unread. */
   readonly sizeBytes?: number;
+  /** When S3 stored the object (the notification's `eventTime`), kept on the head as its upload time. */
+  readonly uploadedAt?: string;
 }
 
 export type IngestOutcome =
@@ -146,7 +148,11 @@ export async function ingestObject(deps: IngestDependencies, event: ObjectEvent)
   if (!object) return { status: 'missing' };
 
   const now = deps.now().toISOString();
-  const origin: ObjectOrigin = { key: event.key, ...(event.sequencer ? { sequencer: event.sequencer } : {}) };
+  const origin: ObjectOrigin = {
+    key: event.key,
+    ...(event.sequencer ? { sequencer: event.sequencer } : {}),
+    ...(event.uploadedAt ? { uploadedAt: event.uploadedAt } : {}),
+  };
   const sizeBytes = 'tooLarge' in object ? object.sizeBytes : object.bytes.length;
   let normalised: Awaited<ReturnType<typeof normaliseObject>>;
   let current: ArticleHead | undefined;

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { JourneyTracker } from '../../local/journeys.js';
 import { LocalPipeline } from '../../local/pipeline.js';
+import { DynamoDbArticleIndex } from '../../shared/adapters/dynamodb-article-index.js';
 import type { ArticleEnvelope } from '../../shared/domain/message.js';
 import { ninjsProblems } from '../../shared/ninjs/validate.js';
 import { threePartnerRegistry } from '../helpers/partners.js';
@@ -58,6 +59,20 @@ describe('local pipeline end to end', () => {
       'sport-only': 0,
       'german-only': 0,
     });
+  });
+
+  test("the head keeps the upload time from the emulated notification's eventTime", async () => {
+    const { uri } = await tracker.journeyOf(WIRE_KEY);
+    assert.ok(uri);
+    const index = new DynamoDbArticleIndex(pipeline.clients.dynamoDb, pipeline.resources.table);
+    const head = await index.current(uri);
+    const uploadedAt = head?.origin.uploadedAt ?? '';
+    // S3's eventTime format (ISO 8601, milliseconds, UTC), and S3 stored the object before it was indexed.
+    assert.match(uploadedAt, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+    assert.ok(
+      Date.parse(uploadedAt) <= Date.parse(head?.versionCreated ?? ''),
+      `${uploadedAt} ${head?.versionCreated}`,
+    );
   });
 
   test('the sport article reaches the sport partner and the catch-all only', async () => {

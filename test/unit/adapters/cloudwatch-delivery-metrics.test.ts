@@ -62,7 +62,8 @@ function seriesFor(query: MetricDataQuery, bucketSeconds: number): { Timestamps:
   const stat = query.MetricStat;
   const metric = stat?.Metric;
   const dimension = metric?.Dimensions?.[0];
-  if (metric?.MetricName === 'IngestToPublishLatency') {
+  // The pipeline's part of the upload-to-delivery time: publish's upload-to-publish latency.
+  if (metric?.MetricName === 'UploadToPublishLatency') {
     assert.deepEqual(metric.Dimensions, [{ Name: 'service', Value: 'content-syndication-prod' }]);
     if (stat?.Period === 86_400)
       return { Timestamps: [WINDOW.from], Values: [stat.Stat === 'p50' ? 850 : 2400] };
@@ -199,8 +200,13 @@ describe('CloudWatch delivery figures', () => {
       { start: TEN.getTime(), deliveries: 10, failures: 3, p50Ms: 1100, p95Ms: 2300 },
       { start: ELEVEN.getTime(), deliveries: 0, failures: 2, p50Ms: null, p95Ms: null },
     ]);
-    assert.match(alerts?.basis ?? '', /10% sample/);
-    assert.match(alerts?.basis ?? '', /not upload/);
+    assert.equal(
+      alerts?.basis,
+      'AWS: deliveries: the successes SNS logged (a 10% sample) x 10, an estimate; failures: every failed ' +
+        'SNS delivery (metric DeliveryFailures by destination); latency from upload to delivery: the ' +
+        "pipeline's upload-to-publish percentile (UploadToPublishLatency, all partners) plus this partner's " +
+        'SNS dwell percentile over 7 logged success(es) (a sum of percentiles, not the percentile of the sums)',
+    );
     // SNS does not log email deliveries: nothing measured but failures (none).
     assert.deepEqual(
       { deliveries: mailer?.deliveries, failures: mailer?.failures, latency: mailer?.latency },

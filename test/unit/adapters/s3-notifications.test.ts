@@ -25,10 +25,52 @@ describe('S3 event notifications through SQS', () => {
           bucket: 'syndicate-ingest',
           key: 'reuters/Market reporté +1.txt',
           sequencer: '0055AED6DCD90281E5',
+          eventTime: '2026-12-07T12:00:00.000Z',
         },
-        { kind: 'removed', bucket: 'syndicate-ingest', key: 'wire/a/b.txt', sequencer: '0055AED6DCD90281E6' },
+        {
+          kind: 'removed',
+          bucket: 'syndicate-ingest',
+          key: 'wire/a/b.txt',
+          sequencer: '0055AED6DCD90281E6',
+          eventTime: '2026-12-07T12:00:00.000Z',
+        },
       ],
     });
+  });
+
+  test("the record's eventTime (when S3 stored the object) is kept as S3 wrote it; a bad one is dropped", () => {
+    // AWS's documented event message structure 2.1, with the epoch as its eventTime.
+    const body = `{"Records":[{"eventVersion":"2.1","eventSource":"aws:s3","awsRegion":"us-west-2",
+"eventTime":"1970-01-01T00:00:00.000Z","eventName":"ObjectCreated:Put",
+"userIdentity":{"principalId":"AWS:AIDAJDPLRKLG7UEXAMPLE"},"requestParameters":{"sourceIPAddress":"127.0.0.1"},
+"responseElements":{"x-amz-request-id":"C3D13FE58DE4C810","x-amz-id-2":"FMyUVURIY8/IgAtTv8xRjskZQpcIZ9KG4V5Wp6S7S/JRWeUWerMUE5JgHvANOjpD"},
+"s3":{"s3SchemaVersion":"1.0","configurationId":"testConfigRule","bucket":{"name":"mybucket","ownerIdentity":{"principalId":"A3NL1KOZZKExample"},"arn":"arn:aws:s3:::mybucket"},
+"object":{"key":"HappyFace.jpg","size":1024,"eTag":"d41d8cd98f00b204e9800998ecf8427e","versionId":"096fKKXTRTtl3on89fVO.nfljtsv6qko","sequencer":"0055AED6DCD90281E5"}}}]}`;
+    const parsed = parseS3Notifications(body);
+    assert.equal(
+      parsed.kind === 'records' ? parsed.notifications[0]?.eventTime : undefined,
+      '1970-01-01T00:00:00.000Z',
+    );
+
+    // Not a time, a time in another format (Date.parse reads it), a time that does not exist.
+    for (const time of ['yesterday', 'Tue, 08 Dec 2026 00:00:00 GMT', '2026-13-45T99:00:00.000Z']) {
+      assert.deepEqual(
+        parseS3Notifications(body.replace('1970-01-01T00:00:00.000Z', time)),
+        {
+          kind: 'records',
+          notifications: [
+            {
+              kind: 'created',
+              bucket: 'mybucket',
+              key: 'HappyFace.jpg',
+              sequencer: '0055AED6DCD90281E5',
+              sizeBytes: 1024,
+            },
+          ],
+        },
+        time,
+      );
+    }
   });
 
   test("S3's one-off test event is told apart", () => {

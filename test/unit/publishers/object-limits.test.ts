@@ -232,7 +232,14 @@ describe('the size in S3 notifications', () => {
     assert.deepEqual(created, {
       kind: 'records',
       notifications: [
-        { kind: 'created', bucket: BUCKET, key: 'narrow/a.txt', sequencer: '0A', sizeBytes: 2049 },
+        {
+          kind: 'created',
+          bucket: BUCKET,
+          key: 'narrow/a.txt',
+          sequencer: '0A',
+          sizeBytes: 2049,
+          eventTime: '2026-12-07T12:00:00.000Z',
+        },
       ],
     });
     const removed = parseS3Notifications(
@@ -240,7 +247,15 @@ describe('the size in S3 notifications', () => {
     );
     assert.deepEqual(removed, {
       kind: 'records',
-      notifications: [{ kind: 'removed', bucket: BUCKET, key: 'narrow/a.txt', sequencer: '0B' }],
+      notifications: [
+        {
+          kind: 'removed',
+          bucket: BUCKET,
+          key: 'narrow/a.txt',
+          sequencer: '0B',
+          eventTime: '2026-12-07T12:00:00.000Z',
+        },
+      ],
     });
   });
 
