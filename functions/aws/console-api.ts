@@ -8,10 +8,18 @@
  * it every few seconds, and a scan would read every item of a table that only grows.
  */
 import { type AlarmType, CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, NoSuchKey, S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  CloudWatchDeliveryMetrics,
+  partnerEndpoints,
+  partnerTopicArns,
+  serviceNameOf,
+  successLogGroupOf,
+} from '../../shared/adapters/cloudwatch-delivery-metrics.js';
 import { DynamoDbArticleIndex } from '../../shared/adapters/dynamodb-article-index.js';
 import { S3ClaimCheck } from '../../shared/adapters/s3-claim-check.js';
 import { S3DocumentStore } from '../../shared/adapters/s3-document-store.js';
@@ -32,7 +40,7 @@ import type { ArticleHead } from '../../shared/domain/article.js';
 import { timeKey } from '../../shared/feeds/entries.js';
 import type { Partner } from '../../shared/partners/registry.js';
 import type { TopicRoutes } from '../../shared/partners/topology.js';
-import type { consoleApi } from '../../shared/pipeline/description.js';
+import { type consoleApi, METRICS_NAMESPACE } from '../../shared/pipeline/description.js';
 import { queuesWithRole } from '../../shared/pipeline/manifest.js';
 import type { SettingValues } from '../../shared/pipeline/settings.js';
 import type { ArticleIndex } from '../../shared/ports/article-index.js';
@@ -200,6 +208,38 @@ export function noDeliveryFigures(partners: readonly Partner[], why: string): De
   };
 }
 
+/**
+ * How long one Logs Insights query of the partners page may run: the function has 29 s and API Gateway
+ * answers 503 after 30 s, so a slow query is stopped and reported while the page can still be told why.
+ */
+export const DELIVERY_QUERY_TIMEOUT_MS = 20_000;
+
+/**
+ * The stack's per-partner delivery figures (shared/adapters/cloudwatch-delivery-metrics.ts), from what
+ * the function is deployed with: the partner topics' success log groups from its topic routes, the
+ * sample rate the stack configured on them (a setting, so no GetTopicAttributes call), the partners'
+ * endpoints from the registry and the queues the stack named for them.
+ */
+export function stackDeliveryMetrics(
+  settings: ConsoleApiSettings,
+  registry: ConsolePartnersFile,
+  clients: { readonly cloudWatch: CloudWatchClient; readonly logs: CloudWatchLogsClient },
+): CloudWatchDeliveryMetrics {
+  return new CloudWatchDeliveryMetrics({
+    cloudWatch: clients.cloudWatch,
+    logs: clients.logs,
+    partners: partnerEndpoints(
+      registry.partners,
+      partnerManifestQueues(settings.queueUrlPrefix, registry.stage, registry.partners),
+    ),
+    successLogGroups: partnerTopicArns({ topicRoutes: settings.topicRoutes }).map(successLogGroupOf),
+    successSampleRate: settings.deliveryLogSampleRate,
+    namespace: METRICS_NAMESPACE,
+    serviceName: serviceNameOf(registry.stage),
+    queryTimeoutMs: DELIVERY_QUERY_TIMEOUT_MS,
+  });
+}
+
 // --- wiring -------------------------------------------------------------------------------------------
 
 export interface ConsoleApiClients {
@@ -293,5 +333,22 @@ export function awsDependencies(
         path: request.path,
         error: error as Error,
       }),
+  });
+}
+
+/** The function as deployed: `awsDependencies` with the stack's delivery figures from CloudWatch. */
+export function deployedConsoleApi(settings: ConsoleApiSettings, registry: ConsolePartnersFile) {
+  const clients = {
+    dynamoDb: new DynamoDBClient({}),
+    s3: new S3Client({}),
+    sqs: new SQSClient({}),
+    sns: new SNSClient({}),
+    cloudWatch: new CloudWatchClient({}),
+  };
+  const logs = new CloudWatchLogsClient({});
+  traceClients(clients.dynamoDb, clients.s3, clients.sqs, clients.sns, clients.cloudWatch, logs);
+  return awsDependencies(settings, registry, {
+    clients,
+    deliveryMetrics: stackDeliveryMetrics(settings, registry, { cloudWatch: clients.cloudWatch, logs }),
   });
 }
