@@ -42,6 +42,7 @@ import {
 } from 'aws-cdk-lib/aws-cloudfront';
 import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import type { IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
   BlockPublicAccess,
   Bucket,
@@ -202,6 +203,12 @@ export class OperatorConsoleSite extends Construct {
       apiBase: '/api',
     };
     new BucketDeployment(this, 'Deployment', {
+      // Its handler's logs in a group of ours: kept a month, and deleted with a disposable stage like
+      // every other log group (CDK's own group for it would be named and kept forever).
+      logGroup: new LogGroup(this, 'DeploymentLogs', {
+        retention: RetentionDays.ONE_MONTH,
+        removalPolicy: props.removalPolicy,
+      }),
       destinationBucket: this.bucket,
       sources: [
         ...Object.entries(page).map(([key, content]) => Source.data(key, content)),
