@@ -44,7 +44,11 @@ import { type consoleApi, METRICS_NAMESPACE } from '../../shared/pipeline/descri
 import { queuesWithRole } from '../../shared/pipeline/manifest.js';
 import type { SettingValues } from '../../shared/pipeline/settings.js';
 import type { ArticleIndex } from '../../shared/ports/article-index.js';
-import type { DeliveryMetricsReader } from '../../shared/ports/delivery-metrics.js';
+import type {
+  DeliveryMetricsReader,
+  DeliveryWindow,
+  PartnerDeliveryFigures,
+} from '../../shared/ports/delivery-metrics.js';
 import type { FeedIndex } from '../../shared/ports/feed-index.js';
 import { lambdaObservability, traceClients } from '../commons/observability.js';
 import { type ConsoleHandlerOptions, createConsoleApiHandler } from '../handlers/console-api.js';
@@ -240,6 +244,38 @@ export function stackDeliveryMetrics(
   });
 }
 
+/** How old the partners page's figures may be in AWS: one read a minute, however often pages poll. */
+export const DELIVERY_FIGURES_MAX_AGE_MS = 60_000;
+
+/**
+ * One read of the delivery figures per bucket width and `maxAgeMs`, shared by the requests of that
+ * time (those arriving while it runs wait for it): the page polls every 2 s, and every read runs Logs
+ * Insights queries, billed by the data they scan and limited to 30 at once in the account and region.
+ * The window always ends at the request's now, so an answer of the same width differs only in age. A
+ * failed read is not kept: the next request tries again.
+ */
+export class RecentDeliveryFigures implements DeliveryMetricsReader {
+  private readonly reads = new Map<number, { at: number; figures: Promise<PartnerDeliveryFigures[]> }>();
+
+  constructor(
+    private readonly reader: DeliveryMetricsReader,
+    private readonly now: () => Date,
+    private readonly maxAgeMs = DELIVERY_FIGURES_MAX_AGE_MS,
+  ) {}
+
+  perPartner(window: DeliveryWindow): Promise<PartnerDeliveryFigures[]> {
+    const at = this.now().getTime();
+    const known = this.reads.get(window.bucketSeconds);
+    if (known && at - known.at < this.maxAgeMs) return known.figures;
+    const figures = this.reader.perPartner(window);
+    this.reads.set(window.bucketSeconds, { at, figures });
+    figures.catch(() => {
+      if (this.reads.get(window.bucketSeconds)?.figures === figures) this.reads.delete(window.bucketSeconds);
+    });
+    return figures;
+  }
+}
+
 // --- wiring -------------------------------------------------------------------------------------------
 
 export interface ConsoleApiClients {
@@ -347,8 +383,9 @@ export function deployedConsoleApi(settings: ConsoleApiSettings, registry: Conso
   };
   const logs = new CloudWatchLogsClient({});
   traceClients(clients.dynamoDb, clients.s3, clients.sqs, clients.sns, clients.cloudWatch, logs);
+  const figures = stackDeliveryMetrics(settings, registry, { cloudWatch: clients.cloudWatch, logs });
   return awsDependencies(settings, registry, {
     clients,
-    deliveryMetrics: stackDeliveryMetrics(settings, registry, { cloudWatch: clients.cloudWatch, logs }),
+    deliveryMetrics: new RecentDeliveryFigures(figures, () => new Date()),
   });
 }
