@@ -57,7 +57,7 @@ import { DeliveryStatusLogging } from '../constructs/delivery-status-logging.js'
 import { EmbargoRelease } from '../constructs/embargo-release.js';
 import { IngestStage } from '../constructs/ingest-stage.js';
 import { OperatorAlerts } from '../constructs/operator-alerts.js';
-import { OperatorAuth } from '../constructs/operator-auth.js';
+import { checkDomainPrefix, OperatorAuth } from '../constructs/operator-auth.js';
 import { OperatorConsoleSite } from '../constructs/operator-console-site.js';
 import type { PartnerDelivery } from '../constructs/partner-delivery.js';
 import { DEFAULT_SERVICE_NAME, type PipelineFunction } from '../constructs/pipeline-function.js';
@@ -440,8 +440,10 @@ export class SyndicationStack extends Stack {
 
     // --- The operator console: Cognito sign-in, its API, the page on CloudFront ---------------------
     if (props.console ?? CONFIG_DEFAULTS.console) {
+      // Unique in the region across accounts: the stage and this account. The account is known only at
+      // deploy time; a stage Cognito would refuse in the prefix (`aws…`) fails the synth instead.
+      checkDomainPrefix(`syndication-${props.stage}-123456789012`);
       const auth = new OperatorAuth(this, 'OperatorAuth', {
-        // Unique in the region across accounts: the stage and this account.
         domainPrefix: `syndication-${props.stage}-${Aws.ACCOUNT_ID}`,
         removalPolicy,
         deletionProtection: retainData,

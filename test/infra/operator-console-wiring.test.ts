@@ -205,6 +205,14 @@ describe('the operator console in the stack (console on, the default)', () => {
   });
 });
 
+describe('the managed login’s domain prefix', () => {
+  test('a stage Cognito would refuse in syndication-<stage>-<account> fails the synth, saying why', () => {
+    // Cognito refuses domain prefixes containing aws, amazon or cognito.
+    assert.throws(() => stackFromContext('Syndication-aws', { stage: 'awsome' }), /containing 'aws'/);
+    assert.doesNotThrow(() => stackFromContext('Syndication-aws-off', { stage: 'awsome', console: 'false' }));
+  });
+});
+
 describe('console=false', () => {
   const CONSOLE_TYPES = [
     'AWS::Cognito::UserPool',
