@@ -270,6 +270,8 @@ function acknowledgeDeploymentHandler(handler: IConstruct, bucket: Bucket): void
     const stack = Stack.of(handler);
     const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
     const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
+    // Known with the region (cdk synth with a profile): then the ARN carries it as text.
+    const partition = Token.isUnresolved(stack.partition) ? '<AWS::Partition>' : stack.partition;
     const qualifier =
       (stack.node.tryGetContext(BOOTSTRAP_QUALIFIER_CONTEXT) as string | undefined) ??
       DefaultStackSynthesizer.DEFAULT_QUALIFIER;
@@ -278,7 +280,7 @@ function acknowledgeDeploymentHandler(handler: IConstruct, bucket: Bucket): void
       'Action::s3:GetObject*',
       'Action::s3:GetBucket*',
       'Action::s3:List*',
-      `Resource::arn:<AWS::Partition>:s3:::cdk-${qualifier}-assets-${account}-${region}/*`,
+      `Resource::arn:${partition}:s3:::cdk-${qualifier}-assets-${account}-${region}/*`,
       // ...writing and pruning every object of the console bucket...
       'Action::s3:DeleteObject*',
       'Action::s3:Abort*',
