@@ -17,6 +17,7 @@ import { addNagChecks } from '../../infra/nag.js';
 import { SyndicationStack, stackPropsFrom } from '../../infra/stacks/syndication-stack.js';
 import { parsePartnerRegistry } from '../../shared/partners/registry.js';
 import { CONSOLE_PAGE } from '../helpers/paths.js';
+import { flattenedTemplate } from '../helpers/stack-template.js';
 
 type Resource = { Type: string; Properties?: Record<string, unknown> };
 type Template_ = { Resources: Record<string, Resource>; Outputs?: Record<string, { Value: unknown }> };
@@ -191,6 +192,23 @@ describe('the operator console in the stack (console on, the default)', () => {
       (group) => !successGroups.includes(group),
     ))
       assert.ok(!granted.includes(logicalId(failureGroup)), `${granted} names a failure log group`);
+  });
+
+  test('the console’s alarm prefix names every alarm of the stack, its partner shards’ too', () => {
+    const console_ = withConsole.operatorConsole;
+    assert.ok(console_);
+    const fn = on.Resources[logicalId(console_.api.function)]?.Properties as {
+      Environment: { Variables: Record<string, unknown> };
+    };
+    assert.equal(fn.Environment.Variables.ALARM_NAME_PREFIX, 'Syndication-dev-');
+    const whole = flattenedTemplate(withConsole) as Template_;
+    const alarms = [
+      ...ofType(whole, 'AWS::CloudWatch::Alarm'),
+      ...ofType(whole, 'AWS::CloudWatch::CompositeAlarm'),
+    ];
+    assert.ok(alarms.length > 10);
+    for (const [id, alarm] of alarms)
+      assert.match(String(alarm.Properties?.AlarmName), /^Syndication-dev-/, id);
   });
 
   test('the page deployment writes into the console bucket and no other', () => {
