@@ -211,6 +211,36 @@ describe('the operator console in the stack (console on, the default)', () => {
       assert.match(String(alarm.Properties?.AlarmName), /^Syndication-dev-/, id);
   });
 
+  test('the page deployment may invalidate the console’s distribution and no other', () => {
+    const console_ = withConsole.operatorConsole;
+    assert.ok(console_);
+    const invalidations = ofType(on, 'AWS::IAM::Policy')
+      .filter(([id]) => id.startsWith('CustomCDKBucketDeployment'))
+      .flatMap(([, policy]) => statementsOf(policy))
+      .filter((statement) => [statement.Action].flat().some((action) => action.startsWith('cloudfront:')));
+    assert.deepEqual(
+      invalidations.map((statement) => [[statement.Action].flat().sort(), statement.Resource]),
+      [
+        [
+          ['cloudfront:CreateInvalidation', 'cloudfront:GetInvalidation'],
+          {
+            'Fn::Join': [
+              '',
+              [
+                'arn:',
+                { Ref: 'AWS::Partition' },
+                ':cloudfront::',
+                { Ref: 'AWS::AccountId' },
+                ':distribution/',
+                { Ref: logicalId(console_.site.distribution) },
+              ],
+            ],
+          },
+        ],
+      ],
+    );
+  });
+
   test('the page deployment writes into the console bucket and no other', () => {
     const console_ = withConsole.operatorConsole;
     assert.ok(console_);
