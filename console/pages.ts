@@ -6,6 +6,7 @@ import { authEnabled } from './auth.js';
 import type {
   ArticleDetail,
   ArticleList,
+  DeliveryRow,
   DiffView,
   FieldChange,
   Health,
@@ -53,6 +54,7 @@ export function ArticlesPage({ query, go }: { query: URLSearchParams; go: (hash:
     ${
       data &&
       html`<p class="count">${data.total} article${data.total === 1 ? '' : 's'}</p>
+      ${data.basis ? html`<p class="hint basis">${data.basis}</p>` : ''}
       <table class="articles">
         <thead><tr><th>headline</th><th>source</th><th>lang</th><th>status</th><th>v</th><th>version created</th><th>deliveries</th></tr></thead>
         <tbody>
@@ -113,6 +115,8 @@ export function ArticlePage({ uri }: { uri: string }) {
   const diffTo = to ?? latest;
   const open = versions.find((version) => version.version === (shown ?? latest));
   const partners = [...new Set(deliveries.map((delivery) => delivery.partner))];
+  // In AWS the rows say where SNS routes the version (confirmed: false), not that it arrived.
+  const routedOnly = deliveries.length > 0 && deliveries.every((delivery) => delivery.confirmed === false);
   return html`<section>
     <h1>${head.headline}</h1>
     <dl class="facts">
@@ -149,11 +153,13 @@ export function ArticlePage({ uri }: { uri: string }) {
     ${
       deliveries.length === 0
         ? html`<p>No partner has received this article.</p>`
-        : html`<p>Received by ${partners.join(', ')}.</p><table class="deliveries">
+        : html`<p>${routedOnly ? 'Routed to' : 'Received by'} ${partners.join(', ')}.</p>
+          ${data.deliveriesBasis ? html`<p class="hint basis">${data.deliveriesBasis}</p>` : ''}
+          <table class="deliveries">
           <thead><tr><th>partner</th><th>v</th><th>event</th><th>payload</th><th>received</th><th>upload → delivery</th></tr></thead>
           <tbody>${deliveries.map(
             (delivery) =>
-              html`<tr data-partner=${delivery.partner}><td>${delivery.partner}</td><td class="number">${delivery.version}</td><td>${delivery.eventType}</td><td>${delivery.payload}</td><td>${time(delivery.receivedAt)}</td><td class="number">${ms(delivery.latencyMs)}</td></tr>`,
+              html`<tr data-partner=${delivery.partner}><td>${delivery.partner}</td><td class="number">${delivery.version}</td><td>${delivery.eventType}</td><td>${delivery.payload}</td><td>${received(delivery)}</td><td class="number">${ms(delivery.latencyMs)}</td></tr>`,
           )}</tbody></table>`
     }
     ${
@@ -254,8 +260,23 @@ function LatencyChart({ partner }: { partner: PartnerView }) {
     : html`<div class="chart" ref=${box}></div>`;
 }
 
+/** When a delivery arrived; a routed row (AWS) says so instead of an empty time. */
+function received(delivery: DeliveryRow) {
+  return delivery.confirmed === false ? 'routed (not confirmed)' : time(delivery.receivedAt);
+}
+
+/**
+ * Chart buckets of the deployed console: the partners page reads a day of delivery logs, and a
+ * Logs Insights query returns at most 10,000 rows (buckets x partners); 15 minutes is 96 a day.
+ */
+const DEPLOYED_BUCKET_SECONDS = 900;
+
 export function PartnersPage() {
-  const { data, error } = usePolled<PartnerView[]>('/api/partners');
+  const { data, error } = usePolled<PartnerView[]>(
+    '/api/partners',
+    authEnabled() ? { bucket: DEPLOYED_BUCKET_SECONDS } : {},
+  );
+  const bases = [...new Set((data ?? []).flatMap((partner) => (partner.basis ? [partner.basis] : [])))];
   const [selected, setSelected] = useState<string | undefined>();
   const chosen =
     data?.find((partner) => partner.name === selected) ??
@@ -277,12 +298,17 @@ export function PartnersPage() {
             <td>${partner.payload}${partner.fullTextLink ? ' + link' : ''}</td>
             <td><code>${JSON.stringify(partner.filters)}</code></td>
             <td class="number">${partner.queue.waiting}</td><td class="number">${partner.deadLetterQueue.waiting}</td>
-            <td class="number">${partner.deliveries}</td><td class="number">${partner.failures}</td>
+            <td class="number">${partner.deliveries ?? '–'}</td><td class="number">${partner.failures}</td>
             <td class="number">${ms(partner.latency.p50Ms)}</td><td class="number">${ms(partner.latency.p95Ms)}</td>
           </tr>`,
         )}</tbody>
       </table>
-      <p class="hint">Latency: from the object's upload to the message reaching the partner (replays not counted). Click a partner for its chart.</p>
+      ${
+        bases.length > 0
+          ? bases.map((basis) => html`<p class="hint basis">${basis}</p>`)
+          : html`<p class="hint">Latency: from the object's upload to the message reaching the partner (replays not counted).</p>`
+      }
+      <p class="hint">Click a partner for its chart.</p>
       ${chosen && html`<${LatencyChart} partner=${chosen} />`}
       ${
         chosen &&
@@ -294,7 +320,7 @@ export function PartnersPage() {
             (delivery) => html`<tr>
               <td><a href=${`#/article?uri=${encodeURIComponent(delivery.uri)}`}>${delivery.uri}</a></td>
               <td class="number">${delivery.version}</td><td>${delivery.eventType}</td>
-              <td>${time(delivery.receivedAt)}</td><td class="number">${ms(delivery.latencyMs)}</td>
+              <td>${received(delivery)}</td><td class="number">${ms(delivery.latencyMs)}</td>
             </tr>`,
           )}</tbody>
         </table>`
@@ -315,7 +341,7 @@ export function HealthPage() {
         <dt>alarms</dt><dd class="alarms">${data.alarms.state} <span class="hint">(${data.alarms.detail})</span></dd>
         <dt>dead letters</dt><dd class=${data.deadLetterMessages > 0 ? 'attention' : ''}>${data.deadLetterMessages}</dd>
         <dt>withheld (embargoed)</dt><dd>${data.withheld}</dd>
-        <dt>deliveries so far</dt><dd>${data.deliveries}</dd>
+        <dt>deliveries so far</dt><dd>${data.deliveries ?? html`– <span class="hint">(not counted here: see Partners)</span>`}</dd>
       </dl>
       <h2>Ingest queue</h2>
       ${data.queues.filter((queue) => queue.role === 'ingest').map((queue) => html`<p>${queue.name}: ${queue.waiting} waiting, ${queue.inFlight} in flight</p>`)}

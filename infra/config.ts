@@ -23,6 +23,8 @@
  *                          failed deliveries are always logged                              default 10
  *   partnerMessageAgeHours hours a message may wait in a partner's queue before its alarm fires (1-95;
  *                          SQS deletes messages after 4 days)                              default 6
+ *   console                false: no operator console in AWS (no Cognito pool, console API,
+ *                          CloudFront distribution or page bucket)                        default true
  *
  * Data is retained unless the stage says it is disposable: a stage's name never decides it, so a
  * production stage called `live` or `eu-prod` cannot lose its articles to a `cdk destroy`.
@@ -44,6 +46,7 @@ export const CONFIG_DEFAULTS = {
   filterPoliciesPerTopic: 200,
   deliveryLogSampleRate: 10,
   partnerMessageAgeHours: 6,
+  console: true,
 } as const;
 
 /** The range Lambda accepts for an SQS event source's maximum concurrency (ScalingConfig). */
@@ -85,6 +88,8 @@ export interface StageConfig {
   readonly deliveryLogSampleRate: number;
   /** Hours a message may wait in a partner's queue before the shard's alarm fires. */
   readonly partnerMessageAgeHours: number;
+  /** Deploy the operator console (Cognito sign-in, its API, the page on CloudFront). */
+  readonly console: boolean;
 }
 
 /** Reads one context value: `(key) => app.node.tryGetContext(key)`. */
@@ -274,6 +279,7 @@ export function stageConfigFrom(context: ContextReader): StageConfig {
       CONFIG_DEFAULTS.partnerMessageAgeHours,
       problems,
     ),
+    console: booleanFrom('console', context('console'), CONFIG_DEFAULTS.console, problems),
     ...(typeof publishersFile === 'string' && publishersFile.trim() !== ''
       ? { publishersFile: publishersFile.trim() }
       : {}),

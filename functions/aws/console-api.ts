@@ -8,10 +8,18 @@
  * it every few seconds, and a scan would read every item of a table that only grows.
  */
 import { type AlarmType, CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, NoSuchKey, S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  CloudWatchDeliveryMetrics,
+  partnerEndpoints,
+  partnerTopicArns,
+  serviceNameOf,
+  successLogGroupOf,
+} from '../../shared/adapters/cloudwatch-delivery-metrics.js';
 import { DynamoDbArticleIndex } from '../../shared/adapters/dynamodb-article-index.js';
 import { S3ClaimCheck } from '../../shared/adapters/s3-claim-check.js';
 import { S3DocumentStore } from '../../shared/adapters/s3-document-store.js';
@@ -32,11 +40,15 @@ import type { ArticleHead } from '../../shared/domain/article.js';
 import { timeKey } from '../../shared/feeds/entries.js';
 import type { Partner } from '../../shared/partners/registry.js';
 import type { TopicRoutes } from '../../shared/partners/topology.js';
-import type { consoleApi } from '../../shared/pipeline/description.js';
+import { type consoleApi, METRICS_NAMESPACE } from '../../shared/pipeline/description.js';
 import { queuesWithRole } from '../../shared/pipeline/manifest.js';
 import type { SettingValues } from '../../shared/pipeline/settings.js';
 import type { ArticleIndex } from '../../shared/ports/article-index.js';
-import type { DeliveryMetricsReader } from '../../shared/ports/delivery-metrics.js';
+import type {
+  DeliveryMetricsReader,
+  DeliveryWindow,
+  PartnerDeliveryFigures,
+} from '../../shared/ports/delivery-metrics.js';
 import type { FeedIndex } from '../../shared/ports/feed-index.js';
 import { lambdaObservability, traceClients } from '../commons/observability.js';
 import { type ConsoleHandlerOptions, createConsoleApiHandler } from '../handlers/console-api.js';
@@ -200,6 +212,70 @@ export function noDeliveryFigures(partners: readonly Partner[], why: string): De
   };
 }
 
+/**
+ * How long one Logs Insights query of the partners page may run: the function has 29 s and API Gateway
+ * answers 503 after 30 s, so a slow query is stopped and reported while the page can still be told why.
+ */
+export const DELIVERY_QUERY_TIMEOUT_MS = 20_000;
+
+/**
+ * The stack's per-partner delivery figures (shared/adapters/cloudwatch-delivery-metrics.ts), from what
+ * the function is deployed with: the partner topics' success log groups from its topic routes, the
+ * sample rate the stack configured on them (a setting, so no GetTopicAttributes call), the partners'
+ * endpoints from the registry and the queues the stack named for them.
+ */
+export function stackDeliveryMetrics(
+  settings: ConsoleApiSettings,
+  registry: ConsolePartnersFile,
+  clients: { readonly cloudWatch: CloudWatchClient; readonly logs: CloudWatchLogsClient },
+): CloudWatchDeliveryMetrics {
+  return new CloudWatchDeliveryMetrics({
+    cloudWatch: clients.cloudWatch,
+    logs: clients.logs,
+    partners: partnerEndpoints(
+      registry.partners,
+      partnerManifestQueues(settings.queueUrlPrefix, registry.stage, registry.partners),
+    ),
+    successLogGroups: partnerTopicArns({ topicRoutes: settings.topicRoutes }).map(successLogGroupOf),
+    successSampleRate: settings.deliveryLogSampleRate,
+    namespace: METRICS_NAMESPACE,
+    serviceName: serviceNameOf(registry.stage),
+    queryTimeoutMs: DELIVERY_QUERY_TIMEOUT_MS,
+  });
+}
+
+/** How old the partners page's figures may be in AWS: one read a minute, however often pages poll. */
+export const DELIVERY_FIGURES_MAX_AGE_MS = 60_000;
+
+/**
+ * One read of the delivery figures per bucket width and `maxAgeMs`, shared by the requests of that
+ * time (those arriving while it runs wait for it): the page polls every 2 s, and every read runs Logs
+ * Insights queries, billed by the data they scan and limited to 30 at once in the account and region.
+ * The window always ends at the request's now, so an answer of the same width differs only in age. A
+ * failed read is not kept: the next request tries again.
+ */
+export class RecentDeliveryFigures implements DeliveryMetricsReader {
+  private readonly reads = new Map<number, { at: number; figures: Promise<PartnerDeliveryFigures[]> }>();
+
+  constructor(
+    private readonly reader: DeliveryMetricsReader,
+    private readonly now: () => Date,
+    private readonly maxAgeMs = DELIVERY_FIGURES_MAX_AGE_MS,
+  ) {}
+
+  perPartner(window: DeliveryWindow): Promise<PartnerDeliveryFigures[]> {
+    const at = this.now().getTime();
+    const known = this.reads.get(window.bucketSeconds);
+    if (known && at - known.at < this.maxAgeMs) return known.figures;
+    const figures = this.reader.perPartner(window);
+    this.reads.set(window.bucketSeconds, { at, figures });
+    figures.catch(() => {
+      if (this.reads.get(window.bucketSeconds)?.figures === figures) this.reads.delete(window.bucketSeconds);
+    });
+    return figures;
+  }
+}
+
 // --- wiring -------------------------------------------------------------------------------------------
 
 export interface ConsoleApiClients {
@@ -293,5 +369,23 @@ export function awsDependencies(
         path: request.path,
         error: error as Error,
       }),
+  });
+}
+
+/** The function as deployed: `awsDependencies` with the stack's delivery figures from CloudWatch. */
+export function deployedConsoleApi(settings: ConsoleApiSettings, registry: ConsolePartnersFile) {
+  const clients = {
+    dynamoDb: new DynamoDBClient({}),
+    s3: new S3Client({}),
+    sqs: new SQSClient({}),
+    sns: new SNSClient({}),
+    cloudWatch: new CloudWatchClient({}),
+  };
+  const logs = new CloudWatchLogsClient({});
+  traceClients(clients.dynamoDb, clients.s3, clients.sqs, clients.sns, clients.cloudWatch, logs);
+  const figures = stackDeliveryMetrics(settings, registry, { cloudWatch: clients.cloudWatch, logs });
+  return awsDependencies(settings, registry, {
+    clients,
+    deliveryMetrics: new RecentDeliveryFigures(figures, () => new Date()),
   });
 }

@@ -10,9 +10,10 @@
  *
  * The function holds exactly the actions of its description (shared/pipeline/description.ts):
  * reads of the table and the quarantine, depths and redrive of the pipeline's and the partners'
- * queues, replays to the topics, the stack's alarms by name prefix.
+ * queues, replays to the topics, the stack's alarms by name prefix, and the partners' delivery figures
+ * (Logs Insights on the topics' success delivery logs, GetMetricData on the pipeline's metrics).
  */
-import { Aws, Fn, type RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Aws, Fn, type RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   CorsHttpMethod,
@@ -28,7 +29,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { type ILogGroup, LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -82,6 +83,14 @@ export interface ConsoleApiProps {
   /** The partner registry (validated): its partners' queues are named from it and the stage. */
   readonly partners: readonly Partner[];
   readonly contentLinkExpirySeconds: number;
+  /**
+   * SNS delivery status logging of the partner topics (./delivery-status-logging.ts): the partners
+   * page counts the logged successes and scales them by 100 / the sample rate.
+   */
+  readonly deliveryLogging: {
+    readonly successLogGroups: readonly ILogGroup[];
+    readonly successSampleRate: number;
+  };
   /** The stack's alarms are those whose name starts with this. @default `<stack name>-` */
   readonly alarmNamePrefix?: string;
   /** Origins of the console page when it is not served from the API's own domain. @default none (no CORS) */
@@ -137,6 +146,36 @@ function alarmsResource(prefix: string): BindableResource {
   };
 }
 
+/**
+ * The partner topics' success log groups, for Logs Insights: StartQuery and GetQueryResults on each
+ * group (its ARN with and without the `:*` suffix CloudWatch Logs evaluates some actions against);
+ * StopQuery takes no resource, a query being named by its id.
+ */
+function deliveryLogsResource(groups: readonly ILogGroup[], scope: Construct): BindableResource {
+  const stack = Stack.of(scope);
+  const arns = groups.flatMap((group) => [
+    stack.formatArn({
+      service: 'logs',
+      resource: 'log-group',
+      resourceName: group.logGroupName,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    }),
+    group.logGroupArn,
+  ]);
+  return {
+    reference: '',
+    grantTargets: (use) => (use.actions.includes('logs:StopQuery') ? ['*'] : arns),
+    wildcardFindings: () => [],
+  };
+}
+
+/** GetMetricData takes no resource: `*` is the only target IAM accepts for it. */
+const DELIVERY_METRICS_RESOURCE: BindableResource = {
+  reference: '',
+  grantTargets: () => ['*'],
+  wildcardFindings: () => [],
+};
+
 export class ConsoleApi extends Construct {
   readonly api: HttpApi;
   readonly stage: HttpStage;
@@ -158,6 +197,7 @@ export class ConsoleApi extends Construct {
     const alarmNamePrefix = props.alarmNamePrefix ?? `${stack.stackName}-`;
     this.function.configure('contentLinkExpirySeconds', String(props.contentLinkExpirySeconds));
     this.function.configure('stackName', stack.stackName);
+    this.function.configure('deliveryLogSampleRate', String(props.deliveryLogging.successSampleRate));
     this.function.configure(
       'queueUrlPrefix',
       `https://sqs.${Aws.REGION}.${Aws.URL_SUFFIX}/${Aws.ACCOUNT_ID}/`,
@@ -172,6 +212,8 @@ export class ConsoleApi extends Construct {
       articleTopics: topicsResource(props.topics, props.topicRoutes, props.topicKey),
       pipelineQueues: queuesResource(props, this),
       stackAlarms: alarmsResource(alarmNamePrefix),
+      deliveryLogs: deliveryLogsResource(props.deliveryLogging.successLogGroups, this),
+      deliveryMetrics: DELIVERY_METRICS_RESOURCE,
     });
 
     this.accessLogs = new LogGroup(this, 'AccessLogs', {

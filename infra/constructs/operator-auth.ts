@@ -166,7 +166,8 @@ export class OperatorAuth extends Construct {
   }
 }
 
-function checkDomainPrefix(prefix: string): void {
+/** Throws unless Cognito accepts `prefix` as a domain prefix (its characters, length and words). */
+export function checkDomainPrefix(prefix: string): void {
   if (!DOMAIN_PREFIX.test(prefix))
     throw new Error(
       `domainPrefix '${prefix}': lower case letters, digits and inner hyphens, 1 to 63 characters`,

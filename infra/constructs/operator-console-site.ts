@@ -22,7 +22,17 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { CfnOutput, DefaultStackSynthesizer, Duration, Fn, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import {
+  ArnFormat,
+  CfnOutput,
+  DefaultStackSynthesizer,
+  Duration,
+  Fn,
+  Lazy,
+  RemovalPolicy,
+  Stack,
+  Token,
+} from 'aws-cdk-lib';
 import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { ICertificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
@@ -42,6 +52,8 @@ import {
 } from 'aws-cdk-lib/aws-cloudfront';
 import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import type { IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import type { CfnPolicy } from 'aws-cdk-lib/aws-iam';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
   BlockPublicAccess,
   Bucket,
@@ -202,6 +214,12 @@ export class OperatorConsoleSite extends Construct {
       apiBase: '/api',
     };
     new BucketDeployment(this, 'Deployment', {
+      // Its handler's logs in a group of ours: kept a month, and deleted with a disposable stage like
+      // every other log group (CDK's own group for it would be named and kept forever).
+      logGroup: new LogGroup(this, 'DeploymentLogs', {
+        retention: RetentionDays.ONE_MONTH,
+        removalPolicy: props.removalPolicy,
+      }),
       destinationBucket: this.bucket,
       sources: [
         ...Object.entries(page).map(([key, content]) => Source.data(key, content)),
@@ -214,7 +232,47 @@ export class OperatorConsoleSite extends Construct {
       distribution: this.distribution,
       distributionPaths: ['/*'],
     });
+    this.narrowInvalidationGrant();
     this.acknowledgeFindings(props);
+  }
+
+  /**
+   * aws-cdk-lib grants the BucketDeployment handler CloudFront's invalidation actions on `*`; both
+   * take a distribution as their resource (as `Distribution.grantCreateInvalidation` grants them), so
+   * the handler may invalidate this distribution and no other of the account.
+   */
+  private narrowInvalidationGrant(): void {
+    const stack = Stack.of(this);
+    const distributionArn = stack.formatArn({
+      service: 'cloudfront',
+      region: '',
+      resource: 'distribution',
+      resourceName: this.distribution.distributionId,
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    });
+    for (const child of stack.node.children) {
+      if (!child.node.id.startsWith('Custom::CDKBucketDeployment')) continue;
+      const policy = child.node.tryFindChild('ServiceRole')?.node.tryFindChild('DefaultPolicy');
+      const cfnPolicy = policy?.node.defaultChild as CfnPolicy | undefined;
+      if (!cfnPolicy) continue;
+      const rendered = cfnPolicy.policyDocument;
+      // The L1 property itself, so cdk-nag and the template see the same, narrowed, document.
+      cfnPolicy.policyDocument = Lazy.any({
+        produce: () => {
+          const document = stack.resolve(rendered) as {
+            Statement?: { Action: unknown; Resource: unknown }[];
+          };
+          return {
+            ...document,
+            Statement: (document.Statement ?? []).map((statement) =>
+              [statement.Action].flat().every((action) => String(action).startsWith('cloudfront:'))
+                ? { ...statement, Resource: distributionArn }
+                : statement,
+            ),
+          };
+        },
+      });
+    }
   }
 
   private acknowledgeFindings(props: OperatorConsoleSiteProps): void {
@@ -263,6 +321,8 @@ function acknowledgeDeploymentHandler(handler: IConstruct, bucket: Bucket): void
     const stack = Stack.of(handler);
     const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
     const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
+    // Known with the region (cdk synth with a profile): then the ARN carries it as text.
+    const partition = Token.isUnresolved(stack.partition) ? '<AWS::Partition>' : stack.partition;
     const qualifier =
       (stack.node.tryGetContext(BOOTSTRAP_QUALIFIER_CONTEXT) as string | undefined) ??
       DefaultStackSynthesizer.DEFAULT_QUALIFIER;
@@ -271,21 +331,19 @@ function acknowledgeDeploymentHandler(handler: IConstruct, bucket: Bucket): void
       'Action::s3:GetObject*',
       'Action::s3:GetBucket*',
       'Action::s3:List*',
-      `Resource::arn:<AWS::Partition>:s3:::cdk-${qualifier}-assets-${account}-${region}/*`,
+      `Resource::arn:${partition}:s3:::cdk-${qualifier}-assets-${account}-${region}/*`,
       // ...writing and pruning every object of the console bucket...
       'Action::s3:DeleteObject*',
       'Action::s3:Abort*',
       `Resource::<${logicalIdOf(bucket)}.Arn>/*`,
-      // ...and invalidating the distribution: CloudFront invalidation actions take no resource.
-      'Resource::*',
     ];
     for (const wildcard of wildcards)
       acknowledge(
         role,
         `IAM5[${wildcard}]`,
         'The BucketDeployment handler (aws-cdk-lib) copies the built console from the CDK asset bucket into ' +
-          'the console bucket, deletes what the build no longer has, and invalidates the distribution: ' +
-          'the grants CDK makes for exactly that.',
+          'the console bucket and deletes what the build no longer has: the grants CDK makes for exactly ' +
+          'that (its invalidation grant is narrowed to this distribution).',
       );
   }
   acknowledge(

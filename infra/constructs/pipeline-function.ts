@@ -57,12 +57,16 @@ export const FUNCTION_RUNTIME = Runtime.NODEJS_24_X;
 
 /**
  * Actions IAM cannot scope to a resource, the only ones a function may hold on `*`: X-Ray's (active
- * tracing) and `dynamodb:ListStreams` (stream event sources). The infra tests hold the stack to this list.
+ * tracing), `dynamodb:ListStreams` (stream event sources), and the console's reads of delivery
+ * figures: `cloudwatch:GetMetricData` and `logs:StopQuery` take no resource (a query is named by its
+ * id). The infra tests hold the stack to this list.
  */
 export const UNSCOPED_ACTIONS: readonly string[] = [
   'xray:PutTraceSegments',
   'xray:PutTelemetryRecords',
   'dynamodb:ListStreams',
+  'cloudwatch:GetMetricData',
+  'logs:StopQuery',
 ];
 
 /** Memory of every function unless its props say otherwise (the benchmark's cost estimate reads it). */
@@ -245,7 +249,8 @@ export class PipelineFunction extends LambdaFunction {
         defaultPolicy,
         'IAM5[Resource::*]',
         `Only actions without resource-level permissions are granted on '*': ${UNSCOPED_ACTIONS.join(', ')} ` +
-          '(X-Ray for active tracing; ListStreams for a stream event source). Every other statement names its ' +
+          '(X-Ray for active tracing; ListStreams for a stream event source; GetMetricData and StopQuery for the ' +
+          "console's delivery figures). Every other statement names its " +
           'resource; test/infra fails if any other action is granted on *.',
       );
     }

@@ -19,7 +19,15 @@
  * operator topic (`PipelineMonitoring`). cdk-nag (AwsSolutions) findings are fixed or acknowledged
  * here, next to their cause (`acknowledge`).
  */
-import { Annotations, type CfnElement, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import {
+  Annotations,
+  Aws,
+  type CfnElement,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+} from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { Key } from 'aws-cdk-lib/aws-kms';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -35,14 +43,22 @@ import {
   topicId,
   topicRoutesOf,
 } from '../../shared/partners/topology.js';
-import { MAX_LINK_EXPIRY_SECONDS, MAX_RECEIVE_COUNT, publish } from '../../shared/pipeline/description.js';
+import {
+  MAX_LINK_EXPIRY_SECONDS,
+  MAX_RECEIVE_COUNT,
+  publish,
+  QUEUES,
+} from '../../shared/pipeline/description.js';
 import type { Publisher } from '../../shared/publishers/registry.js';
 import { CONFIG_DEFAULTS, type Reservation, type StageConfig } from '../config.js';
+import { ConsoleApi } from '../constructs/console-api.js';
 import { ContentApi } from '../constructs/content-api.js';
 import { DeliveryStatusLogging } from '../constructs/delivery-status-logging.js';
 import { EmbargoRelease } from '../constructs/embargo-release.js';
 import { IngestStage } from '../constructs/ingest-stage.js';
 import { OperatorAlerts } from '../constructs/operator-alerts.js';
+import { checkDomainPrefix, OperatorAuth } from '../constructs/operator-auth.js';
+import { OperatorConsoleSite } from '../constructs/operator-console-site.js';
 import type { PartnerDelivery } from '../constructs/partner-delivery.js';
 import { DEFAULT_SERVICE_NAME, type PipelineFunction } from '../constructs/pipeline-function.js';
 import {
@@ -122,6 +138,13 @@ export interface SyndicationStackProps extends StackProps {
    * @default 10
    */
   readonly deliveryLogSampleRate?: number;
+  /**
+   * The operator console in AWS: Cognito sign-in (OperatorAuth), its API (ConsoleApi) and the page on
+   * CloudFront (OperatorConsoleSite). @default true
+   */
+  readonly console?: boolean;
+  /** The built console page (index.html, app.js, app.css). @default dist/console/ (`npm run build`) */
+  readonly consoleAssets?: string;
 }
 
 /** The stack's settings from validated deployment settings (`infra/config.ts`): what `cdk synth` builds. */
@@ -144,6 +167,7 @@ export function stackPropsFrom(
     releaseReservedConcurrency: config.releaseReservedConcurrency,
     filterPoliciesPerTopic: config.filterPoliciesPerTopic,
     deliveryLogSampleRate: config.deliveryLogSampleRate,
+    console: config.console,
     alarmThresholds: { partnerMessageAge: Duration.hours(config.partnerMessageAgeHours) },
     description: `Content syndication pipeline (${config.stage}${config.ephemeral ? ', ephemeral' : ''})`,
   };
@@ -205,6 +229,12 @@ export class SyndicationStack extends Stack {
   readonly contentApi: ContentApi;
   /** How long document links in messages are valid, in seconds. */
   readonly contentLinkExpirySeconds: number;
+  /** The operator console in AWS: its sign-in, its API and its site; absent with `console: false`. */
+  readonly operatorConsole?: {
+    readonly auth: OperatorAuth;
+    readonly api: ConsoleApi;
+    readonly site: OperatorConsoleSite;
+  };
   /** The logical ids allocated so far, with the path of the element holding each. */
   private readonly allocatedLogicalIds = new Map<string, string>();
 
@@ -407,6 +437,50 @@ export class SyndicationStack extends Stack {
       deadLetterQueues: this.deadLetterQueues,
       ...(props.alarmThresholds ? { thresholds: props.alarmThresholds } : {}),
     });
+
+    // --- The operator console: Cognito sign-in, its API, the page on CloudFront ---------------------
+    if (props.console ?? CONFIG_DEFAULTS.console) {
+      // Unique in the region across accounts: the stage and this account. The account is known only at
+      // deploy time; a stage Cognito would refuse in the prefix (`aws…`) fails the synth instead.
+      checkDomainPrefix(`syndication-${props.stage}-123456789012`);
+      const auth = new OperatorAuth(this, 'OperatorAuth', {
+        domainPrefix: `syndication-${props.stage}-${Aws.ACCOUNT_ID}`,
+        removalPolicy,
+        deletionProtection: retainData,
+      });
+      const api = new ConsoleApi(this, 'ConsoleApi', {
+        userPool: auth.userPool,
+        userPoolClient: auth.userPoolClient,
+        stage: props.stage,
+        table: this.articlesTable,
+        quarantineBucket: this.quarantineBucket,
+        contentBucket: this.contentBucket,
+        topics: [...this.topics.values()],
+        topicRoutes: this.toJsonString(this.topicRoutes()),
+        topicKey: this.topicKey,
+        queues: [
+          { role: QUEUES.ingestQueue.role, queue: this.ingestQueue, deadLetterQueue: this.ingestDlq },
+          { role: QUEUES.ingestDlq.role, queue: this.ingestDlq },
+          { role: QUEUES.streamDlq.role, queue: this.streamDlq },
+          { role: QUEUES.releaseDlq.role, queue: this.releaseDlq },
+        ],
+        partnerQueueKey: this.messagingKey,
+        partners: props.partners,
+        contentLinkExpirySeconds: this.contentLinkExpirySeconds,
+        deliveryLogging: this.deliveryStatusLogging,
+        serviceName: this.serviceName,
+        removalPolicy,
+      });
+      // The site is served by CloudFront, which forwards /api/* to the API's $default stage (same origin).
+      const site = new OperatorConsoleSite(this, 'OperatorConsoleSite', {
+        auth,
+        api: api.api,
+        removalPolicy,
+        accessLogsBucket: this.accessLogsBucket,
+        ...(props.consoleAssets ? { assets: props.consoleAssets } : {}),
+      });
+      this.operatorConsole = { auth, api, site };
+    }
 
     // --- Outputs: what operators, publishers and the CLI read --------------------------------------
     addStackOutputs(this, props.stage);

@@ -28,7 +28,9 @@ export type ResourceName =
   | 'scheduleGroup'
   | 'linkSigningSecret'
   | 'pipelineQueues'
-  | 'stackAlarms';
+  | 'stackAlarms'
+  | 'deliveryLogs'
+  | 'deliveryMetrics';
 
 /** Queues of the pipeline itself; partner queues are added per partner from the registry (`QueueRole`). */
 export type QueueName = 'ingestQueue' | 'ingestDlq' | 'streamDlq' | 'releaseDlq';
@@ -528,6 +530,11 @@ export const consoleApi = describeFunction({
         max: MAX_LINK_EXPIRY_SECONDS,
       },
     ),
+    deliveryLogSampleRate: integer(
+      'DELIVERY_LOG_SAMPLE_RATE',
+      'percent of successful partner deliveries SNS logs: logged successes are scaled by 100 / this',
+      { min: 0, max: 100 },
+    ),
   },
   source: { kind: 'http-api' },
   uses: [
@@ -591,6 +598,21 @@ export const consoleApi = describeFunction({
       actions: ['cloudwatch:DescribeAlarms'],
       setting: 'alarmNamePrefix',
       why: 'shows the state of the stack’s alarms',
+    },
+    {
+      resource: 'deliveryLogs',
+      actions: ['logs:StartQuery', 'logs:GetQueryResults'],
+      why: 'counts each partner’s logged SNS deliveries and their dwell times (Logs Insights) for the partners page',
+    },
+    {
+      resource: 'deliveryLogs',
+      actions: ['logs:StopQuery'],
+      why: 'stops a delivery-log query that overran, so it scans no further (StopQuery takes no resource)',
+    },
+    {
+      resource: 'deliveryMetrics',
+      actions: ['cloudwatch:GetMetricData'],
+      why: 'reads the DeliveryFailures and IngestToPublishLatency metrics (GetMetricData takes no resource)',
     },
   ],
   metrics: [],

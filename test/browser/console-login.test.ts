@@ -52,6 +52,7 @@ describe('console sign-in (Cognito, authorization code + PKCE) in Chromium', { s
   const revoked: string[] = [];
   const logouts: URLSearchParams[] = [];
   const apiAuthorizations: string[] = [];
+  const partnerQueries: URLSearchParams[] = [];
   const issuedCodes = new Map<string, { challenge: string; redirectUri: string }>();
 
   before(async () => {
@@ -153,6 +154,12 @@ describe('console sign-in (Cognito, authorization code + PKCE) in Chromium', { s
               deliveries: 7,
             }),
           );
+        if (url.pathname === '/api/article')
+          return send(200, 'application/json', JSON.stringify(AWS_ARTICLE));
+        if (url.pathname === '/api/partners') {
+          partnerQueries.push(url.searchParams);
+          return send(200, 'application/json', JSON.stringify(AWS_PARTNERS));
+        }
         return send(404, 'application/json', '{"message":"Not Found"}');
       }
       if (url.pathname === '/config.json')
@@ -253,6 +260,26 @@ describe('console sign-in (Cognito, authorization code + PKCE) in Chromium', { s
     await page.close();
   });
 
+  test('AWS answers: routed rows say they are not confirmed, figures show what they rest on', async () => {
+    const { page } = await newPage();
+    await page.goto(`${siteUrl}/#/article?uri=${encodeURIComponent(AWS_ARTICLE.head.uri)}`);
+    await page.getByRole('heading', { name: AWS_ARTICLE.head.headline }).waitFor();
+    await page.getByText('Routed to all-news-wire.').waitFor();
+    await page.getByText(AWS_ARTICLE.deliveriesBasis).waitFor();
+    const row = page.locator('table.deliveries tr[data-partner="all-news-wire"]');
+    assert.match((await row.textContent()) ?? '', /routed \(not confirmed\)/);
+
+    await page.goto(`${siteUrl}/#/partners`);
+    await page.getByRole('heading', { name: 'Partners' }).waitFor();
+    await page.getByText(AWS_PARTNERS[0]?.basis ?? '').waitFor();
+    const cells = await page.locator('tr[data-partner="all-news-wire"] td').allTextContents();
+    // deliveries unknown (null) shows as a dash, failures as counted.
+    assert.deepEqual(cells.slice(6, 8), ['–', '2']);
+    // A day of delivery logs in 15-minute buckets: 96 rows a partner, inside Logs Insights' 10,000.
+    assert.equal(partnerQueries.at(-1)?.get('bucket'), '900');
+    await page.close();
+  });
+
   test('a code that this tab did not ask for is refused, and never sent to the token endpoint', async () => {
     const { page } = await newPage();
     const exchangesBefore = tokenRequests.length;
@@ -274,6 +301,73 @@ describe('console sign-in (Cognito, authorization code + PKCE) in Chromium', { s
     await page.close();
   });
 });
+
+/** An article as the deployed API answers it: the partners SNS routes the version to, unconfirmed. */
+const AWS_ARTICLE = {
+  head: {
+    uri: 'urn:newsml:example.com:20261207:wire-1',
+    version: 1,
+    headline: 'Ministers agree on a ceasefire plan',
+    source: 'wire',
+    language: 'en',
+    pubStatus: 'usable',
+    origin: { key: 'wire/ceasefire.txt' },
+    subjectCodes: [],
+    firstCreated: '2026-12-07T22:10:00.000Z',
+    versionCreated: '2026-12-07T22:10:00.000Z',
+  },
+  versions: [
+    {
+      version: 1,
+      contentHash: 'c0ffee0123456789abcdef',
+      pubStatus: 'usable',
+      versionCreated: '2026-12-07T22:10:00.000Z',
+      ninjs: {},
+      provenance: {},
+    },
+  ],
+  deliveries: [
+    {
+      partner: 'all-news-wire',
+      uri: 'urn:newsml:example.com:20261207:wire-1',
+      version: 1,
+      eventType: 'created',
+      payload: 'full',
+      receivedAt: null,
+      uploadedAt: null,
+      latencyMs: null,
+      confirmed: false,
+    },
+  ],
+  deliveriesBasis:
+    'routed, not confirmed: the partners whose filter policy takes this version; SNS keeps no per-delivery record to confirm receipt (see the partners page for delivery figures)',
+};
+
+/** The partners page as the deployed API answers it: deliveries unknown, with the basis of the figures. */
+const AWS_PARTNERS = [
+  {
+    name: 'all-news-wire',
+    description: null,
+    delivery: 'sqs',
+    endpoint: null,
+    filters: {},
+    payload: 'full',
+    fullTextLink: false,
+    queue: { name: 'syn-test-all-news-wire', role: 'partner', waiting: 0, inFlight: 0 },
+    deadLetterQueue: {
+      name: 'syn-test-all-news-wire-dlq',
+      role: 'partner-dead-letter',
+      waiting: 0,
+      inFlight: 0,
+    },
+    deliveries: null,
+    failures: 2,
+    latency: { samples: 0, p50Ms: null, p95Ms: null, bucketSeconds: 900, overTime: [] },
+    recent: [],
+    basis:
+      'AWS: failures: every failed SNS delivery (metric DeliveryFailures by destination); successes are not logged (sample rate 0%), so no deliveries or latency',
+  },
+];
 
 async function waitUntil(condition: () => boolean): Promise<void> {
   for (let attempt = 0; attempt < SEEN_WITHIN_MS / 100; attempt++) {

@@ -9,3 +9,5 @@ export const WIRE_ARTICLE = `${SAMPLE_ARTICLES}wire/trump-putin-syria.txt`;
  * naming origin and licence. `${FIXTURES}ninjs-examples/` holds IPTC's own ninjs examples (MIT).
  */
 export const FIXTURES = `${REPO_ROOT}test/fixtures/`;
+/** A built console page (index.html, app.js, app.css) for stacks that deploy the console. */
+export const CONSOLE_PAGE = `${FIXTURES}console-site/`;

@@ -11,6 +11,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { UserPool } from 'aws-cdk-lib/aws-cognito';
 import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Key } from 'aws-cdk-lib/aws-kms';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -61,6 +62,10 @@ before(() => {
   const ingestDlq = queue('IngestDlq');
   const ingest = queue('Ingest');
   const streamDlq = queue('StreamDlq');
+  // SNS names a topic's success delivery log group sns/<region>/<account>/<topic name>.
+  const successLogs = new LogGroup(stack, 'ArticlesTopicSuccess', {
+    logGroupName: 'sns/eu-west-1/123456789012/ArticlesTopic',
+  });
   consoleApi = new ConsoleApi(stack, 'Console', {
     userPool,
     userPoolClient,
@@ -81,6 +86,7 @@ before(() => {
       partners: [{ name: 'all-news-wire', delivery: { type: 'sqs' }, filters: {} }],
     }),
     contentLinkExpirySeconds: 21_600,
+    deliveryLogging: { successLogGroups: [successLogs], successSampleRate: 25 },
     serviceName: 'content-syndication',
     removalPolicy: RemovalPolicy.DESTROY,
   });
@@ -96,6 +102,7 @@ before(() => {
     streamDlq: logicalId(streamDlq),
     userPool: logicalId(userPool),
     client: logicalId(userPoolClient),
+    successLogs: logicalId(successLogs),
   };
 });
 
@@ -162,9 +169,10 @@ describe('console API (HTTP API behind Cognito)', () => {
   test('its function holds exactly the described actions, each on its own resource', () => {
     const role = consoleApi.function.role;
     assert.ok(role);
+    // Less its own log writes and X-Ray's tracing, which every function has.
     const statements = roleStatements(logicalId(role)).filter(
       (statement) =>
-        !actions(statement).some((action) => action.startsWith('logs:') || action.startsWith('xray:')),
+        !actions(statement).some((action) => action === 'logs:PutLogEvents' || action.startsWith('xray:')),
     );
     const granted = statements
       .map((statement) => ({ actions: actions(statement).sort(), resource: statement.Resource }))
@@ -195,6 +203,27 @@ describe('console API (HTTP API behind Cognito)', () => {
         resource: join(arnOf(names.content as string), '/documents/*'),
       },
       { actions: ['sns:Publish'], resource: { Ref: names.topic } },
+      // Delivery figures: Logs Insights on the topic's success log group alone (ARN with and without
+      // the ':*' suffix); StopQuery and GetMetricData take no resource in IAM, so '*'.
+      {
+        actions: ['logs:GetQueryResults', 'logs:StartQuery'],
+        resource: [
+          join(
+            'arn:',
+            { Ref: 'AWS::Partition' },
+            ':logs:',
+            { Ref: 'AWS::Region' },
+            ':',
+            { Ref: 'AWS::AccountId' },
+            ':log-group:',
+            // A log group's Ref is its name: sns/eu-west-1/123456789012/ArticlesTopic.
+            { Ref: names.successLogs },
+          ),
+          arnOf(names.successLogs as string),
+        ],
+      },
+      { actions: ['logs:StopQuery'], resource: '*' },
+      { actions: ['cloudwatch:GetMetricData'], resource: '*' },
       {
         actions: ['sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage', 'sqs:SendMessage'],
         resource: [
@@ -224,6 +253,7 @@ describe('console API (HTTP API behind Cognito)', () => {
     assert.equal(variables.ALARM_NAME_PREFIX, 'ConsoleTest-');
     assert.equal(variables.STACK_NAME, 'ConsoleTest');
     assert.equal(variables.CONTENT_LINK_EXPIRY_SECONDS, '21600');
+    assert.equal(variables.DELIVERY_LOG_SAMPLE_RATE, '25');
     const queues = JSON.stringify(variables.PIPELINE_QUEUES);
     for (const role of ['"role\\":\\"ingest\\"', 'ingest-dead-letter', 'stream-failures'])
       assert.ok(queues.includes(role), `${role} in ${queues}`);

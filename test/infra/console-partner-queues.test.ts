@@ -10,6 +10,7 @@ import { App } from 'aws-cdk-lib';
 import { SyndicationStack } from '../../infra/stacks/syndication-stack.js';
 import { partnerManifestQueues } from '../../shared/console/partners-file.js';
 import { parsePartnerRegistry } from '../../shared/partners/registry.js';
+import { CONSOLE_PAGE } from '../helpers/paths.js';
 import { flattenedTemplate } from '../helpers/stack-template.js';
 
 type Resource = { Type: string; Properties?: Record<string, unknown> };
@@ -31,7 +32,11 @@ test('the partner queues the console derives are the ones the stack creates', ()
     ],
   });
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  const stack = new SyndicationStack(app, 'ConsoleQueuesTest', { stage: 'dev', partners });
+  const stack = new SyndicationStack(app, 'ConsoleQueuesTest', {
+    stage: 'dev',
+    partners,
+    consoleAssets: CONSOLE_PAGE,
+  });
   const resources = (flattenedTemplate(stack) as { Resources: Record<string, Resource> }).Resources;
   const named = Object.values(resources)
     .filter((resource) => resource.Type === 'AWS::SQS::Queue')

@@ -17,6 +17,7 @@ import {
 } from '../../infra/stacks/syndication-stack.js';
 import { ConfigurationError } from '../../shared/domain/errors.js';
 import { type Partner, parsePartnerRegistry } from '../../shared/partners/registry.js';
+import { CONSOLE_PAGE } from '../helpers/paths.js';
 import { flattenedTemplate } from '../helpers/stack-template.js';
 
 const PARTNER_ACCOUNT = '210987654321';
@@ -68,14 +69,13 @@ function logicalId(construct: IConstruct): string {
 
 /** A stack built from context values as infra/app.ts builds one. */
 function stackFromContext(app: App, id: string, context: Record<string, unknown>, partners: Partner[]) {
-  return new SyndicationStack(
-    app,
-    id,
-    stackPropsFrom(
+  return new SyndicationStack(app, id, {
+    ...stackPropsFrom(
       stageConfigFrom((key) => context[key]),
       partners,
     ),
-  );
+    consoleAssets: CONSOLE_PAGE,
+  });
 }
 
 let retained: SyndicationStack;

@@ -18,6 +18,7 @@ import { DeliveryStatusLogging } from '../../infra/constructs/delivery-status-lo
 import { SyndicationStack, stackPropsFrom } from '../../infra/stacks/syndication-stack.js';
 import { loadPartnerRegistry } from '../../shared/partners/registry-file.js';
 import { loadPublisherRegistry } from '../../shared/publishers/registry-file.js';
+import { CONSOLE_PAGE } from '../helpers/paths.js';
 
 type Resource = {
   Type: string;
@@ -62,6 +63,7 @@ describe('the deployed stack (no -c options)', () => {
   before(() => {
     const app = new App({ context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] } });
     stack = new SyndicationStack(app, 'Syndication-dev', {
+      consoleAssets: CONSOLE_PAGE,
       ...stackPropsFrom(
         stageConfigFrom(() => undefined),
         loadPartnerRegistry(),

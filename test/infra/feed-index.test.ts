@@ -8,6 +8,7 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { SyndicationStack } from '../../infra/stacks/syndication-stack.js';
 import { parsePartnerRegistry } from '../../shared/partners/registry.js';
+import { CONSOLE_PAGE } from '../helpers/paths.js';
 
 describe('the byFeed index of the article table', () => {
   test('keys byFeedPk / byFeedSk, projecting only uri, version, feedEvent and feedHead, as first deployed', () => {
@@ -15,7 +16,11 @@ describe('the byFeed index of the article table', () => {
     const partners = parsePartnerRegistry({
       partners: [{ name: 'all-news-wire', delivery: { type: 'sqs' }, filters: {} }],
     });
-    const stack = new SyndicationStack(app, 'Syndication-feeds', { stage: 'dev', partners });
+    const stack = new SyndicationStack(app, 'Syndication-feeds', {
+      stage: 'dev',
+      partners,
+      consoleAssets: CONSOLE_PAGE,
+    });
     const tables = Template.fromStack(stack).findResources('AWS::DynamoDB::Table');
     const indexes = Object.values(tables).flatMap(
       (table) =>

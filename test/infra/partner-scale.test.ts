@@ -17,6 +17,7 @@ import { SyndicationStack } from '../../infra/stacks/syndication-stack.js';
 import { type GeneratedPartner, generatedRegistry } from '../../scripts/partner-registry-generator.js';
 import { parsePartnerRegistry } from '../../shared/partners/registry.js';
 import { partnerConstructId } from '../../shared/partners/topology.js';
+import { CONSOLE_PAGE } from '../helpers/paths.js';
 import { flattenedTemplate } from '../helpers/stack-template.js';
 
 /** CloudFormation quotas (AWS documentation, "CloudFormation quotas"). */
@@ -60,6 +61,7 @@ for (const count of [1, 50, 200, 1000]) {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
     addNagChecks(app);
     const stack = new SyndicationStack(app, `Scale${count}`, {
+      consoleAssets: CONSOLE_PAGE,
       stage: 'scale',
       partners: parsePartnerRegistry({ partners: registry }),
       filterPoliciesPerTopic: FILTER_POLICIES_PER_TOPIC,

@@ -20,6 +20,7 @@ import { SyndicationStack, stackPropsFrom } from '../../infra/stacks/syndication
 import { loadPartnerRegistry } from '../../shared/partners/registry-file.js';
 import { publish, QUEUES, release } from '../../shared/pipeline/description.js';
 import { loadPublisherRegistry } from '../../shared/publishers/registry-file.js';
+import { CONSOLE_PAGE } from '../helpers/paths.js';
 
 type Resource = { Type: string; Properties?: Record<string, unknown> };
 
@@ -35,6 +36,8 @@ const STATEFUL_TYPES = new Set([
   'AWS::Logs::LogGroup',
   'AWS::SSM::Parameter',
   'AWS::CloudFormation::Stack',
+  // The operators' accounts and their MFA secrets.
+  'AWS::Cognito::UserPool',
   // A new stream mapping would start again at TRIM_HORIZON and republish a day of changes.
   'AWS::Lambda::EventSourceMapping',
 ]);
@@ -54,6 +57,7 @@ before(() => {
   const config = stageConfigFrom(() => undefined);
   stack = new SyndicationStack(app, 'Syndication-dev', {
     ...stackPropsFrom(config, loadPartnerRegistry(), loadPublisherRegistry()),
+    consoleAssets: CONSOLE_PAGE,
   });
 });
 
@@ -73,12 +77,15 @@ describe('logical ids of what holds data', () => {
       'AWS::CloudFormation::Stack PartnerShard24NestedStackPartnerShard24NestedStackResourceFD1EFF02',
       'AWS::CloudFormation::Stack PartnerShard34NestedStackPartnerShard34NestedStackResourceDA8E8C79',
       'AWS::CloudFormation::Stack PartnerShard58NestedStackPartnerShard58NestedStackResourceEF413317',
+      'AWS::Cognito::UserPool OperatorAuthUserPool43F3839A',
       'AWS::DynamoDB::Table ArticlesTableA36865D8',
       'AWS::KMS::Key MessagingKey9A79A2B1',
       'AWS::KMS::Key OperatorAlertsKeyFC80DF1A',
       'AWS::KMS::Key TopicKeyB2E0C9CB',
       'AWS::Lambda::EventSourceMapping NormaliseSqsEventSourceSyndicationdevIngestQueueCBEFAD6227C0F7C0',
       'AWS::Lambda::EventSourceMapping PublishDynamoDBEventSourceSyndicationdevArticlesTable61E182AF685C722C',
+      'AWS::Logs::LogGroup ConsoleApiAccessLogs43DB5269',
+      'AWS::Logs::LogGroup ConsoleApiFunctionLogGroup5B4E2F16',
       'AWS::Logs::LogGroup ContentApiAccessLogsF795A5C0',
       'AWS::Logs::LogGroup ContentApiFunctionLogGroup14CEF4E7',
       'AWS::Logs::LogGroup DeliveryStatusLoggingArticlesTopicFailure51355E70',
@@ -86,6 +93,7 @@ describe('logical ids of what holds data', () => {
       'AWS::Logs::LogGroup DeliveryStatusLoggingSummaryTopicFailureB6909F78',
       'AWS::Logs::LogGroup DeliveryStatusLoggingSummaryTopicSuccess90E0AC02',
       'AWS::Logs::LogGroup NormaliseLogGroup264DD537',
+      'AWS::Logs::LogGroup OperatorConsoleSiteDeploymentLogsA7AB9626',
       'AWS::Logs::LogGroup PublishLogGroup50157229',
       'AWS::Logs::LogGroup ReleaseLogGroupFDCE9CDF',
       'AWS::S3::AccessPoint PublishersportswireAccessPoint38B48193',
@@ -93,6 +101,7 @@ describe('logical ids of what holds data', () => {
       'AWS::S3::Bucket AccessLogsBucket83982689',
       'AWS::S3::Bucket ContentBucket52D4B12C',
       'AWS::S3::Bucket IngestBucket2B3522FA',
+      'AWS::S3::Bucket OperatorConsoleSiteAssets8A8E678E',
       'AWS::S3::Bucket QuarantineBucketFDBDA180',
       'AWS::SNS::Topic ArticlesTopic06E2D309',
       'AWS::SNS::Topic OperatorAlertsTopic73CF4831',

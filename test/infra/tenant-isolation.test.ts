@@ -24,6 +24,7 @@ import { ConfigurationError } from '../../shared/domain/errors.js';
 import { parsePartnerRegistry } from '../../shared/partners/registry.js';
 import { parsePublisherRegistry } from '../../shared/publishers/registry.js';
 import { loadPublisherRegistry } from '../../shared/publishers/registry-file.js';
+import { CONSOLE_PAGE } from '../helpers/paths.js';
 import { flattenedTemplate } from '../helpers/stack-template.js';
 
 const ACCOUNT = '123456789012';
@@ -214,6 +215,7 @@ before(() => {
   const app = new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] } });
   addNagChecks(app);
   stack = new SyndicationStack(app, 'Syndication-test', {
+    consoleAssets: CONSOLE_PAGE,
     stage: 'test',
     partners,
     publishers,
@@ -554,6 +556,7 @@ describe('what publishers are told, and what operators are told', () => {
   test('names that differ only in hyphens (x-y, x--y) get an access point each', () => {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
     const other = new SyndicationStack(app, 'Syndication-hyphens', {
+      consoleAssets: CONSOLE_PAGE,
       stage: 'hyphens',
       partners: [],
       publishers: parsePublisherRegistry({

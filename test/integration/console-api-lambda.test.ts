@@ -126,6 +126,7 @@ describe('console API function on the local emulators', () => {
       STACK_NAME: 'ConsoleTest',
       CONFIRMATION_KEY: '8f0c1e2a-1234-11ef-9a3b-0a1b2c3d4e5f',
       CONTENT_LINK_EXPIRY_SECONDS: '21600',
+      DELIVERY_LOG_SAMPLE_RATE: '10',
     });
     const cloudWatch = {
       send: async (command: { input: unknown }) => {

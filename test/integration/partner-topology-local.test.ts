@@ -14,6 +14,7 @@ import { SnsNotifier } from '../../shared/adapters/sns-notifier.js';
 import type { OutboundMessage } from '../../shared/domain/message.js';
 import { parsePartnerRegistry } from '../../shared/partners/registry.js';
 import { topicId } from '../../shared/partners/topology.js';
+import { CONSOLE_PAGE } from '../helpers/paths.js';
 
 /** Small enough that 50 partners need several topics per variant, as 1,000 do at SNS's 200. */
 const FILTER_POLICIES_PER_TOPIC = 10;
@@ -27,6 +28,7 @@ let stack: SyndicationStack;
 before(async () => {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   stack = new SyndicationStack(app, 'Topology', {
+    consoleAssets: CONSOLE_PAGE,
     stage: 'dev',
     partners,
     filterPoliciesPerTopic: FILTER_POLICIES_PER_TOPIC,
