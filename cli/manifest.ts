@@ -14,22 +14,8 @@ import {
   type ShardManifest,
   type TopicRoutes,
 } from '../shared/partners/topology.js';
-import { MAX_LINK_EXPIRY_SECONDS, type QueueRole } from '../shared/pipeline/description.js';
+import { MAX_LINK_EXPIRY_SECONDS, QUEUE_ROLES, type QueueRole } from '../shared/pipeline/description.js';
 import type { ManifestQueue, PipelineManifest } from '../shared/pipeline/manifest.js';
-
-/** Every queue role, for checking a manifest read from outside (the type lists the same). */
-const QUEUE_ROLES = [
-  'ingest',
-  'ingest-dead-letter',
-  'stream-failures',
-  'release-failures',
-  'partner',
-  'partner-dead-letter',
-  'delivery-dead-letter',
-] as const satisfies readonly QueueRole[];
-// Fails to compile when a role is added to QueueRole but not listed above.
-const unlistedRoles: Record<Exclude<QueueRole, (typeof QUEUE_ROLES)[number]>, never> = {};
-void unlistedRoles;
 
 /** The roles whose queues hold what failed: `status` flags them, `redrive` empties them. */
 export const DEAD_LETTER_ROLES: ReadonlySet<QueueRole> = new Set<QueueRole>([

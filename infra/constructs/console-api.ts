@@ -14,7 +14,6 @@
  * (Logs Insights on the topics' success delivery logs, GetMetricData on the pipeline's metrics).
  */
 import { ArnFormat, Aws, Fn, type RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   CorsHttpMethod,
   HttpApi,
@@ -39,6 +38,7 @@ import type { Partner } from '../../shared/partners/registry.js';
 import { partnerQueueName } from '../../shared/partners/topology.js';
 import { consoleApi as description, type QueueRole } from '../../shared/pipeline/description.js';
 import { DEFAULT_API_THROTTLE } from './content-api.js';
+import { httpApiAccessLogFormat } from './http-api-access-log.js';
 import { type BindableResource, PipelineFunction } from './pipeline-function.js';
 import { bucketResource, DATA_KEY_ACTIONS, tableResource, topicsResource } from './pipeline-resources.js';
 
@@ -240,22 +240,10 @@ export class ConsoleApi extends Construct {
       throttle: props.throttle ?? DEFAULT_API_THROTTLE,
       accessLogSettings: {
         destination: new LogGroupLogDestination(this.accessLogs),
-        format: AccessLogFormat.custom(
-          JSON.stringify({
-            requestId: '$context.requestId',
-            time: '$context.requestTime',
-            ip: '$context.identity.sourceIp',
-            method: '$context.httpMethod',
-            route: '$context.routeKey',
-            path: '$context.path',
-            status: '$context.status',
-            bytes: '$context.responseLength',
-            latencyMs: '$context.responseLatency',
-            // Who: the token's subject (operators act on the pipeline; the log says which one).
-            user: '$context.authorizer.claims.sub',
-            error: '$context.error.message',
-            authorizerError: '$context.authorizer.error',
-          }),
+        // Who: the token's subject (operators act on the pipeline; the log says which one).
+        format: httpApiAccessLogFormat(
+          { user: '$context.authorizer.claims.sub' },
+          { authorizerError: '$context.authorizer.error' },
         ),
       },
     });

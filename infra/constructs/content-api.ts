@@ -18,7 +18,6 @@
  */
 
 import { Aws, CfnOutput, type RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   HttpApi,
   HttpMethod,
@@ -39,6 +38,7 @@ import { FEED_PARTNERS_FILE, feedPartnersDocument } from '../../shared/feeds/fee
 import type { Partner } from '../../shared/partners/registry.js';
 import { contentApi as description } from '../../shared/pipeline/description.js';
 import { acknowledge } from '../nag.js';
+import { httpApiAccessLogFormat } from './http-api-access-log.js';
 import { type BindableResource, PipelineFunction } from './pipeline-function.js';
 import { bucketResource, linkSigningSecretResource, tableResource } from './pipeline-resources.js';
 
@@ -126,22 +126,7 @@ export class ContentApi extends Construct {
       throttle,
       accessLogSettings: {
         destination: new LogGroupLogDestination(this.accessLogs),
-        // The path, never the query: a link's signature is a bearer credential until it expires.
-        format: AccessLogFormat.custom(
-          JSON.stringify({
-            requestId: '$context.requestId',
-            time: '$context.requestTime',
-            ip: '$context.identity.sourceIp',
-            method: '$context.httpMethod',
-            route: '$context.routeKey',
-            path: '$context.path',
-            status: '$context.status',
-            bytes: '$context.responseLength',
-            latencyMs: '$context.responseLatency',
-            iamCaller: '$context.identity.userArn',
-            error: '$context.error.message',
-          }),
-        ),
+        format: httpApiAccessLogFormat({ iamCaller: '$context.identity.userArn' }),
       },
     });
     const integration = new HttpLambdaIntegration('Integration', this.function);

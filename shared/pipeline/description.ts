@@ -43,14 +43,29 @@ export type QueueName = 'ingestQueue' | 'ingestDlq' | 'streamDlq' | 'releaseDlq'
  * - `partner`: a partner's own delivery queue; `partner-dead-letter`: what its consumer failed;
  * - `delivery-dead-letter`: what SNS could not deliver to a partner's endpoint.
  */
-export type QueueRole =
-  | 'ingest'
-  | 'ingest-dead-letter'
-  | 'stream-failures'
-  | 'release-failures'
-  | 'partner'
-  | 'partner-dead-letter'
-  | 'delivery-dead-letter';
+export const QUEUE_ROLES = [
+  'ingest',
+  'ingest-dead-letter',
+  'stream-failures',
+  'release-failures',
+  'partner',
+  'partner-dead-letter',
+  'delivery-dead-letter',
+] as const;
+export type QueueRole = (typeof QUEUE_ROLES)[number];
+
+/** A queue as the pipeline manifest (./manifest.ts) lists it. */
+export interface ManifestQueue {
+  readonly role: QueueRole;
+  readonly url: string;
+  readonly arn?: string;
+  /** The partner a partner queue belongs to (registry name). */
+  readonly partner?: string;
+  /** That partner's permanent id, when it has one besides its name (its queues are named after it). */
+  readonly partnerId?: string;
+  /** URL of the queue this one redrives to (its dead-letter queue). */
+  readonly deadLetterQueueUrl?: string;
+}
 
 export interface QueueDescription {
   readonly role: QueueRole;
@@ -456,42 +471,22 @@ export const contentApi = describeFunction({
   metrics: [],
 });
 
-/** A queue as the pipeline manifest lists it (`ManifestQueue` of ./manifest.ts, which imports this module). */
-interface ListedQueue {
-  readonly role: QueueRole;
-  readonly url: string;
-  readonly arn?: string;
-  readonly partner?: string;
-  readonly partnerId?: string;
-  readonly deadLetterQueueUrl?: string;
-}
-
 /** The queues the console reads and redrives, as manifest entries. */
-function manifestQueues(value: unknown): readonly ListedQueue[] {
+function manifestQueues(value: unknown): readonly ManifestQueue[] {
   if (!Array.isArray(value)) throw new Error('expected a list of queues');
   return value.map((entry, position) => {
-    const queue = entry as Partial<ListedQueue> | null;
+    const queue = entry as Partial<ManifestQueue> | null;
     if (typeof queue !== 'object' || queue === null) throw new Error(`queue ${position}: expected an object`);
-    if (typeof queue.role !== 'string' || !QUEUE_ROLES.includes(queue.role as QueueRole))
+    if (typeof queue.role !== 'string' || !(QUEUE_ROLES as readonly string[]).includes(queue.role))
       throw new Error(`queue ${position}: role must be one of ${QUEUE_ROLES.join(', ')}`);
     if (typeof queue.url !== 'string' || queue.url === '')
       throw new Error(`queue ${position}: url is missing`);
     for (const optional of ['partner', 'partnerId', 'deadLetterQueueUrl', 'arn'] as const)
       if (queue[optional] !== undefined && typeof queue[optional] !== 'string')
         throw new Error(`queue ${position}: ${optional} must be a string`);
-    return queue as ListedQueue;
+    return queue as ManifestQueue;
   });
 }
-
-const QUEUE_ROLES: readonly QueueRole[] = [
-  'ingest',
-  'ingest-dead-letter',
-  'stream-failures',
-  'release-failures',
-  'partner',
-  'partner-dead-letter',
-  'delivery-dead-letter',
-];
 
 /**
  * The operator console's API (API Gateway HTTP API behind a Cognito JWT authoriser): reads the index,

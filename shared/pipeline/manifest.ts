@@ -5,19 +5,9 @@
  * queues), the local runtime writes it into its runtime file, and the CLI and the console read it to
  * find what they act on — by role, never by parsing a resource's name.
  */
-import type { QueueRole } from './description.js';
+import type { ManifestQueue, QueueRole } from './description.js';
 
-export interface ManifestQueue {
-  readonly role: QueueRole;
-  readonly url: string;
-  readonly arn?: string;
-  /** The partner a partner queue belongs to (registry name). */
-  readonly partner?: string;
-  /** That partner's permanent id, when it has one besides its name (its queues are named after it). */
-  readonly partnerId?: string;
-  /** URL of the queue this one redrives to (its dead-letter queue). */
-  readonly deadLetterQueueUrl?: string;
-}
+export type { ManifestQueue };
 
 export interface PipelineManifest {
   readonly manifestVersion: 1;
