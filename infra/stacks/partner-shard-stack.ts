@@ -20,6 +20,7 @@ import {
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { ParameterTier, StringParameter } from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import type { Partner } from '../../shared/partners/registry.js';
@@ -101,47 +102,23 @@ export class PartnerShardStack extends NestedStack {
       { partner: delivery.partner.name, queue: delivery.deliveryDlq },
       ...(delivery.queueDlq ? [{ partner: delivery.partner.name, queue: delivery.queueDlq }] : []),
     ]);
-    const action = new SnsAction(props.alarmTopic);
     const parentStackName = Stack.of(this.nestedStackParent ?? this).stackName;
-    const alarms: Alarm[] = [];
-    for (let start = 0; start < dlqs.length; start += METRICS_PER_ALARM) {
-      const group = dlqs.slice(start, start + METRICS_PER_ALARM);
-      const usingMetrics: Record<string, Metric> = {};
-      group.forEach(({ queue }, index) => {
-        usingMetrics[`m${index}`] = queue.metricApproximateNumberOfMessagesVisible({
-          period: Duration.minutes(1),
-          statistic: 'Maximum',
-        });
-      });
-      const number = alarms.length + 1;
-      const partners = [...new Set(group.map(({ partner }) => partner))];
-      const id = `Shard${shardLabel(props.shard)}DeadLetterQueues${number}`;
-      const alarm = new Alarm(this, id, {
-        // Named after the parent stack, as the stack's other alarms: one stage's never meet another's.
-        alarmName: `${parentStackName}-${id}`,
-        alarmDescription:
-          `Messages in a partner dead-letter queue (shard ${props.shard}, group ${number}) of: ` +
-          `${partners.join(', ')}. Delivery DLQs hold what SNS could not deliver, queue DLQs what the ` +
-          `partner received ${PARTNER_MAX_RECEIVE_COUNT} times without deleting. What to do: ` +
-          `\`npx syndicate queues --stack ${parentStackName}\` shows which queue holds messages; fix the ` +
-          'endpoint or tell the partner, then `npx syndicate redrive <queue>` (our queues) or ' +
-          '`npx syndicate replay --since <time> --partner <name>` (the others).',
-        metric: new MathExpression({
-          expression: `MAX([${Object.keys(usingMetrics).join(',')}])`,
-          usingMetrics,
-          period: Duration.minutes(1),
-          label: `deepest partner DLQ, shard ${props.shard} group ${number}`,
-        }),
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      });
-      alarm.addAlarmAction(action);
-      alarm.addOkAction(action);
-      alarms.push(alarm);
-    }
-    return alarms;
+    return this.alarmOnGroupsOfQueues(props, dlqs, {
+      idPrefix: 'DeadLetterQueues',
+      metricOf: (queue) =>
+        queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
+      period: Duration.minutes(1),
+      label: (number) => `deepest partner DLQ, shard ${props.shard} group ${number}`,
+      threshold: 1,
+      evaluationPeriods: 1,
+      description: (partners, number) =>
+        `Messages in a partner dead-letter queue (shard ${props.shard}, group ${number}) of: ` +
+        `${[...new Set(partners)].join(', ')}. Delivery DLQs hold what SNS could not deliver, queue DLQs what the ` +
+        `partner received ${PARTNER_MAX_RECEIVE_COUNT} times without deleting. What to do: ` +
+        `\`npx syndicate queues --stack ${parentStackName}\` shows which queue holds messages; fix the ` +
+        'endpoint or tell the partner, then `npx syndicate redrive <queue>` (our queues) or ' +
+        '`npx syndicate replay --since <time> --partner <name>` (the others).',
+    });
   }
 
   /**
@@ -153,38 +130,68 @@ export class PartnerShardStack extends NestedStack {
     const queues = [...this.deliveries.values()].flatMap((delivery) =>
       delivery.queue ? [{ partner: delivery.partner.name, queue: delivery.queue }] : [],
     );
-    const action = new SnsAction(props.alarmTopic);
     const parentStackName = Stack.of(this.nestedStackParent ?? this).stackName;
     const threshold = props.partnerMessageAge;
+    return this.alarmOnGroupsOfQueues(props, queues, {
+      idPrefix: 'PartnerMessageAge',
+      metricOf: (queue) =>
+        queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(5), statistic: 'Maximum' }),
+      period: Duration.minutes(5),
+      label: (number) => `oldest partner message (s), shard ${props.shard} group ${number}`,
+      threshold: threshold.toSeconds(),
+      evaluationPeriods: 3,
+      description: (partners, number) =>
+        `A message has waited more than ${threshold.toHumanString()} (for 15 minutes) in the queue of one of: ` +
+        `${partners.join(', ')} (shard ${props.shard}, group ${number}): that ` +
+        "partner stopped reading, or reads slower than we send. SQS deletes messages after the queue's " +
+        `retention (4 days). What to do: \`npx syndicate status --stack ${parentStackName}\` shows which queue ` +
+        'waits; tell the partner. Nothing is lost until the retention runs out; after it, ' +
+        '`npx syndicate replay --since <time> --partner <name>`.',
+    });
+  }
+
+  /**
+   * One alarm per `METRICS_PER_ALARM` queues on `MAX()` of a metric of each, named after the parent
+   * stack (as the stack's other alarms: one stage's never meet another's), to the operators (ALARM and OK).
+   */
+  private alarmOnGroupsOfQueues(
+    props: PartnerShardStackProps,
+    queues: readonly { readonly partner: string; readonly queue: IQueue }[],
+    alarmOf: {
+      readonly idPrefix: string;
+      readonly metricOf: (queue: IQueue) => Metric;
+      readonly period: Duration;
+      readonly label: (number: number) => string;
+      readonly threshold: number;
+      readonly evaluationPeriods: number;
+      readonly description: (partners: readonly string[], number: number) => string;
+    },
+  ): Alarm[] {
+    const action = new SnsAction(props.alarmTopic);
+    const parentStackName = Stack.of(this.nestedStackParent ?? this).stackName;
     const alarms: Alarm[] = [];
     for (let start = 0; start < queues.length; start += METRICS_PER_ALARM) {
       const group = queues.slice(start, start + METRICS_PER_ALARM);
       const usingMetrics: Record<string, Metric> = {};
       group.forEach(({ queue }, index) => {
-        usingMetrics[`m${index}`] = queue.metricApproximateAgeOfOldestMessage({
-          period: Duration.minutes(5),
-          statistic: 'Maximum',
-        });
+        usingMetrics[`m${index}`] = alarmOf.metricOf(queue);
       });
       const number = alarms.length + 1;
-      const id = `Shard${shardLabel(props.shard)}PartnerMessageAge${number}`;
+      const id = `Shard${shardLabel(props.shard)}${alarmOf.idPrefix}${number}`;
       const alarm = new Alarm(this, id, {
         alarmName: `${parentStackName}-${id}`,
-        alarmDescription:
-          `A message has waited more than ${threshold.toHumanString()} (for 15 minutes) in the queue of one of: ` +
-          `${group.map(({ partner }) => partner).join(', ')} (shard ${props.shard}, group ${number}): that ` +
-          "partner stopped reading, or reads slower than we send. SQS deletes messages after the queue's " +
-          `retention (4 days). What to do: \`npx syndicate status --stack ${parentStackName}\` shows which queue ` +
-          'waits; tell the partner. Nothing is lost until the retention runs out; after it, ' +
-          '`npx syndicate replay --since <time> --partner <name>`.',
+        alarmDescription: alarmOf.description(
+          group.map(({ partner }) => partner),
+          number,
+        ),
         metric: new MathExpression({
           expression: `MAX([${Object.keys(usingMetrics).join(',')}])`,
           usingMetrics,
-          period: Duration.minutes(5),
-          label: `oldest partner message (s), shard ${props.shard} group ${number}`,
+          period: alarmOf.period,
+          label: alarmOf.label(number),
         }),
-        threshold: threshold.toSeconds(),
-        evaluationPeriods: 3,
+        threshold: alarmOf.threshold,
+        evaluationPeriods: alarmOf.evaluationPeriods,
         comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: TreatMissingData.NOT_BREACHING,
       });
